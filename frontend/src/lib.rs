@@ -1,0 +1,1 @@
+//! Frontend placeholder until the shell lands.
