@@ -1,0 +1,692 @@
+//! The matching engines: continuity, deferred acceptance (preference and
+//! club stages), the blind-box draw and the full-coverage fill.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::problem::{Csr, Problem};
+use super::{Method, Stage};
+
+const NONE: u32 = u32::MAX;
+
+/// Why a student is left without a mentor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum UnplacedReason {
+    /// No mentor may take the student at all: no qualified mentor with
+    /// places teaches the grade, or the student excluded all who do.
+    NoEligibleMentor {
+        /// The student's grade.
+        grade: u8,
+        /// Whether eligible mentors exist but the student excluded them all.
+        excluded_all: bool,
+    },
+    /// Every place the student could take is taken: the grade is short.
+    Shortage {
+        /// The student's grade.
+        grade: u8,
+    },
+}
+
+/// A student whose choice placement the fill had to move so that another
+/// student could be placed at all (phase 2 of the fill).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    /// The student moved.
+    pub student: u32,
+    /// The mentor they had before the move.
+    pub from: u32,
+    /// The stage that had placed them there.
+    pub from_stage: Stage,
+}
+
+/// The result of a run, in dense indices (see [`super::report`] for the
+/// user-facing form).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The method run.
+    pub method: Method,
+    /// The seed used (recorded so the draw can be reproduced and audited).
+    pub seed: u64,
+    /// Student → mentor index, `None` when unplaced.
+    pub mentor_of: Vec<Option<u32>>,
+    /// Student → the stage that placed them.
+    pub stage: Vec<Option<Stage>>,
+    /// Mentor → number of students placed with them.
+    pub load: Vec<u32>,
+    /// Student → lottery number (tie-break and draw order; a permutation).
+    pub lottery: Vec<u32>,
+    /// Students whose choice placement the fill moved, in order of moves.
+    pub moved: Vec<Moved>,
+    /// Students whose keep pair could not be honoured (mentor not eligible
+    /// or already full), who then went through the normal stages.
+    pub keep_skipped: Vec<u32>,
+    /// The unplaced students and why, in student order.
+    pub unplaced: Vec<(u32, UnplacedReason)>,
+}
+
+impl Outcome {
+    /// The position (1-based) of student `s`'s mentor in their own list.
+    pub fn rank(&self, p: &Problem, s: usize) -> Option<u32> {
+        let m = self.mentor_of[s]?;
+        p.prefs(s)
+            .iter()
+            .position(|&x| x == m)
+            .map(|i| i as u32 + 1)
+    }
+}
+
+/// Runs the stages of a method on a [`Problem`]. [`Engine::run`] does the
+/// whole method; the stage methods are public for benchmarks and tests.
+#[derive(Debug)]
+pub struct Engine<'p> {
+    p: &'p Problem,
+    method: Method,
+    seed: u64,
+    rng: ChaCha8Rng,
+    lottery: Vec<u32>,
+    by_lottery: Vec<u32>,
+    mentor_of: Vec<u32>,
+    stage: Vec<Option<Stage>>,
+    load: Vec<u32>,
+    slot_off: Vec<u32>,
+    slots: Vec<u32>,
+    slot_pos: Vec<u32>,
+    moved: Vec<Moved>,
+    keep_skipped: Vec<u32>,
+}
+
+#[inline]
+fn sift_down(h: &mut [u64], mut i: usize) {
+    let n = h.len();
+    loop {
+        let l = 2 * i + 1;
+        if l >= n {
+            return;
+        }
+        let r = l + 1;
+        let c = if r < n && h[r] > h[l] { r } else { l };
+        if h[c] <= h[i] {
+            return;
+        }
+        h.swap(c, i);
+        i = c;
+    }
+}
+
+#[inline]
+fn sift_up(h: &mut [u64], mut i: usize) {
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if h[parent] >= h[i] {
+            return;
+        }
+        h.swap(parent, i);
+        i = parent;
+    }
+}
+
+impl<'p> Engine<'p> {
+    /// Runs `method` with `seed` on `p`: continuity, the method's stage,
+    /// then the fill.
+    pub fn run(p: &'p Problem, method: Method, seed: u64) -> Outcome {
+        let mut e = Engine::new(p, method, seed);
+        e.continuity();
+        match method {
+            Method::TwoWay => e.preference(),
+            Method::Club => e.club(),
+            Method::BlindBox => e.lottery(),
+        }
+        e.fill();
+        e.finish()
+    }
+
+    /// Starts a run: draws the lottery (one number per student) from `seed`.
+    pub fn new(p: &'p Problem, method: Method, seed: u64) -> Engine<'p> {
+        let n = p.n_students();
+        let nm = p.n_mentors();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut by_lottery: Vec<u32> = (0..n as u32).collect();
+        by_lottery.shuffle(&mut rng);
+        let mut lottery = vec![0u32; n];
+        for (i, &s) in by_lottery.iter().enumerate() {
+            lottery[s as usize] = i as u32;
+        }
+        let mut slot_off = Vec::with_capacity(nm + 1);
+        let mut total = 0u32;
+        slot_off.push(0);
+        for &c in &p.cap {
+            total += c;
+            slot_off.push(total);
+        }
+        Engine {
+            p,
+            method,
+            seed,
+            rng,
+            lottery,
+            by_lottery,
+            mentor_of: vec![NONE; n],
+            stage: vec![None; n],
+            load: vec![0; nm],
+            slot_off,
+            slots: vec![NONE; total as usize],
+            slot_pos: vec![NONE; n],
+            moved: Vec::new(),
+            keep_skipped: Vec::new(),
+        }
+    }
+
+    /// Student `s`'s mentor so far.
+    pub fn mentor_of(&self, s: usize) -> Option<u32> {
+        let m = self.mentor_of[s];
+        (m != NONE).then_some(m)
+    }
+
+    /// The stage that placed student `s` so far.
+    pub fn stage_of(&self, s: usize) -> Option<Stage> {
+        self.stage[s]
+    }
+
+    /// Mentor `m`'s number of students so far.
+    pub fn load(&self, m: usize) -> u32 {
+        self.load[m]
+    }
+
+    /// Mentor `m`'s priority for student `s` in deferred acceptance (lower
+    /// is preferred): position in `m`'s own ranking (unranked students
+    /// after all ranked ones), then the student's lottery number.
+    pub fn priority(&self, s: usize, m: usize) -> u64 {
+        let pos = self
+            .p
+            .mentor_prefs(m)
+            .iter()
+            .position(|&x| x as usize == s)
+            .map_or(u32::MAX, |i| i as u32);
+        ((pos as u64) << 32) | self.lottery[s] as u64
+    }
+
+    fn assign(&mut self, s: usize, m: usize, stage: Stage) {
+        debug_assert_eq!(self.mentor_of[s], NONE);
+        debug_assert!(self.load[m] < self.p.cap[m]);
+        let pos = self.slot_off[m] + self.load[m];
+        self.slots[pos as usize] = s as u32;
+        self.slot_pos[s] = pos;
+        self.load[m] += 1;
+        self.mentor_of[s] = m as u32;
+        self.stage[s] = Some(stage);
+    }
+
+    fn unassign(&mut self, s: usize) {
+        let m = self.mentor_of[s] as usize;
+        let last = self.slot_off[m] + self.load[m] - 1;
+        let pos = self.slot_pos[s];
+        let other = self.slots[last as usize];
+        self.slots[pos as usize] = other;
+        self.slot_pos[other as usize] = pos;
+        self.slots[last as usize] = NONE;
+        self.load[m] -= 1;
+        self.mentor_of[s] = NONE;
+        self.stage[s] = None;
+    }
+
+    /// Continuity (延续结对): keeps the given pairs first, in input order,
+    /// when the mentor is still eligible and has room; the others are noted
+    /// in [`Outcome::keep_skipped`] and go through the normal stages.
+    pub fn continuity(&mut self) {
+        for i in 0..self.p.keep.len() {
+            let (s, m) = self.p.keep[i];
+            let (s, m) = (s as usize, m as usize);
+            if self.mentor_of[s] == NONE && self.p.eligible(s, m) && self.load[m] < self.p.cap[m] {
+                self.assign(s, m, Stage::Continuity);
+            } else {
+                self.keep_skipped.push(s as u32);
+            }
+        }
+    }
+
+    /// The preference stage (双向选择): student-proposing deferred
+    /// acceptance over the students' own lists, within the places left.
+    pub fn preference(&mut self) {
+        let p = self.p;
+        self.deferred_acceptance(&p.pref, Stage::Preference);
+    }
+
+    /// The club stage (社团): deferred acceptance where each student's list
+    /// is the mentors leading their clubs (the student's own listed mentors
+    /// first, in list order, then club order).
+    pub fn club(&mut self) {
+        let p = self.p;
+        let n = p.n_students();
+        let mut lists = Csr::with_capacity(n, 0);
+        let mut seen = vec![NONE; p.n_mentors()];
+        let mut buf: Vec<(u32, u32)> = Vec::new();
+        for s in 0..n {
+            if self.mentor_of[s] == NONE {
+                buf.clear();
+                for &c in p.sclubs.row(s) {
+                    for &m in p.club_mentors.row(c as usize) {
+                        if seen[m as usize] != s as u32 {
+                            seen[m as usize] = s as u32;
+                            let pos = p
+                                .prefs(s)
+                                .iter()
+                                .position(|&x| x == m)
+                                .map_or(u32::MAX, |i| i as u32);
+                            buf.push((pos, m));
+                        }
+                    }
+                }
+                buf.sort_by_key(|&(pos, _)| pos);
+                lists.items.extend(buf.iter().map(|&(_, m)| m));
+            }
+            lists.close_row();
+        }
+        self.deferred_acceptance(&lists, Stage::Club);
+    }
+
+    /// Student-proposing deferred acceptance (McVitie–Wilson order) over
+    /// `lists`, for every unplaced student, within each mentor's remaining
+    /// places. Each mentor keeps a max-heap of the priorities it holds, so a
+    /// proposal costs O(log cap); each list entry is read at most once.
+    fn deferred_acceptance(&mut self, lists: &Csr, stage: Stage) {
+        let p = self.p;
+        let n = p.n_students();
+        let nm = p.n_mentors();
+        // Remaining places and the flat heaps.
+        let mut hoff = Vec::with_capacity(nm + 1);
+        let mut total = 0u32;
+        hoff.push(0u32);
+        for m in 0..nm {
+            total += p.cap[m] - self.load[m];
+            hoff.push(total);
+        }
+        let mut heap = vec![0u64; total as usize];
+        let mut hlen = vec![0u32; nm];
+        // Mentors' rankings, looked up once per list entry.
+        let entry_rank: Option<Vec<u32>> = p.has_mentor_prefs().then(|| {
+            let mut r = vec![u32::MAX; lists.items.len()];
+            for m in 0..nm {
+                for (pos, &s) in p.mpref.row(m).iter().enumerate() {
+                    let s = s as usize;
+                    let start = lists.off[s] as usize;
+                    if let Some(k) = lists.row(s).iter().position(|&x| x as usize == m) {
+                        r[start + k] = pos as u32;
+                    }
+                }
+            }
+            r
+        });
+        let mut next: Vec<u32> = lists.off[..n].to_vec();
+        let mut held = vec![NONE; n];
+        let lottery = &self.lottery;
+        let by_lottery = &self.by_lottery;
+        let items = &lists.items;
+        for s0 in 0..n {
+            if self.mentor_of[s0] != NONE {
+                continue;
+            }
+            let mut s = s0;
+            loop {
+                let end = lists.off[s + 1];
+                let g = p.s_grade[s];
+                let has_excl = p.excl.off[s] != p.excl.off[s + 1];
+                let low = lottery[s] as u64;
+                let mut i = next[s];
+                let mut evicted = NONE;
+                while i < end {
+                    let m = items[i as usize] as usize;
+                    i += 1;
+                    if (p.elig_mask[m] >> g) & 1 == 0 || (has_excl && p.excluded(s, m)) {
+                        continue;
+                    }
+                    let (lo, hi) = (hoff[m] as usize, hoff[m + 1] as usize);
+                    if lo == hi {
+                        continue;
+                    }
+                    let key = match &entry_rank {
+                        Some(r) => ((r[i as usize - 1] as u64) << 32) | low,
+                        None => low,
+                    };
+                    let h = &mut heap[lo..hi];
+                    let len = hlen[m] as usize;
+                    if len < h.len() {
+                        h[len] = key;
+                        sift_up(&mut h[..=len], len);
+                        hlen[m] += 1;
+                        held[s] = i - 1;
+                        break;
+                    } else if key < h[0] {
+                        let old = h[0];
+                        h[0] = key;
+                        sift_down(h, 0);
+                        held[s] = i - 1;
+                        evicted = by_lottery[(old & 0xffff_ffff) as usize];
+                        held[evicted as usize] = NONE;
+                        break;
+                    }
+                }
+                next[s] = i;
+                if evicted == NONE {
+                    break;
+                }
+                s = evicted as usize;
+            }
+        }
+        for (s, &e) in held.iter().enumerate() {
+            if e != NONE {
+                self.assign(s, items[e as usize] as usize, stage);
+            }
+        }
+    }
+
+    /// The blind-box draw (导师盲盒): in lottery order, each unplaced student
+    /// draws uniformly among the eligible mentors who still have room.
+    pub fn lottery(&mut self) {
+        let p = self.p;
+        let mut pools: Vec<Vec<u32>> = p.grade_mentors.clone();
+        let mut eligible: Vec<u32> = Vec::new();
+        for i in 0..p.n_students() {
+            let s = self.by_lottery[i] as usize;
+            if self.mentor_of[s] != NONE {
+                continue;
+            }
+            let pool = &mut pools[p.s_grade[s] as usize];
+            let has_excl = p.excl.off[s] != p.excl.off[s + 1];
+            let chosen = if has_excl {
+                eligible.clear();
+                eligible.extend(pool.iter().copied().filter(|&m| {
+                    self.load[m as usize] < p.cap[m as usize] && !p.excluded(s, m as usize)
+                }));
+                (!eligible.is_empty()).then(|| eligible[self.rng.gen_range(0..eligible.len())])
+            } else {
+                loop {
+                    if pool.is_empty() {
+                        break None;
+                    }
+                    let k = self.rng.gen_range(0..pool.len());
+                    let m = pool[k];
+                    if self.load[m as usize] < p.cap[m as usize] {
+                        break Some(m);
+                    }
+                    pool.swap_remove(k);
+                }
+            };
+            if let Some(m) = chosen {
+                self.assign(s, m as usize, Stage::Lottery);
+            }
+        }
+    }
+
+    /// The full-coverage fill (统筹安排); see the module docs for the
+    /// objective. Greedy first (own list with room → own class → least
+    /// loaded), then augmenting paths moving only fill placements, then, if
+    /// students are still unplaced, augmenting paths that may move choice
+    /// placements too.
+    pub fn fill(&mut self) {
+        let p = self.p;
+        let mut present = 0u64;
+        let mut heaps: Vec<BinaryHeap<Reverse<(u32, u32)>>> = vec![BinaryHeap::new(); 64];
+        for s in 0..p.n_students() {
+            if self.mentor_of[s] == NONE {
+                present |= 1u64 << p.s_grade[s];
+            }
+        }
+        let mut bits = present;
+        while bits != 0 {
+            let g = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            heaps[g] = p.grade_mentors[g]
+                .iter()
+                .filter(|&&m| self.load[m as usize] < p.cap[m as usize])
+                .map(|&m| Reverse((self.load[m as usize], m)))
+                .collect();
+        }
+        let mut pending = Vec::new();
+        let mut stash = Vec::new();
+        for i in 0..p.n_students() {
+            let s = self.by_lottery[i] as usize;
+            if self.mentor_of[s] != NONE {
+                continue;
+            }
+            let chosen = self.pick_listed_or_class(s).or_else(|| {
+                let heap = &mut heaps[p.s_grade[s] as usize];
+                let mut found = None;
+                while let Some(Reverse((l, m))) = heap.pop() {
+                    let mu = m as usize;
+                    if self.load[mu] != l || l >= p.cap[mu] {
+                        continue;
+                    }
+                    if p.excluded(s, mu) {
+                        stash.push(Reverse((l, m)));
+                        continue;
+                    }
+                    found = Some(mu);
+                    break;
+                }
+                heap.extend(stash.drain(..));
+                found
+            });
+            match chosen {
+                Some(m) => {
+                    self.assign(s, m, Stage::Fill);
+                    let l = self.load[m];
+                    if l < p.cap[m] {
+                        let mut bits = p.elig_mask[m] & present;
+                        while bits != 0 {
+                            let g = bits.trailing_zeros() as usize;
+                            bits &= bits - 1;
+                            heaps[g].push(Reverse((l, m as u32)));
+                        }
+                    }
+                }
+                None => pending.push(s as u32),
+            }
+        }
+        drop(heaps);
+        if !pending.is_empty() {
+            self.augment_phase(&mut pending, false);
+        }
+        if !pending.is_empty() {
+            self.augment_phase(&mut pending, true);
+        }
+    }
+
+    /// An eligible mentor with room from the student's own list (first in
+    /// list order), else the least-loaded eligible mentor with room among
+    /// those who teach the student's class.
+    fn pick_listed_or_class(&self, s: usize) -> Option<usize> {
+        let p = self.p;
+        let ok = |m: usize| self.load[m] < p.cap[m] && p.eligible(s, m);
+        if let Some(&m) = p.prefs(s).iter().find(|&&m| ok(m as usize)) {
+            return Some(m as usize);
+        }
+        p.class_mentors
+            .row(p.s_class[s] as usize)
+            .iter()
+            .map(|&m| m as usize)
+            .filter(|&m| ok(m))
+            .min_by_key(|&m| (self.load[m], m))
+    }
+
+    /// Kuhn's augmenting paths (breadth-first, so each path moves as few
+    /// students as possible) for every pending student, tried once each.
+    /// Students with no eligible exclusions of the same grade share their
+    /// neighbourhood, so a grade's mentor list is scanned once per search;
+    /// mentors reached by a failed search can never lead to a free place
+    /// again within the phase and are skipped from then on.
+    fn augment_phase(&mut self, pending: &mut Vec<u32>, move_choices: bool) {
+        let p = self.p;
+        let nm = p.n_mentors();
+        let mut seen = vec![0u32; nm];
+        let mut dead = vec![false; nm];
+        let mut via = vec![NONE; nm];
+        let mut gseen = [0u32; 64];
+        let mut queue: Vec<u32> = Vec::new();
+        let mut stamp = 0u32;
+        let mut still = Vec::new();
+        for &root in pending.iter() {
+            stamp += 1;
+            queue.clear();
+            let mut found = self.expand(
+                root as usize,
+                stamp,
+                &mut seen,
+                &dead,
+                &mut via,
+                &mut gseen,
+                &mut queue,
+            );
+            let mut head = 0;
+            while found.is_none() && head < queue.len() {
+                let m = queue[head] as usize;
+                head += 1;
+                let (lo, hi) = (self.slot_off[m], self.slot_off[m] + self.load[m]);
+                for k in lo..hi {
+                    let t = self.slots[k as usize] as usize;
+                    let movable = match self.stage[t] {
+                        Some(Stage::Fill) => true,
+                        Some(Stage::Preference | Stage::Club | Stage::Lottery) => move_choices,
+                        _ => false,
+                    };
+                    if movable {
+                        found = self
+                            .expand(t, stamp, &mut seen, &dead, &mut via, &mut gseen, &mut queue);
+                        if found.is_some() {
+                            break;
+                        }
+                    }
+                }
+            }
+            match found {
+                Some(free) => {
+                    let mut m = free;
+                    loop {
+                        let t = via[m] as usize;
+                        let old = self.mentor_of[t];
+                        if old == NONE {
+                            self.assign(t, m, Stage::Fill);
+                            break;
+                        }
+                        let old_stage = self.stage[t].expect("placed student has a stage");
+                        self.unassign(t);
+                        self.assign(t, m, Stage::Fill);
+                        if old_stage != Stage::Fill {
+                            self.moved.push(Moved {
+                                student: t as u32,
+                                from: old,
+                                from_stage: old_stage,
+                            });
+                        }
+                        m = old as usize;
+                    }
+                }
+                None => {
+                    for &m in &queue {
+                        dead[m as usize] = true;
+                    }
+                    still.push(root);
+                }
+            }
+        }
+        *pending = still;
+    }
+
+    /// Visits the mentors student `t` could move to (own list, own class,
+    /// then the grade's mentors); returns the first one with room.
+    #[allow(clippy::too_many_arguments)]
+    fn expand(
+        &self,
+        t: usize,
+        stamp: u32,
+        seen: &mut [u32],
+        dead: &[bool],
+        via: &mut [u32],
+        gseen: &mut [u32; 64],
+        queue: &mut Vec<u32>,
+    ) -> Option<usize> {
+        let p = self.p;
+        let mut visit = |m: usize, check: bool| -> Option<usize> {
+            if seen[m] == stamp || dead[m] || (check && !p.eligible(t, m)) {
+                return None;
+            }
+            seen[m] = stamp;
+            via[m] = t as u32;
+            if self.load[m] < p.cap[m] {
+                return Some(m);
+            }
+            queue.push(m as u32);
+            None
+        };
+        for &m in p.prefs(t) {
+            if let Some(f) = visit(m as usize, true) {
+                return Some(f);
+            }
+        }
+        for &m in p.class_mentors.row(p.s_class[t] as usize) {
+            if let Some(f) = visit(m as usize, true) {
+                return Some(f);
+            }
+        }
+        let g = p.s_grade[t] as usize;
+        let has_excl = p.excl.off[t] != p.excl.off[t + 1];
+        if has_excl || gseen[g] != stamp {
+            if !has_excl {
+                gseen[g] = stamp;
+            }
+            for &m in &p.grade_mentors[g] {
+                if let Some(f) = visit(m as usize, has_excl) {
+                    return Some(f);
+                }
+            }
+        }
+        None
+    }
+
+    /// Ends the run: classifies the unplaced students and returns the result.
+    pub fn finish(self) -> Outcome {
+        let p = self.p;
+        let mut unplaced = Vec::new();
+        for s in 0..p.n_students() {
+            if self.mentor_of[s] != NONE {
+                continue;
+            }
+            let g = p.s_grade[s];
+            let any = &p.grade_mentors[g as usize];
+            let reason = if any.is_empty() {
+                UnplacedReason::NoEligibleMentor {
+                    grade: g,
+                    excluded_all: false,
+                }
+            } else if any.iter().all(|&m| p.excluded(s, m as usize)) {
+                UnplacedReason::NoEligibleMentor {
+                    grade: g,
+                    excluded_all: true,
+                }
+            } else {
+                UnplacedReason::Shortage { grade: g }
+            };
+            unplaced.push((s as u32, reason));
+        }
+        Outcome {
+            method: self.method,
+            seed: self.seed,
+            mentor_of: self
+                .mentor_of
+                .iter()
+                .map(|&m| (m != NONE).then_some(m))
+                .collect(),
+            stage: self.stage,
+            load: self.load,
+            lottery: self.lottery,
+            moved: self.moved,
+            keep_skipped: self.keep_skipped,
+            unplaced,
+        }
+    }
+}
