@@ -1,0 +1,366 @@
+//! The app root: routes, the signed-in shell (header, role switcher,
+//! language, bottom navigation) and the login page.
+
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+use shared::org::Role;
+
+use crate::api::{self, ApiError, Tokens};
+use crate::i18n::{provide_i18n, use_i18n};
+use crate::ops;
+use crate::pages::{district, people, school};
+use crate::session::{self, Notice, Session, use_session};
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = provide_i18n();
+    Session::provide();
+    view! {
+        <Title text=move || i18n.t().app_name/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=RoleHome/>
+                    <Route path=path!("district") view=district::Schools/>
+                    <Route path=path!("district/supervision") view=district::Supervision/>
+                    <Route path=path!("school") view=school::Setup/>
+                    <Route path=path!("school/classes") view=school::Classes/>
+                    <Route path=path!("school/staff") view=school::Staff/>
+                    <Route path=path!("school/students") view=school::Students/>
+                    <Route path=path!("school/import") view=school::Import/>
+                    <Route path=path!("classes/:id") view=people::ClassDetail/>
+                    <Route path=path!("grade") view=people::GradeHome/>
+                    <Route path=path!("grade/students") view=people::GradeStudents/>
+                    <Route path=path!("class") view=people::MyClass/>
+                    <Route path=path!("mentor") view=people::MentorHome/>
+                    <Route path=path!("tasks") view=people::Tasks/>
+                    <Route path=path!("students/:id") view=people::StudentDetail/>
+                    <Route path=path!("counsellor") view=people::CounsellorHome/>
+                    <Route path=path!("parent") view=people::ParentHome/>
+                    <Route path=path!("student") view=people::StudentHome/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sends a signed-in user to their role's home.
+#[component]
+fn RoleHome() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    move || match session.role.get() {
+        Some(role) => view! { <Redirect path=session::home_path(role)/> }.into_any(),
+        None => view! { <p class="card">{move || i18n.t().no_role}</p> }.into_any(),
+    }
+}
+
+/// The frame around every signed-in page.
+#[component]
+fn Shell() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    move || {
+        if !session.ready.get() {
+            return view! { <p class="muted center" role="status">{move || i18n.t().loading}</p> }
+                .into_any();
+        }
+        if session.user.with(Option::is_none) {
+            return view! { <Redirect path="/login"/> }.into_any();
+        }
+        view! {
+            <Header/>
+            <main id="main" class="content">
+                <Outlet/>
+            </main>
+            <BottomNav/>
+        }
+        .into_any()
+    }
+}
+
+/// The language button (shown on every page, login included).
+#[component]
+fn LangButton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button
+            type="button"
+            class="btn ghost"
+            id="lang-switch"
+            aria-label=move || i18n.t().lang_switch_label
+            on:click=move |_| i18n.set(i18n.lang().other())
+        >
+            {move || i18n.t().lang_switch_to}
+        </button>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let logout = Action::new_local(move |_: &()| async move {
+        api::logout().await;
+        session.end(Some(Notice::LoggedOut));
+    });
+    let roles = move || {
+        session
+            .user
+            .with(|u| u.as_ref().map(|u| u.roles.clone()).unwrap_or_default())
+    };
+    let on_role = move |ev: leptos::ev::Event| {
+        if let Some(role) = Role::from_code(&event_target_value(&ev)) {
+            session.switch_role(role);
+            navigate(session::home_path(role), Default::default());
+        }
+    };
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="app-name">{move || i18n.t().app_name}</span>
+                <span class="school">
+                    {move || session.user.with(|u| u.as_ref().and_then(|u| u.school_name.clone()))}
+                </span>
+            </div>
+            <div class="actions">
+                <LangButton/>
+                <button
+                    type="button"
+                    class="btn ghost"
+                    id="logout"
+                    on:click=move |_| {
+                        logout.dispatch(());
+                    }
+                >
+                    {move || i18n.t().logout}
+                </button>
+            </div>
+        </header>
+        <div class="userbar">
+            <span class="user-name">{move || session.user.with(|u| u.as_ref().map(|u| u.name.clone()))}</span>
+            {move || {
+                let roles = roles();
+                if roles.len() > 1 {
+                    view! {
+                        <label class="role-switch">
+                            <span class="muted">{move || i18n.t().current_role}</span>
+                            <select id="role-switch" on:change=on_role.clone()>
+                                {roles
+                                    .into_iter()
+                                    .map(|r| {
+                                        view! {
+                                            <option
+                                                value=r.code()
+                                                selected=move || session.role.get() == Some(r)
+                                            >
+                                                {move || i18n.t().role(r)}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <span class="role-tag">
+                            {move || session.role.get().map(|r| i18n.t().role(r))}
+                        </span>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn BottomNav() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    move || {
+        let role = session.role.get()?;
+        let items = session::nav(role);
+        Some(view! {
+            <nav class="tabs" aria-label=move || i18n.t().main_nav>
+                <ul>
+                    {items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            let label = item.label;
+                            view! {
+                                <li>
+                                    <A href=item.path exact=i == 0>
+                                        {move || label(i18n.t())}
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        })
+    }
+}
+
+/// Why signing in failed.
+#[derive(Debug, Clone)]
+enum LoginError {
+    /// Wrong username or password.
+    Refused,
+    /// A field was left empty.
+    Missing,
+    /// Anything else.
+    Api(ApiError),
+}
+
+/// The sign-in page.
+#[component]
+fn LoginPage() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<LoginError>);
+
+    let login = Action::new_local(move |(u, p): &(String, String)| {
+        let (u, p) = (u.clone(), p.clone());
+        async move {
+            Tokens::clear();
+            let vars = ops::login::Variables {
+                username: u,
+                password: p,
+            };
+            api::anonymous::<ops::Login>(vars).await
+        }
+    });
+
+    Effect::new(move |_| {
+        if let Some(result) = login.value().get() {
+            match result {
+                Ok(data) => {
+                    let payload = data.login;
+                    Tokens::store(&payload.access_token, &payload.refresh_token);
+                    session.sign_in(Session::user_from_login(&payload.user));
+                    session.ready.set(true);
+                    // The school name comes with `me`; the page does not wait for it.
+                    leptos::task::spawn_local(async move {
+                        let _ = session.load_me().await;
+                    });
+                }
+                Err(ApiError::Unauthenticated | ApiError::Validation(_) | ApiError::NotFound) => {
+                    error.set(Some(LoginError::Refused));
+                }
+                Err(e) => error.set(Some(LoginError::Api(e))),
+            }
+        }
+    });
+
+    // Signed in (now or already): go to the role's home.
+    Effect::new(move |_| {
+        if session.ready.get() && session.user.with(Option::is_some) {
+            navigate("/", Default::default());
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (u, p) = (username.get_untracked(), password.get_untracked());
+        if u.trim().is_empty() || p.is_empty() {
+            error.set(Some(LoginError::Missing));
+            return;
+        }
+        error.set(None);
+        login.dispatch((u.trim().to_string(), p));
+    };
+
+    view! {
+        <main class="login" id="main">
+            <div class="login-top">
+                <LangButton/>
+            </div>
+            <h1 class="app-title">{move || i18n.t().app_name}</h1>
+            <p class="muted center">{move || i18n.t().app_tagline}</p>
+            <form class="card form" on:submit=on_submit novalidate=true>
+                <h2>{move || i18n.t().login_title}</h2>
+                <p class="muted">{move || i18n.t().login_subtitle}</p>
+                {move || {
+                    session
+                        .notice
+                        .get()
+                        .map(|n| {
+                            view! {
+                                <p class="notice" role="status" id="login-notice">
+                                    {move || n.message(i18n.t())}
+                                </p>
+                            }
+                        })
+                }}
+                <label for="username">{move || i18n.t().username}</label>
+                <input
+                    id="username"
+                    name="username"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    bind:value=username
+                />
+                <label for="password">{move || i18n.t().password}</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    bind:value=password
+                />
+                {move || {
+                    error
+                        .get()
+                        .map(|e| {
+                            let message = move || match &e {
+                                LoginError::Refused => i18n.t().login_failed.to_string(),
+                                LoginError::Missing => i18n.t().login_missing.to_string(),
+                                LoginError::Api(e) => e.message(i18n.t()),
+                            };
+                            view! {
+                                <p class="error" role="alert" id="login-error">
+                                    {message}
+                                </p>
+                            }
+                        })
+                }}
+                <button type="submit" class="btn primary wide" id="login-submit" disabled=move || login.pending().get()>
+                    {move || {
+                        if login.pending().get() { i18n.t().logging_in } else { i18n.t().login_button }
+                    }}
+                </button>
+            </form>
+        </main>
+    }
+}
+
+/// Unknown paths.
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <main class="content" id="main">
+            <h1 class="page-title">{move || i18n.t().not_found_title}</h1>
+            <a class="btn secondary" href="/">
+                {move || i18n.t().back_home}
+            </a>
+        </main>
+    }
+}

@@ -1,0 +1,714 @@
+//! Every user-facing string of the app, in zh-CN (default) and English.
+//!
+//! A string that a user can read lives here and nowhere else: views take
+//! their text from [`Tr`], so a missing translation is a compile error.
+//! Numbers and dates are formatted with the browser's `Intl` for the chosen
+//! locale.
+
+use leptos::prelude::*;
+use shared::org::{Role, SchoolStage};
+
+use crate::storage;
+
+const LANG_KEY: &str = "daoshi.lang";
+
+/// The languages of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// 简体中文, the default.
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// BCP 47 tag, for `<html lang>` and `Intl`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    fn from_tag(tag: &str) -> Option<Lang> {
+        match tag {
+            "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The other language (the app has two).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The strings of this language.
+    pub fn tr(self) -> &'static Tr {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// The app's language: a signal in context, remembered in localStorage.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The current language (tracked).
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    /// The current strings (tracked).
+    pub fn t(&self) -> &'static Tr {
+        self.lang.get().tr()
+    }
+
+    /// Switches language, remembers it and updates `<html lang>`.
+    pub fn set(&self, lang: Lang) {
+        storage::set(LANG_KEY, lang.tag());
+        set_html_lang(lang);
+        self.lang.set(lang);
+    }
+
+    /// Formats an integer for the current locale (tracked).
+    pub fn num(&self, n: i64) -> String {
+        format_number(self.lang.get(), n)
+    }
+
+    /// Formats an ISO date (`2026-09-01`) for the current locale (tracked).
+    pub fn date(&self, iso: &str) -> String {
+        format_date(self.lang.get(), iso)
+    }
+}
+
+/// Creates the language signal from localStorage (zh-CN when unset) and
+/// provides it as context.
+pub fn provide_i18n() -> I18n {
+    let lang = storage::get(LANG_KEY)
+        .and_then(|s| Lang::from_tag(&s))
+        .unwrap_or(Lang::Zh);
+    set_html_lang(lang);
+    let i18n = I18n {
+        lang: RwSignal::new(lang),
+    };
+    provide_context(i18n);
+    i18n
+}
+
+/// The language context provided by the app root.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+fn set_html_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", lang.tag());
+    }
+}
+
+fn format_number(lang: Lang, n: i64) -> String {
+    let locales = js_sys::Array::of1(&lang.tag().into());
+    let f = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new());
+    let formatted = f.format().call1(&f, &(n as f64).into());
+    formatted
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| n.to_string())
+}
+
+fn format_date(lang: Lang, iso: &str) -> String {
+    // Parse the date part as a calendar date (no time-zone shift).
+    let mut parts = iso.get(..10).unwrap_or(iso).split('-');
+    let (Some(y), Some(m), Some(d)) = (
+        parts.next().and_then(|p| p.parse::<u32>().ok()),
+        parts.next().and_then(|p| p.parse::<i32>().ok()),
+        parts.next().and_then(|p| p.parse::<i32>().ok()),
+    ) else {
+        return iso.to_string();
+    };
+    let date = js_sys::Date::new_with_year_month_day(y, m - 1, d);
+    let locales = js_sys::Array::of1(&lang.tag().into());
+    let opts = js_sys::Object::new();
+    for (k, v) in [("year", "numeric"), ("month", "short"), ("day", "numeric")] {
+        let _ = js_sys::Reflect::set(&opts, &k.into(), &v.into());
+    }
+    let f = js_sys::Intl::DateTimeFormat::new(&locales, &opts);
+    f.format()
+        .call1(&f, &date)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| iso.to_string())
+}
+
+/// A string picked from [`Tr`] (labels, headings).
+pub type Label = fn(&Tr) -> &'static str;
+/// A message with one number or name in it.
+pub type Fmt1 = fn(&str) -> String;
+/// A message with three numbers in it.
+pub type Fmt3 = fn(&str, &str, &str) -> String;
+
+/// The strings of one language.
+pub struct Tr {
+    pub app_name: &'static str,
+    pub app_tagline: &'static str,
+    pub loading: &'static str,
+    pub retry: &'static str,
+    pub back: &'static str,
+    pub load_more: &'static str,
+    pub search: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub cancel: &'static str,
+    pub edit: &'static str,
+    pub add: &'static str,
+    pub saved: &'static str,
+    pub none: &'static str,
+    pub lang_switch_label: &'static str,
+    pub lang_switch_to: &'static str,
+    pub logout: &'static str,
+    pub current_role: &'static str,
+    pub main_nav: &'static str,
+    pub coming_soon: &'static str,
+    pub not_found_title: &'static str,
+    pub back_home: &'static str,
+
+    pub err_unauthenticated: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_not_found: &'static str,
+    pub err_rate_limited: &'static str,
+    pub err_internal: &'static str,
+    pub err_network: &'static str,
+    pub err_invalid: &'static str,
+
+    pub login_title: &'static str,
+    pub login_subtitle: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub login_button: &'static str,
+    pub logging_in: &'static str,
+    pub login_failed: &'static str,
+    pub login_missing: &'static str,
+    pub session_expired: &'static str,
+    pub logged_out: &'static str,
+    pub no_role: &'static str,
+
+    pub role_district_admin: &'static str,
+    pub role_school_admin: &'static str,
+    pub role_grade_leader: &'static str,
+    pub role_head_teacher: &'static str,
+    pub role_mentor: &'static str,
+    pub role_counsellor: &'static str,
+    pub role_parent: &'static str,
+    pub role_student: &'static str,
+
+    pub stage_primary: &'static str,
+    pub stage_middle: &'static str,
+    pub stage_high: &'static str,
+    pub stage_vocational: &'static str,
+    pub stage_nine_year: &'static str,
+    pub stage_twelve_year: &'static str,
+
+    pub gender_male: &'static str,
+    pub gender_female: &'static str,
+
+    pub nav_schools: &'static str,
+    pub nav_supervision: &'static str,
+    pub nav_setup: &'static str,
+    pub nav_terms: &'static str,
+    pub nav_classes: &'static str,
+    pub nav_staff: &'static str,
+    pub nav_students: &'static str,
+    pub nav_import: &'static str,
+    pub nav_grade: &'static str,
+    pub nav_my_class: &'static str,
+    pub nav_my_students: &'static str,
+    pub nav_tasks: &'static str,
+    pub nav_cases: &'static str,
+    pub nav_my_child: &'static str,
+    pub nav_my_mentor: &'static str,
+    pub nav_growth: &'static str,
+
+    pub district_title: &'static str,
+    pub col_school: &'static str,
+    pub col_stage: &'static str,
+    pub col_code: &'static str,
+    pub col_students: &'static str,
+    pub col_classes: &'static str,
+    pub schools_total: Fmt3,
+    pub supervision_soon: &'static str,
+
+    pub setup_title: &'static str,
+    pub setup_intro: &'static str,
+    pub terms_title: &'static str,
+    pub terms_empty: &'static str,
+    pub term_name: &'static str,
+    pub term_start: &'static str,
+    pub term_end: &'static str,
+    pub term_current: &'static str,
+    pub classes_title: &'static str,
+    pub classes_empty: &'static str,
+    pub class_name: &'static str,
+    pub class_grade: &'static str,
+    pub grade_n: Fmt1,
+    pub head_teacher: &'static str,
+    pub no_head_teacher: &'static str,
+    pub student_count: Fmt1,
+    pub staff_title: &'static str,
+    pub staff_empty: &'static str,
+    pub staff_name: &'static str,
+    pub staff_no: &'static str,
+    pub staff_subjects: &'static str,
+    pub staff_search: &'static str,
+    pub students_title: &'static str,
+    pub students_search: &'static str,
+    pub student_name: &'static str,
+    pub student_no: &'static str,
+    pub student_gender: &'static str,
+    pub student_class: &'static str,
+    pub all_classes: &'static str,
+    pub total_n: Fmt1,
+
+    pub import_title: &'static str,
+    pub import_intro: &'static str,
+    pub import_kind: &'static str,
+    pub import_kind_students: &'static str,
+    pub import_kind_staff: &'static str,
+    pub import_file: &'static str,
+    pub import_dry_run: &'static str,
+    pub import_submit: &'static str,
+    pub import_uploading: &'static str,
+    pub import_pick_file: &'static str,
+    pub import_rejected: Fmt1,
+    pub import_col_row: &'static str,
+    pub import_col_column: &'static str,
+    pub import_col_reason: &'static str,
+    pub import_done: &'static str,
+    pub import_checked: &'static str,
+    pub import_summary: Fmt3,
+
+    pub grade_title: &'static str,
+    pub grade_intro: &'static str,
+    pub my_class_title: &'static str,
+    pub my_class_none: &'static str,
+    pub class_students: &'static str,
+
+    pub mentor_title: &'static str,
+    pub mentor_count: Fmt1,
+    pub mentor_empty: &'static str,
+    pub mentor_tasks_soon: &'static str,
+    pub tasks_title: &'static str,
+    pub tasks_soon: &'static str,
+
+    pub student_detail_title: &'static str,
+    pub growth_file: &'static str,
+    pub growth_soon: &'static str,
+    pub contacts: &'static str,
+    pub contacts_soon: &'static str,
+
+    pub counsellor_title: &'static str,
+    pub counsellor_soon: &'static str,
+
+    pub parent_title: &'static str,
+    pub parent_empty: &'static str,
+    pub child_mentor: &'static str,
+    pub mentor_soon: &'static str,
+    pub messages_soon: &'static str,
+
+    pub student_home_title: &'static str,
+    pub student_self: &'static str,
+    pub my_mentor_soon: &'static str,
+}
+
+impl Tr {
+    /// A role's name.
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::DistrictAdmin => self.role_district_admin,
+            Role::SchoolAdmin => self.role_school_admin,
+            Role::GradeLeader => self.role_grade_leader,
+            Role::HeadTeacher => self.role_head_teacher,
+            Role::Mentor => self.role_mentor,
+            Role::Counsellor => self.role_counsellor,
+            Role::Parent => self.role_parent,
+            Role::Student => self.role_student,
+        }
+    }
+
+    /// A school stage's name.
+    pub fn stage(&self, stage: SchoolStage) -> &'static str {
+        match stage {
+            SchoolStage::Primary => self.stage_primary,
+            SchoolStage::Middle => self.stage_middle,
+            SchoolStage::High => self.stage_high,
+            SchoolStage::Vocational => self.stage_vocational,
+            SchoolStage::NineYear => self.stage_nine_year,
+            SchoolStage::TwelveYear => self.stage_twelve_year,
+        }
+    }
+}
+
+/// 简体中文.
+pub static ZH: Tr = Tr {
+    app_name: "导师制",
+    app_tagline: "教师人人是导师，学生人人有导师",
+    loading: "加载中…",
+    retry: "重试",
+    back: "返回",
+    load_more: "加载更多",
+    search: "搜索",
+    save: "保存",
+    saving: "正在保存…",
+    cancel: "取消",
+    edit: "编辑",
+    add: "新增",
+    saved: "已保存",
+    none: "—",
+    lang_switch_label: "切换语言",
+    lang_switch_to: "English",
+    logout: "退出",
+    current_role: "当前身份",
+    main_nav: "主导航",
+    coming_soon: "即将上线",
+    not_found_title: "页面不存在",
+    back_home: "返回首页",
+
+    err_unauthenticated: "登录已过期，请重新登录。",
+    err_forbidden: "您没有权限查看或修改这些内容。",
+    err_not_found: "没有找到该记录。",
+    err_rate_limited: "尝试次数过多，请稍后再试。",
+    err_internal: "服务器出错了，请稍后再试。",
+    err_network: "网络连接失败，请检查网络后重试。",
+    err_invalid: "填写的内容有误：",
+
+    login_title: "登录",
+    login_subtitle: "请使用学校分配的账号登录",
+    username: "用户名",
+    password: "密码",
+    login_button: "登录",
+    logging_in: "正在登录…",
+    login_failed: "用户名或密码错误，请重新输入。",
+    login_missing: "请输入用户名和密码。",
+    session_expired: "登录已过期，请重新登录。",
+    logged_out: "您已安全退出。",
+    no_role: "您的账号还没有分配任何身份，请联系学校管理员。",
+
+    role_district_admin: "区教育局",
+    role_school_admin: "学校管理员",
+    role_grade_leader: "年级组长",
+    role_head_teacher: "班主任",
+    role_mentor: "导师",
+    role_counsellor: "心理老师",
+    role_parent: "家长",
+    role_student: "学生",
+
+    stage_primary: "小学",
+    stage_middle: "初中",
+    stage_high: "高中",
+    stage_vocational: "中职",
+    stage_nine_year: "九年一贯制",
+    stage_twelve_year: "完全中学",
+
+    gender_male: "男",
+    gender_female: "女",
+
+    nav_schools: "学校概览",
+    nav_supervision: "督导",
+    nav_setup: "学校设置",
+    nav_terms: "学期",
+    nav_classes: "班级",
+    nav_staff: "教职工",
+    nav_students: "学生",
+    nav_import: "导入",
+    nav_grade: "年级",
+    nav_my_class: "我的班级",
+    nav_my_students: "我的学生",
+    nav_tasks: "任务",
+    nav_cases: "个案",
+    nav_my_child: "我的孩子",
+    nav_my_mentor: "我的导师",
+    nav_growth: "成长",
+
+    district_title: "全区学校概览",
+    col_school: "学校",
+    col_stage: "学段",
+    col_code: "代码",
+    col_students: "学生数",
+    col_classes: "班级数",
+    schools_total: |schools, classes, students| {
+        format!("共 {schools} 所学校，{classes} 个班级，{students} 名学生")
+    },
+    supervision_soon: "导师覆盖率、师生比、任务完成情况等督导指标将在后续版本中显示在这里；区级只看汇总，不看学生个人信息。",
+
+    setup_title: "学校设置",
+    setup_intro: "按顺序完成：学期 → 班级 → 教职工 → 学生（可批量导入名册）。",
+    terms_title: "学期",
+    terms_empty: "还没有学期。",
+    term_name: "学期名称",
+    term_start: "开始日期",
+    term_end: "结束日期",
+    term_current: "当前学期",
+    classes_title: "班级",
+    classes_empty: "还没有班级。",
+    class_name: "班级名称",
+    class_grade: "年级",
+    grade_n: |g| format!("{g}年级"),
+    head_teacher: "班主任",
+    no_head_teacher: "未指定班主任",
+    student_count: |n| format!("{n} 名学生"),
+    staff_title: "教职工",
+    staff_empty: "没有找到教职工。",
+    staff_name: "姓名",
+    staff_no: "工号",
+    staff_subjects: "任教学科",
+    staff_search: "搜索姓名或工号",
+    students_title: "学生",
+    students_search: "搜索姓名或学号",
+    student_name: "姓名",
+    student_no: "学号",
+    student_gender: "性别",
+    student_class: "班级",
+    all_classes: "全部班级",
+    total_n: |n| format!("共 {n} 人"),
+
+    import_title: "导入名册",
+    import_intro: "上传 .xlsx 或 .csv 文件，表头使用中文（如 姓名、学号、班级、性别）。系统会先检查每一行；只要有一行有问题，就不会写入任何数据。",
+    import_kind: "名册类型",
+    import_kind_students: "学生名册",
+    import_kind_staff: "教职工名册",
+    import_file: "选择文件（.xlsx 或 .csv）",
+    import_dry_run: "只检查，不导入",
+    import_submit: "上传",
+    import_uploading: "正在上传并检查…",
+    import_pick_file: "请先选择要上传的文件。",
+    import_rejected: |n| format!("有 {n} 处问题，未导入任何数据。请修改文件后重新上传："),
+    import_col_row: "行",
+    import_col_column: "列",
+    import_col_reason: "原因",
+    import_done: "导入完成。",
+    import_checked: "检查通过，没有发现问题。取消勾选“只检查”后再上传即可正式导入。",
+    import_summary: |created, updated, unchanged| {
+        format!("新增 {created} 条，更新 {updated} 条，未变化 {unchanged} 条。")
+    },
+
+    grade_title: "年级概览",
+    grade_intro: "本年级各班的学生与导师情况。结对覆盖和任务进度将在后续版本中显示。",
+    my_class_title: "我的班级",
+    my_class_none: "您目前没有担任班主任的班级。",
+    class_students: "班级学生",
+
+    mentor_title: "我的学生",
+    mentor_count: |n| format!("共 {n} 名学生"),
+    mentor_empty: "目前还没有分配给您的学生。结对完成后，学生会显示在这里。",
+    mentor_tasks_soon: "任务功能上线后，每位学生本学期的“三个一”（家访、谈心、书面反馈）完成情况会显示在名字旁边。",
+    tasks_title: "本学期任务",
+    tasks_soon: "这里将列出本学期需要完成的家访、谈心谈话和书面反馈，并提醒即将到期的事项。",
+
+    student_detail_title: "学生信息",
+    growth_file: "成长档案",
+    growth_soon: "成长档案（家庭情况、性格爱好、身心状况、每月表现、考试分析）将在后续版本中提供，查看会被记录。",
+    contacts: "家校沟通记录",
+    contacts_soon: "每次与家长沟通的时间、方式、话题和后续安排将记录在这里。",
+
+    counsellor_title: "关注个案",
+    counsellor_soon: "导师上报的心理危机预警、个例会诊和转介记录将在心理关爱功能上线后显示在这里。",
+
+    parent_title: "我的孩子",
+    parent_empty: "您的账号还没有关联学生，请联系班主任。",
+    child_mentor: "孩子的导师",
+    mentor_soon: "结对完成后，这里会显示导师的姓名和联系方式。",
+    messages_soon: "导师的成长寄语和沟通记录将在后续版本中显示在这里。",
+
+    student_home_title: "我的导师",
+    student_self: "我的信息",
+    my_mentor_soon: "结对完成后，这里会显示你的导师。你也可以在双向选择开放时填报志愿。",
+};
+
+/// English.
+pub static EN: Tr = Tr {
+    app_name: "Daoshi",
+    app_tagline: "Every teacher a mentor, every student mentored",
+    loading: "Loading…",
+    retry: "Retry",
+    back: "Back",
+    load_more: "Load more",
+    search: "Search",
+    save: "Save",
+    saving: "Saving…",
+    cancel: "Cancel",
+    edit: "Edit",
+    add: "Add",
+    saved: "Saved",
+    none: "—",
+    lang_switch_label: "Switch language",
+    lang_switch_to: "中文",
+    logout: "Log out",
+    current_role: "Acting as",
+    main_nav: "Main navigation",
+    coming_soon: "Coming soon",
+    not_found_title: "Page not found",
+    back_home: "Back to home",
+
+    err_unauthenticated: "Your session has expired. Please sign in again.",
+    err_forbidden: "You are not allowed to see or change this.",
+    err_not_found: "This record was not found.",
+    err_rate_limited: "Too many attempts. Please try again later.",
+    err_internal: "Something went wrong on the server. Please try again later.",
+    err_network: "Could not reach the server. Check your connection and try again.",
+    err_invalid: "Please check your input: ",
+
+    login_title: "Sign in",
+    login_subtitle: "Use the account your school gave you",
+    username: "Username",
+    password: "Password",
+    login_button: "Sign in",
+    logging_in: "Signing in…",
+    login_failed: "Wrong username or password. Please try again.",
+    login_missing: "Please enter your username and password.",
+    session_expired: "Your session has expired. Please sign in again.",
+    logged_out: "You have signed out.",
+    no_role: "Your account has no role yet. Please ask your school administrator.",
+
+    role_district_admin: "District office",
+    role_school_admin: "School admin",
+    role_grade_leader: "Grade leader",
+    role_head_teacher: "Head teacher",
+    role_mentor: "Mentor",
+    role_counsellor: "Counsellor",
+    role_parent: "Parent",
+    role_student: "Student",
+
+    stage_primary: "Primary",
+    stage_middle: "Middle",
+    stage_high: "High",
+    stage_vocational: "Vocational",
+    stage_nine_year: "Nine-year",
+    stage_twelve_year: "Complete (1–12)",
+
+    gender_male: "Male",
+    gender_female: "Female",
+
+    nav_schools: "Schools",
+    nav_supervision: "Supervision",
+    nav_setup: "Setup",
+    nav_terms: "Terms",
+    nav_classes: "Classes",
+    nav_staff: "Staff",
+    nav_students: "Students",
+    nav_import: "Import",
+    nav_grade: "Grade",
+    nav_my_class: "My class",
+    nav_my_students: "My students",
+    nav_tasks: "Tasks",
+    nav_cases: "Cases",
+    nav_my_child: "My child",
+    nav_my_mentor: "My mentor",
+    nav_growth: "Growth",
+
+    district_title: "Schools in the district",
+    col_school: "School",
+    col_stage: "Stage",
+    col_code: "Code",
+    col_students: "Students",
+    col_classes: "Classes",
+    schools_total: |schools, classes, students| {
+        format!("{schools} schools, {classes} classes, {students} students")
+    },
+    supervision_soon: "Mentor coverage, ratios and task completion per school will appear here. The district sees aggregates only, never individual students.",
+
+    setup_title: "School setup",
+    setup_intro: "In order: terms → classes → staff → students (or import a roster).",
+    terms_title: "Terms",
+    terms_empty: "No terms yet.",
+    term_name: "Term",
+    term_start: "Starts",
+    term_end: "Ends",
+    term_current: "Current term",
+    classes_title: "Classes",
+    classes_empty: "No classes yet.",
+    class_name: "Class",
+    class_grade: "Grade",
+    grade_n: |g| format!("Grade {g}"),
+    head_teacher: "Head teacher",
+    no_head_teacher: "No head teacher",
+    student_count: |n| format!("{n} students"),
+    staff_title: "Staff",
+    staff_empty: "No staff found.",
+    staff_name: "Name",
+    staff_no: "Staff no.",
+    staff_subjects: "Subjects",
+    staff_search: "Search name or staff no.",
+    students_title: "Students",
+    students_search: "Search name or student no.",
+    student_name: "Name",
+    student_no: "Student no.",
+    student_gender: "Gender",
+    student_class: "Class",
+    all_classes: "All classes",
+    total_n: |n| format!("{n} in total"),
+
+    import_title: "Import roster",
+    import_intro: "Upload an .xlsx or .csv file with Chinese headers (姓名, 学号, 班级, 性别 …). Every row is checked first; if any row has a problem, nothing is written.",
+    import_kind: "Roster",
+    import_kind_students: "Students",
+    import_kind_staff: "Staff",
+    import_file: "File (.xlsx or .csv)",
+    import_dry_run: "Check only, do not import",
+    import_submit: "Upload",
+    import_uploading: "Uploading and checking…",
+    import_pick_file: "Please choose a file first.",
+    import_rejected: |n| {
+        format!("{n} problems found; nothing was imported. Fix the file and upload it again:")
+    },
+    import_col_row: "Row",
+    import_col_column: "Column",
+    import_col_reason: "Reason",
+    import_done: "Import complete.",
+    import_checked: "Check passed, no problems found. Untick “Check only” and upload again to import.",
+    import_summary: |created, updated, unchanged| {
+        format!("{created} added, {updated} updated, {unchanged} unchanged.")
+    },
+
+    grade_title: "Grade overview",
+    grade_intro: "Students and mentors of your grade. Matching coverage and task progress will appear here later.",
+    my_class_title: "My class",
+    my_class_none: "You are not head teacher of a class at the moment.",
+    class_students: "Students in the class",
+
+    mentor_title: "My students",
+    mentor_count: |n| format!("{n} students"),
+    mentor_empty: "No students are assigned to you yet. They will appear here once matching is done.",
+    mentor_tasks_soon: "Once tasks go live, each student's three tasks this term (home visit, talk, written feedback) will show next to their name.",
+    tasks_title: "This term's tasks",
+    tasks_soon: "Home visits, heart-to-heart talks and written feedback due this term will be listed here, with reminders.",
+
+    student_detail_title: "Student",
+    growth_file: "Growth file",
+    growth_soon: "The growth file (family, personality, health, monthly progress, exam analysis) comes in a later version; every read will be logged.",
+    contacts: "Parent contacts",
+    contacts_soon: "Each contact with the parents (when, how, topic, follow-up) will be recorded here.",
+
+    counsellor_title: "Cases",
+    counsellor_soon: "Crisis alerts raised by mentors, case conferences and referrals will appear here once the care module goes live.",
+
+    parent_title: "My child",
+    parent_empty: "No student is linked to your account yet. Please contact the head teacher.",
+    child_mentor: "Your child's mentor",
+    mentor_soon: "Once matching is done, the mentor's name and contact will appear here.",
+    messages_soon: "The mentor's growth messages and contact records will appear here in a later version.",
+
+    student_home_title: "My mentor",
+    student_self: "About me",
+    my_mentor_soon: "Once matching is done, your mentor will appear here. You can list your preferred mentors when selection opens.",
+};

@@ -1,0 +1,165 @@
+//! Typed GraphQL operations, generated at compile time from the query files
+//! in `frontend/graphql/` checked against the server's schema: a schema change
+//! that breaks the frontend breaks the build.
+//!
+//! Enums shared with the server (roles, stages) are the `shared` crate's,
+//! wrapped so they read the GraphQL spelling (`SCHOOL_ADMIN`).
+
+use graphql_client::GraphQLQuery;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// GraphQL `Upload`: sent as `null`, the file travels in the multipart body.
+pub type Upload = ();
+
+macro_rules! shared_enum {
+    ($(#[$doc:meta])* $name:ident => $inner:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name(pub $inner);
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0.code().to_ascii_uppercase())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                <$inner>::from_code(&s.to_ascii_lowercase())
+                    .map($name)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown value {s}")))
+            }
+        }
+    };
+}
+
+shared_enum!(
+    /// GraphQL `Role`, as [`shared::org::Role`].
+    Role => shared::org::Role
+);
+shared_enum!(
+    /// GraphQL `SchoolStage`, as [`shared::org::SchoolStage`].
+    SchoolStage => shared::org::SchoolStage
+);
+
+/// Sign in.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/auth.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Login;
+
+/// Exchange a refresh token for a new pair.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/auth.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Refresh;
+
+/// Revoke a refresh token.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/auth.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Logout;
+
+/// Who am I.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/auth.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Me;
+
+/// The students the caller may see, a page at a time.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Students;
+
+/// One student.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct StudentDetail;
+
+/// The classes the caller may see.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Classes;
+
+/// The district's schools (district admin).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Schools;
+
+/// The school's terms.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Terms;
+
+/// The school's staff, a page at a time.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct StaffList;
+
+/// Upload a roster file.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct ImportRoster;

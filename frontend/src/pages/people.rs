@@ -1,0 +1,360 @@
+//! The homes of the people who work with students: mentor, head teacher,
+//! grade leader, counsellor, plus the parent's and the student's own.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError};
+use crate::i18n::{I18n, use_i18n};
+use crate::ops;
+use crate::ui::{ComingSoon, Page, PageTitle, Pager, PagerFooter, loaded};
+
+/// One student as lists show them.
+pub type StudentRow = ops::students::StudentsStudentsEdgesNode;
+
+const PAGE_SIZE: i64 = 50;
+
+async fn fetch_students(
+    class_id: Option<String>,
+    search: String,
+    after: Option<String>,
+) -> Result<Page<StudentRow>, ApiError> {
+    let search = Some(search.trim().to_string()).filter(|s| !s.is_empty());
+    let data = api::query::<ops::Students>(ops::students::Variables {
+        first: Some(PAGE_SIZE),
+        after,
+        class_id,
+        search,
+    })
+    .await?;
+    let conn = data.students;
+    Ok(Page {
+        nodes: conn.edges.into_iter().map(|e| e.node).collect(),
+        next: conn
+            .page_info
+            .end_cursor
+            .filter(|_| conn.page_info.has_next_page),
+        total: conn.total_count,
+    })
+}
+
+fn gender_label(i18n: I18n, g: &Option<ops::students::Gender>) -> Option<&'static str> {
+    match g {
+        Some(ops::students::Gender::MALE) => Some(i18n.t().gender_male),
+        Some(ops::students::Gender::FEMALE) => Some(i18n.t().gender_female),
+        _ => None,
+    }
+}
+
+/// A searchable, paged list of the students the caller may see (optionally
+/// one class); each row opens the student.
+#[component]
+pub fn StudentList(
+    /// Only this class.
+    #[prop(optional)]
+    class_id: Option<String>,
+    /// Which count line to show above the list.
+    #[prop(optional)]
+    mentor_count: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let pager = Pager::<StudentRow>::new();
+    let search = RwSignal::new(String::new());
+    let class_for_fetch = class_id.clone();
+    let fetch = move |after: Option<String>| {
+        fetch_students(class_for_fetch.clone(), search.get_untracked(), after)
+    };
+    let fetch2 = fetch.clone();
+    pager.load(fetch(None), false);
+    let more = Callback::new(move |_| pager.load(fetch2(pager.next.get_untracked()), true));
+    let fetch3 = fetch.clone();
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pager.load(fetch3(None), false);
+    };
+    view! {
+        <form class="search" role="search" on:submit=on_search>
+            <label class="sr-only" for="student-search">{move || i18n.t().students_search}</label>
+            <input
+                id="student-search"
+                type="search"
+                placeholder=move || i18n.t().students_search
+                bind:value=search
+            />
+            <button type="submit" class="btn secondary">{move || i18n.t().search}</button>
+        </form>
+        <p class="summary" id="student-count">
+            {move || {
+                pager
+                    .total
+                    .get()
+                    .map(|n| {
+                        let n = i18n.num(n);
+                        if mentor_count { (i18n.t().mentor_count)(&n) } else { (i18n.t().total_n)(&n) }
+                    })
+            }}
+        </p>
+        {move || {
+            (mentor_count && pager.total.get() == Some(0))
+                .then(|| view! { <p class="card muted" id="no-students">{move || i18n.t().mentor_empty}</p> })
+        }}
+        <ul class="list" id="student-list">
+            <For each=move || pager.items.get() key=|s| s.id.clone() let:s>
+                <li>
+                    <a class="item link" href=format!("/students/{}", s.id)>
+                        <div class="item-main">
+                            <span class="name">{s.name.clone()}</span>
+                            <span class="meta">
+                                {s.class_name.clone()} " · " {s.student_no.clone()}
+                            </span>
+                        </div>
+                        <span class="meta">{move || gender_label(i18n, &s.gender)}</span>
+                    </a>
+                </li>
+            </For>
+        </ul>
+        <PagerFooter pager=pager more=more/>
+    }
+}
+
+/// The mentor's home: my students (the most used screen).
+#[component]
+pub fn MentorHome() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle title=|t| t.mentor_title/>
+        <p class="hint">{move || i18n.t().mentor_tasks_soon}</p>
+        <StudentList mentor_count=true/>
+    }
+}
+
+/// The term's tasks (the task engine is a later issue).
+#[component]
+pub fn Tasks() -> impl IntoView {
+    view! {
+        <PageTitle title=|t| t.tasks_title/>
+        <ComingSoon title=|t| t.tasks_title body=|t| t.tasks_soon/>
+    }
+}
+
+/// One student: the facts the foundation holds, and what will come.
+#[component]
+pub fn StudentDetail() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let student = LocalResource::new(move || {
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        async move {
+            api::query::<ops::StudentDetail>(ops::student_detail::Variables { id })
+                .await
+                .map(|d| d.student)
+        }
+    });
+    view! {
+        <button type="button" class="btn ghost back" on:click=move |_| {
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.back();
+            }
+        }>
+            "‹ " {move || i18n.t().back}
+        </button>
+        <PageTitle title=|t| t.student_detail_title/>
+        {loaded(student, move |s| {
+            let gender = match s.gender {
+                Some(ops::student_detail::Gender::MALE) => Some(true),
+                Some(ops::student_detail::Gender::FEMALE) => Some(false),
+                _ => None,
+            };
+            view! {
+                <section class="card" id="student-card">
+                    <h2>{s.name.clone()}</h2>
+                    <dl class="facts">
+                        <dt>{move || i18n.t().student_no}</dt>
+                        <dd>{s.student_no.clone()}</dd>
+                        <dt>{move || i18n.t().student_class}</dt>
+                        <dd>{s.class_name.clone()}</dd>
+                        <dt>{move || i18n.t().student_gender}</dt>
+                        <dd>
+                            {move || match gender {
+                                Some(true) => i18n.t().gender_male,
+                                Some(false) => i18n.t().gender_female,
+                                None => i18n.t().none,
+                            }}
+                        </dd>
+                    </dl>
+                </section>
+            }
+        })}
+        <ComingSoon title=|t| t.growth_file body=|t| t.growth_soon/>
+        <ComingSoon title=|t| t.contacts body=|t| t.contacts_soon/>
+    }
+}
+
+type ClassRow = ops::classes::ClassesClasses;
+
+fn class_list(i18n: I18n, classes: Vec<ClassRow>) -> impl IntoView {
+    view! {
+        <ul class="list" id="class-list">
+            {classes
+                .into_iter()
+                .map(|c| {
+                    let count = c.student_count;
+                    let grade = c.grade.to_string();
+                    let head = c.head_teacher_name.clone();
+                    view! {
+                        <li>
+                            <a class="item link" href=format!("/classes/{}", c.id)>
+                                <div class="item-main">
+                                    <span class="name">{c.name.clone()}</span>
+                                    <span class="meta">
+                                        {move || (i18n.t().grade_n)(&grade)} " · "
+                                        {move || head.clone().unwrap_or_else(|| i18n.t().no_head_teacher.to_string())}
+                                    </span>
+                                </div>
+                                <span class="meta">{move || (i18n.t().student_count)(&i18n.num(count))}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+fn classes_resource() -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
+    LocalResource::new(|| async {
+        api::query::<ops::Classes>(ops::classes::Variables)
+            .await
+            .map(|d| d.classes)
+    })
+}
+
+/// One class and its students.
+#[component]
+pub fn ClassDetail() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let classes = classes_resource();
+    move || {
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        let title = classes
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|cs| cs.into_iter().find(|c| c.id == id))
+            .map(|c| c.name);
+        view! {
+            <h1 class="page-title">{move || title.clone().unwrap_or_else(|| i18n.t().class_students.to_string())}</h1>
+            <StudentList class_id=id/>
+        }
+    }
+}
+
+/// The grade leader's home: the classes of the grade.
+#[component]
+pub fn GradeHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let classes = classes_resource();
+    view! {
+        <PageTitle title=|t| t.grade_title/>
+        <p class="hint">{move || i18n.t().grade_intro}</p>
+        {loaded(classes, move |cs| class_list(i18n, cs))}
+    }
+}
+
+/// The grade leader's students.
+#[component]
+pub fn GradeStudents() -> impl IntoView {
+    view! {
+        <PageTitle title=|t| t.students_title/>
+        <StudentList/>
+    }
+}
+
+/// The head teacher's home: my class(es) and their students.
+#[component]
+pub fn MyClass() -> impl IntoView {
+    let i18n = use_i18n();
+    let classes = classes_resource();
+    view! {
+        <PageTitle title=|t| t.my_class_title/>
+        {loaded(classes, move |cs| {
+            if cs.is_empty() {
+                return view! { <p class="card muted">{move || i18n.t().my_class_none}</p> }.into_any();
+            }
+            let first = cs[0].id.clone();
+            let single = cs.len() == 1;
+            view! {
+                {class_list(i18n, cs)}
+                {single.then(|| view! {
+                    <h2 class="section-title">{move || i18n.t().class_students}</h2>
+                    <StudentList class_id=first/>
+                })}
+            }
+            .into_any()
+        })}
+    }
+}
+
+/// The counsellor's home (care and crisis work is a later issue).
+#[component]
+pub fn CounsellorHome() -> impl IntoView {
+    view! {
+        <PageTitle title=|t| t.counsellor_title/>
+        <ComingSoon title=|t| t.counsellor_title body=|t| t.counsellor_soon/>
+    }
+}
+
+fn students_once() -> LocalResource<Result<Page<StudentRow>, ApiError>> {
+    LocalResource::new(|| fetch_students(None, String::new(), None))
+}
+
+fn student_cards(i18n: I18n, page: Page<StudentRow>) -> impl IntoView {
+    page.nodes
+        .into_iter()
+        .map(|s| {
+            view! {
+                <section class="card student-card">
+                    <h2>{s.name.clone()}</h2>
+                    <dl class="facts">
+                        <dt>{move || i18n.t().student_class}</dt>
+                        <dd>{s.class_name.clone()}</dd>
+                        <dt>{move || i18n.t().student_no}</dt>
+                        <dd>{s.student_no.clone()}</dd>
+                    </dl>
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+/// The parent's home: my child and the mentor.
+#[component]
+pub fn ParentHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let children = students_once();
+    view! {
+        <PageTitle title=|t| t.parent_title/>
+        {loaded(children, move |page| {
+            if page.nodes.is_empty() {
+                view! { <p class="card muted">{move || i18n.t().parent_empty}</p> }.into_any()
+            } else {
+                student_cards(i18n, page).into_any()
+            }
+        })}
+        <ComingSoon title=|t| t.child_mentor body=|t| t.mentor_soon/>
+        <ComingSoon title=|t| t.growth_file body=|t| t.messages_soon/>
+    }
+}
+
+/// The student's home: my mentor.
+#[component]
+pub fn StudentHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = students_once();
+    view! {
+        <PageTitle title=|t| t.student_home_title/>
+        <ComingSoon title=|t| t.student_home_title body=|t| t.my_mentor_soon/>
+        <h2 class="section-title">{move || i18n.t().student_self}</h2>
+        {loaded(me, move |page| student_cards(i18n, page))}
+    }
+}

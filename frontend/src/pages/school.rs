@@ -1,0 +1,355 @@
+//! School admin (学校管理员): school setup — terms, classes, staff,
+//! students — and roster import.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::i18n::{Label, use_i18n};
+use crate::ops;
+use crate::pages::people::StudentList;
+use crate::ui::{ErrorBox, Page, PageTitle, Pager, PagerFooter, loaded};
+
+/// Setup overview: the terms, and the way through the setup steps.
+#[component]
+pub fn Setup() -> impl IntoView {
+    let i18n = use_i18n();
+    let terms = LocalResource::new(|| async {
+        api::query::<ops::Terms>(ops::terms::Variables)
+            .await
+            .map(|d| d.terms)
+    });
+    let steps: [(&str, Label); 4] = [
+        ("/school/classes", |t| t.nav_classes),
+        ("/school/staff", |t| t.nav_staff),
+        ("/school/students", |t| t.nav_students),
+        ("/school/import", |t| t.import_title),
+    ];
+    view! {
+        <PageTitle title=|t| t.setup_title/>
+        <p class="hint">{move || i18n.t().setup_intro}</p>
+        <section class="card" id="terms">
+            <h2>{move || i18n.t().terms_title}</h2>
+            {loaded(terms, move |terms| {
+                if terms.is_empty() {
+                    return view! { <p class="muted">{move || i18n.t().terms_empty}</p> }.into_any();
+                }
+                view! {
+                    <ul class="plain">
+                        {terms
+                            .into_iter()
+                            .map(|term| {
+                                let (start, end) = (term.start_date.clone(), term.end_date.clone());
+                                view! {
+                                    <li class="term">
+                                        <span class="name">{term.name.clone()}</span>
+                                        <span class="meta">
+                                            {move || i18n.date(&start)} " – " {move || i18n.date(&end)}
+                                        </span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            })}
+        </section>
+        <ul class="list steps">
+            {steps
+                .into_iter()
+                .map(|(href, label)| {
+                    view! {
+                        <li>
+                            <a class="item link" href=href>
+                                <span class="name">{move || label(i18n.t())}</span>
+                                <span aria-hidden="true">"›"</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// The school's classes.
+#[component]
+pub fn Classes() -> impl IntoView {
+    let i18n = use_i18n();
+    let classes = LocalResource::new(|| async {
+        api::query::<ops::Classes>(ops::classes::Variables)
+            .await
+            .map(|d| d.classes)
+    });
+    view! {
+        <PageTitle title=|t| t.classes_title/>
+        {loaded(classes, move |cs| {
+            if cs.is_empty() {
+                return view! { <p class="card muted">{move || i18n.t().classes_empty}</p> }.into_any();
+            }
+            view! {
+                <ul class="list" id="class-list">
+                    {cs
+                        .into_iter()
+                        .map(|c| {
+                            let count = c.student_count;
+                            let grade = c.grade.to_string();
+                            let head = c.head_teacher_name.clone();
+                            view! {
+                                <li>
+                                    <a class="item link" href=format!("/classes/{}", c.id)>
+                                        <div class="item-main">
+                                            <span class="name">{c.name.clone()}</span>
+                                            <span class="meta">
+                                                {move || (i18n.t().grade_n)(&grade)} " · "
+                                                {move || head.clone().unwrap_or_else(|| i18n.t().no_head_teacher.to_string())}
+                                            </span>
+                                        </div>
+                                        <span class="meta">{move || (i18n.t().student_count)(&i18n.num(count))}</span>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        })}
+    }
+}
+
+type StaffRow = ops::staff_list::StaffListStaffEdgesNode;
+
+async fn fetch_staff(search: String, after: Option<String>) -> Result<Page<StaffRow>, ApiError> {
+    let search = Some(search.trim().to_string()).filter(|s| !s.is_empty());
+    let conn = api::query::<ops::StaffList>(ops::staff_list::Variables {
+        first: Some(50),
+        after,
+        search,
+    })
+    .await?
+    .staff;
+    Ok(Page {
+        nodes: conn.edges.into_iter().map(|e| e.node).collect(),
+        next: conn
+            .page_info
+            .end_cursor
+            .filter(|_| conn.page_info.has_next_page),
+        total: conn.total_count,
+    })
+}
+
+/// The school's staff.
+#[component]
+pub fn Staff() -> impl IntoView {
+    let i18n = use_i18n();
+    let pager = Pager::<StaffRow>::new();
+    let search = RwSignal::new(String::new());
+    pager.load(fetch_staff(String::new(), None), false);
+    let more = Callback::new(move |_| {
+        pager.load(
+            fetch_staff(search.get_untracked(), pager.next.get_untracked()),
+            true,
+        )
+    });
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pager.load(fetch_staff(search.get_untracked(), None), false);
+    };
+    view! {
+        <PageTitle title=|t| t.staff_title/>
+        <form class="search" role="search" on:submit=on_search>
+            <label class="sr-only" for="staff-search">{move || i18n.t().staff_search}</label>
+            <input id="staff-search" type="search" placeholder=move || i18n.t().staff_search bind:value=search/>
+            <button type="submit" class="btn secondary">{move || i18n.t().search}</button>
+        </form>
+        <p class="summary">{move || pager.total.get().map(|n| (i18n.t().total_n)(&i18n.num(n)))}</p>
+        <ul class="list" id="staff-list">
+            <For each=move || pager.items.get() key=|s| s.id.clone() let:s>
+                <li class="item">
+                    <div class="item-main">
+                        <span class="name">{s.name.clone()}</span>
+                        <span class="meta">{s.staff_no.clone()}</span>
+                    </div>
+                    <span class="meta">{s.subjects.join("、")}</span>
+                </li>
+            </For>
+        </ul>
+        <PagerFooter pager=pager more=more/>
+    }
+}
+
+/// The school's students, filterable by class.
+#[component]
+pub fn Students() -> impl IntoView {
+    let i18n = use_i18n();
+    let class_id = RwSignal::new(None::<String>);
+    let classes = LocalResource::new(|| async {
+        api::query::<ops::Classes>(ops::classes::Variables)
+            .await
+            .map(|d| d.classes)
+    });
+    view! {
+        <PageTitle title=|t| t.students_title/>
+        <label class="field">
+            <span>{move || i18n.t().student_class}</span>
+            <select
+                id="class-filter"
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    class_id.set(Some(v).filter(|v| !v.is_empty()));
+                }
+            >
+                <option value="">{move || i18n.t().all_classes}</option>
+                {move || {
+                    classes
+                        .get()
+                        .and_then(|r| r.ok())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|c| view! { <option value=c.id.clone()>{c.name.clone()}</option> })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+        {move || match class_id.get() {
+            Some(id) => view! { <StudentList class_id=id/> }.into_any(),
+            None => view! { <StudentList/> }.into_any(),
+        }}
+    }
+}
+
+/// The outcome of an upload.
+#[derive(Debug, Clone)]
+enum ImportOutcome {
+    Done(ops::import_roster::ImportRosterImportRoster, bool),
+    Failed(ApiError),
+    NoFile,
+}
+
+/// Roster upload: every rejected row with its reason, or the summary.
+#[component]
+pub fn Import() -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new("students".to_string());
+    let dry_run = RwSignal::new(true);
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let outcome = RwSignal::new(None::<ImportOutcome>);
+
+    let upload = Action::new_local(move |(file, kind, dry): &(web_sys::File, String, bool)| {
+        let (file, kind, dry) = (file.clone(), kind.clone(), *dry);
+        async move {
+            let kind = if kind == "staff" {
+                ops::import_roster::RosterKind::STAFF
+            } else {
+                ops::import_roster::RosterKind::STUDENTS
+            };
+            let vars = ops::import_roster::Variables {
+                kind,
+                file: (),
+                dry_run: Some(dry),
+            };
+            match api::upload::<ops::ImportRoster>(vars, "file", file).await {
+                Ok(d) => ImportOutcome::Done(d.import_roster, dry),
+                Err(e) => ImportOutcome::Failed(e),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(o) = upload.value().get() {
+            outcome.set(Some(o));
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let file = file_input
+            .get_untracked()
+            .and_then(|el| el.unchecked_into::<web_sys::HtmlInputElement>().files())
+            .and_then(|files| files.get(0));
+        match file {
+            Some(file) => {
+                outcome.set(None);
+                upload.dispatch((file, kind.get_untracked(), dry_run.get_untracked()));
+            }
+            None => outcome.set(Some(ImportOutcome::NoFile)),
+        }
+    };
+
+    view! {
+        <PageTitle title=|t| t.import_title/>
+        <p class="hint">{move || i18n.t().import_intro}</p>
+        <form class="card form" id="import-form" on:submit=on_submit>
+            <label for="import-kind">{move || i18n.t().import_kind}</label>
+            <select id="import-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                <option value="students">{move || i18n.t().import_kind_students}</option>
+                <option value="staff">{move || i18n.t().import_kind_staff}</option>
+            </select>
+            <label for="import-file">{move || i18n.t().import_file}</label>
+            <input
+                id="import-file"
+                type="file"
+                accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+                node_ref=file_input
+            />
+            <label class="check">
+                <input type="checkbox" id="import-dry-run" bind:checked=dry_run/>
+                <span>{move || i18n.t().import_dry_run}</span>
+            </label>
+            <button type="submit" class="btn primary wide" id="import-submit" disabled=move || upload.pending().get()>
+                {move || if upload.pending().get() { i18n.t().import_uploading } else { i18n.t().import_submit }}
+            </button>
+        </form>
+        <div aria-live="polite" id="import-result">
+            {move || outcome.get().map(|o| match o {
+                ImportOutcome::NoFile => {
+                    view! { <p class="error" role="alert">{move || i18n.t().import_pick_file}</p> }.into_any()
+                }
+                ImportOutcome::Failed(e) => view! { <ErrorBox err=e/> }.into_any(),
+                ImportOutcome::Done(r, _) if !r.errors.is_empty() || !r.ok => {
+                    let n = r.errors.len() as i64;
+                    view! {
+                        <section class="card rejected" id="import-errors">
+                            <p class="error" role="alert">{move || (i18n.t().import_rejected)(&i18n.num(n))}</p>
+                            <table class="rows">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || i18n.t().import_col_row}</th>
+                                        <th scope="col">{move || i18n.t().import_col_column}</th>
+                                        <th scope="col">{move || i18n.t().import_col_reason}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {r.errors
+                                        .into_iter()
+                                        .map(|e| view! {
+                                            <tr>
+                                                <td>{e.row}</td>
+                                                <td>{e.column.unwrap_or_default()}</td>
+                                                <td>{e.message}</td>
+                                            </tr>
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }
+                    .into_any()
+                }
+                ImportOutcome::Done(r, dry) => {
+                    let s = r.summary;
+                    view! {
+                        <section class="card ok" id="import-summary" role="status">
+                            <p>{move || if dry { i18n.t().import_checked } else { i18n.t().import_done }}</p>
+                            {s.map(|s| view! {
+                                <p>{move || (i18n.t().import_summary)(&i18n.num(s.created), &i18n.num(s.updated), &i18n.num(s.unchanged))}</p>
+                            })}
+                        </section>
+                    }
+                    .into_any()
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,193 @@
+//! Who is signed in, as which role, and where each role lives.
+
+use leptos::prelude::*;
+use shared::org::Role;
+
+use crate::api::{self, ApiError, Tokens};
+use crate::i18n::{Label, Tr};
+use crate::ops;
+use crate::storage;
+
+const ROLE_KEY: &str = "daoshi.role";
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// Display name.
+    pub name: String,
+    /// Every role the user holds, broadest first.
+    pub roles: Vec<Role>,
+    /// The user's school, when the user belongs to one.
+    pub school_name: Option<String>,
+}
+
+/// Why the login page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The session could not be renewed.
+    Expired,
+    /// The user signed out.
+    LoggedOut,
+}
+
+impl Notice {
+    /// The message, in the user's language.
+    pub fn message(self, t: &Tr) -> &'static str {
+        match self {
+            Notice::Expired => t.session_expired,
+            Notice::LoggedOut => t.logged_out,
+        }
+    }
+}
+
+/// The session state, provided as context by the app root.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    /// The user, `None` when signed out.
+    pub user: RwSignal<Option<User>>,
+    /// The role the user is acting as.
+    pub role: RwSignal<Option<Role>>,
+    /// A message for the login page.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Whether the stored session has been checked with the server.
+    pub ready: RwSignal<bool>,
+}
+
+fn from_wire(roles: &[ops::Role]) -> Vec<Role> {
+    let mut roles: Vec<Role> = roles.iter().map(|r| r.0).collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+impl Session {
+    /// Creates the session, provides it, and checks a stored token with `me`.
+    pub fn provide() -> Session {
+        let session = Session {
+            user: RwSignal::new(None),
+            role: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            ready: RwSignal::new(Tokens::access().is_none()),
+        };
+        provide_context(session);
+        api::on_session_expired(move || session.end(Some(Notice::Expired)));
+        if !session.ready.get_untracked() {
+            leptos::task::spawn_local(async move {
+                // On failure other than expiry (network), show the login page;
+                // the tokens stay so a reload can retry.
+                let _ = session.load_me().await;
+                session.ready.set(true);
+            });
+        }
+        session
+    }
+
+    /// Fetches `me` and makes it the signed-in user.
+    pub async fn load_me(self) -> Result<(), ApiError> {
+        let me = api::query::<ops::Me>(ops::me::Variables).await?.me;
+        self.sign_in(User {
+            name: me.display_name,
+            roles: from_wire(&me.roles),
+            school_name: me.school_name,
+        });
+        Ok(())
+    }
+
+    /// Makes `user` the signed-in user, acting as the remembered role when
+    /// they still hold it, else their broadest role.
+    pub fn sign_in(self, user: User) {
+        let remembered = storage::get(ROLE_KEY).and_then(|c| Role::from_code(&c));
+        let role = remembered
+            .filter(|r| user.roles.contains(r))
+            .or_else(|| user.roles.first().copied());
+        self.role.set(role);
+        self.notice.set(None);
+        self.user.set(Some(user));
+    }
+
+    /// Builds the user from a login answer.
+    pub fn user_from_login(user: &ops::login::LoginLoginUser) -> User {
+        User {
+            name: user.display_name.clone(),
+            roles: from_wire(&user.roles),
+            school_name: None,
+        }
+    }
+
+    /// Switches the acting role (remembered across reloads).
+    pub fn switch_role(self, role: Role) {
+        storage::set(ROLE_KEY, role.code());
+        self.role.set(Some(role));
+    }
+
+    /// Ends the session locally.
+    pub fn end(self, notice: Option<Notice>) {
+        Tokens::clear();
+        self.user.set(None);
+        self.role.set(None);
+        self.notice.set(notice);
+    }
+}
+
+/// The session context.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// One entry of a role's navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct NavItem {
+    /// Where it goes.
+    pub path: &'static str,
+    /// Its label.
+    pub label: Label,
+}
+
+/// The landing page of a role.
+pub fn home_path(role: Role) -> &'static str {
+    nav(role)[0].path
+}
+
+/// A role's navigation, home first.
+pub fn nav(role: Role) -> &'static [NavItem] {
+    const fn item(path: &'static str, label: Label) -> NavItem {
+        NavItem { path, label }
+    }
+    const DISTRICT: &[NavItem] = &[
+        item("/district", |t| t.nav_schools),
+        item("/district/supervision", |t| t.nav_supervision),
+    ];
+    const SCHOOL: &[NavItem] = &[
+        item("/school", |t| t.nav_setup),
+        item("/school/classes", |t| t.nav_classes),
+        item("/school/staff", |t| t.nav_staff),
+        item("/school/students", |t| t.nav_students),
+        item("/school/import", |t| t.nav_import),
+    ];
+    const GRADE: &[NavItem] = &[
+        item("/grade", |t| t.nav_grade),
+        item("/grade/students", |t| t.nav_students),
+    ];
+    const HEAD: &[NavItem] = &[
+        item("/class", |t| t.nav_my_class),
+        item("/mentor", |t| t.nav_my_students),
+        item("/tasks", |t| t.nav_tasks),
+    ];
+    const MENTOR: &[NavItem] = &[
+        item("/mentor", |t| t.nav_my_students),
+        item("/tasks", |t| t.nav_tasks),
+    ];
+    const COUNSELLOR: &[NavItem] = &[item("/counsellor", |t| t.nav_cases)];
+    const PARENT: &[NavItem] = &[item("/parent", |t| t.nav_my_child)];
+    const STUDENT: &[NavItem] = &[item("/student", |t| t.nav_my_mentor)];
+    match role {
+        Role::DistrictAdmin => DISTRICT,
+        Role::SchoolAdmin => SCHOOL,
+        Role::GradeLeader => GRADE,
+        Role::HeadTeacher => HEAD,
+        Role::Mentor => MENTOR,
+        Role::Counsellor => COUNSELLOR,
+        Role::Parent => PARENT,
+        Role::Student => STUDENT,
+    }
+}

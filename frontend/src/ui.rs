@@ -1,0 +1,184 @@
+//! Small building blocks shared by the pages.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::{Label, use_i18n};
+
+/// Shows a resource: a loading line, its error (with a retry button), or
+/// the view `f` builds from its value.
+pub fn loaded<T, F, V>(res: LocalResource<Result<T, ApiError>>, f: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    move || match res.get() {
+        None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
+        Some(Ok(v)) => f(v).into_any(),
+        Some(Err(e)) => {
+            view! { <ErrorBox err=e retry=Callback::new(move |_| res.refetch())/> }.into_any()
+        }
+    }
+}
+
+/// An error message, in the user's language, with an optional retry button.
+#[component]
+pub fn ErrorBox(err: ApiError, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let err2 = err.clone();
+    view! {
+        <div class="error" role="alert">
+            <p>{move || err2.message(i18n.t())}</p>
+            {retry
+                .filter(|_| err != ApiError::Unauthenticated)
+                .map(|retry| {
+                    view! {
+                        <button type="button" class="btn secondary" on:click=move |_| retry.run(())>
+                            {move || i18n.t().retry}
+                        </button>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// A card that says what a page will hold once a later capability lands.
+#[component]
+pub fn ComingSoon(
+    /// The card's heading.
+    title: Label,
+    /// What will be there.
+    body: Label,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card soon" aria-label=move || title(i18n.t())>
+            <h2>{move || title(i18n.t())}</h2>
+            <p class="badge">{move || i18n.t().coming_soon}</p>
+            <p class="muted">{move || body(i18n.t())}</p>
+        </section>
+    }
+}
+
+/// A page heading.
+#[component]
+pub fn PageTitle(
+    /// The heading text.
+    title: Label,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <h1 class="page-title">{move || title(i18n.t())}</h1> }
+}
+
+/// One page of a Relay connection, flattened.
+#[derive(Debug, Clone)]
+pub struct Page<N> {
+    /// The nodes.
+    pub nodes: Vec<N>,
+    /// Cursor of the next page, if any.
+    pub next: Option<String>,
+    /// Total across all pages.
+    pub total: i64,
+}
+
+/// State of a list loaded page by page ("load more").
+#[derive(Debug)]
+pub struct Pager<N: Send + Sync + 'static> {
+    /// Everything loaded so far.
+    pub items: RwSignal<Vec<N>>,
+    /// Cursor of the next page.
+    pub next: RwSignal<Option<String>>,
+    /// Total count from the server.
+    pub total: RwSignal<Option<i64>>,
+    /// A request is in flight.
+    pub loading: RwSignal<bool>,
+    /// The last request failed.
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl<N: Send + Sync + 'static> Clone for Pager<N> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<N: Send + Sync + 'static> Copy for Pager<N> {}
+
+impl<N: Clone + Send + Sync + 'static> Pager<N> {
+    /// An empty list.
+    pub fn new() -> Self {
+        Pager {
+            items: RwSignal::new(Vec::new()),
+            next: RwSignal::new(None),
+            total: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Loads a page: `append` adds to the list, otherwise it replaces it.
+    pub fn load<Fut>(self, fut: Fut, append: bool)
+    where
+        Fut: Future<Output = Result<Page<N>, ApiError>> + 'static,
+    {
+        self.loading.set(true);
+        self.error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = fut.await;
+            if self.items.is_disposed() {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    if append {
+                        self.items.update(|v| v.extend(page.nodes));
+                    } else {
+                        self.items.set(page.nodes);
+                    }
+                    self.next.set(page.next);
+                    self.total.set(Some(page.total));
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+            self.loading.set(false);
+        });
+    }
+}
+
+/// The footer of a paged list: loading line, error, or "load more".
+#[component]
+pub fn PagerFooter<N: Clone + Send + Sync + 'static>(
+    /// The list.
+    pager: Pager<N>,
+    /// Loads the next page.
+    more: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || {
+            pager
+                .error
+                .get()
+                .map(|e| view! { <ErrorBox err=e retry=more/> })
+        }}
+        {move || {
+            if pager.loading.get() {
+                Some(view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any())
+            } else if pager.next.get().is_some() && pager.error.get().is_none() {
+                Some(
+                    view! {
+                        <button type="button" class="btn secondary wide" on:click=move |_| more.run(())>
+                            {move || i18n.t().load_more}
+                        </button>
+                    }
+                        .into_any(),
+                )
+            } else {
+                None
+            }
+        }}
+    }
+}
