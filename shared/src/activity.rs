@@ -350,20 +350,32 @@ mod tests {
     fn codes_round_trip_and_match_serde() {
         for k in ActivityKind::ALL {
             assert_eq!(ActivityKind::from_code(k.code()), Some(k));
-            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.code()));
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.code())
+            );
             assert!(!k.label_zh().is_empty() && !k.label_en().is_empty());
         }
         for c in Channel::ALL {
             assert_eq!(Channel::from_code(c.code()), Some(c));
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.code()));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.code())
+            );
         }
         for t in Trigger::ALL {
             assert_eq!(Trigger::from_code(t.code()), Some(t));
-            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{}\"", t.code()));
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                format!("\"{}\"", t.code())
+            );
         }
         for a in GuidanceArea::ALL {
             assert_eq!(GuidanceArea::from_code(a.code()), Some(a));
-            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{}\"", a.code()));
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                format!("\"{}\"", a.code())
+            );
         }
     }
 

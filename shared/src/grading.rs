@@ -233,14 +233,14 @@ impl BandScale {
                 }
             }
         }
-        if let Some(last) = self.bands.last() {
-            if last.max != 100 {
-                out.push(Violation::new(
-                    format!("{path}.bands.{}.max", self.bands.len() - 1),
-                    format!("最高区间须止于100(现为{})", last.max),
-                    format!("The highest band must end at 100 (it ends at {})", last.max),
-                ));
-            }
+        if let Some(last) = self.bands.last()
+            && last.max != 100
+        {
+            out.push(Violation::new(
+                format!("{path}.bands.{}.max", self.bands.len() - 1),
+                format!("最高区间须止于100(现为{})", last.max),
+                format!("The highest band must end at 100 (it ends at {})", last.max),
+            ));
         }
         out
     }

@@ -325,7 +325,11 @@ impl WindowSpec {
     }
 
     /// The concrete (from, to) for a period.
-    pub fn resolve(&self, period_start: NaiveDate, period_end: NaiveDate) -> (NaiveDate, NaiveDate) {
+    pub fn resolve(
+        &self,
+        period_start: NaiveDate,
+        period_end: NaiveDate,
+    ) -> (NaiveDate, NaiveDate) {
         let at = |o: DayOffset| {
             let base = match o.anchor {
                 Anchor::PeriodStart => period_start,
@@ -618,7 +622,8 @@ struct Out(Vec<Violation>);
 
 impl Out {
     fn push(&mut self, path: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) {
-        self.0.push(Violation::new(path.into(), zh.into(), en.into()));
+        self.0
+            .push(Violation::new(path.into(), zh.into(), en.into()));
     }
 }
 
@@ -663,12 +668,20 @@ fn grades_zh(g: &[i32]) -> String {
 
 fn grades_en(g: &[i32]) -> String {
     let s: Vec<String> = g.iter().map(|x| x.to_string()).collect();
-    format!("grade{} {}", if g.len() > 1 { "s" } else { "" }, s.join(", "))
+    format!(
+        "grade{} {}",
+        if g.len() > 1 { "s" } else { "" },
+        s.join(", ")
+    )
 }
 
 fn validate_meta(m: &PolicyMeta, out: &mut Out) {
     if m.name.trim().is_empty() {
-        out.push("meta.name", "方案名称不能为空", "The name must not be empty");
+        out.push(
+            "meta.name",
+            "方案名称不能为空",
+            "The name must not be empty",
+        );
     }
     if m.version == 0 {
         out.push("meta.version", "版本号从1开始", "Versions start at 1");
@@ -746,7 +759,10 @@ fn validate_rules(r: &PolicyRules, is_school: bool, out: &mut Out) {
             out.push(
                 format!("scope.stages.{i}.grades"),
                 format!("{}学段至少选择一个年级", stage_zh(s.stage)),
-                format!("Choose at least one grade of the {} stage", stage_en(s.stage)),
+                format!(
+                    "Choose at least one grade of the {} stage",
+                    stage_en(s.stage)
+                ),
             );
         }
     }
@@ -1056,7 +1072,12 @@ fn compare_to_baseline(s: &PolicyRules, b: &PolicyRules, out: &mut Out) {
     for (i, ss) in s.scope.stages.iter().enumerate() {
         let range = ss.stage.grades();
         let mut missing: Vec<i32> = Vec::new();
-        for bs in b.scope.stages.iter().filter(|bs| covers(ss.stage, bs.stage)) {
+        for bs in b
+            .scope
+            .stages
+            .iter()
+            .filter(|bs| covers(ss.stage, bs.stage))
+        {
             for g in &bs.grades {
                 if range.contains(g) && !ss.grades.contains(g) && !missing.contains(g) {
                     missing.push(*g);
@@ -1132,8 +1153,16 @@ fn compare_to_baseline(s: &PolicyRules, b: &PolicyRules, out: &mut Out) {
         "home_visit",
         "家访",
         "home visits",
-        (st.home_visit.count, st.home_visit.cadence, &st.home_visit.window),
-        (bt.home_visit.count, bt.home_visit.cadence, &bt.home_visit.window),
+        (
+            st.home_visit.count,
+            st.home_visit.cadence,
+            &st.home_visit.window,
+        ),
+        (
+            bt.home_visit.count,
+            bt.home_visit.cadence,
+            &bt.home_visit.window,
+        ),
         out,
     );
     if bt.home_visit.count > 0
@@ -1226,7 +1255,10 @@ fn compare_to_baseline(s: &PolicyRules, b: &PolicyRules, out: &mut Out) {
         if sm.per_month < bm.per_month {
             out.push(
                 format!("tasks.{name}.per_month"),
-                format!("{zh}每月{}次,少于区基线的每月{}次", sm.per_month, bm.per_month),
+                format!(
+                    "{zh}每月{}次,少于区基线的每月{}次",
+                    sm.per_month, bm.per_month
+                ),
                 format!(
                     "{} {en} a month is fewer than the district's {}",
                     sm.per_month, bm.per_month
@@ -1487,7 +1519,8 @@ mod tests {
 
     #[test]
     fn diff_paths() {
-        let a = presets::school_pian5_yingyuan("2025-1", NaiveDate::from_ymd_opt(2025, 9, 1).unwrap());
+        let a =
+            presets::school_pian5_yingyuan("2025-1", NaiveDate::from_ymd_opt(2025, 9, 1).unwrap());
         let mut b = a.clone();
         b.rules.ratio.per_grade.insert(7, 15);
         b.rules.scope.stages[0].grades.retain(|g| *g != 9);
@@ -1496,7 +1529,10 @@ mod tests {
         let paths: Vec<&str> = c.iter().map(|c| c.path.as_str()).collect();
         assert!(paths.contains(&"ratio.per_grade.7"), "{paths:?}");
         assert!(paths.contains(&"scope.stages.0.grades"), "{paths:?}");
-        assert!(paths.contains(&"tasks.optional_actions.menu.9"), "{paths:?}");
+        assert!(
+            paths.contains(&"tasks.optional_actions.menu.9"),
+            "{paths:?}"
+        );
         let r = c.iter().find(|c| c.path == "ratio.per_grade.7").unwrap();
         assert_eq!(r.before, Some(Value::from(16)));
         assert_eq!(r.after, Some(Value::from(15)));

@@ -1,1 +1,1340 @@
-//! (being written)
+//! The task engine: from a school's policy, the school-year calendar, each
+//! student's mentor assignments and the recorded activities, what every
+//! student's requirements stand at on a given day.
+//!
+//! # What is judged
+//! For one term of a [`SchoolYear`], each student in the policy's scope gets a
+//! list of requirements ([`RequirementKind`]):
+//!
+//! * **home visit** (家访): `count` in the policy's window, per term or per
+//!   year (a per-year window is anchored at the school year's first and last
+//!   day, so in the second term a yearly visit shows as done or overdue);
+//! * **talks** (谈心谈话): `count_per_term` talks in the term's talk window;
+//!   while open, the row carries a *suggested* window: the next key exam's
+//!   before/after window ([`ExamWindow`]) for the student's grade;
+//! * **exam talks**: if the policy asks for a talk around every key exam, one
+//!   row per key exam of the student's grade in the term, windowed
+//!   `exam − days_before ..= exam + days_after`;
+//! * **growth message** (成长寄语): published messages in the window, per term
+//!   or per year (due at the period's end);
+//! * **parent contact** / **student report**: one row per calendar month of the
+//!   term (a stub of less than 7 days at either end of the term is merged into
+//!   its neighbour);
+//! * **optional actions** (自选动作): distinct items of the school's menu.
+//!
+//! Each row is [`TaskStatus::Done`] (with the evidence), [`TaskStatus::Due`]
+//! (window not yet closed), [`TaskStatus::Overdue`] (closed, not met), or
+//! [`TaskStatus::NotApplicable`] (grade outside the programme; a condition such
+//! as "lives in town" not met). Only evidence dated inside the window counts:
+//! a late home visit stays recorded but does not turn an overdue row done.
+//!
+//! # Mentor changes (动态调整)
+//! Requirements belong to the **student**, not to a mentor: a change of mentor
+//! does not reset anything. An activity counts as evidence if whoever recorded
+//! it held the student on the day (an [`Assignment`] covering that date; an
+//! activity before the student's first assignment counts for that first
+//! mentor, so a home visit in the holiday before term counts). Home visits and
+//! parent contacts recorded by the student's head teacher always count. So a
+//! talk by the old mentor before the change counts; a talk the old mentor
+//! records after handing over does not.
+//!
+//! Who is **responsible** now: the mentor holding the student on `today`
+//! (clamped into the term), or the head teacher for home visits the policy has
+//! the head teacher lead. If that mentor took over during the term, after the
+//! row's window opened, and the row is not done, its window is extended to at
+//! least `handover_grace_days` after the change ([`crate::policy::TaskRules`]),
+//! so a new mentor is never handed a task that is already overdue on their
+//! first day. Windows of rows already done are not touched.
+//!
+//! # Speed
+//! [`TaskEngine::new`] indexes activities by student once (one hash per
+//! activity-student pair, then a flat index); evaluation per student reuses the
+//! caller's [`Buffers`] and allocates nothing. Aggregates
+//! ([`TaskEngine::count_by_status`]) run over a whole district's term.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::activity::{ActivityFact, ActivityKind, GrowthMessageFact};
+use crate::policy::{Cadence, HomeVisitLead, PolicyRules, StudentCondition, Violation, WindowSpec};
+
+// ---------------------------------------------------------------------------
+// Calendar
+// ---------------------------------------------------------------------------
+
+/// A term (学期).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    /// Stable id, e.g. "2025-1".
+    pub id: String,
+    /// Display name, e.g. "2025学年第一学期".
+    pub name: String,
+    /// First school day.
+    pub starts_on: NaiveDate,
+    /// Last school day.
+    pub ends_on: NaiveDate,
+}
+
+/// What kind of day a calendar event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EventKind {
+    /// 重要考试: opens the before/after talk windows.
+    KeyExam,
+    /// A school-wide life event (e.g. 入学, 毕业, a move).
+    LifeEvent,
+    /// Anything else.
+    Other,
+}
+
+/// A dated event of the school calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarEvent {
+    /// Kind.
+    pub kind: EventKind,
+    /// The day (for a multi-day exam, its first day).
+    pub date: NaiveDate,
+    /// Grades concerned (empty: every grade).
+    #[serde(default)]
+    pub grades: Vec<i32>,
+    /// Display name, e.g. "期中考试".
+    pub name: String,
+}
+
+impl CalendarEvent {
+    /// Whether the event concerns a grade.
+    pub fn applies_to(&self, grade: i32) -> bool {
+        self.grades.is_empty() || self.grades.contains(&grade)
+    }
+}
+
+/// A school year (学年): its terms in order and its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolYear {
+    /// Stable id, e.g. "2025".
+    pub id: String,
+    /// Terms, in order.
+    pub terms: Vec<Term>,
+    /// Events of the year.
+    #[serde(default)]
+    pub events: Vec<CalendarEvent>,
+}
+
+impl SchoolYear {
+    /// First day of the first term (`NaiveDate::MIN` if there are no terms).
+    pub fn starts_on(&self) -> NaiveDate {
+        self.terms
+            .iter()
+            .map(|t| t.starts_on)
+            .min()
+            .unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Last day of the last term.
+    pub fn ends_on(&self) -> NaiveDate {
+        self.terms
+            .iter()
+            .map(|t| t.ends_on)
+            .max()
+            .unwrap_or(NaiveDate::MIN)
+    }
+
+    /// A term by id.
+    pub fn term(&self, id: &str) -> Option<&Term> {
+        self.terms.iter().find(|t| t.id == id)
+    }
+
+    /// The term containing a day, if any.
+    pub fn term_on(&self, day: NaiveDate) -> Option<&Term> {
+        self.terms
+            .iter()
+            .find(|t| t.starts_on <= day && day <= t.ends_on)
+    }
+
+    /// Every problem with the calendar (paths `terms.1.starts_on`, `events.0.grades` …).
+    pub fn validate(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        if self.terms.is_empty() {
+            out.push(Violation::new(
+                "terms".into(),
+                "学年至少包含一个学期".into(),
+                "A school year needs at least one term".into(),
+            ));
+        }
+        for (i, t) in self.terms.iter().enumerate() {
+            if t.id.trim().is_empty() || self.terms[..i].iter().any(|o| o.id == t.id) {
+                out.push(Violation::new(
+                    format!("terms.{i}.id"),
+                    "学期编号为空或重复".into(),
+                    "Term id is empty or used twice".into(),
+                ));
+            }
+            if t.starts_on > t.ends_on {
+                out.push(Violation::new(
+                    format!("terms.{i}.ends_on"),
+                    "学期结束日期早于开始日期".into(),
+                    "The term ends before it starts".into(),
+                ));
+            }
+            if i > 0 && self.terms[i - 1].ends_on >= t.starts_on {
+                out.push(Violation::new(
+                    format!("terms.{i}.starts_on"),
+                    "学期须按时间顺序排列且不能重叠".into(),
+                    "Terms must be in order and must not overlap".into(),
+                ));
+            }
+        }
+        for (i, e) in self.events.iter().enumerate() {
+            if e.name.trim().is_empty() {
+                out.push(Violation::new(
+                    format!("events.{i}.name"),
+                    "事件名称不能为空".into(),
+                    "The event needs a name".into(),
+                ));
+            }
+            if e.grades.iter().any(|g| !(1..=12).contains(g)) {
+                out.push(Violation::new(
+                    format!("events.{i}.grades"),
+                    "年级应为1–12".into(),
+                    "Grades are 1–12".into(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// A concrete window of days, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Window {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+}
+
+impl Window {
+    /// Whether a day lies in the window.
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from <= d && d <= self.to
+    }
+}
+
+/// The talk windows key exams open for a grade in a term (policy lengths).
+pub fn exam_talk_windows<'y>(
+    rules: &PolicyRules,
+    year: &'y SchoolYear,
+    term: &Term,
+    grade: i32,
+) -> Vec<(&'y CalendarEvent, Window)> {
+    let ew = rules.tasks.talks.exam_window;
+    year.events
+        .iter()
+        .filter(|e| e.kind == EventKind::KeyExam && e.applies_to(grade))
+        .filter(|e| term.starts_on <= e.date && e.date <= term.ends_on)
+        .map(|e| {
+            (
+                e,
+                Window {
+                    from: e.date - Duration::days(i64::from(ew.days_before)),
+                    to: e.date + Duration::days(i64::from(ew.days_after)),
+                },
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Inputs and outputs
+// ---------------------------------------------------------------------------
+
+/// A student held by a mentor from `from` to `until` (inclusive; open-ended if
+/// `None`). Several may overlap (a mentor team, 导师团).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The mentor.
+    pub mentor_id: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day, if it ended.
+    pub until: Option<NaiveDate>,
+}
+
+impl Assignment {
+    fn covers(&self, d: NaiveDate) -> bool {
+        self.from <= d && self.until.is_none_or(|u| d <= u)
+    }
+}
+
+/// One student as the engine sees them for a term.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentTerm {
+    /// Student id (as in `ActivityFact::student_ids`).
+    pub id: String,
+    /// Grade (年级, 1–12) this term.
+    pub grade: i32,
+    /// 家住城区 (for policies with a "lives in town" condition).
+    #[serde(default)]
+    pub lives_in_town: bool,
+    /// The class's head teacher, whose home visits and parent contacts count.
+    #[serde(default)]
+    pub head_teacher_id: Option<String>,
+    /// Mentor assignments over the school year (at least the term), any order.
+    #[serde(default)]
+    pub assignments: Vec<Assignment>,
+}
+
+/// What a row requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RequirementKind {
+    /// 家访.
+    HomeVisit,
+    /// 谈心谈话 (per-term count).
+    Talks,
+    /// 考试前后谈心 (one key exam).
+    ExamTalk,
+    /// 成长寄语.
+    GrowthMessage,
+    /// 家校联系 (one month).
+    ParentContact,
+    /// 学生汇报 (one month).
+    SelfReport,
+    /// 自选动作.
+    OptionalActions,
+}
+
+impl RequirementKind {
+    /// Every kind, in display order (also the index into [`StatusCounts::by_kind`]).
+    pub const ALL: [RequirementKind; 7] = [
+        RequirementKind::HomeVisit,
+        RequirementKind::Talks,
+        RequirementKind::ExamTalk,
+        RequirementKind::GrowthMessage,
+        RequirementKind::ParentContact,
+        RequirementKind::SelfReport,
+        RequirementKind::OptionalActions,
+    ];
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            RequirementKind::HomeVisit => "家访",
+            RequirementKind::Talks => "谈心谈话",
+            RequirementKind::ExamTalk => "考试前后谈心",
+            RequirementKind::GrowthMessage => "成长寄语",
+            RequirementKind::ParentContact => "家校联系",
+            RequirementKind::SelfReport => "学生汇报",
+            RequirementKind::OptionalActions => "自选动作",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            RequirementKind::HomeVisit => "Home visit",
+            RequirementKind::Talks => "Talks",
+            RequirementKind::ExamTalk => "Talk around a key exam",
+            RequirementKind::GrowthMessage => "Growth message",
+            RequirementKind::ParentContact => "Parent contact",
+            RequirementKind::SelfReport => "Student report",
+            RequirementKind::OptionalActions => "Optional actions",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The four statuses, without their payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StatusCode {
+    /// Met.
+    Done,
+    /// Not met, window not closed.
+    Due,
+    /// Not met, window closed.
+    Overdue,
+    /// Does not apply to this student.
+    NotApplicable,
+}
+
+/// Why a requirement does not apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotApplicableReason {
+    /// The student's grade is not in the programme's scope.
+    GradeNotInScope,
+    /// The policy restricts it to students living in town.
+    NotLivingInTown,
+}
+
+impl NotApplicableReason {
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            NotApplicableReason::GradeNotInScope => "该年级未纳入导师制",
+            NotApplicableReason::NotLivingInTown => "仅适用于家住城区的学生",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            NotApplicableReason::GradeNotInScope => "The grade is not in the programme",
+            NotApplicableReason::NotLivingInTown => "Only for students living in town",
+        }
+    }
+}
+
+/// A requirement's status, with its payload (JSON: `{"status": "DONE",
+/// "evidence": ["a1"]}`, `{"status": "DUE", "window": {"from": …, "to": …}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskStatus {
+    /// Met; the activity (or growth message) ids that met it.
+    Done {
+        /// Evidence ids.
+        evidence: Vec<String>,
+    },
+    /// Not met yet; do it in this window.
+    Due {
+        /// The (possibly handover-extended) window.
+        window: Window,
+    },
+    /// The window closed without it being met.
+    Overdue {
+        /// The window that closed.
+        window: Window,
+    },
+    /// Does not apply.
+    NotApplicable {
+        /// Why.
+        reason: NotApplicableReason,
+    },
+}
+
+/// Who is responsible for a row now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Responsible {
+    /// The mentor of the student's assignment with this index.
+    Mentor(u16),
+    /// The student's head teacher (home visits led by the head teacher).
+    HeadTeacher,
+    /// Nobody yet (no mentor assigned).
+    Unassigned,
+}
+
+/// One requirement of one student: the compact form the engine produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// What it requires.
+    pub kind: RequirementKind,
+    /// For exam talks the index of the event in `SchoolYear::events`; for
+    /// monthly rows the month (1–12); otherwise 0.
+    pub slot: u16,
+    /// Status.
+    pub status: StatusCode,
+    /// Why it does not apply, for `NotApplicable`.
+    pub reason: Option<NotApplicableReason>,
+    /// The (effective) window.
+    pub window: Window,
+    /// For talks: the next key-exam window suggested (event index).
+    pub suggested_event: Option<u16>,
+    /// How many are required.
+    pub required: u16,
+    /// How many qualifying records were found in the window.
+    pub counted: u16,
+    /// Evidence: `evidence[start..start + len]` of the [`Buffers`].
+    pub evidence_start: u32,
+    /// Number of evidence entries.
+    pub evidence_len: u16,
+    /// Who is responsible now.
+    pub responsible: Responsible,
+}
+
+/// A requirement's status for display and the API (owned strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementStatus {
+    /// What it requires.
+    pub kind: RequirementKind,
+    /// Chinese label, e.g. "10月家校联系", "期中考试前后谈心".
+    pub label_zh: String,
+    /// English label.
+    pub label_en: String,
+    /// How many are required.
+    pub required: u32,
+    /// How many qualifying records were found in the window.
+    pub counted: u32,
+    /// The (effective) window.
+    pub window: Window,
+    /// The status.
+    pub status: TaskStatus,
+    /// For talks: the next key exam's window, when one is open or ahead.
+    pub suggested_window: Option<Window>,
+    /// The related event's name (exam talks, suggestions).
+    pub event_name: Option<String>,
+    /// The mentor responsible now, if any.
+    pub responsible_mentor_id: Option<String>,
+    /// Whether the head teacher leads it (home visits).
+    pub head_teacher_leads: bool,
+}
+
+/// Counts of one requirement kind by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindCounts {
+    /// Done rows.
+    pub done: u32,
+    /// Due rows.
+    pub due: u32,
+    /// Overdue rows.
+    pub overdue: u32,
+    /// Not-applicable rows.
+    pub not_applicable: u32,
+}
+
+impl KindCounts {
+    fn add(&mut self, s: StatusCode) {
+        match s {
+            StatusCode::Done => self.done += 1,
+            StatusCode::Due => self.due += 1,
+            StatusCode::Overdue => self.overdue += 1,
+            StatusCode::NotApplicable => self.not_applicable += 1,
+        }
+    }
+
+    fn merge(&mut self, o: &KindCounts) {
+        self.done += o.done;
+        self.due += o.due;
+        self.overdue += o.overdue;
+        self.not_applicable += o.not_applicable;
+    }
+}
+
+/// Counts by status over a set of students (a mentor's, a class, a grade, a
+/// school, a district). No student-level figures, no order among students.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    /// Students counted.
+    pub students: u32,
+    /// Students with at least one overdue row.
+    pub students_with_overdue: u32,
+    /// Per [`RequirementKind`], in [`RequirementKind::ALL`] order.
+    pub by_kind: [KindCounts; 7],
+}
+
+impl StatusCounts {
+    /// Counts for one kind.
+    pub fn kind(&self, k: RequirementKind) -> &KindCounts {
+        &self.by_kind[k.index()]
+    }
+
+    /// All kinds together.
+    pub fn total(&self) -> KindCounts {
+        let mut t = KindCounts::default();
+        for k in &self.by_kind {
+            t.merge(k);
+        }
+        t
+    }
+
+    /// Adds one student's rows.
+    pub fn add_student(&mut self, rows: &[Row]) {
+        self.students += 1;
+        let mut overdue = false;
+        for r in rows {
+            self.by_kind[r.kind.index()].add(r.status);
+            overdue |= r.status == StatusCode::Overdue;
+        }
+        if overdue {
+            self.students_with_overdue += 1;
+        }
+    }
+
+    /// Adds another set of counts (e.g. schools into a district).
+    pub fn merge(&mut self, o: &StatusCounts) {
+        self.students += o.students;
+        self.students_with_overdue += o.students_with_overdue;
+        for (a, b) in self.by_kind.iter_mut().zip(o.by_kind.iter()) {
+            a.merge(b);
+        }
+    }
+}
+
+/// Reusable buffers for evaluation: rows and evidence are appended; clear
+/// them between students if you do not keep them.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    /// Rows appended by [`TaskEngine::evaluate_into`].
+    pub rows: Vec<Row>,
+    /// Evidence references (see [`TaskEngine::evidence_id`]).
+    pub evidence: Vec<u32>,
+    cands: Vec<Cand>,
+}
+
+impl Buffers {
+    /// Clears rows and evidence.
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.evidence.clear();
+    }
+}
+
+/// Errors building an engine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    /// The term is not in the school year.
+    #[error("term {0} is not in the school year")]
+    UnknownTerm(String),
+    /// Too many activities to index (more than 2^31).
+    #[error("too many activities")]
+    TooManyActivities,
+}
+
+// ---------------------------------------------------------------------------
+// Engine
+// ---------------------------------------------------------------------------
+
+/// FxHash (rustc's hasher): fast for short string keys; not DoS-resistant,
+/// which is fine for ids from our own database.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<'a> = HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>;
+
+const GROWTH_BIT: u32 = 1 << 31;
+
+/// What a candidate record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Activity(ActivityKind),
+    Growth,
+}
+
+/// One of a student's records, pre-checked for attribution.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    source: Source,
+    date: NaiveDate,
+    /// Recorded by a mentor holding the student on the day.
+    by_mentor: bool,
+    /// Recorded by the student's head teacher.
+    by_head_teacher: bool,
+    /// Evidence reference (activity index, or growth index | GROWTH_BIT).
+    evidence: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Template {
+    kind: RequirementKind,
+    slot: u16,
+    window: Window,
+    required: u16,
+    suggested_event: Option<u16>,
+}
+
+/// The engine for one school policy and one term. Build once, evaluate many
+/// students (from any number of threads: it is `Sync`).
+#[derive(Debug)]
+pub struct TaskEngine<'a> {
+    rules: &'a PolicyRules,
+    year: &'a SchoolYear,
+    term: &'a Term,
+    today: NaiveDate,
+    activities: &'a [ActivityFact],
+    growth: &'a [GrowthMessageFact],
+    /// Requirement templates per grade 0..=12 (index = grade).
+    templates: Vec<Vec<Template>>,
+    in_scope: [bool; 13],
+    student_slot: FxMap<'a>,
+    offsets: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl<'a> TaskEngine<'a> {
+    /// Builds the engine: resolves windows per grade and indexes the records by
+    /// student. Pass the activities and published growth messages of the
+    /// school year (per-year requirements look at the whole year).
+    pub fn new(
+        rules: &'a PolicyRules,
+        year: &'a SchoolYear,
+        term_id: &str,
+        activities: &'a [ActivityFact],
+        growth: &'a [GrowthMessageFact],
+        today: NaiveDate,
+    ) -> Result<TaskEngine<'a>, EngineError> {
+        let term = year
+            .term(term_id)
+            .ok_or_else(|| EngineError::UnknownTerm(term_id.to_owned()))?;
+        if activities.len() >= GROWTH_BIT as usize || growth.len() >= GROWTH_BIT as usize {
+            return Err(EngineError::TooManyActivities);
+        }
+        let mut in_scope = [false; 13];
+        for g in rules.scope.all_grades() {
+            if (0..=12).contains(&g) {
+                in_scope[g as usize] = true;
+            }
+        }
+        let templates = (0..=12)
+            .map(|g| build_templates(rules, year, term, g, today))
+            .collect();
+
+        // Index: student id -> slot; then a flat CSR of record references.
+        let pairs: usize = activities
+            .iter()
+            .map(|a| a.student_ids.len())
+            .sum::<usize>()
+            + growth.len();
+        let mut student_slot: FxMap<'a> =
+            HashMap::with_capacity_and_hasher(pairs / 8 + 16, Default::default());
+        let mut counts: Vec<u32> = Vec::new();
+        let mut slots: Vec<u32> = Vec::with_capacity(pairs);
+        let mut slot_of = |id: &'a str, counts: &mut Vec<u32>| -> u32 {
+            let next = counts.len() as u32;
+            let s = *student_slot.entry(id).or_insert(next);
+            if s == next {
+                counts.push(0);
+            }
+            counts[s as usize] += 1;
+            s
+        };
+        for a in activities {
+            for sid in &a.student_ids {
+                slots.push(slot_of(sid.as_str(), &mut counts));
+            }
+        }
+        for g in growth {
+            slots.push(slot_of(g.student_id.as_str(), &mut counts));
+        }
+        let mut offsets = Vec::with_capacity(counts.len() + 1);
+        let mut acc = 0u32;
+        offsets.push(0);
+        for c in &counts {
+            acc += c;
+            offsets.push(acc);
+        }
+        let mut fill: Vec<u32> = offsets[..counts.len()].to_vec();
+        let mut items = vec![0u32; slots.len()];
+        let mut k = 0;
+        for (i, a) in activities.iter().enumerate() {
+            for _ in &a.student_ids {
+                let s = slots[k] as usize;
+                items[fill[s] as usize] = i as u32;
+                fill[s] += 1;
+                k += 1;
+            }
+        }
+        for i in 0..growth.len() {
+            let s = slots[k] as usize;
+            items[fill[s] as usize] = i as u32 | GROWTH_BIT;
+            fill[s] += 1;
+            k += 1;
+        }
+
+        Ok(TaskEngine {
+            rules,
+            year,
+            term,
+            today,
+            activities,
+            growth,
+            templates,
+            in_scope,
+            student_slot,
+            offsets,
+            items,
+        })
+    }
+
+    /// The term judged.
+    pub fn term(&self) -> &Term {
+        self.term
+    }
+
+    /// The id of an evidence reference (an activity id or a growth-message id).
+    pub fn evidence_id(&self, e: u32) -> &'a str {
+        if e & GROWTH_BIT != 0 {
+            &self.growth[(e & !GROWTH_BIT) as usize].id
+        } else {
+            &self.activities[e as usize].id
+        }
+    }
+
+    /// Appends one student's rows to `buf.rows` (and their evidence to
+    /// `buf.evidence`). Allocates nothing once the buffers have grown.
+    pub fn evaluate_into(&self, student: &StudentTerm, buf: &mut Buffers) {
+        let grade = student.grade.clamp(0, 12) as usize;
+        let templates = &self.templates[grade];
+        let in_scope = self.in_scope[grade] && student.grade == grade as i32;
+
+        if !in_scope {
+            for t in templates {
+                buf.rows.push(Row {
+                    kind: t.kind,
+                    slot: t.slot,
+                    status: StatusCode::NotApplicable,
+                    reason: Some(NotApplicableReason::GradeNotInScope),
+                    window: t.window,
+                    suggested_event: None,
+                    required: t.required,
+                    counted: 0,
+                    evidence_start: buf.evidence.len() as u32,
+                    evidence_len: 0,
+                    responsible: Responsible::Unassigned,
+                });
+            }
+            return;
+        }
+
+        // Attribution of the student's records.
+        buf.cands.clear();
+        let first_from = student.assignments.iter().map(|a| a.from).min();
+        if let Some(&slot) = self.student_slot.get(student.id.as_str()) {
+            let (s, e) = (
+                self.offsets[slot as usize] as usize,
+                self.offsets[slot as usize + 1] as usize,
+            );
+            for &r in &self.items[s..e] {
+                let (source, date, recorder) = if r & GROWTH_BIT != 0 {
+                    let g = &self.growth[(r & !GROWTH_BIT) as usize];
+                    (Source::Growth, g.published_on, g.mentor_id.as_str())
+                } else {
+                    let a = &self.activities[r as usize];
+                    (
+                        Source::Activity(a.kind),
+                        a.occurred_on,
+                        a.mentor_id.as_str(),
+                    )
+                };
+                let by_mentor = student.assignments.iter().any(|a| {
+                    a.mentor_id == recorder
+                        && (a.covers(date) || (Some(a.from) == first_from && date < a.from))
+                });
+                let by_head_teacher = student.head_teacher_id.as_deref() == Some(recorder);
+                buf.cands.push(Cand {
+                    source,
+                    date,
+                    by_mentor,
+                    by_head_teacher,
+                    evidence: r,
+                });
+            }
+        }
+
+        // Who holds the student now, and since when (if it was a change).
+        let at = self.today.clamp(self.term.starts_on, self.term.ends_on);
+        let (responsible, handover_from) = responsible_at(student, at);
+        let grace = Duration::days(i64::from(self.rules.tasks.handover_grace_days));
+        let hv = &self.rules.tasks.home_visit;
+
+        for t in templates {
+            let mut row = Row {
+                kind: t.kind,
+                slot: t.slot,
+                status: StatusCode::Due,
+                reason: None,
+                window: t.window,
+                suggested_event: t.suggested_event,
+                required: t.required,
+                counted: 0,
+                evidence_start: buf.evidence.len() as u32,
+                evidence_len: 0,
+                responsible,
+            };
+            if t.kind == RequirementKind::HomeVisit {
+                if hv.condition == Some(StudentCondition::LivesInTown) && !student.lives_in_town {
+                    row.status = StatusCode::NotApplicable;
+                    row.reason = Some(NotApplicableReason::NotLivingInTown);
+                    buf.rows.push(row);
+                    continue;
+                }
+                if hv.lead == HomeVisitLead::HeadTeacher && student.head_teacher_id.is_some() {
+                    row.responsible = Responsible::HeadTeacher;
+                }
+            }
+            // Handover: extend an open window for a mentor who took over late.
+            let mut window = t.window;
+            if let Some(since) = handover_from
+                && since > window.from
+                && row.responsible != Responsible::HeadTeacher
+            {
+                window.to = window.to.max(since + grace);
+            }
+            let counted = count_evidence(t.kind, window, &buf.cands, self, &mut buf.evidence);
+            row.counted = counted.min(u32::from(u16::MAX)) as u16;
+            row.evidence_len = (buf.evidence.len() as u32 - row.evidence_start) as u16;
+            if counted >= u32::from(t.required) {
+                row.status = StatusCode::Done;
+                row.suggested_event = None;
+            } else {
+                // Unmet: evidence found so far is partial, keep it listed.
+                row.window = window;
+                row.status = if self.today <= window.to {
+                    StatusCode::Due
+                } else {
+                    StatusCode::Overdue
+                };
+                if row.status == StatusCode::Overdue {
+                    row.suggested_event = None;
+                }
+            }
+            buf.rows.push(row);
+        }
+    }
+
+    /// One student's requirements, with owned strings for the API.
+    pub fn student_statuses(&self, student: &StudentTerm) -> Vec<RequirementStatus> {
+        let mut buf = Buffers::default();
+        self.evaluate_into(student, &mut buf);
+        buf.rows
+            .iter()
+            .map(|r| self.describe(student, r, &buf.evidence))
+            .collect()
+    }
+
+    /// Turns a compact row into its display form.
+    pub fn describe(&self, student: &StudentTerm, r: &Row, evidence: &[u32]) -> RequirementStatus {
+        let ev = &evidence
+            [r.evidence_start as usize..r.evidence_start as usize + r.evidence_len as usize];
+        let status = match r.status {
+            StatusCode::Done => TaskStatus::Done {
+                evidence: ev.iter().map(|e| self.evidence_id(*e).to_owned()).collect(),
+            },
+            StatusCode::Due => TaskStatus::Due { window: r.window },
+            StatusCode::Overdue => TaskStatus::Overdue { window: r.window },
+            StatusCode::NotApplicable => TaskStatus::NotApplicable {
+                reason: r.reason.unwrap_or(NotApplicableReason::GradeNotInScope),
+            },
+        };
+        let event = |i: u16| self.year.events.get(usize::from(i));
+        let (label_zh, label_en, event_name) = match r.kind {
+            RequirementKind::ExamTalk => {
+                let name = event(r.slot).map(|e| e.name.clone()).unwrap_or_default();
+                (
+                    format!("{name}前后谈心"),
+                    format!("Talk around {name}"),
+                    Some(name),
+                )
+            }
+            RequirementKind::ParentContact | RequirementKind::SelfReport => (
+                format!("{}月{}", r.slot, r.kind.label_zh()),
+                format!("{} ({})", r.kind.label_en(), month_en(r.slot)),
+                None,
+            ),
+            k => (
+                k.label_zh().to_owned(),
+                k.label_en().to_owned(),
+                r.suggested_event.and_then(event).map(|e| e.name.clone()),
+            ),
+        };
+        let ew = self.rules.tasks.talks.exam_window;
+        let suggested_window = r.suggested_event.and_then(event).map(|e| Window {
+            from: e.date - Duration::days(i64::from(ew.days_before)),
+            to: e.date + Duration::days(i64::from(ew.days_after)),
+        });
+        let responsible_mentor_id = match r.responsible {
+            Responsible::Mentor(i) => student
+                .assignments
+                .get(usize::from(i))
+                .map(|a| a.mentor_id.clone()),
+            _ => None,
+        };
+        RequirementStatus {
+            kind: r.kind,
+            label_zh,
+            label_en,
+            required: u32::from(r.required),
+            counted: u32::from(r.counted),
+            window: r.window,
+            status,
+            suggested_window,
+            event_name,
+            responsible_mentor_id,
+            head_teacher_leads: r.responsible == Responsible::HeadTeacher,
+        }
+    }
+
+    /// Counts by status over a set of students.
+    pub fn count_by_status<'s, I>(&self, students: I) -> StatusCounts
+    where
+        I: IntoIterator<Item = &'s StudentTerm>,
+    {
+        let mut buf = Buffers::default();
+        let mut counts = StatusCounts::default();
+        for s in students {
+            buf.clear();
+            self.evaluate_into(s, &mut buf);
+            counts.add_student(&buf.rows);
+        }
+        counts
+    }
+
+    /// Every student's rows in one table: rows of `students[i]` are
+    /// `rows[row_offsets[i]..row_offsets[i + 1]]`.
+    pub fn evaluate_all(&self, students: &[StudentTerm]) -> StatusTable {
+        let mut buf = Buffers::default();
+        let per = self.templates.iter().map(Vec::len).max().unwrap_or(0);
+        buf.rows.reserve(students.len() * per);
+        let mut row_offsets = Vec::with_capacity(students.len() + 1);
+        row_offsets.push(0u32);
+        for s in students {
+            self.evaluate_into(s, &mut buf);
+            row_offsets.push(buf.rows.len() as u32);
+        }
+        StatusTable {
+            rows: buf.rows,
+            row_offsets,
+            evidence: buf.evidence,
+        }
+    }
+}
+
+/// All students' rows, flat (see [`TaskEngine::evaluate_all`]).
+#[derive(Debug, Clone, Default)]
+pub struct StatusTable {
+    /// Rows of every student, in student order.
+    pub rows: Vec<Row>,
+    /// `rows` offsets per student (length = students + 1).
+    pub row_offsets: Vec<u32>,
+    /// Evidence references of every row.
+    pub evidence: Vec<u32>,
+}
+
+impl StatusTable {
+    /// The rows of the `i`-th student.
+    pub fn student_rows(&self, i: usize) -> &[Row] {
+        &self.rows[self.row_offsets[i] as usize..self.row_offsets[i + 1] as usize]
+    }
+}
+
+fn month_en(m: u16) -> &'static str {
+    const M: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    M.get(usize::from(m).wrapping_sub(1)).copied().unwrap_or("")
+}
+
+/// The responsible assignment at `at`, and the day it started if it replaced
+/// an earlier assignment (a mid-year change).
+fn responsible_at(student: &StudentTerm, at: NaiveDate) -> (Responsible, Option<NaiveDate>) {
+    let a = &student.assignments;
+    if a.is_empty() {
+        return (Responsible::Unassigned, None);
+    }
+    // Covering `at` (latest start wins), else the latest started before, else the earliest.
+    let pick = a
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.covers(at))
+        .max_by_key(|(_, x)| x.from)
+        .or_else(|| {
+            a.iter()
+                .enumerate()
+                .filter(|(_, x)| x.from <= at)
+                .max_by_key(|(_, x)| x.from)
+        })
+        .or_else(|| a.iter().enumerate().min_by_key(|(_, x)| x.from));
+    match pick {
+        Some((i, x)) => {
+            let replaced = a.iter().any(|o| o.from < x.from);
+            (
+                Responsible::Mentor(i.min(usize::from(u16::MAX)) as u16),
+                replaced.then_some(x.from),
+            )
+        }
+        None => (Responsible::Unassigned, None),
+    }
+}
+
+fn count_evidence(
+    kind: RequirementKind,
+    w: Window,
+    cands: &[Cand],
+    engine: &TaskEngine<'_>,
+    evidence: &mut Vec<u32>,
+) -> u32 {
+    let accepts = |c: &Cand| -> bool {
+        if !w.contains(c.date) {
+            return false;
+        }
+        match (kind, c.source) {
+            (RequirementKind::HomeVisit, Source::Activity(ActivityKind::HomeVisit))
+            | (RequirementKind::ParentContact, Source::Activity(ActivityKind::ParentContact)) => {
+                c.by_mentor || c.by_head_teacher
+            }
+            (
+                RequirementKind::Talks | RequirementKind::ExamTalk,
+                Source::Activity(ActivityKind::Talk),
+            )
+            | (RequirementKind::SelfReport, Source::Activity(ActivityKind::StudentReport))
+            | (RequirementKind::OptionalActions, Source::Activity(ActivityKind::OptionalAction))
+            | (RequirementKind::GrowthMessage, Source::Growth) => c.by_mentor,
+            _ => false,
+        }
+    };
+    if kind != RequirementKind::OptionalActions {
+        let mut n = 0;
+        for c in cands.iter().filter(|c| accepts(c)) {
+            evidence.push(c.evidence);
+            n += 1;
+        }
+        return n;
+    }
+    // Optional actions: distinct items of the menu (any item if no menu).
+    let menu = &engine.rules.tasks.optional_actions.menu;
+    let start = evidence.len();
+    let mut n = 0;
+    for c in cands.iter().filter(|c| accepts(c)) {
+        let code = engine.activities[c.evidence as usize]
+            .optional_action
+            .as_deref();
+        let on_menu = match code {
+            Some(code) => menu.is_empty() || menu.iter().any(|m| m.code == code),
+            None => menu.is_empty(),
+        };
+        if !on_menu {
+            continue;
+        }
+        let seen = code.is_some()
+            && evidence[start..]
+                .iter()
+                .any(|&e| engine.activities[e as usize].optional_action.as_deref() == code);
+        evidence.push(c.evidence);
+        if !seen {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn period(cadence: Cadence, year: &SchoolYear, term: &Term) -> (NaiveDate, NaiveDate) {
+    match cadence {
+        Cadence::PerTerm => (term.starts_on, term.ends_on),
+        Cadence::PerYear => (year.starts_on(), year.ends_on()),
+    }
+}
+
+fn resolve(spec: &WindowSpec, (s, e): (NaiveDate, NaiveDate)) -> Window {
+    let (from, to) = spec.resolve(s, e);
+    Window { from, to }
+}
+
+/// Calendar months of the term as windows; stubs shorter than 7 days are
+/// merged into the neighbouring month. Returns (month, window).
+pub fn term_months(term: &Term) -> Vec<(u32, Window)> {
+    let mut out: Vec<(u32, Window)> = Vec::new();
+    let mut d = term.starts_on;
+    while d <= term.ends_on {
+        let (y, m) = (d.year(), d.month());
+        let next = if m == 12 {
+            NaiveDate::from_ymd_opt(y + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(y, m + 1, 1)
+        }
+        .unwrap_or(NaiveDate::MAX);
+        let to = (next - Duration::days(1)).min(term.ends_on);
+        out.push((m, Window { from: d, to }));
+        d = next;
+    }
+    let len = |w: &Window| (w.to - w.from).num_days() + 1;
+    if out.len() >= 2 && len(&out[0].1) < 7 {
+        let first = out.remove(0);
+        out[0].1.from = first.1.from;
+    }
+    if out.len() >= 2 && len(&out[out.len() - 1].1) < 7 {
+        let last = out.pop().map(|x| x.1.to);
+        if let (Some(to), Some(prev)) = (last, out.last_mut()) {
+            prev.1.to = to;
+        }
+    }
+    out
+}
+
+fn build_templates(
+    rules: &PolicyRules,
+    year: &SchoolYear,
+    term: &Term,
+    grade: i32,
+    today: NaiveDate,
+) -> Vec<Template> {
+    let t = &rules.tasks;
+    let mut out = Vec::new();
+    let sat16 = |n: u32| n.min(u32::from(u16::MAX)) as u16;
+    if t.home_visit.count > 0 {
+        out.push(Template {
+            kind: RequirementKind::HomeVisit,
+            slot: 0,
+            window: resolve(
+                &t.home_visit.window,
+                period(t.home_visit.cadence, year, term),
+            ),
+            required: sat16(t.home_visit.count),
+            suggested_event: None,
+        });
+    }
+    let exams: Vec<(usize, Window)> = year
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EventKind::KeyExam && e.applies_to(grade))
+        .filter(|(_, e)| term.starts_on <= e.date && e.date <= term.ends_on)
+        .map(|(i, e)| {
+            (
+                i,
+                Window {
+                    from: e.date - Duration::days(i64::from(t.talks.exam_window.days_before)),
+                    to: e.date + Duration::days(i64::from(t.talks.exam_window.days_after)),
+                },
+            )
+        })
+        .collect();
+    if t.talks.count_per_term > 0 {
+        let suggest = if t.talks.triggers.iter().any(|x| x.is_exam()) {
+            exams
+                .iter()
+                .filter(|(_, w)| w.to >= today)
+                .min_by_key(|(_, w)| w.from)
+                .map(|(i, _)| (*i).min(usize::from(u16::MAX)) as u16)
+        } else {
+            None
+        };
+        out.push(Template {
+            kind: RequirementKind::Talks,
+            slot: 0,
+            window: resolve(&t.talks.window, (term.starts_on, term.ends_on)),
+            required: sat16(t.talks.count_per_term),
+            suggested_event: suggest,
+        });
+    }
+    if t.talks.one_per_key_exam {
+        for (i, w) in &exams {
+            out.push(Template {
+                kind: RequirementKind::ExamTalk,
+                slot: (*i).min(usize::from(u16::MAX)) as u16,
+                window: *w,
+                required: 1,
+                suggested_event: None,
+            });
+        }
+    }
+    if t.growth_message.count > 0 {
+        out.push(Template {
+            kind: RequirementKind::GrowthMessage,
+            slot: 0,
+            window: resolve(
+                &t.growth_message.window,
+                period(t.growth_message.cadence, year, term),
+            ),
+            required: sat16(t.growth_message.count),
+            suggested_event: None,
+        });
+    }
+    let months = term_months(term);
+    for (kind, rule) in [
+        (RequirementKind::ParentContact, t.parent_contact),
+        (RequirementKind::SelfReport, t.self_report),
+    ] {
+        if rule.per_month > 0 {
+            for (m, w) in &months {
+                out.push(Template {
+                    kind,
+                    slot: *m as u16,
+                    window: *w,
+                    required: sat16(rule.per_month),
+                    suggested_event: None,
+                });
+            }
+        }
+    }
+    if t.optional_actions.min_per_term > 0 {
+        out.push(Template {
+            kind: RequirementKind::OptionalActions,
+            slot: 0,
+            window: Window {
+                from: term.starts_on,
+                to: term.ends_on,
+            },
+            required: sat16(t.optional_actions.min_per_term),
+            suggested_event: None,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months_merge_stubs() {
+        let t = Term {
+            id: "t".into(),
+            name: "t".into(),
+            starts_on: d(2026, 2, 27),
+            ends_on: d(2026, 7, 3),
+        };
+        let m = term_months(&t);
+        assert_eq!(m.first().unwrap().0, 3);
+        assert_eq!(m.first().unwrap().1.from, d(2026, 2, 27));
+        assert_eq!(m.last().unwrap().0, 6);
+        assert_eq!(m.last().unwrap().1.to, d(2026, 7, 3));
+        assert_eq!(m.len(), 4);
+    }
+
+    #[test]
+    fn fx_hasher_distinguishes() {
+        let mut a = FxHasher::default();
+        a.write(b"student-000001");
+        let mut b = FxHasher::default();
+        b.write(b"student-000002");
+        assert_ne!(a.finish(), b.finish());
+    }
+}

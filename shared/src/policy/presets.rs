@@ -215,7 +215,12 @@ fn yearly_tasks() -> TaskRules {
 /// term; 归口管理 to head teacher and mentor; 等第 for primary, bands above.
 pub fn district_pian6(term_id: &str, effective_from: NaiveDate) -> DistrictBaseline {
     DistrictBaseline {
-        meta: meta("district_pian6", "XX区全员导师制工作方案(篇6)", term_id, effective_from),
+        meta: meta(
+            "district_pian6",
+            "XX区全员导师制工作方案(篇6)",
+            term_id,
+            effective_from,
+        ),
         rules: PolicyRules {
             scope: Scope {
                 stages: vec![
@@ -240,7 +245,12 @@ pub fn district_pian6(term_id: &str, effective_from: NaiveDate) -> DistrictBasel
 /// before term start led by the head teacher.
 pub fn district_pian4(term_id: &str, effective_from: NaiveDate) -> DistrictBaseline {
     DistrictBaseline {
-        meta: meta("district_pian4", "XX区全员导师制试点工作方案(篇3/篇4)", term_id, effective_from),
+        meta: meta(
+            "district_pian4",
+            "XX区全员导师制试点工作方案(篇3/篇4)",
+            term_id,
+            effective_from,
+        ),
         rules: PolicyRules {
             scope: Scope {
                 stages: vec![stage(SchoolStage::Middle, &[6, 7, 8, 9])],
@@ -262,7 +272,12 @@ pub fn district_pian4(term_id: &str, effective_from: NaiveDate) -> DistrictBasel
 /// 三个一 every term, home visit joint with the head teacher.
 pub fn school_pian1_qinghewan(term_id: &str, effective_from: NaiveDate) -> SchoolPolicy {
     SchoolPolicy {
-        meta: meta("school_pian1_qinghewan", "清河湾中学“12345全员导师制”实施方案", term_id, effective_from),
+        meta: meta(
+            "school_pian1_qinghewan",
+            "清河湾中学“12345全员导师制”实施方案",
+            term_id,
+            effective_from,
+        ),
         rules: PolicyRules {
             scope: Scope {
                 stages: vec![stage(SchoolStage::Middle, &[6, 7, 8, 9])],
@@ -316,7 +331,12 @@ pub fn school_pian2(term_id: &str, effective_from: NaiveDate) -> SchoolPolicy {
         min_per_term: 0,
     };
     SchoolPolicy {
-        meta: meta("school_pian2", "全员导师制试行工作实施方案(篇2)", term_id, effective_from),
+        meta: meta(
+            "school_pian2",
+            "全员导师制试行工作实施方案(篇2)",
+            term_id,
+            effective_from,
+        ),
         rules: PolicyRules {
             scope: Scope {
                 stages: vec![stage(SchoolStage::High, &[10, 11, 12])],
@@ -378,7 +398,12 @@ pub fn school_pian5_yingyuan(term_id: &str, effective_from: NaiveDate) -> School
         min_per_term: 2,
     };
     SchoolPolicy {
-        meta: meta("school_pian5_yingyuan", "迎园中学实施“全员导师制”工作方案", term_id, effective_from),
+        meta: meta(
+            "school_pian5_yingyuan",
+            "迎园中学实施“全员导师制”工作方案",
+            term_id,
+            effective_from,
+        ),
         rules: PolicyRules {
             scope: Scope {
                 stages: vec![stage(SchoolStage::Middle, &[6, 7, 8, 9])],
@@ -421,7 +446,12 @@ pub fn school_pian5_yingyuan(term_id: &str, effective_from: NaiveDate) -> School
 /// parent communication channels, so parent contact is kept to the 归口 rule.
 pub fn school_pian6_primary(term_id: &str, effective_from: NaiveDate) -> SchoolPolicy {
     SchoolPolicy {
-        meta: meta("school_pian6_primary", "小学全员导师制实施方案(四、五年级)", term_id, effective_from),
+        meta: meta(
+            "school_pian6_primary",
+            "小学全员导师制实施方案(四、五年级)",
+            term_id,
+            effective_from,
+        ),
         rules: PolicyRules {
             scope: Scope {
                 stages: vec![stage(SchoolStage::Primary, &[4, 5])],
