@@ -195,6 +195,12 @@ impl Problem {
         self.pref.row(s)
     }
 
+    /// Every student's list, concatenated (student `s`'s list is
+    /// [`Problem::prefs`]); for benchmarks and bulk statistics.
+    pub fn pref_entries(&self) -> &[u32] {
+        &self.pref.items
+    }
+
     /// Mentor `m`'s ranking of students (student indices, best first).
     pub fn mentor_prefs(&self, m: usize) -> &[u32] {
         self.mpref.row(m)
