@@ -1433,8 +1433,8 @@ pub struct Change {
     pub after: Option<Value>,
 }
 
-/// What changes from `old` to `new` (rules and version information), in
-/// field order. Lists of plain values (grades, roles, triggers) are compared
+/// What changes from `old` to `new` (rules and version information), sorted
+/// by path (object keys in alphabetical order, list items by index). Lists of plain values (grades, roles, triggers) are compared
 /// as a whole; lists of objects (matching rules, menu items, bands) item by
 /// item.
 pub fn diff<T: Serialize>(old: &T, new: &T) -> Vec<Change> {
