@@ -135,6 +135,7 @@ struct Times {
     pass_gather: Vec<Duration>,
     lottery: Vec<Duration>,
     da: Vec<Duration>,
+    da_general: Vec<Duration>,
     fill: Vec<Duration>,
     explain: Vec<Duration>,
     json: Vec<Duration>,
@@ -205,6 +206,9 @@ fn bench(spec: &Spec, runs: usize) {
             e
         });
         time(&mut tm.da, || e.preference());
+        let mut e2 = Engine::new(&p, Method::TwoWay, 42);
+        time(&mut tm.da_general, || e2.preference_general());
+        drop(e2);
         time(&mut tm.fill, || e.fill());
         let out = time(&mut tm.explain, || {
             let o = e.finish();
@@ -228,6 +232,10 @@ fn bench(spec: &Spec, runs: usize) {
     row("baseline: single pass, sum of cap[entry]", &tm.pass_gather);
     row("lottery draw (seeded shuffle) + continuity", &tm.lottery);
     row("preference stage (deferred acceptance)", &tm.da);
+    row(
+        "  (general DA with per-mentor heaps, for reference)",
+        &tm.da_general,
+    );
     row("fill (greedy + augmenting paths)", &tm.fill);
     row("explanations + statistics", &tm.explain);
     row("(serialise output JSON, not in target)", &tm.json);

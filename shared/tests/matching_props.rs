@@ -407,4 +407,22 @@ proptest! {
         }
         room.clear();
     }
+
+    /// The one-pass serial dictatorship equals the general deferred
+    /// acceptance whenever no mentor ranked students.
+    #[test]
+    fn serial_dictatorship_equals_general_da(seed in any::<u64>(), nm in 1usize..8, ns in 0usize..30, tight in any::<bool>()) {
+        let mut inst = gen_instance(seed, nm, ns, Method::TwoWay, tight);
+        for m in &mut inst.mentors {
+            m.prefs.clear();
+        }
+        let p = inst.compile().unwrap();
+        let mut a = Engine::new(&p, Method::TwoWay, inst.seed);
+        a.continuity();
+        a.preference();
+        let mut b = Engine::new(&p, Method::TwoWay, inst.seed);
+        b.continuity();
+        b.preference_general();
+        prop_assert_eq!(a.finish(), b.finish());
+    }
 }

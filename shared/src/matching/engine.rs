@@ -252,9 +252,53 @@ impl<'p> Engine<'p> {
 
     /// The preference stage (双向选择): student-proposing deferred
     /// acceptance over the students' own lists, within the places left.
+    ///
+    /// When no mentor ranked students, every mentor ranks by the same
+    /// lottery, and deferred acceptance then reduces exactly to a serial
+    /// dictatorship in lottery order (each student takes their best
+    /// eligible mentor with room); that is what runs, in one pass.
     pub fn preference(&mut self) {
         let p = self.p;
+        self.propose(&p.pref, Stage::Preference);
+    }
+
+    /// The preference stage always through the general deferred acceptance
+    /// with per-mentor heaps (what [`Engine::preference`] runs when mentors
+    /// ranked students); for tests and benchmarks.
+    pub fn preference_general(&mut self) {
+        let p = self.p;
         self.deferred_acceptance(&p.pref, Stage::Preference);
+    }
+
+    fn propose(&mut self, lists: &Csr, stage: Stage) {
+        if self.p.has_mentor_prefs() {
+            self.deferred_acceptance(lists, stage);
+        } else {
+            self.serial_dictatorship(lists, stage);
+        }
+    }
+
+    /// Deferred acceptance when all mentors share the lottery priority.
+    fn serial_dictatorship(&mut self, lists: &Csr, stage: Stage) {
+        let p = self.p;
+        for i in 0..p.n_students() {
+            let s = self.by_lottery[i] as usize;
+            if self.mentor_of[s] != NONE {
+                continue;
+            }
+            let g = p.s_grade[s];
+            let has_excl = p.excl.off[s] != p.excl.off[s + 1];
+            for &m in lists.row(s) {
+                let m = m as usize;
+                if (p.elig_mask[m] >> g) & 1 == 1
+                    && self.load[m] < p.cap[m]
+                    && !(has_excl && p.excluded(s, m))
+                {
+                    self.assign(s, m, stage);
+                    break;
+                }
+            }
+        }
     }
 
     /// The club stage (社团): deferred acceptance where each student's list
@@ -287,7 +331,7 @@ impl<'p> Engine<'p> {
             }
             lists.close_row();
         }
-        self.deferred_acceptance(&lists, Stage::Club);
+        self.propose(&lists, Stage::Club);
     }
 
     /// Student-proposing deferred acceptance (McVitie–Wilson order) over
@@ -295,19 +339,48 @@ impl<'p> Engine<'p> {
     /// places. Each mentor keeps a max-heap of the priorities it holds, so a
     /// proposal costs O(log cap); each list entry is read at most once.
     fn deferred_acceptance(&mut self, lists: &Csr, stage: Stage) {
+        /// Everything a proposal reads of a mentor, in one cache line half.
+        #[derive(Clone, Copy, Default)]
+        struct Side {
+            /// Worst priority held (valid when full).
+            worst: u64,
+            /// Grades the mentor may still take (0 when no room left).
+            mask: u64,
+            /// Start of the mentor's heap in the flat array.
+            lo: u32,
+            /// Places left for this stage.
+            room: u32,
+            /// Priorities held.
+            len: u32,
+        }
+        /// Everything a proposal reads of a student.
+        #[derive(Clone, Copy, Default)]
+        struct Prop {
+            next: u32,
+            end: u32,
+            lottery: u32,
+            /// Grade in the low byte; bit 8: has exclusions; bit 9: holds.
+            flags: u32,
+        }
+        const EXCL: u32 = 1 << 8;
+        const HOLDS: u32 = 1 << 9;
         let p = self.p;
         let n = p.n_students();
         let nm = p.n_mentors();
-        // Remaining places and the flat heaps.
-        let mut hoff = Vec::with_capacity(nm + 1);
+        let mut side = vec![Side::default(); nm];
         let mut total = 0u32;
-        hoff.push(0u32);
-        for m in 0..nm {
-            total += p.cap[m] - self.load[m];
-            hoff.push(total);
+        for (m, sd) in side.iter_mut().enumerate() {
+            let room = p.cap[m] - self.load[m];
+            *sd = Side {
+                worst: 0,
+                mask: if room > 0 { p.elig_mask[m] } else { 0 },
+                lo: total,
+                room,
+                len: 0,
+            };
+            total += room;
         }
         let mut heap = vec![0u64; total as usize];
-        let mut hlen = vec![0u32; nm];
         // Mentors' rankings, looked up once per list entry.
         let entry_rank: Option<Vec<u32>> = p.has_mentor_prefs().then(|| {
             let mut r = vec![u32::MAX; lists.items.len()];
@@ -322,9 +395,19 @@ impl<'p> Engine<'p> {
             }
             r
         });
-        let mut next: Vec<u32> = lists.off[..n].to_vec();
-        let mut held = vec![NONE; n];
-        let lottery = &self.lottery;
+        let mut props: Vec<Prop> = (0..n)
+            .map(|s| Prop {
+                next: lists.off[s],
+                end: lists.off[s + 1],
+                lottery: self.lottery[s],
+                flags: p.s_grade[s] as u32
+                    | if p.excl.off[s] != p.excl.off[s + 1] {
+                        EXCL
+                    } else {
+                        0
+                    },
+            })
+            .collect();
         let by_lottery = &self.by_lottery;
         let items = &lists.items;
         for s0 in 0..n {
@@ -333,54 +416,58 @@ impl<'p> Engine<'p> {
             }
             let mut s = s0;
             loop {
-                let end = lists.off[s + 1];
-                let g = p.s_grade[s];
-                let has_excl = p.excl.off[s] != p.excl.off[s + 1];
-                let low = lottery[s] as u64;
-                let mut i = next[s];
+                let pr = props[s];
+                let g = pr.flags & 0xff;
+                let low = pr.lottery as u64;
+                let mut i = pr.next;
                 let mut evicted = NONE;
-                while i < end {
+                let mut holds = false;
+                while i < pr.end {
                     let m = items[i as usize] as usize;
                     i += 1;
-                    if (p.elig_mask[m] >> g) & 1 == 0 || (has_excl && p.excluded(s, m)) {
-                        continue;
-                    }
-                    let (lo, hi) = (hoff[m] as usize, hoff[m + 1] as usize);
-                    if lo == hi {
+                    let sd = &mut side[m];
+                    if (sd.mask >> g) & 1 == 0 || (pr.flags & EXCL != 0 && p.excluded(s, m)) {
                         continue;
                     }
                     let key = match &entry_rank {
                         Some(r) => ((r[i as usize - 1] as u64) << 32) | low,
                         None => low,
                     };
-                    let h = &mut heap[lo..hi];
-                    let len = hlen[m] as usize;
-                    if len < h.len() {
+                    if sd.len < sd.room {
+                        let h = &mut heap[sd.lo as usize..(sd.lo + sd.room) as usize];
+                        let len = sd.len as usize;
                         h[len] = key;
                         sift_up(&mut h[..=len], len);
-                        hlen[m] += 1;
-                        held[s] = i - 1;
+                        sd.len += 1;
+                        sd.worst = h[0];
+                        holds = true;
                         break;
-                    } else if key < h[0] {
+                    } else if key < sd.worst {
+                        let h = &mut heap[sd.lo as usize..(sd.lo + sd.room) as usize];
                         let old = h[0];
                         h[0] = key;
                         sift_down(h, 0);
-                        held[s] = i - 1;
+                        sd.worst = h[0];
+                        holds = true;
                         evicted = by_lottery[(old & 0xffff_ffff) as usize];
-                        held[evicted as usize] = NONE;
                         break;
                     }
                 }
-                next[s] = i;
+                let ps = &mut props[s];
+                ps.next = i;
+                if holds {
+                    ps.flags |= HOLDS;
+                }
                 if evicted == NONE {
                     break;
                 }
                 s = evicted as usize;
+                props[s].flags &= !HOLDS;
             }
         }
-        for (s, &e) in held.iter().enumerate() {
-            if e != NONE {
-                self.assign(s, items[e as usize] as usize, stage);
+        for (s, pr) in props.iter().enumerate() {
+            if pr.flags & HOLDS != 0 {
+                self.assign(s, items[pr.next as usize - 1] as usize, stage);
             }
         }
     }
