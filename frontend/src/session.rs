@@ -99,7 +99,7 @@ impl Session {
         let remembered = storage::get(ROLE_KEY).and_then(|c| Role::from_code(&c));
         let role = remembered
             .filter(|r| user.roles.contains(r))
-            .or_else(|| user.roles.first().copied());
+            .or_else(|| landing_role(&user.roles));
         self.role.set(role);
         self.notice.set(None);
         self.user.set(Some(user));
@@ -127,6 +127,23 @@ impl Session {
         self.role.set(None);
         self.notice.set(notice);
     }
+}
+
+/// The role a user lands as when none is remembered: the broadest, except
+/// that mentoring (which every teacher does) yields to a teacher's other
+/// duty, so a counsellor who also mentors lands on the counsellor's home.
+pub fn landing_role(roles: &[Role]) -> Option<Role> {
+    let rank = |r: &Role| match r {
+        Role::DistrictAdmin => 0,
+        Role::SchoolAdmin => 1,
+        Role::GradeLeader => 2,
+        Role::HeadTeacher => 3,
+        Role::Counsellor => 4,
+        Role::Mentor => 5,
+        Role::Parent => 6,
+        Role::Student => 7,
+    };
+    roles.iter().min_by_key(|r| rank(r)).copied()
 }
 
 /// The session context.

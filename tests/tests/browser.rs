@@ -1,0 +1,403 @@
+//! Browser tests: the real app (the wasm build in `frontend/dist`) served by
+//! a `daoshi` server with the demo district, driven in headless Chromium at
+//! phone size (360×640) over the DevTools protocol.
+//!
+//! Needs `/usr/bin/chromium` (or `CHROMIUM`) and a built frontend
+//! (`scripts/build-frontend.sh`). Screenshots go to `test-artifacts/`: one of
+//! the mentor home always, and one of the page at the moment any step fails.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::handler::viewport::Viewport;
+use chromiumoxide::page::{Page, ScreenshotParams};
+use futures::StreamExt;
+
+const PASSWORD: &str = "daoshi-demo";
+const WIDTH: u32 = 360;
+const HEIGHT: u32 = 640;
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+fn artifacts() -> PathBuf {
+    let dir = workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).expect("create test-artifacts/");
+    dir
+}
+
+/// A headless Chromium with one phone-sized page.
+struct Ui {
+    browser: Browser,
+    handler: tokio::task::JoinHandle<()>,
+    page: Page,
+    base: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Ui {
+    async fn launch(base: &str) -> Result<Ui> {
+        let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        if !std::path::Path::new(&exe).exists() {
+            bail!("Chromium not found at {exe}: install Debian's `chromium` (see README)");
+        }
+        let profile = tempfile::tempdir()?;
+        let config = BrowserConfig::builder()
+            .chrome_executable(&exe)
+            .no_sandbox()
+            .user_data_dir(profile.path())
+            .window_size(WIDTH, HEIGHT)
+            .viewport(Viewport {
+                width: WIDTH,
+                height: HEIGHT,
+                device_scale_factor: Some(2.0),
+                emulating_mobile: true,
+                is_landscape: false,
+                has_touch: true,
+            })
+            .args([
+                "disable-gpu",
+                "disable-quic",
+                "no-first-run",
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-sync",
+                "disable-dev-shm-usage",
+            ])
+            .launch_timeout(Duration::from_secs(60))
+            .request_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| anyhow!("browser config: {e}"))?;
+        let (browser, mut handler) = Browser::launch(config).await.context("launch chromium")?;
+        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        let page = browser.new_page("about:blank").await?;
+        Ok(Ui {
+            browser,
+            handler,
+            page,
+            base: base.trim_end_matches('/').to_string(),
+            _profile: profile,
+        })
+    }
+
+    async fn close(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.browser.wait().await;
+        self.handler.abort();
+    }
+
+    /// Loads a path and waits until the wasm app has started.
+    async fn open(&self, path: &str) -> Result<()> {
+        self.page.goto(format!("{}{path}", self.base)).await?;
+        self.wait("document.body && document.body.dataset.app === 'ready'", "the wasm app to start")
+            .await
+    }
+
+    async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> Result<T> {
+        let v = self.page.evaluate(js).await.with_context(|| format!("evaluate {js}"))?;
+        Ok(v.into_value()?)
+    }
+
+    /// Polls a JavaScript condition until it is true (20 s at most).
+    async fn wait(&self, cond: &str, what: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let js = format!("(() => {{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()");
+        loop {
+            if self.eval::<bool>(&js).await.unwrap_or(false) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let body: String = self
+                    .eval("document.body ? document.body.innerText.slice(0, 600) : ''")
+                    .await
+                    .unwrap_or_default();
+                let url: String = self.eval("location.href").await.unwrap_or_default();
+                bail!("timed out waiting for {what} at {url}; page text: {body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn text(&self, selector: &str) -> Result<String> {
+        self.eval(&format!(
+            "(() => {{ const e = document.querySelector({}); return e ? e.innerText : ''; }})()",
+            serde_json::to_string(selector)?
+        ))
+        .await
+    }
+
+    async fn fill(&self, selector: &str, value: &str) -> Result<()> {
+        let el = self.page.find_element(selector).await?;
+        el.click().await?;
+        el.type_str(value).await?;
+        Ok(())
+    }
+
+    async fn click(&self, selector: &str) -> Result<()> {
+        self.page.find_element(selector).await?.click().await?;
+        Ok(())
+    }
+
+    async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let path = artifacts().join(format!("{name}.png"));
+        self.page
+            .save_screenshot(ScreenshotParams::builder().build(), &path)
+            .await?;
+        Ok(path)
+    }
+
+    /// Signs in through the login page (starting from a clean session).
+    async fn login(&self, username: &str, password: &str) -> Result<()> {
+        self.open("/login").await?;
+        self.eval::<bool>("(localStorage.removeItem('daoshi.access'), localStorage.removeItem('daoshi.refresh'), localStorage.removeItem('daoshi.role'), true)")
+            .await?;
+        self.open("/login").await?;
+        self.wait("document.querySelector('#username')", "the login form").await?;
+        self.fill("#username", username).await?;
+        self.fill("#password", password).await?;
+        self.click("#login-submit").await
+    }
+
+    /// Waits for a page whose path is `path` and whose heading reads `title`.
+    async fn wait_home(&self, path: &str, title: &str) -> Result<()> {
+        self.wait(
+            &format!(
+                "location.pathname === {} && document.querySelector('h1.page-title') && document.querySelector('h1.page-title').innerText.trim() === {}",
+                serde_json::to_string(path)?,
+                serde_json::to_string(title)?
+            ),
+            &format!("{path} titled {title}"),
+        )
+        .await
+    }
+}
+
+/// Runs one scenario; on failure saves a screenshot named after it.
+async fn scenario<F>(ui: &Ui, name: &str, failures: &mut Vec<String>, f: F)
+where
+    F: AsyncFnOnce(&Ui) -> Result<()>,
+{
+    eprintln!("browser scenario: {name}");
+    if let Err(e) = f(ui).await {
+        let shot = ui
+            .screenshot(&format!("failure-{name}"))
+            .await
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|e| format!("(no screenshot: {e})"));
+        failures.push(format!("{name}: {e:#} [screenshot: {shot}]"));
+    }
+}
+
+async fn wrong_password(ui: &Ui) -> Result<()> {
+    ui.login("s2.mentor1", "not-the-password").await?;
+    ui.wait("document.querySelector('#login-error')", "the login error").await?;
+    let msg = ui.text("#login-error").await?;
+    if !msg.contains("用户名或密码错误") {
+        bail!("unexpected login error: {msg}");
+    }
+    let path: String = ui.eval("location.pathname").await?;
+    if path != "/login" {
+        bail!("left the login page after a wrong password: {path}");
+    }
+    Ok(())
+}
+
+async fn mentor_home(ui: &Ui) -> Result<()> {
+    ui.login("s2.mentor1", PASSWORD).await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.wait(
+        "document.querySelectorAll('#student-list li').length > 0",
+        "the mentor's students",
+    )
+    .await?;
+    let lang: String = ui.eval("document.documentElement.lang").await?;
+    if lang != "zh-CN" {
+        bail!("page language is {lang}, expected zh-CN");
+    }
+    let count = ui.text("#student-count").await?;
+    if !count.contains("名学生") {
+        bail!("student count line reads {count:?}");
+    }
+    let first = ui.text("#student-list li").await?;
+    if first.trim().is_empty() {
+        bail!("first student row is empty");
+    }
+    ui.screenshot("mentor-home-360x640").await?;
+    // Usable at 360 px: nothing scrolls sideways, every control is a 44 px target
+    // and has an accessible name.
+    let overflow: i64 = ui
+        .eval("document.documentElement.scrollWidth - window.innerWidth")
+        .await?;
+    if overflow > 0 {
+        bail!("page is {overflow}px wider than the 360px viewport");
+    }
+    let small: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44; })
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !small.is_empty() {
+        bail!("tap targets under 44px: {small:?}");
+    }
+    let unnamed: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => !(e.innerText || '').trim() && !e.getAttribute('aria-label')
+                            && !(e.id && document.querySelector(`label[for='${e.id}']`))
+                            && !e.closest('label'))
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !unnamed.is_empty() {
+        bail!("controls without an accessible name: {unnamed:?}");
+    }
+    // Opening a student shows their page.
+    ui.click("#student-list li a").await?;
+    ui.wait_home_prefix("/students/", "学生信息").await?;
+    Ok(())
+}
+
+impl Ui {
+    async fn wait_home_prefix(&self, prefix: &str, title: &str) -> Result<()> {
+        self.wait(
+            &format!(
+                "location.pathname.startsWith({}) && document.querySelector('h1.page-title').innerText.trim() === {} && document.querySelector('#student-card')",
+                serde_json::to_string(prefix)?,
+                serde_json::to_string(title)?
+            ),
+            &format!("{prefix}… titled {title}"),
+        )
+        .await
+    }
+}
+
+async fn switch_language(ui: &Ui) -> Result<()> {
+    // Continues signed in as s2.mentor1.
+    ui.open("/mentor").await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.click("#lang-switch").await?;
+    ui.wait_home("/mentor", "My students").await?;
+    ui.wait("document.documentElement.lang === 'en'", "<html lang=en>").await?;
+    // Remembered across a reload.
+    ui.open("/mentor").await?;
+    ui.wait_home("/mentor", "My students").await?;
+    ui.click("#lang-switch").await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    Ok(())
+}
+
+const BAD_ROSTER: &str = "姓名,学号,班级,性别\n\
+张三,12,初一(1)班,男\n\
+李四,2024@01,初一(1)班,女\n\
+王五,20249001,不存在的班级,男\n\
+赵六,20249002,初一(1)班,未知\n\
+赵六,20249002,初一(1)班,未知\n";
+
+async fn admin_bad_roster(ui: &Ui) -> Result<()> {
+    // Sign out through the UI first.
+    ui.open("/").await?;
+    ui.wait("document.querySelector('#logout')", "the logout button").await?;
+    ui.click("#logout").await?;
+    ui.wait("document.querySelector('#login-notice')", "the signed-out notice").await?;
+
+    ui.login("s2.admin", PASSWORD).await?;
+    ui.wait_home("/school", "学校设置").await?;
+    ui.click("a[href='/school/import']").await?;
+    ui.wait_home("/school/import", "导入名册").await?;
+    // Put a file in the input as a user picking one would.
+    ui.eval::<bool>(&format!(
+        "(() => {{
+            const dt = new DataTransfer();
+            dt.items.add(new File([{}], 'bad-roster.csv', {{ type: 'text/csv' }}));
+            const input = document.querySelector('#import-file');
+            input.files = dt.files;
+            input.dispatchEvent(new Event('change', {{ bubbles: true }}));
+            return true;
+        }})()",
+        serde_json::to_string(BAD_ROSTER)?
+    ))
+    .await?;
+    ui.click("#import-submit").await?;
+    ui.wait(
+        "document.querySelectorAll('#import-errors tbody tr').length > 0",
+        "the rejected rows",
+    )
+    .await?;
+    let rows: Vec<Vec<String>> = ui
+        .eval(
+            "[...document.querySelectorAll('#import-errors tbody tr')]
+               .map(tr => [...tr.cells].map(td => td.innerText.trim()))",
+        )
+        .await?;
+    if rows.len() < 3 {
+        bail!("expected every bad row listed, got {rows:?}");
+    }
+    if !rows.iter().all(|r| r.len() == 3 && !r[0].is_empty() && !r[2].is_empty()) {
+        bail!("rows without a row number or reason: {rows:?}");
+    }
+    let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if !rows.iter().all(|r| chinese(&r[2])) {
+        bail!("reasons not in Chinese: {rows:?}");
+    }
+    ui.screenshot("admin-import-errors-360x640").await?;
+    Ok(())
+}
+
+async fn every_account_lands_home(ui: &Ui) -> Result<()> {
+    let mut accounts = vec![("district".to_string(), "/district", "全区学校概览")];
+    for k in 1..=3 {
+        accounts.push((format!("s{k}.admin"), "/school", "学校设置"));
+        accounts.push((format!("s{k}.head1"), "/class", "我的班级"));
+        accounts.push((format!("s{k}.mentor1"), "/mentor", "我的学生"));
+        accounts.push((format!("s{k}.counsellor"), "/counsellor", "关注个案"));
+        accounts.push((format!("s{k}.parent1"), "/parent", "我的孩子"));
+        accounts.push((format!("s{k}.student1"), "/student", "我的导师"));
+    }
+    for (user, path, title) in accounts {
+        ui.login(&user, PASSWORD).await?;
+        ui.wait_home(path, title).await.with_context(|| format!("{user}'s home"))?;
+        // Nothing on the home failed to load.
+        ui.wait(
+            "!document.querySelector('.content [role=status]')",
+            &format!("{user}'s home to finish loading"),
+        )
+        .await?;
+        let errors = ui.text(".content .error").await?;
+        if !errors.is_empty() {
+            bail!("{user}'s home shows an error: {errors}");
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_works_on_a_phone() -> Result<()> {
+    let dist = workspace_root().join("frontend/dist/pkg/app_bg.wasm");
+    if !dist.exists() {
+        bail!("{} is missing: run scripts/build-frontend.sh first", dist.display());
+    }
+    let server = tests::TestServer::spawn_sqlite_demo().await?;
+    let ui = Ui::launch(&server.base_url()).await?;
+    let mut failures = Vec::new();
+    scenario(&ui, "wrong-password", &mut failures, wrong_password).await;
+    scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
+    scenario(&ui, "switch-language", &mut failures, switch_language).await;
+    scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
+    scenario(&ui, "every-account-lands-home", &mut failures, every_account_lands_home).await;
+    ui.close().await;
+    drop(server);
+    if !failures.is_empty() {
+        bail!("browser scenarios failed:\n{}", failures.join("\n"));
+    }
+    Ok(())
+}
