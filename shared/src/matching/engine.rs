@@ -279,20 +279,43 @@ impl<'p> Engine<'p> {
     }
 
     /// Deferred acceptance when all mentors share the lottery priority.
+    /// The unplaced students' lists are first gathered into lottery order
+    /// (independent reads the CPU overlaps), so the decision loop then
+    /// reads students sequentially and only mentors at random.
     fn serial_dictatorship(&mut self, lists: &Csr, stage: Stage) {
+        const EXCL: u32 = 1 << 31;
         let p = self.p;
-        for i in 0..p.n_students() {
-            let s = self.by_lottery[i] as usize;
-            if self.mentor_of[s] != NONE {
+        let n = p.n_students();
+        let mut who: Vec<u32> = Vec::with_capacity(n);
+        let mut off: Vec<u32> = Vec::with_capacity(n + 1);
+        let mut items: Vec<u32> = Vec::with_capacity(lists.items.len());
+        off.push(0);
+        for &s in &self.by_lottery {
+            let su = s as usize;
+            if self.mentor_of[su] != NONE {
                 continue;
             }
-            let g = p.s_grade[s];
-            let has_excl = p.excl.off[s] != p.excl.off[s + 1];
-            for &m in lists.row(s) {
+            let flags = p.s_grade[su] as u32
+                | if p.excl.off[su] != p.excl.off[su + 1] {
+                    EXCL
+                } else {
+                    0
+                };
+            who.push(s);
+            items.push(flags);
+            items.extend_from_slice(lists.row(su));
+            off.push(items.len() as u32);
+        }
+        for (k, &s) in who.iter().enumerate() {
+            let row = &items[off[k] as usize..off[k + 1] as usize];
+            let (flags, row) = (row[0], &row[1..]);
+            let g = flags & 0xff;
+            let s = s as usize;
+            for &m in row {
                 let m = m as usize;
                 if (p.elig_mask[m] >> g) & 1 == 1
                     && self.load[m] < p.cap[m]
-                    && !(has_excl && p.excluded(s, m))
+                    && !(flags & EXCL != 0 && p.excluded(s, m))
                 {
                     self.assign(s, m, stage);
                     break;
