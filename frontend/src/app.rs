@@ -127,7 +127,7 @@ fn Header() -> impl IntoView {
             <div class="brand">
                 <span class="app-name">{move || i18n.t().app_name}</span>
                 <span class="school">
-                    {move || session.user.with(|u| u.as_ref().and_then(|u| u.school_name.clone()))}
+                    {move || session.user.with(|u| u.as_ref().and_then(|u| u.place.clone()))}
                 </span>
             </div>
             <div class="actions">

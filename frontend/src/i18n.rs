@@ -6,7 +6,7 @@
 //! locale.
 
 use leptos::prelude::*;
-use shared::org::{Role, SchoolStage};
+use shared::org::{Qualification, Role, SchoolStage};
 
 use crate::storage;
 
@@ -156,6 +156,8 @@ fn format_date(lang: Lang, iso: &str) -> String {
 pub type Label = fn(&Tr) -> &'static str;
 /// A message with one number or name in it.
 pub type Fmt1 = fn(&str) -> String;
+/// A message with two values in it.
+pub type Fmt2 = fn(&str, &str) -> String;
 /// A message with three numbers in it.
 pub type Fmt3 = fn(&str, &str, &str) -> String;
 
@@ -172,8 +174,6 @@ pub struct Tr {
     pub saving: &'static str,
     pub cancel: &'static str,
     pub edit: &'static str,
-    pub add: &'static str,
-    pub saved: &'static str,
     pub none: &'static str,
     pub lang_switch_label: &'static str,
     pub lang_switch_to: &'static str,
@@ -220,13 +220,18 @@ pub struct Tr {
     pub stage_nine_year: &'static str,
     pub stage_twelve_year: &'static str,
 
+    pub qual_untrained: &'static str,
+    pub qual_training: &'static str,
+    pub qual_probation: &'static str,
+    pub qual_appointed: &'static str,
+    pub qual_deferred: &'static str,
+
     pub gender_male: &'static str,
     pub gender_female: &'static str,
 
     pub nav_schools: &'static str,
     pub nav_supervision: &'static str,
     pub nav_setup: &'static str,
-    pub nav_terms: &'static str,
     pub nav_classes: &'static str,
     pub nav_staff: &'static str,
     pub nav_students: &'static str,
@@ -238,13 +243,8 @@ pub struct Tr {
     pub nav_cases: &'static str,
     pub nav_my_child: &'static str,
     pub nav_my_mentor: &'static str,
-    pub nav_growth: &'static str,
 
     pub district_title: &'static str,
-    pub col_school: &'static str,
-    pub col_stage: &'static str,
-    pub col_code: &'static str,
-    pub col_students: &'static str,
     pub col_classes: &'static str,
     pub schools_total: Fmt3,
     pub supervision_soon: &'static str,
@@ -256,24 +256,21 @@ pub struct Tr {
     pub term_name: &'static str,
     pub term_start: &'static str,
     pub term_end: &'static str,
-    pub term_current: &'static str,
+    pub term_year: &'static str,
+    pub new_term: &'static str,
+    pub new_class: &'static str,
     pub classes_title: &'static str,
     pub classes_empty: &'static str,
     pub class_name: &'static str,
     pub class_grade: &'static str,
     pub grade_n: Fmt1,
-    pub head_teacher: &'static str,
     pub no_head_teacher: &'static str,
     pub student_count: Fmt1,
     pub staff_title: &'static str,
     pub staff_empty: &'static str,
-    pub staff_name: &'static str,
-    pub staff_no: &'static str,
-    pub staff_subjects: &'static str,
     pub staff_search: &'static str,
     pub students_title: &'static str,
     pub students_search: &'static str,
-    pub student_name: &'static str,
     pub student_no: &'static str,
     pub student_gender: &'static str,
     pub student_class: &'static str,
@@ -282,7 +279,8 @@ pub struct Tr {
 
     pub import_title: &'static str,
     pub import_intro: &'static str,
-    pub import_kind: &'static str,
+    pub import_rows: Fmt2,
+    pub import_guardians: Fmt1,
     pub import_kind_students: &'static str,
     pub import_kind_staff: &'static str,
     pub import_file: &'static str,
@@ -322,12 +320,11 @@ pub struct Tr {
 
     pub parent_title: &'static str,
     pub parent_empty: &'static str,
-    pub child_mentor: &'static str,
-    pub mentor_soon: &'static str,
+    pub mentors: &'static str,
+    pub no_mentor: &'static str,
     pub messages_soon: &'static str,
 
     pub student_home_title: &'static str,
-    pub student_self: &'static str,
     pub my_mentor_soon: &'static str,
 }
 
@@ -343,6 +340,17 @@ impl Tr {
             Role::Counsellor => self.role_counsellor,
             Role::Parent => self.role_parent,
             Role::Student => self.role_student,
+        }
+    }
+
+    /// A mentor qualification's name.
+    pub fn qualification(&self, q: Qualification) -> &'static str {
+        match q {
+            Qualification::Untrained => self.qual_untrained,
+            Qualification::Training => self.qual_training,
+            Qualification::Probation => self.qual_probation,
+            Qualification::Appointed => self.qual_appointed,
+            Qualification::Deferred => self.qual_deferred,
         }
     }
 
@@ -372,8 +380,6 @@ pub static ZH: Tr = Tr {
     saving: "正在保存…",
     cancel: "取消",
     edit: "编辑",
-    add: "新增",
-    saved: "已保存",
     none: "—",
     lang_switch_label: "切换语言",
     lang_switch_to: "English",
@@ -420,13 +426,18 @@ pub static ZH: Tr = Tr {
     stage_nine_year: "九年一贯制",
     stage_twelve_year: "完全中学",
 
+    qual_untrained: "未培训",
+    qual_training: "培训中",
+    qual_probation: "试用期",
+    qual_appointed: "已聘任",
+    qual_deferred: "暂缓聘任",
+
     gender_male: "男",
     gender_female: "女",
 
     nav_schools: "学校概览",
     nav_supervision: "督导",
     nav_setup: "学校设置",
-    nav_terms: "学期",
     nav_classes: "班级",
     nav_staff: "教职工",
     nav_students: "学生",
@@ -438,13 +449,8 @@ pub static ZH: Tr = Tr {
     nav_cases: "个案",
     nav_my_child: "我的孩子",
     nav_my_mentor: "我的导师",
-    nav_growth: "成长",
 
     district_title: "全区学校概览",
-    col_school: "学校",
-    col_stage: "学段",
-    col_code: "代码",
-    col_students: "学生数",
     col_classes: "班级数",
     schools_total: |schools, classes, students| {
         format!("共 {schools} 所学校，{classes} 个班级，{students} 名学生")
@@ -458,24 +464,21 @@ pub static ZH: Tr = Tr {
     term_name: "学期名称",
     term_start: "开始日期",
     term_end: "结束日期",
-    term_current: "当前学期",
+    term_year: "学年",
+    new_term: "新增学期",
+    new_class: "新增班级",
     classes_title: "班级",
     classes_empty: "还没有班级。",
     class_name: "班级名称",
     class_grade: "年级",
     grade_n: |g| format!("{g}年级"),
-    head_teacher: "班主任",
     no_head_teacher: "未指定班主任",
     student_count: |n| format!("{n} 名学生"),
     staff_title: "教职工",
     staff_empty: "没有找到教职工。",
-    staff_name: "姓名",
-    staff_no: "工号",
-    staff_subjects: "任教学科",
     staff_search: "搜索姓名或工号",
     students_title: "学生",
     students_search: "搜索姓名或学号",
-    student_name: "姓名",
     student_no: "学号",
     student_gender: "性别",
     student_class: "班级",
@@ -483,8 +486,9 @@ pub static ZH: Tr = Tr {
     total_n: |n| format!("共 {n} 人"),
 
     import_title: "导入名册",
-    import_intro: "上传 .xlsx 或 .csv 文件，表头使用中文（如 姓名、学号、班级、性别）。系统会先检查每一行；只要有一行有问题，就不会写入任何数据。",
-    import_kind: "名册类型",
+    import_intro: "上传学生或教职工名册（.xlsx 或 .csv），表头使用中文（如 姓名、学号、班级、性别；教职工用 工号）。系统会先检查每一行；只要有一行有问题，就不会写入任何数据。",
+    import_rows: |kind, n| format!("{kind}：共 {n} 行。"),
+    import_guardians: |n| format!("关联家长 {n} 人。"),
     import_kind_students: "学生名册",
     import_kind_staff: "教职工名册",
     import_file: "选择文件（.xlsx 或 .csv）",
@@ -526,13 +530,12 @@ pub static ZH: Tr = Tr {
 
     parent_title: "我的孩子",
     parent_empty: "您的账号还没有关联学生，请联系班主任。",
-    child_mentor: "孩子的导师",
-    mentor_soon: "结对完成后，这里会显示导师的姓名和联系方式。",
+    mentors: "导师",
+    no_mentor: "尚未结对",
     messages_soon: "导师的成长寄语和沟通记录将在后续版本中显示在这里。",
 
     student_home_title: "我的导师",
-    student_self: "我的信息",
-    my_mentor_soon: "结对完成后，这里会显示你的导师。你也可以在双向选择开放时填报志愿。",
+    my_mentor_soon: "还没有导师时，结对完成后会显示在这里；双向选择开放时，你可以在这里填报志愿。",
 };
 
 /// English.
@@ -548,8 +551,6 @@ pub static EN: Tr = Tr {
     saving: "Saving…",
     cancel: "Cancel",
     edit: "Edit",
-    add: "Add",
-    saved: "Saved",
     none: "—",
     lang_switch_label: "Switch language",
     lang_switch_to: "中文",
@@ -596,13 +597,18 @@ pub static EN: Tr = Tr {
     stage_nine_year: "Nine-year",
     stage_twelve_year: "Complete (1–12)",
 
+    qual_untrained: "Not trained",
+    qual_training: "In training",
+    qual_probation: "On probation",
+    qual_appointed: "Appointed",
+    qual_deferred: "Deferred",
+
     gender_male: "Male",
     gender_female: "Female",
 
     nav_schools: "Schools",
     nav_supervision: "Supervision",
     nav_setup: "Setup",
-    nav_terms: "Terms",
     nav_classes: "Classes",
     nav_staff: "Staff",
     nav_students: "Students",
@@ -614,13 +620,8 @@ pub static EN: Tr = Tr {
     nav_cases: "Cases",
     nav_my_child: "My child",
     nav_my_mentor: "My mentor",
-    nav_growth: "Growth",
 
     district_title: "Schools in the district",
-    col_school: "School",
-    col_stage: "Stage",
-    col_code: "Code",
-    col_students: "Students",
     col_classes: "Classes",
     schools_total: |schools, classes, students| {
         format!("{schools} schools, {classes} classes, {students} students")
@@ -634,24 +635,21 @@ pub static EN: Tr = Tr {
     term_name: "Term",
     term_start: "Starts",
     term_end: "Ends",
-    term_current: "Current term",
+    term_year: "Academic year",
+    new_term: "Add a term",
+    new_class: "Add a class",
     classes_title: "Classes",
     classes_empty: "No classes yet.",
     class_name: "Class",
     class_grade: "Grade",
     grade_n: |g| format!("Grade {g}"),
-    head_teacher: "Head teacher",
     no_head_teacher: "No head teacher",
     student_count: |n| format!("{n} students"),
     staff_title: "Staff",
     staff_empty: "No staff found.",
-    staff_name: "Name",
-    staff_no: "Staff no.",
-    staff_subjects: "Subjects",
     staff_search: "Search name or staff no.",
     students_title: "Students",
     students_search: "Search name or student no.",
-    student_name: "Name",
     student_no: "Student no.",
     student_gender: "Gender",
     student_class: "Class",
@@ -659,8 +657,9 @@ pub static EN: Tr = Tr {
     total_n: |n| format!("{n} in total"),
 
     import_title: "Import roster",
-    import_intro: "Upload an .xlsx or .csv file with Chinese headers (姓名, 学号, 班级, 性别 …). Every row is checked first; if any row has a problem, nothing is written.",
-    import_kind: "Roster",
+    import_intro: "Upload a student or staff roster (.xlsx or .csv) with Chinese headers (姓名, 学号, 班级, 性别 …; 工号 for staff). Every row is checked first; if any row has a problem, nothing is written.",
+    import_rows: |kind, n| format!("{kind}: {n} rows."),
+    import_guardians: |n| format!("{n} guardians linked."),
     import_kind_students: "Students",
     import_kind_staff: "Staff",
     import_file: "File (.xlsx or .csv)",
@@ -704,11 +703,10 @@ pub static EN: Tr = Tr {
 
     parent_title: "My child",
     parent_empty: "No student is linked to your account yet. Please contact the head teacher.",
-    child_mentor: "Your child's mentor",
-    mentor_soon: "Once matching is done, the mentor's name and contact will appear here.",
+    mentors: "Mentor",
+    no_mentor: "Not matched yet",
     messages_soon: "The mentor's growth messages and contact records will appear here in a later version.",
 
     student_home_title: "My mentor",
-    student_self: "About me",
-    my_mentor_soon: "Once matching is done, your mentor will appear here. You can list your preferred mentors when selection opens.",
+    my_mentor_soon: "If you have no mentor yet, they will appear here once matching is done; when two-way selection opens you will list your choices here.",
 };

@@ -8,6 +8,8 @@
 use graphql_client::GraphQLQuery;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// GraphQL `NaiveDate` (`2026-09-01`).
+pub type NaiveDate = String;
 /// GraphQL `Upload`: sent as `null`, the file travels in the multipart body.
 pub type Upload = ();
 
@@ -39,6 +41,10 @@ shared_enum!(
     Role => shared::org::Role
 );
 shared_enum!(
+    /// GraphQL `Qualification`, as [`shared::org::Qualification`].
+    Qualification => shared::org::Qualification
+);
+shared_enum!(
     /// GraphQL `SchoolStage`, as [`shared::org::SchoolStage`].
     SchoolStage => shared::org::SchoolStage
 );
@@ -48,7 +54,7 @@ shared_enum!(
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -59,7 +65,7 @@ pub struct Login;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -70,7 +76,7 @@ pub struct Refresh;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -81,7 +87,7 @@ pub struct Logout;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -92,7 +98,7 @@ pub struct Me;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -103,7 +109,7 @@ pub struct Students;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -114,7 +120,7 @@ pub struct StudentDetail;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -125,7 +131,7 @@ pub struct Classes;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -136,7 +142,7 @@ pub struct Schools;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -147,7 +153,7 @@ pub struct Terms;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -158,8 +164,41 @@ pub struct StaffList;
 #[graphql(
     schema_path = "graphql/schema.draft.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage"),
+    extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
 pub struct ImportRoster;
+
+/// Create a term.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct CreateTerm;
+
+/// Create a class.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct CreateClass;
+
+/// Update a class.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "graphql/schema.draft.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct UpdateClass;

@@ -17,8 +17,10 @@ pub struct User {
     pub name: String,
     /// Every role the user holds, broadest first.
     pub roles: Vec<Role>,
-    /// The user's school, when the user belongs to one.
-    pub school_name: Option<String>,
+    /// Where the user works: their school, or the district for district staff.
+    pub place: Option<String>,
+    /// The grades the user leads (grade leaders).
+    pub grades: Vec<i64>,
 }
 
 /// Why the login page is shown.
@@ -88,7 +90,8 @@ impl Session {
         self.sign_in(User {
             name: me.display_name,
             roles: from_wire(&me.roles),
-            school_name: me.school_name,
+            place: me.school_name.or(Some(me.district_name)),
+            grades: me.grades,
         });
         Ok(())
     }
@@ -110,7 +113,8 @@ impl Session {
         User {
             name: user.display_name.clone(),
             roles: from_wire(&user.roles),
-            school_name: None,
+            place: None,
+            grades: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, ApiError};
 use crate::i18n::{I18n, use_i18n};
 use crate::ops;
+use crate::session::use_session;
 use crate::ui::{ComingSoon, Page, PageTitle, Pager, PagerFooter, loaded};
 
 /// One student as lists show them.
@@ -38,11 +39,13 @@ async fn fetch_students(
     })
 }
 
-fn gender_label(i18n: I18n, g: &Option<ops::students::Gender>) -> Option<&'static str> {
+/// The server spells gender 男 / 女; shown in the user's language.
+fn gender_label(i18n: I18n, g: &str) -> String {
     match g {
-        Some(ops::students::Gender::MALE) => Some(i18n.t().gender_male),
-        Some(ops::students::Gender::FEMALE) => Some(i18n.t().gender_female),
-        _ => None,
+        "男" => i18n.t().gender_male.to_string(),
+        "女" => i18n.t().gender_female.to_string(),
+        "" => i18n.t().none.to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -160,11 +163,8 @@ pub fn StudentDetail() -> impl IntoView {
         </button>
         <PageTitle title=|t| t.student_detail_title/>
         {loaded(student, move |s| {
-            let gender = match s.gender {
-                Some(ops::student_detail::Gender::MALE) => Some(true),
-                Some(ops::student_detail::Gender::FEMALE) => Some(false),
-                _ => None,
-            };
+            let gender = s.gender.clone();
+            let mentors = names(s.mentors.iter().map(|m| m.name.clone()));
             view! {
                 <section class="card" id="student-card">
                     <h2>{s.name.clone()}</h2>
@@ -174,13 +174,9 @@ pub fn StudentDetail() -> impl IntoView {
                         <dt>{move || i18n.t().student_class}</dt>
                         <dd>{s.class_name.clone()}</dd>
                         <dt>{move || i18n.t().student_gender}</dt>
-                        <dd>
-                            {move || match gender {
-                                Some(true) => i18n.t().gender_male,
-                                Some(false) => i18n.t().gender_female,
-                                None => i18n.t().none,
-                            }}
-                        </dd>
+                        <dd>{move || gender_label(i18n, &gender)}</dd>
+                        <dt>{move || i18n.t().mentors}</dt>
+                        <dd>{move || mentors.clone().unwrap_or_else(|| i18n.t().no_mentor.to_string())}</dd>
                     </dl>
                 </section>
             }
@@ -221,9 +217,9 @@ fn class_list(i18n: I18n, classes: Vec<ClassRow>) -> impl IntoView {
     }
 }
 
-fn classes_resource() -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
-    LocalResource::new(|| async {
-        api::query::<ops::Classes>(ops::classes::Variables)
+fn classes_resource(grade: Option<i64>) -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
+    LocalResource::new(move || async move {
+        api::query::<ops::Classes>(ops::classes::Variables { grade })
             .await
             .map(|d| d.classes)
     })
@@ -234,7 +230,7 @@ fn classes_resource() -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
 pub fn ClassDetail() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let classes = classes_resource();
+    let classes = classes_resource(None);
     move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         let title = classes
@@ -253,7 +249,11 @@ pub fn ClassDetail() -> impl IntoView {
 #[component]
 pub fn GradeHome() -> impl IntoView {
     let i18n = use_i18n();
-    let classes = classes_resource();
+    let session = use_session();
+    let grade = session
+        .user
+        .with_untracked(|u| u.as_ref().and_then(|u| u.grades.first().copied()));
+    let classes = classes_resource(grade);
     view! {
         <PageTitle title=|t| t.grade_title/>
         <p class="hint">{move || i18n.t().grade_intro}</p>
@@ -274,10 +274,17 @@ pub fn GradeStudents() -> impl IntoView {
 #[component]
 pub fn MyClass() -> impl IntoView {
     let i18n = use_i18n();
-    let classes = classes_resource();
+    let session = use_session();
+    let classes = classes_resource(None);
     view! {
         <PageTitle title=|t| t.my_class_title/>
         {loaded(classes, move |cs| {
+            // The classes whose head teacher is the signed-in teacher.
+            let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.name.clone()));
+            let cs: Vec<ClassRow> = cs
+                .into_iter()
+                .filter(|c| c.head_teacher_name.is_some() && c.head_teacher_name == me)
+                .collect();
             if cs.is_empty() {
                 return view! { <p class="card muted">{move || i18n.t().my_class_none}</p> }.into_any();
             }
@@ -308,10 +315,17 @@ fn students_once() -> LocalResource<Result<Page<StudentRow>, ApiError>> {
     LocalResource::new(|| fetch_students(None, String::new(), None))
 }
 
+/// Joins names for display (None when there are none).
+fn names(it: impl Iterator<Item = String>) -> Option<String> {
+    let v: Vec<String> = it.collect();
+    (!v.is_empty()).then(|| v.join("、"))
+}
+
 fn student_cards(i18n: I18n, page: Page<StudentRow>) -> impl IntoView {
     page.nodes
         .into_iter()
         .map(|s| {
+            let mentors = names(s.mentors.iter().map(|m| m.name.clone()));
             view! {
                 <section class="card student-card">
                     <h2>{s.name.clone()}</h2>
@@ -320,6 +334,10 @@ fn student_cards(i18n: I18n, page: Page<StudentRow>) -> impl IntoView {
                         <dd>{s.class_name.clone()}</dd>
                         <dt>{move || i18n.t().student_no}</dt>
                         <dd>{s.student_no.clone()}</dd>
+                        <dt>{move || i18n.t().mentors}</dt>
+                        <dd class="mentor-names">
+                            {move || mentors.clone().unwrap_or_else(|| i18n.t().no_mentor.to_string())}
+                        </dd>
                     </dl>
                 </section>
             }
@@ -341,7 +359,6 @@ pub fn ParentHome() -> impl IntoView {
                 student_cards(i18n, page).into_any()
             }
         })}
-        <ComingSoon title=|t| t.child_mentor body=|t| t.mentor_soon/>
         <ComingSoon title=|t| t.growth_file body=|t| t.messages_soon/>
     }
 }
@@ -353,8 +370,7 @@ pub fn StudentHome() -> impl IntoView {
     let me = students_once();
     view! {
         <PageTitle title=|t| t.student_home_title/>
-        <ComingSoon title=|t| t.student_home_title body=|t| t.my_mentor_soon/>
-        <h2 class="section-title">{move || i18n.t().student_self}</h2>
         {loaded(me, move |page| student_cards(i18n, page))}
+        <p class="hint">{move || i18n.t().my_mentor_soon}</p>
     }
 }

@@ -19,6 +19,7 @@ pub fn Setup() -> impl IntoView {
             .await
             .map(|d| d.terms)
     });
+    let adding = RwSignal::new(false);
     let steps: [(&str, Label); 4] = [
         ("/school/classes", |t| t.nav_classes),
         ("/school/staff", |t| t.nav_staff),
@@ -39,7 +40,7 @@ pub fn Setup() -> impl IntoView {
                         {terms
                             .into_iter()
                             .map(|term| {
-                                let (start, end) = (term.start_date.clone(), term.end_date.clone());
+                                let (start, end) = (term.starts_on.clone(), term.ends_on.clone());
                                 view! {
                                     <li class="term">
                                         <span class="name">{term.name.clone()}</span>
@@ -54,6 +55,26 @@ pub fn Setup() -> impl IntoView {
                 }
                 .into_any()
             })}
+            {move || {
+                if adding.get() {
+                    view! {
+                        <TermForm done=Callback::new(move |saved: bool| {
+                            adding.set(false);
+                            if saved {
+                                terms.refetch();
+                            }
+                        })/>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <button type="button" class="btn secondary" id="add-term" on:click=move |_| adding.set(true)>
+                            {move || i18n.t().new_term}
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
         </section>
         <ul class="list steps">
             {steps
@@ -73,17 +94,168 @@ pub fn Setup() -> impl IntoView {
     }
 }
 
-/// The school's classes.
+/// Creates a term.
+#[component]
+fn TermForm(
+    /// Called with `true` after saving, `false` on cancel.
+    done: Callback<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let year = RwSignal::new(String::new());
+    let starts = RwSignal::new(String::new());
+    let ends = RwSignal::new(String::new());
+    let save = Action::new_local(move |input: &ops::create_term::TermInput| {
+        let input = input.clone();
+        async move { api::query::<ops::CreateTerm>(ops::create_term::Variables { input }).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            done.run(true);
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(ops::create_term::TermInput {
+            name: name.get_untracked().trim().to_string(),
+            academic_year: year.get_untracked().trim().to_string(),
+            starts_on: starts.get_untracked(),
+            ends_on: ends.get_untracked(),
+        });
+    };
+    view! {
+        <form class="form" id="term-form" on:submit=on_submit>
+            <label for="term-name">{move || i18n.t().term_name}</label>
+            <input id="term-name" type="text" required=true bind:value=name/>
+            <label for="term-year">{move || i18n.t().term_year}</label>
+            <input id="term-year" type="text" placeholder="2026-2027" required=true bind:value=year/>
+            <label for="term-start">{move || i18n.t().term_start}</label>
+            <input id="term-start" type="date" required=true bind:value=starts/>
+            <label for="term-end">{move || i18n.t().term_end}</label>
+            <input id="term-end" type="date" required=true bind:value=ends/>
+            {move || match save.value().get() {
+                Some(Err(e)) => Some(view! { <ErrorBox err=e/> }),
+                _ => None,
+            }}
+            <div class="row">
+                <button type="submit" class="btn primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { i18n.t().saving } else { i18n.t().save }}
+                </button>
+                <button type="button" class="btn secondary" on:click=move |_| done.run(false)>
+                    {move || i18n.t().cancel}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Creates a class, or edits one (its head teacher is kept).
+#[component]
+fn ClassForm(
+    /// The class being edited; `None` creates one.
+    #[prop(optional)]
+    class: Option<ops::classes::ClassesClasses>,
+    /// Called with `true` after saving, `false` on cancel.
+    done: Callback<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = class.as_ref().map(|c| c.id.clone());
+    let head = class.as_ref().and_then(|c| c.head_teacher_id.clone());
+    let name = RwSignal::new(class.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let grade = RwSignal::new(
+        class
+            .as_ref()
+            .map(|c| c.grade.to_string())
+            .unwrap_or_default(),
+    );
+    let save = Action::new_local(move |(name, grade): &(String, i64)| {
+        let (id, head, name, grade) = (id.clone(), head.clone(), name.clone(), *grade);
+        async move {
+            match id {
+                Some(id) => {
+                    let input = ops::update_class::ClassInput {
+                        grade,
+                        name,
+                        head_teacher_id: head,
+                    };
+                    api::query::<ops::UpdateClass>(ops::update_class::Variables { id, input })
+                        .await
+                        .map(|_| ())
+                }
+                None => {
+                    let input = ops::create_class::ClassInput {
+                        grade,
+                        name,
+                        head_teacher_id: None,
+                    };
+                    api::query::<ops::CreateClass>(ops::create_class::Variables { input })
+                        .await
+                        .map(|_| ())
+                }
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            done.run(true);
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let g = grade.get_untracked().trim().parse::<i64>().unwrap_or(0);
+        save.dispatch((name.get_untracked().trim().to_string(), g));
+    };
+    view! {
+        <form class="card form" id="class-form" on:submit=on_submit>
+            <label for="class-name">{move || i18n.t().class_name}</label>
+            <input id="class-name" type="text" required=true bind:value=name/>
+            <label for="class-grade">{move || i18n.t().class_grade}</label>
+            <input id="class-grade" type="number" inputmode="numeric" min="1" max="12" required=true bind:value=grade/>
+            {move || match save.value().get() {
+                Some(Err(e)) => Some(view! { <ErrorBox err=e/> }),
+                _ => None,
+            }}
+            <div class="row">
+                <button type="submit" class="btn primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { i18n.t().saving } else { i18n.t().save }}
+                </button>
+                <button type="button" class="btn secondary" on:click=move |_| done.run(false)>
+                    {move || i18n.t().cancel}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The school's classes: browse, add, edit.
 #[component]
 pub fn Classes() -> impl IntoView {
     let i18n = use_i18n();
     let classes = LocalResource::new(|| async {
-        api::query::<ops::Classes>(ops::classes::Variables)
+        api::query::<ops::Classes>(ops::classes::Variables { grade: None })
             .await
             .map(|d| d.classes)
     });
+    // None: no form; Some(None): adding; Some(Some(class)): editing.
+    let editing = RwSignal::new(None::<Option<ops::classes::ClassesClasses>>);
+    let done = Callback::new(move |saved: bool| {
+        editing.set(None);
+        if saved {
+            classes.refetch();
+        }
+    });
     view! {
         <PageTitle title=|t| t.classes_title/>
+        {move || match editing.get() {
+            Some(Some(c)) => view! { <ClassForm class=c done=done/> }.into_any(),
+            Some(None) => view! { <ClassForm done=done/> }.into_any(),
+            None => view! {
+                <button type="button" class="btn secondary wide" id="add-class" on:click=move |_| editing.set(Some(None))>
+                    {move || i18n.t().new_class}
+                </button>
+            }
+            .into_any(),
+        }}
         {loaded(classes, move |cs| {
             if cs.is_empty() {
                 return view! { <p class="card muted">{move || i18n.t().classes_empty}</p> }.into_any();
@@ -96,11 +268,13 @@ pub fn Classes() -> impl IntoView {
                             let count = c.student_count;
                             let grade = c.grade.to_string();
                             let head = c.head_teacher_name.clone();
+                            let name = c.name.clone();
+                            let href = format!("/classes/{}", c.id);
                             view! {
-                                <li>
-                                    <a class="item link" href=format!("/classes/{}", c.id)>
+                                <li class="item-row">
+                                    <a class="item link" href=href>
                                         <div class="item-main">
-                                            <span class="name">{c.name.clone()}</span>
+                                            <span class="name">{name.clone()}</span>
                                             <span class="meta">
                                                 {move || (i18n.t().grade_n)(&grade)} " · "
                                                 {move || head.clone().unwrap_or_else(|| i18n.t().no_head_teacher.to_string())}
@@ -108,6 +282,14 @@ pub fn Classes() -> impl IntoView {
                                         </div>
                                         <span class="meta">{move || (i18n.t().student_count)(&i18n.num(count))}</span>
                                     </a>
+                                    <button
+                                        type="button"
+                                        class="btn ghost edit"
+                                        aria-label=move || format!("{} {}", i18n.t().edit, name)
+                                        on:click=move |_| editing.set(Some(Some(c.clone())))
+                                    >
+                                        {move || i18n.t().edit}
+                                    </button>
                                 </li>
                             }
                         })
@@ -165,6 +347,7 @@ pub fn Staff() -> impl IntoView {
             <button type="submit" class="btn secondary">{move || i18n.t().search}</button>
         </form>
         <p class="summary">{move || pager.total.get().map(|n| (i18n.t().total_n)(&i18n.num(n)))}</p>
+        {move || (pager.total.get() == Some(0)).then(|| view! { <p class="card muted">{move || i18n.t().staff_empty}</p> })}
         <ul class="list" id="staff-list">
             <For each=move || pager.items.get() key=|s| s.id.clone() let:s>
                 <li class="item">
@@ -172,7 +355,16 @@ pub fn Staff() -> impl IntoView {
                         <span class="name">{s.name.clone()}</span>
                         <span class="meta">{s.staff_no.clone()}</span>
                     </div>
-                    <span class="meta">{s.subjects.join("、")}</span>
+                    <div class="item-side">
+                        <span class="meta">
+                            {s.teaching
+                                .iter()
+                                .map(|t| format!("{} {}", t.class_name, t.subject))
+                                .collect::<Vec<_>>()
+                                .join("、")}
+                        </span>
+                        <span class="meta">{move || i18n.t().qualification(s.qualification.0)}</span>
+                    </div>
                 </li>
             </For>
         </ul>
@@ -186,7 +378,7 @@ pub fn Students() -> impl IntoView {
     let i18n = use_i18n();
     let class_id = RwSignal::new(None::<String>);
     let classes = LocalResource::new(|| async {
-        api::query::<ops::Classes>(ops::classes::Variables)
+        api::query::<ops::Classes>(ops::classes::Variables { grade: None })
             .await
             .map(|d| d.classes)
     });
@@ -232,23 +424,16 @@ enum ImportOutcome {
 #[component]
 pub fn Import() -> impl IntoView {
     let i18n = use_i18n();
-    let kind = RwSignal::new("students".to_string());
     let dry_run = RwSignal::new(true);
     let file_input = NodeRef::<leptos::html::Input>::new();
     let outcome = RwSignal::new(None::<ImportOutcome>);
 
-    let upload = Action::new_local(move |(file, kind, dry): &(web_sys::File, String, bool)| {
-        let (file, kind, dry) = (file.clone(), kind.clone(), *dry);
+    let upload = Action::new_local(move |(file, dry): &(web_sys::File, bool)| {
+        let (file, dry) = (file.clone(), *dry);
         async move {
-            let kind = if kind == "staff" {
-                ops::import_roster::RosterKind::STAFF
-            } else {
-                ops::import_roster::RosterKind::STUDENTS
-            };
             let vars = ops::import_roster::Variables {
-                kind,
                 file: (),
-                dry_run: Some(dry),
+                dry_run: dry,
             };
             match api::upload::<ops::ImportRoster>(vars, "file", file).await {
                 Ok(d) => ImportOutcome::Done(d.import_roster, dry),
@@ -271,7 +456,7 @@ pub fn Import() -> impl IntoView {
         match file {
             Some(file) => {
                 outcome.set(None);
-                upload.dispatch((file, kind.get_untracked(), dry_run.get_untracked()));
+                upload.dispatch((file, dry_run.get_untracked()));
             }
             None => outcome.set(Some(ImportOutcome::NoFile)),
         }
@@ -281,11 +466,6 @@ pub fn Import() -> impl IntoView {
         <PageTitle title=|t| t.import_title/>
         <p class="hint">{move || i18n.t().import_intro}</p>
         <form class="card form" id="import-form" on:submit=on_submit>
-            <label for="import-kind">{move || i18n.t().import_kind}</label>
-            <select id="import-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                <option value="students">{move || i18n.t().import_kind_students}</option>
-                <option value="staff">{move || i18n.t().import_kind_staff}</option>
-            </select>
             <label for="import-file">{move || i18n.t().import_file}</label>
             <input
                 id="import-file"
@@ -338,12 +518,21 @@ pub fn Import() -> impl IntoView {
                     .into_any()
                 }
                 ImportOutcome::Done(r, dry) => {
-                    let s = r.summary;
+                    let staff = r.kind == "staff";
                     view! {
                         <section class="card ok" id="import-summary" role="status">
                             <p>{move || if dry { i18n.t().import_checked } else { i18n.t().import_done }}</p>
-                            {s.map(|s| view! {
-                                <p>{move || (i18n.t().import_summary)(&i18n.num(s.created), &i18n.num(s.updated), &i18n.num(s.unchanged))}</p>
+                            <p>
+                                {move || {
+                                    let kind = if staff { i18n.t().import_kind_staff } else { i18n.t().import_kind_students };
+                                    (i18n.t().import_rows)(kind, &i18n.num(r.rows))
+                                }}
+                            </p>
+                            <p>
+                                {move || (i18n.t().import_summary)(&i18n.num(r.created), &i18n.num(r.updated), &i18n.num(r.unchanged))}
+                            </p>
+                            {(r.guardians_linked > 0).then(|| view! {
+                                <p>{move || (i18n.t().import_guardians)(&i18n.num(r.guardians_linked))}</p>
                             })}
                         </section>
                     }
