@@ -445,7 +445,7 @@ pub fn build(p: &Problem, o: &Outcome) -> MatchOutput {
         chosen[m as usize] = true;
     }
     let mut loads = Vec::new();
-    for m in 0..p.n_mentors() {
+    for (m, &was_chosen) in chosen.iter().enumerate() {
         let (load, cap) = (o.load[m], p.cap[m]);
         stats.mentor_loads.push(MentorLoad {
             mentor: p.mentor_ids[m].clone(),
@@ -457,7 +457,7 @@ pub fn build(p: &Problem, o: &Outcome) -> MatchOutput {
         } else if cap > 0 {
             stats.capacity += cap as u64;
             loads.push(load);
-            if !chosen[m] {
+            if !was_chosen {
                 stats.mentors_not_chosen.push(p.mentor_ids[m].clone());
             }
         }
