@@ -733,12 +733,21 @@ impl<'a> TaskEngine<'a> {
             HashMap::with_capacity_and_hasher(pairs / 8 + 16, Default::default());
         let mut counts: Vec<u32> = Vec::new();
         let mut slots: Vec<u32> = Vec::with_capacity(pairs);
+        // Records usually arrive grouped by student: skip the hash on a repeat.
+        let mut last: Option<(&'a str, u32)> = None;
         let mut slot_of = |id: &'a str, counts: &mut Vec<u32>| -> u32 {
-            let next = counts.len() as u32;
-            let s = *student_slot.entry(id).or_insert(next);
-            if s == next {
-                counts.push(0);
-            }
+            let s = match last {
+                Some((l, s)) if l == id => s,
+                _ => {
+                    let next = counts.len() as u32;
+                    let s = *student_slot.entry(id).or_insert(next);
+                    if s == next {
+                        counts.push(0);
+                    }
+                    last = Some((id, s));
+                    s
+                }
+            };
             counts[s as usize] += 1;
             s
         };
