@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shared::matching::{Engine, Instance, MentorIn, Method, Problem, StudentIn, report};
 
+#[derive(Clone)]
 struct Spec {
     name: &'static str,
     students: usize,
@@ -303,6 +304,14 @@ fn main() {
         &Spec {
             name: "district, 30% of mentors rank students",
             mentor_rankers: 0.3,
+            ..district.clone()
+        },
+        runs,
+    );
+    bench(
+        &Spec {
+            name: "district, short of places (capacity 11: 275k places)",
+            capacity: 11,
             ..district
         },
         runs,

@@ -637,10 +637,19 @@ impl<'p> Engine<'p> {
         let mut dead = vec![false; nm];
         let mut via = vec![NONE; nm];
         let mut gseen = [0u32; 64];
+        // Grades whose whole mentor list a failed search reached: a student
+        // of such a grade without exclusions cannot be placed either.
+        let mut gdead = [false; 64];
         let mut queue: Vec<u32> = Vec::new();
         let mut stamp = 0u32;
         let mut still = Vec::new();
         for &root in pending.iter() {
+            let r = root as usize;
+            let g = p.s_grade[r] as usize;
+            if gdead[g] && p.excl.off[r] == p.excl.off[r + 1] {
+                still.push(root);
+                continue;
+            }
             stamp += 1;
             queue.clear();
             let mut found = self.expand(
@@ -699,6 +708,11 @@ impl<'p> Engine<'p> {
                 None => {
                     for &m in &queue {
                         dead[m as usize] = true;
+                    }
+                    for (g, dead_grade) in gdead.iter_mut().enumerate() {
+                        if gseen[g] == stamp {
+                            *dead_grade = true;
+                        }
                     }
                     still.push(root);
                 }
