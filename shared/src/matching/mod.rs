@@ -63,8 +63,11 @@ mod instance;
 mod problem;
 pub mod report;
 
-pub use engine::{Engine, Outcome, UnplacedReason};
-pub use instance::{ClubIn, Instance, InstanceError, KeepIn, MentorIn, StudentIn, validate};
+pub use engine::{Engine, Moved, Outcome, UnplacedReason};
+pub use instance::{
+    ClubIn, EntryKind, Instance, InstanceError, KeepIn, MAX_CAPACITY, MAX_GRADE, MentorIn,
+    StudentIn, validate,
+};
 pub use problem::Problem;
 pub use report::{AssignmentOut, LoadStats, MatchOutput, MentorLoad, Shortage, Stats, UnplacedOut};
 
