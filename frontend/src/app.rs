@@ -2,7 +2,6 @@
 //! language, bottom navigation) and the login page.
 
 use leptos::prelude::*;
-use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
@@ -17,11 +16,16 @@ use crate::session::{self, Notice, Session, use_session};
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let i18n = provide_i18n();
     Session::provide();
+    // The document title follows the language.
+    Effect::new(move |_| {
+        let title = i18n.t().app_name;
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(title);
+        }
+    });
     view! {
-        <Title text=move || i18n.t().app_name/>
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage/>
@@ -66,12 +70,14 @@ fn RoleHome() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
+    // A memo, so that refreshing the user's details does not rebuild the page.
+    let signed_in = Memo::new(move |_| session.user.with(Option::is_some));
     move || {
         if !session.ready.get() {
             return view! { <p class="muted center" role="status">{move || i18n.t().loading}</p> }
                 .into_any();
         }
-        if session.user.with(Option::is_none) {
+        if !signed_in.get() {
             return view! { <Redirect path="/login"/> }.into_any();
         }
         view! {

@@ -20,6 +20,9 @@ const WIDTH: u32 = 360;
 const HEIGHT: u32 = 640;
 
 fn workspace_root() -> PathBuf {
+    if let Ok(root) = std::env::var("DAOSHI_ROOT") {
+        return PathBuf::from(root);
+    }
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ has a parent")
