@@ -98,19 +98,27 @@ impl Ui {
     /// Loads a path and waits until the wasm app has started.
     async fn open(&self, path: &str) -> Result<()> {
         self.page.goto(format!("{}{path}", self.base)).await?;
-        self.wait("document.body && document.body.dataset.app === 'ready'", "the wasm app to start")
-            .await
+        self.wait(
+            "document.body && document.body.dataset.app === 'ready'",
+            "the wasm app to start",
+        )
+        .await
     }
 
     async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> Result<T> {
-        let v = self.page.evaluate(js).await.with_context(|| format!("evaluate {js}"))?;
+        let v = self
+            .page
+            .evaluate(js)
+            .await
+            .with_context(|| format!("evaluate {js}"))?;
         Ok(v.into_value()?)
     }
 
     /// Polls a JavaScript condition until it is true (20 s at most).
     async fn wait(&self, cond: &str, what: &str) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(20);
-        let js = format!("(() => {{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()");
+        let js =
+            format!("(() => {{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()");
         loop {
             if self.eval::<bool>(&js).await.unwrap_or(false) {
                 return Ok(());
@@ -161,7 +169,8 @@ impl Ui {
         self.eval::<bool>("(localStorage.removeItem('daoshi.access'), localStorage.removeItem('daoshi.refresh'), localStorage.removeItem('daoshi.role'), true)")
             .await?;
         self.open("/login").await?;
-        self.wait("document.querySelector('#username')", "the login form").await?;
+        self.wait("document.querySelector('#username')", "the login form")
+            .await?;
         self.fill("#username", username).await?;
         self.fill("#password", password).await?;
         self.click("#login-submit").await
@@ -199,7 +208,8 @@ where
 
 async fn wrong_password(ui: &Ui) -> Result<()> {
     ui.login("s2.mentor1", "not-the-password").await?;
-    ui.wait("document.querySelector('#login-error')", "the login error").await?;
+    ui.wait("document.querySelector('#login-error')", "the login error")
+        .await?;
     let msg = ui.text("#login-error").await?;
     if !msg.contains("用户名或密码错误") {
         bail!("unexpected login error: {msg}");
@@ -290,7 +300,8 @@ async fn switch_language(ui: &Ui) -> Result<()> {
     ui.wait_home("/mentor", "我的学生").await?;
     ui.click("#lang-switch").await?;
     ui.wait_home("/mentor", "My students").await?;
-    ui.wait("document.documentElement.lang === 'en'", "<html lang=en>").await?;
+    ui.wait("document.documentElement.lang === 'en'", "<html lang=en>")
+        .await?;
     // Remembered across a reload.
     ui.open("/mentor").await?;
     ui.wait_home("/mentor", "My students").await?;
@@ -309,9 +320,14 @@ const BAD_ROSTER: &str = "姓名,学号,班级,性别\n\
 async fn admin_bad_roster(ui: &Ui) -> Result<()> {
     // Sign out through the UI first.
     ui.open("/").await?;
-    ui.wait("document.querySelector('#logout')", "the logout button").await?;
+    ui.wait("document.querySelector('#logout')", "the logout button")
+        .await?;
     ui.click("#logout").await?;
-    ui.wait("document.querySelector('#login-notice')", "the signed-out notice").await?;
+    ui.wait(
+        "document.querySelector('#login-notice')",
+        "the signed-out notice",
+    )
+    .await?;
 
     ui.login("s2.admin", PASSWORD).await?;
     ui.wait_home("/school", "学校设置").await?;
@@ -345,7 +361,10 @@ async fn admin_bad_roster(ui: &Ui) -> Result<()> {
     if rows.len() < 3 {
         bail!("expected every bad row listed, got {rows:?}");
     }
-    if !rows.iter().all(|r| r.len() == 3 && !r[0].is_empty() && !r[2].is_empty()) {
+    if !rows
+        .iter()
+        .all(|r| r.len() == 3 && !r[0].is_empty() && !r[2].is_empty())
+    {
         bail!("rows without a row number or reason: {rows:?}");
     }
     let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
@@ -368,7 +387,9 @@ async fn every_account_lands_home(ui: &Ui) -> Result<()> {
     }
     for (user, path, title) in accounts {
         ui.login(&user, PASSWORD).await?;
-        ui.wait_home(path, title).await.with_context(|| format!("{user}'s home"))?;
+        ui.wait_home(path, title)
+            .await
+            .with_context(|| format!("{user}'s home"))?;
         // Nothing on the home failed to load.
         ui.wait(
             "!document.querySelector('.content [role=status]')",
@@ -387,7 +408,10 @@ async fn every_account_lands_home(ui: &Ui) -> Result<()> {
 async fn the_app_works_on_a_phone() -> Result<()> {
     let dist = workspace_root().join("frontend/dist/pkg/app_bg.wasm");
     if !dist.exists() {
-        bail!("{} is missing: run scripts/build-frontend.sh first", dist.display());
+        bail!(
+            "{} is missing: run scripts/build-frontend.sh first",
+            dist.display()
+        );
     }
     let server = tests::TestServer::spawn_sqlite_demo().await?;
     let ui = Ui::launch(&server.base_url()).await?;
@@ -396,7 +420,13 @@ async fn the_app_works_on_a_phone() -> Result<()> {
     scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
     scenario(&ui, "switch-language", &mut failures, switch_language).await;
     scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
-    scenario(&ui, "every-account-lands-home", &mut failures, every_account_lands_home).await;
+    scenario(
+        &ui,
+        "every-account-lands-home",
+        &mut failures,
+        every_account_lands_home,
+    )
+    .await;
     ui.close().await;
     drop(server);
     if !failures.is_empty() {
