@@ -1,2 +1,150 @@
-//! Server.
-fn main() {}
+//! `daoshi`: the server and its operator commands.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use backend::{config::Config, db, org, tenancy};
+use clap::{Parser, Subcommand};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+#[derive(Parser)]
+#[command(name = "daoshi", about = "导师 Daoshi: the all-staff mentor system (全员导师制)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate and serve the API and the frontend.
+    Serve {
+        /// Seed the demo district (示范区) when it is not there yet.
+        #[arg(long)]
+        demo: bool,
+        /// Listen address (overrides BIND).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Seed a demo district (operator command).
+    Demo {
+        /// District code.
+        #[arg(long, default_value = "demo")]
+        code: String,
+        /// District name.
+        #[arg(long, default_value = "示范区")]
+        name: String,
+        /// Prefix of account names and school codes.
+        #[arg(long, default_value = "")]
+        prefix: String,
+        /// Students per class.
+        #[arg(long, default_value_t = 42)]
+        class_size: usize,
+    },
+    /// Import a roster (.xlsx or .csv) into a school: all rows or none.
+    Import {
+        /// The school's code.
+        #[arg(long)]
+        school: String,
+        /// Only check the file.
+        #[arg(long)]
+        dry_run: bool,
+        /// The file.
+        file: PathBuf,
+    },
+    /// Print the GraphQL schema (SDL), or write it to backend/schema.graphql.
+    Schema {
+        /// Write the checked-in file instead of printing.
+        #[arg(long)]
+        write: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Schema { write } => {
+            let sdl = backend::graphql::sdl();
+            if write {
+                let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+                std::fs::write(path, sdl).with_context(|| format!("writing {path}"))?;
+                println!("wrote {path}");
+            } else {
+                print!("{sdl}");
+            }
+            Ok(())
+        }
+        Command::Serve { demo, bind } => {
+            let mut config = Config::from_env()?;
+            if let Some(b) = bind {
+                config.bind = b.parse().context("--bind must be an address like 127.0.0.1:8080")?;
+            }
+            backend::serve(config, demo).await
+        }
+        Command::Migrate => {
+            let config = Config::from_env()?;
+            db::migrate(&db::connect_owner(&config).await?).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo { code, name, prefix, class_size } => {
+            let config = Config::from_env()?;
+            let owner = db::connect_owner(&config).await?;
+            db::migrate(&owner).await?;
+            let spec = org::demo::DemoSpec { code, name, prefix, class_size };
+            let s = backend::seed_demo(&owner, &spec).await?;
+            if s.created {
+                println!("seeded {} students; accounts: {}", s.students, s.accounts.join(", "));
+            } else {
+                println!("district {} already exists; nothing seeded", spec.code);
+            }
+            Ok(())
+        }
+        Command::Import { school, dry_run, file } => {
+            let config = Config::from_env()?;
+            let owner = db::connect_owner(&config).await?;
+            db::migrate(&owner).await?;
+            let s = org::entities::school::Entity::find()
+                .filter(org::entities::school::Column::Code.eq(&school))
+                .one(&owner)
+                .await?
+                .with_context(|| format!("no school with code {school}"))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let caller = tenancy::Caller {
+                user_id: uuid::Uuid::nil(),
+                roles: vec![shared::org::Role::SchoolAdmin],
+                district_id: s.district_id,
+                school_id: Some(s.id),
+                grades: vec![],
+            };
+            let ctx = tenancy::Ctx::begin(&owner, Some(caller)).await.map_err(backend::error::ApiError::into_anyhow)?;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let r = org::import::import(&ctx, &name, &bytes, dry_run)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+            ctx.finish(r.ok && !dry_run).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            if r.ok {
+                println!(
+                    "{}{}: {} rows, {} created, {} updated, {} unchanged, {} guardian links",
+                    if dry_run { "check passed, nothing written — " } else { "" },
+                    r.kind, r.rows, r.created, r.updated, r.unchanged, r.guardians_linked
+                );
+                Ok(())
+            } else {
+                eprintln!("导入失败，未写入任何数据 / import refused, nothing written:");
+                for e in &r.errors {
+                    eprintln!("  第{}行 {}: {}", e.row, e.column.as_deref().unwrap_or("-"), e.message);
+                }
+                std::process::exit(2);
+            }
+        }
+    }
+}

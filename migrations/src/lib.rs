@@ -1,1 +1,25 @@
-//! Migrations.
+//! Daoshi's database schema, as an append-only list of migrations that run on
+//! PostgreSQL (production) and SQLite (the embedded default).
+//!
+//! On PostgreSQL the migrations also create the application role `daoshi_app`
+//! (no BYPASSRLS, not the owner of any table) and the row-level security
+//! policies that confine it to the tenant set in the transaction
+//! (`app.district_id`, `app.school_id`, `app.role`, `app.user_id`). Migrations
+//! run as the owner role; the server connects as `daoshi_app`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_org;
+mod rls;
+
+pub use rls::APP_ROLE;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_org::Migration)]
+    }
+}

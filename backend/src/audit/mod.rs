@@ -1,0 +1,38 @@
+//! The audit log: who did or read what, when, and why. Every read of
+//! sensitive personal information and every change to people's data writes
+//! a record; records are append-only (the app role cannot update or delete
+//! them on PostgreSQL).
+
+pub mod entity;
+
+use sea_orm::{ActiveModelTrait, Set};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+use crate::tenancy::Ctx;
+
+/// Writes an audit record for the caller (or the system for operator commands).
+pub async fn record(
+    ctx: &Ctx,
+    action: &str,
+    subject_type: &str,
+    subject_id: Option<Uuid>,
+    reason: Option<String>,
+) -> ApiResult<()> {
+    let caller = ctx.caller().ok();
+    entity::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        district_id: Set(caller.map(|c| c.district_id)),
+        school_id: Set(caller.and_then(|c| c.school_id)),
+        actor_user_id: Set(caller.map(|c| c.user_id)),
+        actor_role: Set(caller.map(|c| c.role_codes()).unwrap_or_default()),
+        action: Set(action.to_string()),
+        subject_type: Set(subject_type.to_string()),
+        subject_id: Set(subject_id),
+        reason: Set(reason),
+        at: Set(chrono::Utc::now()),
+    }
+    .insert(ctx.db())
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! Short-lived access tokens (HS256 only: `alg: none` and every other
+//! algorithm are refused).
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use shared::org::Role;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::tenancy::Caller;
+
+/// Access-token lifetime.
+pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: Uuid,
+    roles: Vec<Role>,
+    did: Uuid,
+    sid: Option<Uuid>,
+    #[serde(default)]
+    grades: Vec<i32>,
+    iat: i64,
+    exp: i64,
+    typ: String,
+}
+
+/// Signing and verification keys.
+pub struct JwtKeys {
+    enc: EncodingKey,
+    dec: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    /// Keys from the configured secret.
+    pub fn new(secret: &SecretString) -> JwtKeys {
+        let bytes = secret.expose_secret().as_bytes();
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.algorithms = vec![Algorithm::HS256];
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        JwtKeys {
+            enc: EncodingKey::from_secret(bytes),
+            dec: DecodingKey::from_secret(bytes),
+            validation,
+        }
+    }
+
+    /// Issues an access token for a caller.
+    pub fn issue(&self, caller: &Caller) -> ApiResult<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            sub: caller.user_id,
+            roles: caller.roles.clone(),
+            did: caller.district_id,
+            sid: caller.school_id,
+            grades: caller.grades.clone(),
+            iat: now,
+            exp: now + ACCESS_TTL_SECS,
+            typ: "access".into(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.enc)
+            .map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// Verifies an access token: signature, algorithm, expiry and type.
+    pub fn verify(&self, token: &str) -> ApiResult<Caller> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.dec, &self.validation)
+            .map_err(|_| ApiError::Unauthenticated("登录已过期或无效，请重新登录".into()))?;
+        let c = data.claims;
+        if c.typ != "access" || c.roles.is_empty() {
+            return Err(ApiError::Unauthenticated("登录已过期或无效，请重新登录".into()));
+        }
+        Ok(Caller {
+            user_id: c.sub,
+            roles: c.roles,
+            district_id: c.did,
+            school_id: c.sid,
+            grades: c.grades,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    fn keys() -> JwtKeys {
+        JwtKeys::new(&SecretString::from("x".repeat(40)))
+    }
+
+    fn caller() -> Caller {
+        Caller {
+            user_id: Uuid::new_v4(),
+            roles: vec![Role::Mentor],
+            district_id: Uuid::new_v4(),
+            school_id: Some(Uuid::new_v4()),
+            grades: vec![],
+        }
+    }
+
+    #[test]
+    fn issued_tokens_verify() {
+        let c = caller();
+        let t = keys().issue(&c).unwrap();
+        assert_eq!(keys().verify(&t).unwrap(), c);
+    }
+
+    #[test]
+    fn tampered_and_unsigned_tokens_are_refused() {
+        let t = keys().issue(&caller()).unwrap();
+        let parts: Vec<&str> = t.split('.').collect();
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut payload: serde_json::Value =
+            serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+        payload["roles"] = serde_json::json!(["school_admin"]);
+        let forged = b64.encode(serde_json::to_vec(&payload).unwrap());
+        let tampered = format!("{}.{}.{}", parts[0], forged, parts[2]);
+        assert!(keys().verify(&tampered).is_err());
+        let none_header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        assert!(keys().verify(&format!("{none_header}.{}.", parts[1])).is_err());
+        let other = JwtKeys::new(&SecretString::from("y".repeat(40)));
+        assert!(other.verify(&t).is_err());
+    }
+}

@@ -1,0 +1,10 @@
+//! Authentication: passwords, access tokens, rotating refresh tokens, login
+//! rate limits, and the `login` / `refresh` / `logout` / `me` operations.
+
+pub mod entities;
+pub mod graphql;
+pub mod jwt;
+pub mod password;
+pub mod ratelimit;
+pub mod service;
+pub mod tokens;

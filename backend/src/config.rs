@@ -1,0 +1,140 @@
+//! Configuration from the environment, with defaults that serve one machine.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+
+/// Everything the server needs to know at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where runtime files live (SQLite database, dev JWT secret): `DAOSHI_DATA_DIR`, default `./data`.
+    pub data_dir: PathBuf,
+    /// The owner connection used for migrations: `DATABASE_URL`, default a SQLite file in `data_dir`.
+    pub database_url: SecretString,
+    /// The application connection (PostgreSQL: the non-owner `daoshi_app` role):
+    /// `DATABASE_APP_URL`, default derived from `DATABASE_URL` with the user replaced.
+    pub app_database_url: SecretString,
+    /// `REDIS_URL`: unset means in-process stores (one process only).
+    pub redis_url: Option<SecretString>,
+    /// HS256 key for access tokens: `JWT_SECRET`.
+    pub jwt_secret: SecretString,
+    /// Listen address: `BIND`, default `127.0.0.1:8080`.
+    pub bind: SocketAddr,
+    /// `DAOSHI_ENV=production`: no generated secrets, no GraphiQL, introspection for admins only.
+    pub production: bool,
+    /// The built frontend: `DAOSHI_SITE_DIR`, default `frontend/dist` of the source tree.
+    pub site_dir: PathBuf,
+    /// Failed logins allowed per username per window: `DAOSHI_LOGIN_LIMIT_USER`, default 5.
+    pub login_limit_user: u32,
+    /// Failed logins allowed per client address per window: `DAOSHI_LOGIN_LIMIT_IP`, default 50.
+    pub login_limit_ip: u32,
+    /// Trust `X-Forwarded-For` for the client address (behind a load balancer): `DAOSHI_TRUST_PROXY=1`.
+    pub trust_proxy: bool,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    /// Reads the environment.
+    pub fn from_env() -> anyhow::Result<Config> {
+        let production = env("DAOSHI_ENV").is_some_and(|v| v == "production");
+        let data_dir = PathBuf::from(env("DAOSHI_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match env("DATABASE_URL") {
+            Some(url) => url,
+            None => {
+                std::fs::create_dir_all(&data_dir)
+                    .with_context(|| format!("creating data directory {}", data_dir.display()))?;
+                format!("sqlite://{}/daoshi.db?mode=rwc", data_dir.display())
+            }
+        };
+        let app_database_url = match env("DATABASE_APP_URL") {
+            Some(url) => url,
+            None => derive_app_url(&database_url, env("DATABASE_APP_PASSWORD").as_deref())?,
+        };
+        let jwt_secret = match env("JWT_SECRET") {
+            Some(s) if s.len() >= 32 => s,
+            Some(_) => bail!("JWT_SECRET must be at least 32 characters"),
+            None if production => bail!("DAOSHI_ENV=production requires JWT_SECRET"),
+            None => dev_secret(&data_dir)?,
+        };
+        let bind = env("BIND")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .context("BIND must be an address like 127.0.0.1:8080")?;
+        let site_dir = env("DAOSHI_SITE_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist"));
+        let num = |name: &str, default: u32| -> anyhow::Result<u32> {
+            env(name).map_or(Ok(default), |v| {
+                v.parse().with_context(|| format!("{name} must be a number"))
+            })
+        };
+        Ok(Config {
+            data_dir,
+            database_url: database_url.into(),
+            app_database_url: app_database_url.into(),
+            redis_url: env("REDIS_URL").map(Into::into),
+            jwt_secret: jwt_secret.into(),
+            bind,
+            production,
+            site_dir,
+            login_limit_user: num("DAOSHI_LOGIN_LIMIT_USER", 5)?,
+            login_limit_ip: num("DAOSHI_LOGIN_LIMIT_IP", 50)?,
+            trust_proxy: env("DAOSHI_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
+        })
+    }
+
+    /// Whether the database is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.expose_secret().starts_with("postgres")
+    }
+}
+
+/// On PostgreSQL the server logs in as the non-owner application role.
+fn derive_app_url(owner_url: &str, password: Option<&str>) -> anyhow::Result<String> {
+    if !owner_url.starts_with("postgres") {
+        return Ok(owner_url.to_string());
+    }
+    let mut url = url::Url::parse(owner_url).context("DATABASE_URL is not a valid URL")?;
+    url.set_username(migrations::APP_ROLE)
+        .map_err(|()| anyhow::anyhow!("DATABASE_URL cannot carry a user name"))?;
+    url.set_password(password)
+        .map_err(|()| anyhow::anyhow!("DATABASE_URL cannot carry a password"))?;
+    Ok(url.to_string())
+}
+
+/// A development secret, generated once and kept in the data directory.
+fn dev_secret(data_dir: &Path) -> anyhow::Result<String> {
+    let path = data_dir.join("jwt_secret");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        if s.trim().len() >= 32 {
+            return Ok(s.trim().to_string());
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    let mut bytes = [0u8; 48];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    std::fs::write(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_url_swaps_the_user_on_postgres_only() {
+        let url = derive_app_url("postgres://postgres@127.0.0.1:5432/test", None).unwrap();
+        assert_eq!(url, "postgres://daoshi_app@127.0.0.1:5432/test");
+        let sqlite = "sqlite://data/daoshi.db?mode=rwc";
+        assert_eq!(derive_app_url(sqlite, None).unwrap(), sqlite);
+    }
+}

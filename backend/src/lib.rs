@@ -1,0 +1,66 @@
+//! The Daoshi server: a GraphQL API over PostgreSQL (or SQLite) with
+//! row-level tenancy, serving the Leptos frontend. Organised by capability.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod org;
+pub mod pagination;
+pub mod state;
+pub mod tenancy;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+
+/// Migrates, optionally seeds the demo district, and serves until Ctrl-C.
+pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
+    let owner = db::connect_owner(&config).await?;
+    db::migrate(&owner).await?;
+    if demo {
+        let summary = seed_demo(&owner, &org::demo::DemoSpec::default()).await?;
+        if summary.created {
+            println!(
+                "示范区 demo district seeded: {} students. Accounts (password `{}`): {}",
+                summary.students,
+                org::demo::DEMO_PASSWORD,
+                summary.accounts.join(", ")
+            );
+        } else {
+            println!(
+                "Demo district already present. Accounts use password `{}`: district, s1.admin, s1.head1, s1.mentor1, s1.counsellor, s1.parent1, s1.student1 (and s2.*, s3.*)",
+                org::demo::DEMO_PASSWORD
+            );
+        }
+    }
+    let app_db = if config.is_postgres() { db::connect_app(&config).await? } else { owner };
+    let bind = config.bind;
+    let state = state::AppState::new(config, app_db).await?;
+    let app = http::router(state);
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+    let addr = listener.local_addr()?;
+    println!("Daoshi listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Seeds a demo district as the operator.
+pub async fn seed_demo(
+    owner: &sea_orm::DatabaseConnection,
+    spec: &org::demo::DemoSpec,
+) -> anyhow::Result<org::demo::DemoSummary> {
+    let ctx = tenancy::Ctx::begin(owner, None).await.map_err(error::ApiError::into_anyhow)?;
+    let summary = org::demo::seed(&ctx, spec).await?;
+    ctx.finish(true).await.map_err(error::ApiError::into_anyhow)?;
+    Ok(summary)
+}

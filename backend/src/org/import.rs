@@ -1,0 +1,613 @@
+//! Roster import: `.xlsx` or `.csv` with Chinese headers, for one school.
+//!
+//! Every row is checked first and every problem is reported with its row
+//! number (as Excel shows it: the header is row 1), column and reason; with
+//! any problem nothing is written. A clean file is applied in the request's
+//! transaction, upserting by 学号 (students) or 工号 (staff), so importing
+//! the same file again changes nothing. The template is in
+//! `docs/ROSTER.md`; samples are in `infra/samples/`.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Cursor;
+
+use async_graphql::SimpleObject;
+use calamine::{Data, Reader};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use super::entities::{class, staff, student, teaching};
+use super::service::{link_guardian, upsert_guardian};
+use super::validate;
+use crate::audit;
+use crate::error::ApiResult;
+use crate::tenancy::Ctx;
+
+/// Largest file accepted.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// Most data rows in one file.
+pub const MAX_ROWS: usize = 20_000;
+
+/// One problem in the file.
+#[derive(Debug, Clone, SimpleObject, PartialEq, Eq)]
+pub struct RowError {
+    /// Row number as the spreadsheet shows it (header = 1); 0 for the whole file.
+    pub row: i32,
+    /// Column header, if the problem is in one cell.
+    pub column: Option<String>,
+    /// What is wrong, in Chinese.
+    pub message: String,
+}
+
+/// What an import did, or why it did nothing.
+#[derive(Debug, Clone, SimpleObject, Default)]
+pub struct ImportResult {
+    /// True when the file was valid (and, unless a dry run, applied).
+    pub ok: bool,
+    /// Whether this was only a check.
+    pub dry_run: bool,
+    /// `students` or `staff`.
+    pub kind: String,
+    /// Data rows read.
+    pub rows: i32,
+    /// Every problem found; empty when `ok`.
+    pub errors: Vec<RowError>,
+    /// People created.
+    pub created: i32,
+    /// People whose data changed.
+    pub updated: i32,
+    /// People already up to date.
+    pub unchanged: i32,
+    /// Guardian links created.
+    pub guardians_linked: i32,
+}
+
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn col(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+}
+
+fn file_error(message: impl Into<String>) -> ImportResult {
+    ImportResult {
+        errors: vec![RowError { row: 0, column: None, message: message.into() }],
+        ..Default::default()
+    }
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        other => other.to_string().trim().to_string(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
+    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+        .map_err(|_| "无法读取Excel文件：文件已损坏或不是.xlsx格式".to_string())?;
+    let sheet = wb.sheet_names().first().cloned().ok_or("Excel文件中没有工作表")?;
+    let range = wb.worksheet_range(&sheet).map_err(|_| "无法读取第一个工作表".to_string())?;
+    let mut it = range.rows();
+    let headers = it
+        .next()
+        .ok_or("文件为空")?
+        .iter()
+        .map(cell_text)
+        .collect();
+    Ok(Table { headers, rows: it.map(|r| r.iter().map(cell_text).collect()).collect() })
+}
+
+const KNOWN_HEADERS: [&str; 4] = ["学号", "工号", "姓名", "班级"];
+
+fn decode(bytes: &[u8]) -> Result<String, String> {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    // Excel in China often saves CSV as GBK; accept it only when the header
+    // decodes to the template's columns, so garbage is never half-read.
+    let (s, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    let first_line = s.lines().next().unwrap_or("");
+    if !had_errors && KNOWN_HEADERS.iter().any(|h| first_line.contains(h)) {
+        return Ok(s.into_owned());
+    }
+    Err("文件编码无法识别：请保存为“CSV UTF-8”格式，或直接上传.xlsx文件".into())
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table, String> {
+    let text = decode(bytes)?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows = vec![];
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| format!("CSV格式错误：第{}行", e.position().map_or(0, |p| p.line())))?;
+        rows.push(rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
+    }
+    if rows.is_empty() {
+        return Err("文件为空".into());
+    }
+    let headers = rows.remove(0);
+    Ok(Table { headers, rows })
+}
+
+fn parse(name: &str, bytes: &[u8]) -> Result<Table, String> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err("文件超过10MB".into());
+    }
+    let lower = name.to_lowercase();
+    let mut t = if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
+        read_xlsx(bytes)?
+    } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        read_csv(bytes)?
+    } else {
+        return Err("只支持.xlsx或.csv文件".into());
+    };
+    t.headers = t.headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+    t.rows.retain(|r| r.iter().any(|c| !c.is_empty()));
+    if t.rows.len() > MAX_ROWS {
+        return Err(format!("一次最多导入{MAX_ROWS}行"));
+    }
+    Ok(t)
+}
+
+fn yes(v: &str) -> Option<bool> {
+    match v.trim() {
+        "是" | "Y" | "y" | "1" | "true" => Some(true),
+        "否" | "N" | "n" | "0" | "false" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// Imports a roster file for the caller's school (or checks it, with `dry_run`).
+pub async fn import(ctx: &Ctx, file_name: &str, bytes: &[u8], dry_run: bool) -> ApiResult<ImportResult> {
+    ctx.require_school_admin()?;
+    let table = match parse(file_name, bytes) {
+        Ok(t) => t,
+        Err(m) => return Ok(ImportResult { dry_run, ..file_error(m) }),
+    };
+    let mut result = if table.col("学号").is_some() {
+        import_students(ctx, &table, dry_run).await?
+    } else if table.col("工号").is_some() {
+        import_staff(ctx, &table, dry_run).await?
+    } else {
+        file_error("无法识别表头：学生名单须有“学号”列，教职工名单须有“工号”列（见导入模板）")
+    };
+    result.dry_run = dry_run;
+    result.rows = table.rows.len() as i32;
+    if result.ok && !dry_run {
+        audit::record(
+            ctx,
+            "roster.import",
+            "school",
+            ctx.caller()?.school_id,
+            Some(format!("{}: {} rows", result.kind, result.rows)),
+        )
+        .await?;
+    }
+    Ok(result)
+}
+
+struct Checker<'a> {
+    table: &'a Table,
+    errors: Vec<RowError>,
+}
+
+impl Checker<'_> {
+    fn get<'r>(&self, row: &'r [String], col: Option<usize>) -> &'r str {
+        col.and_then(|c| row.get(c)).map_or("", |s| s.as_str())
+    }
+    fn err(&mut self, row: usize, col: Option<usize>, message: impl Into<String>) {
+        self.errors.push(RowError {
+            row: row as i32 + 2,
+            column: col.and_then(|c| self.table.headers.get(c).cloned()),
+            message: message.into(),
+        });
+    }
+    fn required(&mut self, names: &[&str]) -> Vec<Option<usize>> {
+        let cols: Vec<Option<usize>> = names.iter().map(|n| self.table.col(n)).collect();
+        for (n, c) in names.iter().zip(&cols) {
+            if c.is_none() {
+                self.errors.push(RowError { row: 1, column: Some((*n).into()), message: format!("缺少必填列“{n}”") });
+            }
+        }
+        cols
+    }
+}
+
+struct StudentRow {
+    no: String,
+    name: String,
+    gender: String,
+    class_id: Uuid,
+    lives_in_town: Option<bool>,
+    guardian: Option<(String, String, String)>,
+}
+
+async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
+    let (district, school) = ctx.require_school_admin()?;
+    let classes: HashMap<String, class::Model> = class::Entity::find()
+        .filter(class::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    let mut ck = Checker { table, errors: vec![] };
+    let req = ck.required(&["学号", "姓名", "性别", "班级"]);
+    if !ck.errors.is_empty() {
+        return Ok(ImportResult { kind: "students".into(), errors: ck.errors, ..Default::default() });
+    }
+    let (c_no, c_name, c_gender, c_class) = (req[0], req[1], req[2], req[3]);
+    let c_grade = table.col("年级");
+    let c_gname = table.col("家长姓名");
+    let c_gphone = table.col("家长电话");
+    let c_grel = table.col("家长关系");
+    let c_town = table.col("住在城镇");
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut rows = vec![];
+    for (i, r) in table.rows.iter().enumerate() {
+        let no = ck.get(r, c_no).to_string();
+        let name = ck.get(r, c_name).to_string();
+        let gender = ck.get(r, c_gender).to_string();
+        let class_name = ck.get(r, c_class).to_string();
+        if let Err(m) = shared::org::validate_student_no(&no) {
+            ck.err(i, c_no, m);
+        } else if let Some(first) = seen.insert(no.clone(), i) {
+            ck.err(i, c_no, format!("学号{no}与第{}行重复", first + 2));
+        }
+        if let Err(m) = validate::name(&name) {
+            ck.err(i, c_name, format!("姓名{m}"));
+        }
+        if let Err(m) = validate::gender(&gender) {
+            ck.err(i, c_gender, m);
+        }
+        let class = classes.get(&class_name);
+        match class {
+            None if class_name.is_empty() => ck.err(i, c_class, "班级不能为空"),
+            None => ck.err(i, c_class, format!("本校没有班级“{class_name}”，请先在系统中创建")),
+            Some(c) => {
+                let g = ck.get(r, c_grade);
+                if !g.is_empty() && g.trim_end_matches("年级").parse::<i32>().ok() != Some(c.grade) {
+                    ck.err(i, c_grade, format!("年级“{g}”与班级“{class_name}”不符"));
+                }
+            }
+        }
+        let town = ck.get(r, c_town);
+        let lives_in_town = if c_town.is_some() {
+            let v = yes(town);
+            if v.is_none() {
+                ck.err(i, c_town, "须填“是”或“否”");
+            }
+            v
+        } else {
+            None
+        };
+        let (gname, gphone, grel) = (ck.get(r, c_gname), ck.get(r, c_gphone), ck.get(r, c_grel));
+        let guardian = if gname.is_empty() && gphone.is_empty() {
+            None
+        } else {
+            if let Err(m) = validate::name(gname) {
+                ck.err(i, c_gname, format!("家长姓名{m}"));
+            }
+            if let Err(m) = validate::mobile(gphone) {
+                ck.err(i, c_gphone, m);
+            }
+            let rel = if grel.is_empty() { "家长" } else { grel };
+            if let Err(m) = validate::relation(rel) {
+                ck.err(i, c_grel, m);
+            }
+            Some((gname.to_string(), gphone.to_string(), rel.to_string()))
+        };
+        if let Some(c) = class {
+            rows.push(StudentRow { no, name, gender, class_id: c.id, lives_in_town, guardian });
+        }
+    }
+    let mut result = ImportResult { kind: "students".into(), ..Default::default() };
+    if !ck.errors.is_empty() {
+        ck.errors.sort_by_key(|e| e.row);
+        result.errors = ck.errors;
+        return Ok(result);
+    }
+    result.ok = true;
+    let existing: HashMap<String, student::Model> = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|s| (s.student_no.clone(), s))
+        .collect();
+    let now = chrono::Utc::now();
+    let mut new_rows = vec![];
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match existing.get(&row.no) {
+            Some(s) => {
+                ids.push(s.id);
+                let town = row.lives_in_town.unwrap_or(s.lives_in_town);
+                if s.name == row.name && s.gender == row.gender && s.class_id == row.class_id && s.lives_in_town == town {
+                    result.unchanged += 1;
+                    continue;
+                }
+                result.updated += 1;
+                if !dry_run {
+                    let mut m = s.clone().into_active_model();
+                    m.name = Set(row.name.clone());
+                    m.gender = Set(row.gender.clone());
+                    m.class_id = Set(row.class_id);
+                    m.lives_in_town = Set(town);
+                    m.update(ctx.db()).await?;
+                }
+            }
+            None => {
+                let id = Uuid::new_v4();
+                ids.push(id);
+                result.created += 1;
+                new_rows.push(student::ActiveModel {
+                    id: Set(id),
+                    district_id: Set(district),
+                    school_id: Set(school),
+                    student_no: Set(row.no.clone()),
+                    name: Set(row.name.clone()),
+                    gender: Set(row.gender.clone()),
+                    class_id: Set(row.class_id),
+                    special_needs: Set("[]".into()),
+                    family_flags: Set("[]".into()),
+                    lives_in_town: Set(row.lives_in_town.unwrap_or(false)),
+                    user_id: Set(None),
+                    created_at: Set(now),
+                });
+            }
+        }
+    }
+    if dry_run {
+        return Ok(result);
+    }
+    for chunk in new_rows.chunks(500) {
+        student::Entity::insert_many(chunk.to_vec()).exec(ctx.db()).await?;
+    }
+    for (row, sid) in rows.iter().zip(ids) {
+        if let Some((name, phone, rel)) = &row.guardian {
+            let g = upsert_guardian(ctx, district, school, name, phone).await?;
+            if link_guardian(ctx, district, school, sid, g.id, rel).await? {
+                result.guardians_linked += 1;
+            }
+        }
+    }
+    Ok(result)
+}
+
+async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
+    let (district, school) = ctx.require_school_admin()?;
+    let classes: HashMap<String, class::Model> = class::Entity::find()
+        .filter(class::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|c| (c.name.clone(), c))
+        .collect();
+    let mut ck = Checker { table, errors: vec![] };
+    let req = ck.required(&["工号", "姓名"]);
+    let mut result = ImportResult { kind: "staff".into(), ..Default::default() };
+    if !ck.errors.is_empty() {
+        result.errors = ck.errors;
+        return Ok(result);
+    }
+    let (c_no, c_name) = (req[0], req[1]);
+    let (c_gender, c_phone, c_party, c_spec, c_teach, c_head) = (
+        table.col("性别"),
+        table.col("手机"),
+        table.col("党员"),
+        table.col("特长"),
+        table.col("任教"),
+        table.col("班主任"),
+    );
+    struct Row {
+        no: String,
+        name: String,
+        gender: Option<String>,
+        phone: Option<String>,
+        party: bool,
+        specialties: Vec<String>,
+        teaching: Vec<(Uuid, String)>,
+        head_of: Option<Uuid>,
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut heads: HashMap<Uuid, usize> = HashMap::new();
+    let mut rows = vec![];
+    for (i, r) in table.rows.iter().enumerate() {
+        let no = ck.get(r, c_no).to_string();
+        let name = ck.get(r, c_name).to_string();
+        if let Err(m) = validate::staff_no(&no) {
+            ck.err(i, c_no, m);
+        } else if let Some(first) = seen.insert(no.clone(), i) {
+            ck.err(i, c_no, format!("工号{no}与第{}行重复", first + 2));
+        }
+        if let Err(m) = validate::name(&name) {
+            ck.err(i, c_name, format!("姓名{m}"));
+        }
+        let gender = Some(ck.get(r, c_gender).to_string()).filter(|g| !g.is_empty());
+        if let Some(g) = &gender {
+            if let Err(m) = validate::gender(g) {
+                ck.err(i, c_gender, m);
+            }
+        }
+        let phone = Some(ck.get(r, c_phone).to_string()).filter(|p| !p.is_empty());
+        if let Some(p) = &phone {
+            if let Err(m) = validate::mobile(p) {
+                ck.err(i, c_phone, m);
+            }
+        }
+        let party = yes(ck.get(r, c_party)).unwrap_or_else(|| {
+            ck.err(i, c_party, "须填“是”或“否”");
+            false
+        });
+        let specialties: Vec<String> = ck
+            .get(r, c_spec)
+            .split(['、', ';', '；', ','])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut teaching_list = vec![];
+        for item in ck.get(r, c_teach).split([';', '；']).map(str::trim).filter(|s| !s.is_empty()) {
+            let Some((cname, subject)) = item.split_once([':', '：']) else {
+                ck.err(i, c_teach, format!("“{item}”格式应为“班级:学科”"));
+                continue;
+            };
+            match classes.get(cname.trim()) {
+                Some(c) if validate::name(subject).is_ok() => teaching_list.push((c.id, subject.trim().to_string())),
+                Some(_) => ck.err(i, c_teach, format!("“{item}”缺少学科")),
+                None => ck.err(i, c_teach, format!("本校没有班级“{}”", cname.trim())),
+            }
+        }
+        let head = ck.get(r, c_head);
+        let head_of = if head.is_empty() {
+            None
+        } else {
+            match classes.get(head) {
+                Some(c) => {
+                    if let Some(first) = heads.insert(c.id, i) {
+                        ck.err(i, c_head, format!("班级“{head}”的班主任与第{}行重复", first + 2));
+                    }
+                    Some(c.id)
+                }
+                None => {
+                    ck.err(i, c_head, format!("本校没有班级“{head}”"));
+                    None
+                }
+            }
+        };
+        rows.push(Row { no, name, gender, phone, party, specialties, teaching: teaching_list, head_of });
+    }
+    if !ck.errors.is_empty() {
+        ck.errors.sort_by_key(|e| e.row);
+        result.errors = ck.errors;
+        return Ok(result);
+    }
+    result.ok = true;
+    let existing: HashMap<String, staff::Model> = staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|s| (s.staff_no.clone(), s))
+        .collect();
+    let taught: HashSet<(Uuid, Uuid, String)> = teaching::Entity::find()
+        .filter(teaching::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|t| (t.staff_id, t.class_id, t.subject))
+        .collect();
+    let now = chrono::Utc::now();
+    for row in rows {
+        let specialties = serde_json::to_string(&row.specialties).map_err(anyhow::Error::from)?;
+        let staff_id = match existing.get(&row.no) {
+            Some(s) => {
+                let same = s.name == row.name
+                    && s.gender == row.gender
+                    && s.phone == row.phone
+                    && s.party_member == row.party
+                    && s.specialties == specialties;
+                let new_teaching = row.teaching.iter().any(|(c, sub)| !taught.contains(&(s.id, *c, sub.clone())));
+                if same && !new_teaching && row.head_of.is_none_or(|c| classes.values().any(|k| k.id == c && k.head_teacher_id == Some(s.id))) {
+                    result.unchanged += 1;
+                } else {
+                    result.updated += 1;
+                }
+                if !same && !dry_run {
+                    let mut m = s.clone().into_active_model();
+                    m.name = Set(row.name.clone());
+                    m.gender = Set(row.gender.clone());
+                    m.phone = Set(row.phone.clone());
+                    m.party_member = Set(row.party);
+                    m.specialties = Set(specialties);
+                    m.update(ctx.db()).await?;
+                }
+                s.id
+            }
+            None => {
+                result.created += 1;
+                let id = Uuid::new_v4();
+                if !dry_run {
+                    staff::ActiveModel {
+                        id: Set(id),
+                        district_id: Set(district),
+                        school_id: Set(school),
+                        staff_no: Set(row.no.clone()),
+                        name: Set(row.name.clone()),
+                        gender: Set(row.gender.clone()),
+                        phone: Set(row.phone.clone()),
+                        party_member: Set(row.party),
+                        specialties: Set(specialties),
+                        qualification: Set(shared::org::Qualification::Untrained.code().into()),
+                        user_id: Set(None),
+                        created_at: Set(now),
+                    }
+                    .insert(ctx.db())
+                    .await?;
+                }
+                id
+            }
+        };
+        if dry_run {
+            continue;
+        }
+        for (class_id, subject) in &row.teaching {
+            if !taught.contains(&(staff_id, *class_id, subject.clone())) {
+                teaching::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    district_id: Set(district),
+                    school_id: Set(school),
+                    staff_id: Set(staff_id),
+                    class_id: Set(*class_id),
+                    subject: Set(subject.clone()),
+                }
+                .insert(ctx.db())
+                .await?;
+            }
+        }
+        if let Some(class_id) = row.head_of {
+            if let Some(c) = classes.values().find(|c| c.id == class_id) {
+                if c.head_teacher_id != Some(staff_id) {
+                    let mut m = c.clone().into_active_model();
+                    m.head_teacher_id = Set(Some(staff_id));
+                    m.update(ctx.db()).await?;
+                }
+            }
+        }
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_in_utf8_with_bom_and_gbk_headers_parse() {
+        let t = parse("a.csv", "\u{feff}学号,姓名\n2024001,张三\n".as_bytes()).unwrap();
+        assert_eq!(t.headers, vec!["学号", "姓名"]);
+        let (gbk, _, _) = encoding_rs::GBK.encode("学号,姓名\n2024001,张三\n");
+        assert_eq!(parse("a.csv", &gbk).unwrap().rows[0][1], "张三");
+    }
+
+    #[test]
+    fn undecodable_files_are_refused() {
+        let (utf16, _, _) = encoding_rs::UTF_16LE.encode("学号,姓名");
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend_from_slice(&utf16);
+        bytes.extend_from_slice(&[0xFF, 0xFF, 0x00]);
+        assert!(parse("a.csv", &bytes).is_err());
+        assert!(parse("a.pdf", b"%PDF").is_err());
+    }
+}

@@ -1,0 +1,68 @@
+//! Application state, built once at start-up and shared by every request.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::ratelimit::RateLimiter;
+use crate::auth::tokens::TokenStore;
+use crate::config::Config;
+
+/// Shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+/// The fields of [`AppState`].
+pub struct Inner {
+    /// Configuration read at start-up.
+    pub config: Config,
+    /// The application's connection pool (PostgreSQL: the RLS-bound role).
+    pub db: DatabaseConnection,
+    /// Access-token keys.
+    pub jwt: JwtKeys,
+    /// Refresh-token store (Redis or database).
+    pub tokens: TokenStore,
+    /// Login rate limiter (Redis or in-process).
+    pub limiter: RateLimiter,
+    /// The Redis connection, when configured.
+    pub redis: Option<redis::aio::ConnectionManager>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds the state: connects to Redis when configured.
+    pub async fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
+        use anyhow::Context;
+        use secrecy::ExposeSecret;
+        let redis = match &config.redis_url {
+            Some(url) => {
+                let client = redis::Client::open(url.expose_secret()).context("REDIS_URL")?;
+                Some(
+                    redis::aio::ConnectionManager::new(client)
+                        .await
+                        .context("connecting to Redis")?,
+                )
+            }
+            None => None,
+        };
+        let (tokens, limiter) = match &redis {
+            Some(r) => (TokenStore::Redis(r.clone()), RateLimiter::Redis(r.clone())),
+            None => (TokenStore::Db, RateLimiter::memory()),
+        };
+        Ok(AppState(Arc::new(Inner {
+            jwt: JwtKeys::new(&config.jwt_secret),
+            config,
+            db,
+            tokens,
+            limiter,
+            redis,
+        })))
+    }
+}

@@ -1,0 +1,155 @@
+//! The request context: who is calling, for which tenant, and the one
+//! database transaction all of the request's work runs in.
+//!
+//! On PostgreSQL the transaction first sets `app.district_id`, `app.school_id`,
+//! `app.role` and `app.user_id` with `set_config(…, true)` from bound
+//! parameters: transaction-local, so a pooled connection never carries a
+//! tenant into the next request, and RLS policies see no rows without them.
+//! The tenant comes only from the verified token (or, for operator commands,
+//! from the command line); nothing else sets it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
+    TransactionTrait,
+};
+use shared::org::Role;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+
+/// The authenticated caller, from a verified access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The user.
+    pub user_id: Uuid,
+    /// Every role the user holds (a head teacher is usually also a mentor).
+    pub roles: Vec<Role>,
+    /// The user's district.
+    pub district_id: Uuid,
+    /// The user's school; none for district staff.
+    pub school_id: Option<Uuid>,
+    /// Grades led, for grade leaders.
+    pub grades: Vec<i32>,
+}
+
+impl Caller {
+    /// Whether the caller holds a role.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The value of `app.role`: `district_admin` only for district-level
+    /// callers, so that RLS widens to the whole district for them alone.
+    pub fn rls_role(&self) -> &'static str {
+        if self.school_id.is_none() && self.has(Role::DistrictAdmin) {
+            Role::DistrictAdmin.code()
+        } else {
+            self.roles.first().map_or("", |r| r.code())
+        }
+    }
+
+    /// Role codes for audit records.
+    pub fn role_codes(&self) -> String {
+        self.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// One request's context. Every service function takes it first.
+pub struct Ctx {
+    caller: Option<Caller>,
+    tx: DatabaseTransaction,
+    keep_on_error: AtomicBool,
+}
+
+impl Ctx {
+    /// Opens the request's transaction and sets the tenant for RLS.
+    pub async fn begin(db: &DatabaseConnection, caller: Option<Caller>) -> ApiResult<Ctx> {
+        let tx = db.begin().await?;
+        let ctx = Ctx { caller, tx, keep_on_error: AtomicBool::new(false) };
+        if let Some(c) = &ctx.caller {
+            let district = c.district_id.to_string();
+            let school = c.school_id.map(|s| s.to_string()).unwrap_or_default();
+            let user = c.user_id.to_string();
+            let role = c.rls_role();
+            ctx.set_local("app.district_id", &district).await?;
+            ctx.set_local("app.school_id", &school).await?;
+            ctx.set_local("app.role", role).await?;
+            ctx.set_local("app.user_id", &user).await?;
+        }
+        Ok(ctx)
+    }
+
+    /// Sets a transaction-local setting (PostgreSQL only; a no-op on SQLite,
+    /// where the service-layer filters are the protection).
+    pub async fn set_local(&self, key: &str, value: &str) -> ApiResult<()> {
+        if self.tx.get_database_backend() == DbBackend::Postgres {
+            self.tx
+                .execute(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT set_config($1, $2, true)",
+                    [key.into(), value.into()],
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The transaction to run queries on.
+    pub fn db(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// The caller, or `UNAUTHENTICATED`.
+    pub fn caller(&self) -> ApiResult<&Caller> {
+        self.caller.as_ref().ok_or_else(ApiError::unauthenticated)
+    }
+
+    /// The caller's school, or `FORBIDDEN` for district-level callers.
+    pub fn school_id(&self) -> ApiResult<Uuid> {
+        self.caller()?
+            .school_id
+            .ok_or_else(|| ApiError::forbidden("此操作需要学校账号；区级账号只能查看汇总数据"))
+    }
+
+    /// The caller's district.
+    pub fn district_id(&self) -> ApiResult<Uuid> {
+        Ok(self.caller()?.district_id)
+    }
+
+    /// Requires one of the roles, else `FORBIDDEN`.
+    pub fn require_any(&self, roles: &[Role]) -> ApiResult<&Caller> {
+        let caller = self.caller()?;
+        if roles.iter().any(|r| caller.has(*r)) {
+            Ok(caller)
+        } else {
+            let names: Vec<_> = roles.iter().map(|r| r.label_zh()).collect();
+            Err(ApiError::forbidden(format!("只有{}可以执行此操作", names.join("或"))))
+        }
+    }
+
+    /// Requires the school admin role in a school.
+    pub fn require_school_admin(&self) -> ApiResult<(Uuid, Uuid)> {
+        let caller = self.require_any(&[Role::SchoolAdmin])?;
+        let school = self.school_id()?;
+        Ok((caller.district_id, school))
+    }
+
+    /// Marks changes made so far to be committed even though the request
+    /// returns an error (e.g. revoking a token family on reuse).
+    pub fn keep_changes_on_error(&self) {
+        self.keep_on_error.store(true, Ordering::SeqCst);
+    }
+
+    /// Ends the request: commits when it succeeded (or changes must be kept),
+    /// else rolls back so that a failed mutation changes nothing.
+    pub async fn finish(self, succeeded: bool) -> ApiResult<()> {
+        if succeeded || self.keep_on_error.load(Ordering::SeqCst) {
+            self.tx.commit().await?;
+        } else {
+            self.tx.rollback().await?;
+        }
+        Ok(())
+    }
+}
