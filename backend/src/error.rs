@@ -142,7 +142,7 @@ impl From<anyhow::Error> for ApiError {
 impl From<ApiError> for async_graphql::Error {
     fn from(e: ApiError) -> Self {
         if let ApiError::Internal(inner) = &e {
-            tracing::error!(error = ?inner, "internal error");
+            tracing::error!(error = format!("{inner:#}"), "internal error");
         }
         let code = e.code();
         async_graphql::Error::new(e.message()).extend_with(|_, ext| {

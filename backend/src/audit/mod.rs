@@ -5,11 +5,11 @@
 
 pub mod entity;
 
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{EntityTrait, Set};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
-use crate::tenancy::Ctx;
+use crate::tenancy::{Caller, Ctx};
 
 /// Writes an audit record for the caller (or the system for operator commands).
 pub async fn record(
@@ -19,8 +19,19 @@ pub async fn record(
     subject_id: Option<Uuid>,
     reason: Option<String>,
 ) -> ApiResult<()> {
-    let caller = ctx.caller().ok();
-    entity::ActiveModel {
+    record_as(ctx, ctx.caller().ok(), action, subject_type, subject_id, reason).await
+}
+
+/// Writes an audit record for an explicit actor (e.g. the user just logged in).
+pub async fn record_as(
+    ctx: &Ctx,
+    caller: Option<&Caller>,
+    action: &str,
+    subject_type: &str,
+    subject_id: Option<Uuid>,
+    reason: Option<String>,
+) -> ApiResult<()> {
+    let row = entity::ActiveModel {
         id: Set(Uuid::new_v4()),
         district_id: Set(caller.map(|c| c.district_id)),
         school_id: Set(caller.and_then(|c| c.school_id)),
@@ -31,8 +42,8 @@ pub async fn record(
         subject_id: Set(subject_id),
         reason: Set(reason),
         at: Set(chrono::Utc::now()),
-    }
-    .insert(ctx.db())
-    .await?;
+    };
+    // No RETURNING: the app role may append records it is not allowed to read back.
+    entity::Entity::insert(row).exec_without_returning(ctx.db()).await?;
     Ok(())
 }

@@ -96,7 +96,7 @@ pub async fn login(
     let caller = caller_for(ctx, &user).await?;
     let access_token = state.jwt.issue(&caller)?;
     let refresh_token = state.tokens.issue(ctx, user.id, Uuid::new_v4()).await?;
-    audit::record(ctx, "auth.login", "user", Some(user.id), None).await?;
+    audit::record_as(ctx, Some(&caller), "auth.login", "user", Some(user.id), None).await?;
     tracing::info!(user_id = %user.id, "login");
     Ok(Session { access_token, refresh_token, user, caller })
 }
