@@ -1,1 +1,322 @@
-//! Test harness.
+//! Test harness: starts the real `daoshi` binary as a process against a fresh
+//! database (a new PostgreSQL database per test, or a new SQLite file), seeds
+//! demo districts through its operator commands, and talks GraphQL to it.
+//!
+//! Environment: `DAOSHI_BIN` (default: `daoshi` beside the test binary's
+//! `deps/` folder, built by `cargo build -p backend`), `DAOSHI_TEST_PG`
+//! (admin URL of a PostgreSQL server, default
+//! `postgres://postgres@127.0.0.1:5432/test`), `DAOSHI_TEST_REDIS` (default
+//! `redis://127.0.0.1:6379`).
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// Which database a test server uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh PostgreSQL database (the server connects as the RLS-bound app role).
+    Postgres,
+}
+
+/// How to start a test server.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Database.
+    pub backend: Backend,
+    /// Use Redis for refresh tokens and rate limits.
+    pub redis: bool,
+    /// Students per class in the seeded demo districts.
+    pub class_size: usize,
+    /// Extra environment for the server.
+    pub env: Vec<(String, String)>,
+}
+
+impl Options {
+    /// Defaults for a backend: small demo districts, no Redis.
+    pub fn new(backend: Backend) -> Options {
+        Options { backend, redis: false, class_size: 6, env: vec![] }
+    }
+}
+
+/// The secret every test server signs tokens with (tests forge tokens with it).
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+/// The demo password.
+pub const PASSWORD: &str = "daoshi-demo";
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+}
+
+/// The `daoshi` binary.
+pub fn daoshi_bin() -> Result<PathBuf> {
+    if let Ok(p) = std::env::var("DAOSHI_BIN") {
+        return Ok(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe()?;
+    let dir = exe.parent().and_then(|d| d.parent()).context("test binary has no target dir")?;
+    let bin = dir.join("daoshi");
+    if !bin.exists() {
+        bail!("{} is missing: run `cargo build -p backend` first", bin.display());
+    }
+    Ok(bin)
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("DAOSHI_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// Runs SQL through `psql` against a database URL; returns trimmed output.
+pub fn psql(url: &str, sql: &str) -> Result<String> {
+    let out = std::process::Command::new("psql")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-qtA", "-c", sql])
+        .output()
+        .context("running psql")?;
+    if !out.status.success() {
+        bail!("psql failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// A fresh database.
+pub struct TestDb {
+    /// Which kind.
+    pub backend: Backend,
+    /// Owner URL (what the server gets as `DATABASE_URL`).
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    /// Creates an empty database.
+    pub fn create(backend: Backend) -> Result<TestDb> {
+        let dir = tempfile::tempdir()?;
+        match backend {
+            Backend::Sqlite => Ok(TestDb {
+                backend,
+                url: format!("sqlite://{}/t.db?mode=rwc", dir.path().display()),
+                pg_name: None,
+                _dir: dir,
+            }),
+            Backend::Postgres => {
+                let name = format!("daoshi_t_{}", uuid::Uuid::new_v4().simple());
+                psql(&pg_admin_url(), &format!("CREATE DATABASE {name}"))?;
+                let mut url = url::Url::parse(&pg_admin_url())?;
+                url.set_path(&name);
+                Ok(TestDb { backend, url: url.to_string(), pg_name: Some(name), _dir: dir })
+            }
+        }
+    }
+
+    /// The same database as the application role (PostgreSQL only).
+    pub fn app_url(&self) -> Result<String> {
+        let mut url = url::Url::parse(&self.url)?;
+        url.set_username("daoshi_app").map_err(|()| anyhow!("cannot set user"))?;
+        Ok(url.to_string())
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            let _ = psql(&pg_admin_url(), &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// A running server with seeded demo districts: 示范区 (`s1.*`, `s2.*`,
+/// `s3.*`, `district`) and 远方区 (`y.s1.*`, …, `y.district`).
+pub struct TestServer {
+    child: tokio::process::Child,
+    base: String,
+    /// Its database.
+    pub db: TestDb,
+    env: Vec<(String, String)>,
+    client: reqwest::Client,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh database with both demo districts.
+    pub async fn start(opts: Options) -> Result<TestServer> {
+        let db = TestDb::create(opts.backend)?;
+        let mut env = vec![
+            ("DATABASE_URL".to_string(), db.url.clone()),
+            ("JWT_SECRET".into(), JWT_SECRET.into()),
+            ("DAOSHI_DATA_DIR".into(), db._dir.path().display().to_string()),
+            ("DAOSHI_SITE_DIR".into(), workspace_root().join("frontend/dist").display().to_string()),
+            ("RUST_LOG".into(), "warn".into()),
+        ];
+        if opts.redis {
+            let url = std::env::var("DAOSHI_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+            env.push(("REDIS_URL".into(), url));
+        }
+        env.extend(opts.env.iter().cloned());
+        let size = opts.class_size.to_string();
+        run_cli(&env, &["demo", "--class-size", &size]).await?;
+        run_cli(&env, &["demo", "--code", "y", "--name", "远方区", "--prefix", "y.", "--class-size", "3"]).await?;
+        let mut cmd = tokio::process::Command::new(daoshi_bin()?);
+        cmd.args(["serve", "--bind", "127.0.0.1:0"])
+            .envs(env.iter().cloned())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().context("starting daoshi serve")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(addr) = line.strip_prefix("Daoshi listening on ") {
+                    return Ok::<_, anyhow::Error>(addr.trim().to_string());
+                }
+            }
+            bail!("server exited before listening")
+        })
+        .await
+        .context("server did not start within 60 s")??;
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(TestServer { child, base, db, env, client: reqwest::Client::new() })
+    }
+
+    /// The demo on SQLite with default options (used by the browser tests).
+    pub async fn spawn_sqlite_demo() -> Result<TestServer> {
+        TestServer::start(Options { class_size: 10, ..Options::new(Backend::Sqlite) }).await
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
+    /// The environment the server runs with (for CLI calls against its database).
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    /// Posts a GraphQL request; returns the whole response body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await?;
+        let status = resp.status();
+        let body: Value = resp.json().await.with_context(|| format!("non-JSON response ({status})"))?;
+        Ok(body)
+    }
+
+    /// Posts a GraphQL multipart request with one file at `variables.file`.
+    pub async fn gql_upload(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Value> {
+        let operations = json!({ "query": query, "variables": variables });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.file"] }).to_string())
+            .part("0", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
+        let resp = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await?;
+        Ok(resp.json().await?)
+    }
+
+    /// Logs in and returns the full `login` payload.
+    pub async fn login_payload(&self, username: &str, password: &str) -> Result<Value> {
+        self.gql(
+            None,
+            "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken refreshToken user { id displayName roles } } }",
+            json!({ "u": username, "p": password }),
+        )
+        .await
+    }
+
+    /// Logs in a demo account and returns its access token.
+    pub async fn login(&self, username: &str) -> Result<String> {
+        let body = self.login_payload(username, PASSWORD).await?;
+        body["data"]["login"]["accessToken"]
+            .as_str()
+            .map(String::from)
+            .ok_or_else(|| anyhow!("login of {username} failed: {body}"))
+    }
+
+    /// Posts as a demo account and returns `data`, failing on any error.
+    pub async fn data_as(&self, username: &str, query: &str, variables: Value) -> Result<Value> {
+        let token = self.login(username).await?;
+        let body = self.gql(Some(&token), query, variables).await?;
+        if body.get("errors").is_some_and(|e| !e.is_null()) {
+            bail!("{username}: {query}: {body}");
+        }
+        Ok(body["data"].clone())
+    }
+
+    /// Runs a `daoshi` operator command against this server's database.
+    pub async fn cli(&self, args: &[&str]) -> Result<std::process::Output> {
+        let out = tokio::process::Command::new(daoshi_bin()?)
+            .args(args)
+            .envs(self.env.iter().cloned())
+            .output()
+            .await?;
+        Ok(out)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+async fn run_cli(env: &[(String, String)], args: &[&str]) -> Result<()> {
+    let out = tokio::process::Command::new(daoshi_bin()?)
+        .args(args)
+        .envs(env.iter().cloned())
+        .output()
+        .await?;
+    if !out.status.success() {
+        bail!("daoshi {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
+}
+
+/// The `extensions.code` of the first error, if any.
+pub fn error_code(body: &Value) -> Option<String> {
+    body["errors"][0]["extensions"]["code"].as_str().map(String::from)
+}
+
+/// Runs an async test body once per backend: `both!(name);` defines
+/// `name::sqlite` and `name::postgres` calling `name(Backend)`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                super::$name($crate::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                super::$name($crate::Backend::Postgres).await
+            }
+        }
+    };
+}
