@@ -153,6 +153,8 @@ impl TestServer {
             ("DAOSHI_DATA_DIR".into(), db._dir.path().display().to_string()),
             ("DAOSHI_SITE_DIR".into(), workspace_root().join("frontend/dist").display().to_string()),
             ("RUST_LOG".into(), "warn".into()),
+            // Every test logs in from 127.0.0.1; the per-address limit has its own test.
+            ("DAOSHI_LOGIN_LIMIT_IP".into(), "100000".into()),
         ];
         if opts.redis {
             let url = std::env::var("DAOSHI_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
