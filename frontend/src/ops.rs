@@ -52,7 +52,7 @@ shared_enum!(
 /// Sign in.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -63,7 +63,7 @@ pub struct Login;
 /// Exchange a refresh token for a new pair.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -74,7 +74,7 @@ pub struct Refresh;
 /// Revoke a refresh token.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -85,7 +85,7 @@ pub struct Logout;
 /// Who am I.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -96,7 +96,7 @@ pub struct Me;
 /// The students the caller may see, a page at a time.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -107,7 +107,7 @@ pub struct Students;
 /// One student.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -118,7 +118,7 @@ pub struct StudentDetail;
 /// The classes the caller may see.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -129,7 +129,7 @@ pub struct Classes;
 /// The district's schools (district admin).
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -140,7 +140,7 @@ pub struct Schools;
 /// The school's terms.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -151,7 +151,7 @@ pub struct Terms;
 /// The school's staff, a page at a time.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -162,7 +162,7 @@ pub struct StaffList;
 /// Upload a roster file.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -173,7 +173,7 @@ pub struct ImportRoster;
 /// Create a term.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -184,7 +184,7 @@ pub struct CreateTerm;
 /// Create a class.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",
@@ -195,7 +195,7 @@ pub struct CreateClass;
 /// Update a class.
 #[derive(GraphQLQuery)]
 #[graphql(
-    schema_path = "graphql/schema.draft.graphql",
+    schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
     extern_enums("Role", "SchoolStage", "Qualification"),
     response_derives = "Debug, Clone, PartialEq",

@@ -331,7 +331,7 @@ async fn admin_bad_roster(ui: &Ui) -> Result<()> {
 
     ui.login("s2.admin", PASSWORD).await?;
     ui.wait_home("/school", "学校设置").await?;
-    ui.click("a[href='/school/import']").await?;
+    ui.click("nav.tabs a[href='/school/import']").await?;
     ui.wait_home("/school/import", "导入名册").await?;
     // Put a file in the input as a user picking one would.
     ui.eval::<bool>(&format!(
@@ -372,6 +372,26 @@ async fn admin_bad_roster(ui: &Ui) -> Result<()> {
         bail!("reasons not in Chinese: {rows:?}");
     }
     ui.screenshot("admin-import-errors-360x640").await?;
+    Ok(())
+}
+
+async fn head_teacher_switches_role(ui: &Ui) -> Result<()> {
+    ui.login("s2.head1", PASSWORD).await?;
+    ui.wait_home("/class", "我的班级").await?;
+    ui.wait(
+        "document.querySelector('#role-switch')",
+        "the role switcher",
+    )
+    .await?;
+    ui.eval::<bool>(
+        "(() => { const s = document.querySelector('#role-switch'); s.value = 'mentor';
+                  s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()",
+    )
+    .await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    // The choice survives a reload, without signing in again.
+    ui.open("/").await?;
+    ui.wait_home("/mentor", "我的学生").await?;
     Ok(())
 }
 
@@ -420,6 +440,13 @@ async fn the_app_works_on_a_phone() -> Result<()> {
     scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
     scenario(&ui, "switch-language", &mut failures, switch_language).await;
     scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
+    scenario(
+        &ui,
+        "head-teacher-switches-role",
+        &mut failures,
+        head_teacher_switches_role,
+    )
+    .await;
     scenario(
         &ui,
         "every-account-lands-home",
