@@ -395,6 +395,43 @@ async fn head_teacher_switches_role(ui: &Ui) -> Result<()> {
     Ok(())
 }
 
+async fn session_renewal(ui: &Ui) -> Result<()> {
+    ui.login("s2.mentor1", PASSWORD).await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    // A stale access token is renewed once with the refresh token, unnoticed.
+    ui.eval::<bool>("(localStorage.setItem('daoshi.access', 'stale.access.token'), true)")
+        .await?;
+    ui.open("/mentor").await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.wait(
+        "document.querySelectorAll('#student-list li').length > 0",
+        "the students after renewal",
+    )
+    .await?;
+    let access: String = ui
+        .eval("localStorage.getItem('daoshi.access') || ''")
+        .await?;
+    if access == "stale.access.token" || access.is_empty() {
+        bail!("the access token was not renewed");
+    }
+    // When renewal fails the user is back at the login page, told why.
+    ui.eval::<bool>(
+        "(localStorage.setItem('daoshi.access', 'stale'), localStorage.setItem('daoshi.refresh', 'revoked'), true)",
+    )
+    .await?;
+    ui.open("/mentor").await?;
+    ui.wait(
+        "location.pathname === '/login' && document.querySelector('#login-notice')",
+        "the login page after the session ended",
+    )
+    .await?;
+    let notice = ui.text("#login-notice").await?;
+    if !notice.contains("登录已过期") {
+        bail!("unexpected notice: {notice}");
+    }
+    Ok(())
+}
+
 async fn every_account_lands_home(ui: &Ui) -> Result<()> {
     let mut accounts = vec![("district".to_string(), "/district", "全区学校概览")];
     for k in 1..=3 {
@@ -440,6 +477,7 @@ async fn the_app_works_on_a_phone() -> Result<()> {
     scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
     scenario(&ui, "switch-language", &mut failures, switch_language).await;
     scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
+    scenario(&ui, "session-renewal", &mut failures, session_renewal).await;
     scenario(
         &ui,
         "head-teacher-switches-role",

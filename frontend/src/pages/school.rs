@@ -444,6 +444,15 @@ pub fn Import() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(o) = upload.value().get() {
             outcome.set(Some(o));
+            // On a phone the result is below the form: bring it into view.
+            request_animation_frame(|| {
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("import-result"))
+                {
+                    el.scroll_into_view();
+                }
+            });
         }
     });
 
