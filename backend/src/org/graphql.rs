@@ -596,8 +596,9 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         file: Upload,
-        #[graphql(default)] dry_run: bool,
+        dry_run: Option<bool>,
     ) -> async_graphql::Result<ImportResult> {
+        let dry_run = dry_run.unwrap_or(false);
         let ctx = ctx_of(cx)?;
         ctx.require_school_admin()?;
         let upload = file.value(cx).map_err(|_| ApiError::invalid("file", "无法读取上传的文件"))?;
