@@ -1,0 +1,289 @@
+//! The tenant-isolation suite. Every query and mutation of the schema is
+//! called as each role of school A with ids and inputs of school B (same
+//! district) and of district Y; no foreign data may come back and nothing
+//! foreign may change. A coverage test introspects the schema and fails when
+//! an operation has no case here, so every future operation must join.
+//! Runs on PostgreSQL (with RLS) and SQLite.
+
+use std::collections::BTreeSet;
+
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+use tests::{Backend, Options, TestServer, both};
+
+/// Ids of one foreign school, and everything that must never leak.
+struct Foreign {
+    admin: &'static str,
+    school: String,
+    student: String,
+    class: String,
+    class_name: String,
+    student_no: String,
+    staff: String,
+    term: String,
+    guardian: String,
+    user: String,
+    grant: String,
+    teaching: String,
+    secrets: BTreeSet<String>,
+}
+
+fn strs(v: &Value, path: &[&str]) -> Vec<String> {
+    let mut cur = vec![v.clone()];
+    for p in path {
+        cur = cur
+            .into_iter()
+            .flat_map(|x| match &x[*p] {
+                Value::Array(a) => a.clone(),
+                other => vec![other.clone()],
+            })
+            .collect();
+    }
+    cur.into_iter().filter_map(|x| x.as_str().map(String::from)).collect()
+}
+
+async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
+    let d = s
+        .data_as(
+            admin,
+            "{ me { schoolId schoolName } students(first: 200) { edges { node { id studentNo } } }
+               classes { id name } terms { id }
+               staff(first: 200) { edges { node { id teaching { id } } } }
+               accounts(first: 200) { edges { node { id grants { id } } } } }",
+            json!({}),
+        )
+        .await?;
+    let student = strs(&d, &["students", "edges", "node", "id"]);
+    let student_no = strs(&d, &["students", "edges", "node", "studentNo"]);
+    let classes = strs(&d, &["classes", "id"]);
+    let class_names = strs(&d, &["classes", "name"]);
+    let staff = strs(&d, &["staff", "edges", "node", "id"]);
+    let teaching = strs(&d, &["staff", "edges", "node", "teaching", "id"]);
+    let terms = strs(&d, &["terms", "id"]);
+    let users = strs(&d, &["accounts", "edges", "node", "id"]);
+    let grants = strs(&d, &["accounts", "edges", "node", "grants", "id"]);
+    let g = s
+        .data_as(admin, "query($id: ID!) { guardians(studentId: $id) { id phone } }", json!({ "id": student[0] }))
+        .await?;
+    let guardian = strs(&g, &["guardians", "id"]);
+    let mut secrets: BTreeSet<String> = BTreeSet::new();
+    for list in [&student, &classes, &staff, &teaching, &terms, &users, &grants, &guardian] {
+        secrets.extend(list.iter().cloned());
+    }
+    secrets.extend(strs(&g, &["guardians", "phone"]));
+    secrets.extend(strs(&d, &["me", "schoolId"]));
+    secrets.extend(strs(&d, &["me", "schoolName"]));
+    Ok(Foreign {
+        admin,
+        school: strs(&d, &["me", "schoolId"])[0].clone(),
+        student: student[0].clone(),
+        class: classes[0].clone(),
+        class_name: class_names[0].clone(),
+        student_no: student_no[0].clone(),
+        staff: staff[0].clone(),
+        term: terms[0].clone(),
+        guardian: guardian[0].clone(),
+        user: users[0].clone(),
+        grant: grants[0].clone(),
+        teaching: teaching[0].clone(),
+        secrets,
+    })
+}
+
+/// Everything of the foreign school its own admin can see, to compare after.
+async fn snapshot(s: &TestServer, f: &Foreign) -> Result<Value> {
+    let d = s
+        .data_as(
+            f.admin,
+            "query($id: ID!, $s: ID!) { school(id: $s) { id code name stage studentCount classCount staffCount }
+               students(first: 200) { totalCount edges { node { id name studentNo gender classId mentors { id } } } }
+               classes { id name grade headTeacherId studentCount } terms { id name startsOn endsOn }
+               staff(first: 200) { edges { node { id staffNo name phone specialties qualification teaching { id subject classId } } } }
+               accounts(first: 200) { edges { node { id username active grants { id role grade } } } }
+               guardians(studentId: $id) { id name phone relation } }",
+            json!({ "id": f.student, "s": f.school }),
+        )
+        .await?;
+    Ok(d)
+}
+
+struct Case {
+    op: &'static str,
+    query: String,
+    vars: Value,
+    /// Passes a foreign id: must be refused or come back empty.
+    targeted: bool,
+    upload: Option<Vec<u8>>,
+}
+
+fn case(op: &'static str, query: &str, vars: Value, targeted: bool) -> Case {
+    Case { op, query: query.to_string(), vars, targeted, upload: None }
+}
+
+fn cases(f: &Foreign) -> Vec<Case> {
+    let forged_refresh = format!("{}.{}.{}", f.user, uuid::Uuid::new_v4(), "x".repeat(43));
+    let roster = format!(
+        "学号,姓名,性别,班级\n{},改名,男,{}\n",
+        f.student_no, f.class_name
+    );
+    let student_input = json!({ "studentNo": f.student_no, "name": "外校", "gender": "男", "classId": f.class });
+    let account = json!({ "username": format!("iso.{}", &f.student[..8]), "password": "long-enough-pw", "displayName": "越权" });
+    vec![
+        case("me", "{ me { id districtId schoolId schoolName } }", json!({}), false),
+        case("schools", "{ schools { id name code } }", json!({}), false),
+        case("school", "query($id: ID!) { school(id: $id) { id name } }", json!({ "id": f.school }), true),
+        case("terms", "{ terms { id name } }", json!({}), false),
+        case("classes", "{ classes { id name headTeacherId } }", json!({}), false),
+        case("staff", "{ staff(first: 200) { edges { node { id name phone } } } }", json!({}), false),
+        case("students", "query($c: ID) { students(classId: $c, first: 200) { totalCount edges { node { id name } } } }", json!({ "c": f.class }), true),
+        case("student", "query($id: ID!) { student(id: $id) { id name sensitive { familyFlags } } }", json!({ "id": f.student }), true),
+        case("guardians", "query($id: ID!) { guardians(studentId: $id) { id phone } }", json!({ "id": f.student }), true),
+        case("accounts", "{ accounts(first: 200) { edges { node { id username } } } }", json!({}), false),
+        case("auditTrail", "query($id: ID!) { auditTrail(subjectId: $id) { id action } }", json!({ "id": f.student }), true),
+        case("login", "mutation { login(username: \"s2.admin\", password: \"guess-guess\") { accessToken } }", json!({}), true),
+        case("refresh", "mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }", json!({ "t": forged_refresh }), true),
+        case("logout", "mutation($t: String!) { logout(refreshToken: $t) }", json!({ "t": forged_refresh }), true),
+        case("createSchool", "mutation { createSchool(input: { code: \"iso-new\", name: \"越权学校\", stage: MIDDLE }) { id } }", json!({}), false),
+        case("updateSchool", "mutation($id: ID!) { updateSchool(id: $id, input: { code: \"iso-x\", name: \"被改\", stage: HIGH }) { id } }", json!({ "id": f.school }), true),
+        case("createSchoolAdmin", "mutation($id: ID!, $a: AccountInput!) { createSchoolAdmin(schoolId: $id, input: $a) { id } }", json!({ "id": f.school, "a": account }), true),
+        case("createTerm", "mutation { createTerm(input: { name: \"越权学期\", academicYear: \"2030\", startsOn: \"2030-09-01\", endsOn: \"2031-01-20\" }) { id } }", json!({}), false),
+        case("updateTerm", "mutation($id: ID!) { updateTerm(id: $id, input: { name: \"被改\", academicYear: \"2030\", startsOn: \"2030-09-01\", endsOn: \"2031-01-20\" }) { id } }", json!({ "id": f.term }), true),
+        case("deleteTerm", "mutation($id: ID!) { deleteTerm(id: $id) }", json!({ "id": f.term }), true),
+        case("createClass", "mutation($h: ID) { createClass(input: { grade: 7, name: \"越权班\", headTeacherId: $h }) { id } }", json!({ "h": f.staff }), true),
+        case("updateClass", "mutation($id: ID!) { updateClass(id: $id, input: { grade: 7, name: \"被改班\" }) { id } }", json!({ "id": f.class }), true),
+        case("deleteClass", "mutation($id: ID!) { deleteClass(id: $id) }", json!({ "id": f.class }), true),
+        case("createStaff", "mutation { createStaff(input: { staffNo: \"ISO1\", name: \"越权老师\" }) { id } }", json!({}), false),
+        case("updateStaff", "mutation($id: ID!) { updateStaff(id: $id, input: { staffNo: \"ISO2\", name: \"被改\" }) { id } }", json!({ "id": f.staff }), true),
+        case("deleteStaff", "mutation($id: ID!) { deleteStaff(id: $id) }", json!({ "id": f.staff }), true),
+        case("setTeaching", "mutation($s: ID!, $c: ID!) { setTeaching(staffId: $s, classId: $c, subject: \"越权\") }", json!({ "s": f.staff, "c": f.class }), true),
+        case("removeTeaching", "mutation($id: ID!) { removeTeaching(id: $id) }", json!({ "id": f.teaching }), true),
+        case("createStudent", "mutation($i: StudentInput!) { createStudent(input: $i) { id } }", json!({ "i": student_input }), true),
+        case("updateStudent", "mutation($id: ID!, $i: StudentInput!) { updateStudent(id: $id, input: $i) { id } }", json!({ "id": f.student, "i": student_input }), true),
+        case("deleteStudent", "mutation($id: ID!) { deleteStudent(id: $id) }", json!({ "id": f.student }), true),
+        case("addGuardian", "mutation($id: ID!) { addGuardian(studentId: $id, input: { name: \"越权\", phone: \"13311112222\", relation: \"父亲\" }) { id } }", json!({ "id": f.student }), true),
+        case("unlinkGuardian", "mutation($s: ID!, $g: ID!) { unlinkGuardian(studentId: $s, guardianId: $g) }", json!({ "s": f.student, "g": f.guardian }), true),
+        case("createAccount", "mutation($s: ID!, $a: AccountInput!) { createAccount(input: { account: $a, staffId: $s, roles: [MENTOR] }) { id } }", json!({ "s": f.staff, "a": account }), true),
+        case("grantRole", "mutation($u: ID!) { grantRole(userId: $u, role: SCHOOL_ADMIN) { id } }", json!({ "u": f.user }), true),
+        case("revokeRole", "mutation($g: ID!) { revokeRole(grantId: $g) }", json!({ "g": f.grant }), true),
+        Case {
+            op: "importRoster",
+            query: "mutation($file: Upload!) { importRoster(file: $file) { ok created updated errors { row message } } }".into(),
+            vars: json!({ "file": null }),
+            // Class names and student numbers are not ids: the same names may
+            // exist in the caller's school, and the import then (rightly)
+            // writes there. That nothing foreign changed is proven by the
+            // snapshot comparison.
+            targeted: false,
+            upload: Some(roster.into_bytes()),
+        },
+    ]
+}
+
+/// Whether a response refused the call or came back empty.
+fn refused_or_empty(op: &str, body: &Value) -> bool {
+    if body["errors"].as_array().is_some_and(|e| !e.is_empty()) {
+        return true;
+    }
+    let d = &body["data"][op];
+    d.is_null()
+        || d == &json!(false)
+        || d["totalCount"] == json!(0)
+        || d.as_array().is_some_and(|a| a.is_empty())
+        || (d["ok"] == json!(false))
+        || (d["ok"] == json!(true) && d["created"] == json!(0) && d["updated"] == json!(0))
+}
+
+const ROLES_A: [&str; 6] = ["s1.admin", "s1.head1", "s1.mentor1", "s1.counsellor", "s1.parent1", "s1.student1"];
+
+async fn no_operation_crosses_tenants(backend: Backend) -> Result<()> {
+    // The `login` case guesses a foreign admin's password many times; the
+    // per-username limit (tested elsewhere) would otherwise lock the admin out.
+    let env = vec![("DAOSHI_LOGIN_LIMIT_USER".to_string(), "100000".to_string())];
+    let s = TestServer::start(Options { env, ..Options::new(backend) }).await?;
+    let targets = [foreign(&s, "s2.admin").await?, foreign(&s, "y.s1.admin").await?];
+    let mut before = vec![];
+    let mut refresh = vec![];
+    for f in &targets {
+        before.push(snapshot(&s, f).await?);
+        let p = s.login_payload(f.admin, tests::PASSWORD).await?;
+        refresh.push(p["data"]["login"]["refreshToken"].as_str().unwrap_or_default().to_string());
+    }
+    let mut problems = vec![];
+    for (ti, f) in targets.iter().enumerate() {
+        // School A's roles against both targets; A's district admin against district Y.
+        let mut callers: Vec<&str> = ROLES_A.to_vec();
+        if ti == 1 {
+            callers.push("district");
+        }
+        for who in callers {
+            let token = s.login(who).await?;
+            for c in cases(f) {
+                let body = match &c.upload {
+                    Some(bytes) => s.gql_upload(&token, &c.query, c.vars.clone(), "roster.csv", bytes.clone()).await?,
+                    None => s.gql(Some(&token), &c.query, c.vars.clone()).await?,
+                };
+                let text = body.to_string();
+                for secret in &f.secrets {
+                    if text.contains(secret.as_str()) {
+                        problems.push(format!("{who} {} leaked {secret}: {text}", c.op));
+                    }
+                }
+                if c.targeted && !refused_or_empty(c.op, &body) {
+                    problems.push(format!("{who} {} was not refused: {text}", c.op));
+                }
+            }
+        }
+    }
+    for (i, f) in targets.iter().enumerate() {
+        let after = snapshot(&s, f).await?;
+        if after != before[i] {
+            problems.push(format!("{}'s school changed:\nbefore {}\nafter  {}", f.admin, before[i], after));
+        }
+        let r = s
+            .gql(None, "mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }", json!({ "t": refresh[i] }))
+            .await?;
+        if !r["errors"].is_null() {
+            problems.push(format!("{}'s session was revoked from outside: {r}", f.admin));
+        }
+    }
+    if !problems.is_empty() {
+        bail!("{} isolation failures:\n{}", problems.len(), problems.join("\n"));
+    }
+    Ok(())
+}
+both!(no_operation_crosses_tenants);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_has_an_isolation_case() -> Result<()> {
+    let s = TestServer::start(Options::new(Backend::Sqlite)).await?;
+    let d = s
+        .data_as(
+            "s1.admin",
+            "{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }",
+            json!({}),
+        )
+        .await?;
+    let mut ops = strs(&d, &["__schema", "queryType", "fields", "name"]);
+    ops.extend(strs(&d, &["__schema", "mutationType", "fields", "name"]));
+    ops.extend(strs(&d, &["__schema", "subscriptionType", "fields", "name"]));
+    let dummy = Foreign {
+        admin: "",
+        school: String::new(),
+        student: "00000000-0000".into(),
+        class: String::new(),
+        class_name: String::new(),
+        student_no: String::new(),
+        staff: String::new(),
+        term: String::new(),
+        guardian: String::new(),
+        user: String::new(),
+        grant: String::new(),
+        teaching: String::new(),
+        secrets: BTreeSet::new(),
+    };
+    let covered: BTreeSet<&str> = cases(&dummy).iter().map(|c| c.op).collect();
+    let missing: Vec<&String> = ops.iter().filter(|o| !covered.contains(o.as_str())).collect();
+    assert!(ops.len() > 30, "introspection found too few operations: {ops:?}");
+    assert!(missing.is_empty(), "operations without an isolation case: {missing:?}");
+    Ok(())
+}
