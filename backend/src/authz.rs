@@ -53,7 +53,9 @@ impl StudentScope {
 /// The caller's staff record in their school, if they are staff.
 pub async fn my_staff(ctx: &Ctx) -> ApiResult<Option<staff::Model>> {
     let caller = ctx.caller()?;
-    let Some(school) = caller.school_id else { return Ok(None) };
+    let Some(school) = caller.school_id else {
+        return Ok(None);
+    };
     Ok(staff::Entity::find()
         .filter(staff::Column::SchoolId.eq(school))
         .filter(staff::Column::UserId.eq(caller.user_id))
@@ -93,7 +95,9 @@ pub async fn head_of_classes(ctx: &Ctx, staff_id: Uuid) -> ApiResult<Vec<Uuid>> 
 pub async fn student_scope(ctx: &Ctx) -> ApiResult<StudentScope> {
     let caller = ctx.caller()?;
     let Some(school) = caller.school_id else {
-        return Err(ApiError::forbidden("区级账号只能查看汇总数据，不能查看学生名单"));
+        return Err(ApiError::forbidden(
+            "区级账号只能查看汇总数据，不能查看学生名单",
+        ));
     };
     let mut scope = StudentScope::default();
     if caller.has(Role::SchoolAdmin) {
@@ -111,7 +115,12 @@ pub async fn student_scope(ctx: &Ctx) -> ApiResult<StudentScope> {
             .await?;
         scope.class_ids.extend(ids);
     }
-    let staff_roles = [Role::HeadTeacher, Role::Mentor, Role::Counsellor, Role::GradeLeader];
+    let staff_roles = [
+        Role::HeadTeacher,
+        Role::Mentor,
+        Role::Counsellor,
+        Role::GradeLeader,
+    ];
     if staff_roles.iter().any(|r| caller.has(*r)) {
         if let Some(me) = my_staff(ctx).await? {
             if caller.has(Role::HeadTeacher) {
@@ -178,7 +187,9 @@ pub async fn may_read_sensitive(ctx: &Ctx, s: &student::Model) -> ApiResult<bool
     if caller.has(Role::SchoolAdmin) {
         return Ok(true);
     }
-    let Some(me) = my_staff(ctx).await? else { return Ok(false) };
+    let Some(me) = my_staff(ctx).await? else {
+        return Ok(false);
+    };
     if caller.has(Role::HeadTeacher) && head_of_classes(ctx, me.id).await?.contains(&s.class_id) {
         return Ok(true);
     }

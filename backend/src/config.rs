@@ -72,7 +72,8 @@ impl Config {
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist"));
         let num = |name: &str, default: u32| -> anyhow::Result<u32> {
             env(name).map_or(Ok(default), |v| {
-                v.parse().with_context(|| format!("{name} must be a number"))
+                v.parse()
+                    .with_context(|| format!("{name} must be a number"))
             })
         };
         Ok(Config {

@@ -16,7 +16,9 @@ async fn connect(url: &str, max: u32) -> anyhow::Result<DatabaseConnection> {
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
         .sqlx_logging(false);
-    let db = Database::connect(opts).await.context("connecting to the database")?;
+    let db = Database::connect(opts)
+        .await
+        .context("connecting to the database")?;
     if db.get_database_backend() == DbBackend::Sqlite {
         db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;")
             .await
@@ -37,5 +39,7 @@ pub async fn connect_app(config: &Config) -> anyhow::Result<DatabaseConnection> 
 
 /// Applies pending migrations as the owner.
 pub async fn migrate(owner: &DatabaseConnection) -> anyhow::Result<()> {
-    migrations::Migrator::up(owner, None).await.context("running migrations")
+    migrations::Migrator::up(owner, None)
+        .await
+        .context("running migrations")
 }

@@ -67,7 +67,10 @@ impl ApiError {
         let message = message.into();
         ApiError::Validation {
             message: message.clone(),
-            problems: vec![FieldProblem { field: field.into(), message }],
+            problems: vec![FieldProblem {
+                field: field.into(),
+                message,
+            }],
         }
     }
     /// Several invalid fields.
@@ -154,7 +157,10 @@ impl From<ApiError> for async_graphql::Error {
                         .map(|p| {
                             let mut m = async_graphql::indexmap::IndexMap::new();
                             m.insert(async_graphql::Name::new("field"), p.field.clone().into());
-                            m.insert(async_graphql::Name::new("message"), p.message.clone().into());
+                            m.insert(
+                                async_graphql::Name::new("message"),
+                                p.message.clone().into(),
+                            );
                             async_graphql::Value::Object(m)
                         })
                         .collect();

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use sea_orm::ConnectionTrait;
 use shared::org::Role;
 use tower_http::compression::CompressionLayer;
@@ -39,7 +39,9 @@ pub fn router(state: AppState) -> Router {
     let index = site.join("index.html");
     let static_files = if index.exists() {
         Router::new().fallback_service(
-            ServeDir::new(&site).append_index_html_on_directories(true).fallback(ServeFile::new(&index)),
+            ServeDir::new(&site)
+                .append_index_html_on_directories(true)
+                .fallback(ServeFile::new(&index)),
         )
     } else {
         Router::new().fallback(|| async {
@@ -84,7 +86,8 @@ async fn readyz(State(h): State<Http>) -> Response {
 
 fn error_response(e: ApiError) -> Response {
     let err: async_graphql::Error = e.into();
-    let resp = async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
+    let resp =
+        async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
     GraphQLResponse::from(resp).into_response()
 }
 
@@ -109,17 +112,29 @@ async fn graphql_post(
     req: GraphQLRequest,
 ) -> Response {
     let mut req = req.into_inner();
-    let caller = match headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("")) {
+    let caller = match headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or(""))
+    {
         None => None,
-        Some(v) => match v.strip_prefix("Bearer ").map(|t| h.state.jwt.verify(t.trim())) {
+        Some(v) => match v
+            .strip_prefix("Bearer ")
+            .map(|t| h.state.jwt.verify(t.trim()))
+        {
             Some(Ok(c)) => Some(c),
-            _ => return error_response(ApiError::Unauthenticated("登录已过期或无效，请重新登录".into())),
+            _ => {
+                return error_response(ApiError::Unauthenticated(
+                    "登录已过期或无效，请重新登录".into(),
+                ));
+            }
         },
     };
     if let Err(m) = graphql::check_aliases(&req.query, graphql::MAX_ALIASES) {
         return error_response(ApiError::invalid("query", m));
     }
-    let admin = caller.as_ref().is_some_and(|c| c.has(Role::SchoolAdmin) || c.has(Role::DistrictAdmin));
+    let admin = caller
+        .as_ref()
+        .is_some_and(|c| c.has(Role::SchoolAdmin) || c.has(Role::DistrictAdmin));
     if h.state.config.production && !admin {
         req = req.disable_introspection();
     }
@@ -128,7 +143,10 @@ async fn graphql_post(
         Err(e) => return error_response(e),
     };
     let ip = client_ip(&h, &headers, peer);
-    let resp = h.schema.execute(req.data(ctx.clone()).data(ClientIp(ip))).await;
+    let resp = h
+        .schema
+        .execute(req.data(ctx.clone()).data(ClientIp(ip)))
+        .await;
     let ok = resp.errors.is_empty();
     match Arc::try_unwrap(ctx) {
         Ok(ctx) => {
@@ -137,7 +155,9 @@ async fn graphql_post(
             }
         }
         Err(_) => {
-            return error_response(ApiError::Internal(anyhow::anyhow!("request context outlived the request")));
+            return error_response(ApiError::Internal(anyhow::anyhow!(
+                "request context outlived the request"
+            )));
         }
     }
     GraphQLResponse::from(resp).into_response()

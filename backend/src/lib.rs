@@ -38,19 +38,28 @@ pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
             );
         }
     }
-    let app_db = if config.is_postgres() { db::connect_app(&config).await? } else { owner };
+    let app_db = if config.is_postgres() {
+        db::connect_app(&config).await?
+    } else {
+        owner
+    };
     let bind = config.bind;
     let state = state::AppState::new(config, app_db).await?;
     let app = http::router(state);
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;
     println!("Daoshi listening on http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -59,8 +68,12 @@ pub async fn seed_demo(
     owner: &sea_orm::DatabaseConnection,
     spec: &org::demo::DemoSpec,
 ) -> anyhow::Result<org::demo::DemoSummary> {
-    let ctx = tenancy::Ctx::begin(owner, None).await.map_err(error::ApiError::into_anyhow)?;
+    let ctx = tenancy::Ctx::begin(owner, None)
+        .await
+        .map_err(error::ApiError::into_anyhow)?;
     let summary = org::demo::seed(&ctx, spec).await?;
-    ctx.finish(true).await.map_err(error::ApiError::into_anyhow)?;
+    ctx.finish(true)
+        .await
+        .map_err(error::ApiError::into_anyhow)?;
     Ok(summary)
 }

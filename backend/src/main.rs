@@ -8,7 +8,10 @@ use clap::{Parser, Subcommand};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[derive(Parser)]
-#[command(name = "daoshi", about = "导师 Daoshi: the all-staff mentor system (全员导师制)")]
+#[command(
+    name = "daoshi",
+    about = "导师 Daoshi: the all-staff mentor system (全员导师制)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,7 +88,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { demo, bind } => {
             let mut config = Config::from_env()?;
             if let Some(b) = bind {
-                config.bind = b.parse().context("--bind must be an address like 127.0.0.1:8080")?;
+                config.bind = b
+                    .parse()
+                    .context("--bind must be an address like 127.0.0.1:8080")?;
             }
             backend::serve(config, demo).await
         }
@@ -95,20 +100,38 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo { code, name, prefix, class_size } => {
+        Command::Demo {
+            code,
+            name,
+            prefix,
+            class_size,
+        } => {
             let config = Config::from_env()?;
             let owner = db::connect_owner(&config).await?;
             db::migrate(&owner).await?;
-            let spec = org::demo::DemoSpec { code, name, prefix, class_size };
+            let spec = org::demo::DemoSpec {
+                code,
+                name,
+                prefix,
+                class_size,
+            };
             let s = backend::seed_demo(&owner, &spec).await?;
             if s.created {
-                println!("seeded {} students; accounts: {}", s.students, s.accounts.join(", "));
+                println!(
+                    "seeded {} students; accounts: {}",
+                    s.students,
+                    s.accounts.join(", ")
+                );
             } else {
                 println!("district {} already exists; nothing seeded", spec.code);
             }
             Ok(())
         }
-        Command::Import { school, dry_run, file } => {
+        Command::Import {
+            school,
+            dry_run,
+            file,
+        } => {
             let config = Config::from_env()?;
             let owner = db::connect_owner(&config).await?;
             db::migrate(&owner).await?;
@@ -117,7 +140,8 @@ async fn main() -> anyhow::Result<()> {
                 .one(&owner)
                 .await?
                 .with_context(|| format!("no school with code {school}"))?;
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let caller = tenancy::Caller {
                 user_id: uuid::Uuid::nil(),
                 roles: vec![shared::org::Role::SchoolAdmin],
@@ -125,23 +149,44 @@ async fn main() -> anyhow::Result<()> {
                 school_id: Some(s.id),
                 grades: vec![],
             };
-            let ctx = tenancy::Ctx::begin(&owner, Some(caller)).await.map_err(backend::error::ApiError::into_anyhow)?;
-            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let ctx = tenancy::Ctx::begin(&owner, Some(caller))
+                .await
+                .map_err(backend::error::ApiError::into_anyhow)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
             let r = org::import::import(&ctx, &name, &bytes, dry_run)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message()))?;
-            ctx.finish(r.ok && !dry_run).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+            ctx.finish(r.ok && !dry_run)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
             if r.ok {
                 println!(
                     "{}{}: {} rows, {} created, {} updated, {} unchanged, {} guardian links",
-                    if dry_run { "check passed, nothing written — " } else { "" },
-                    r.kind, r.rows, r.created, r.updated, r.unchanged, r.guardians_linked
+                    if dry_run {
+                        "check passed, nothing written — "
+                    } else {
+                        ""
+                    },
+                    r.kind,
+                    r.rows,
+                    r.created,
+                    r.updated,
+                    r.unchanged,
+                    r.guardians_linked
                 );
                 Ok(())
             } else {
                 eprintln!("导入失败，未写入任何数据 / import refused, nothing written:");
                 for e in &r.errors {
-                    eprintln!("  第{}行 {}: {}", e.row, e.column.as_deref().unwrap_or("-"), e.message);
+                    eprintln!(
+                        "  第{}行 {}: {}",
+                        e.row,
+                        e.column.as_deref().unwrap_or("-"),
+                        e.message
+                    );
                 }
                 std::process::exit(2);
             }

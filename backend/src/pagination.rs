@@ -49,7 +49,10 @@ pub fn page(first: Option<i32>, after: Option<String>) -> ApiResult<Page> {
                 .decode(c.as_bytes())
                 .map_err(|_| bad())?;
             let s = String::from_utf8(raw).map_err(|_| bad())?;
-            s.strip_prefix("o:").and_then(|n| n.parse::<u64>().ok()).ok_or_else(bad)? + 1
+            s.strip_prefix("o:")
+                .and_then(|n| n.parse::<u64>().ok())
+                .ok_or_else(bad)?
+                + 1
         }
     };
     Ok(Page { offset, limit })
@@ -61,7 +64,9 @@ pub fn connection<T: OutputType>(items: Vec<T>, page: Page, total: u64) -> Conn<
     let mut conn = Connection::with_additional_fields(
         page.offset > 0,
         end < total,
-        ConnectionFields { total_count: total as i64 },
+        ConnectionFields {
+            total_count: total as i64,
+        },
     );
     conn.edges.extend(
         items

@@ -16,40 +16,66 @@ impl MigrationName for Migration {
 }
 
 fn id() -> ColumnDef {
-    ColumnDef::new(Alias::new("id")).uuid().not_null().primary_key().to_owned()
+    ColumnDef::new(Alias::new("id"))
+        .uuid()
+        .not_null()
+        .primary_key()
+        .to_owned()
 }
 fn uuid(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).uuid().not_null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .uuid()
+        .not_null()
+        .to_owned()
 }
 fn uuid_null(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).uuid().null().to_owned()
 }
 fn text(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).string().not_null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .string()
+        .not_null()
+        .to_owned()
 }
 fn text_null(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).string().null().to_owned()
 }
 fn int(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).integer().not_null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .integer()
+        .not_null()
+        .to_owned()
 }
 fn int_null(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).integer().null().to_owned()
 }
 fn boolean(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).boolean().not_null().default(false).to_owned()
+    ColumnDef::new(Alias::new(name))
+        .boolean()
+        .not_null()
+        .default(false)
+        .to_owned()
 }
 fn date(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).date().not_null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .date()
+        .not_null()
+        .to_owned()
 }
 fn date_null(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name)).date().null().to_owned()
 }
 fn at(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 fn at_null(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 /// A table with `id`, `district_id` and `school_id` (tenant-owned, below district).
@@ -133,7 +159,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("schools", &["code"], true)).await?;
-        m.create_index(index("schools", &["district_id"], false)).await?;
+        m.create_index(index("schools", &["district_id"], false))
+            .await?;
 
         m.create_table(
             school_table("terms")
@@ -145,7 +172,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("terms", &["school_id", "name"], true)).await?;
+        m.create_index(index("terms", &["school_id", "name"], true))
+            .await?;
 
         m.create_table(
             school_table("staff")
@@ -162,7 +190,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("staff", &["school_id", "staff_no"], true)).await?;
+        m.create_index(index("staff", &["school_id", "staff_no"], true))
+            .await?;
         m.create_index(index("staff", &["user_id"], false)).await?;
 
         m.create_table(
@@ -176,7 +205,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("classes", &["school_id", "name"], true)).await?;
+        m.create_index(index("classes", &["school_id", "name"], true))
+            .await?;
 
         m.create_table(
             school_table("teaching")
@@ -188,9 +218,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("teaching", &["staff_id", "class_id", "subject"], true))
+        m.create_index(index(
+            "teaching",
+            &["staff_id", "class_id", "subject"],
+            true,
+        ))
+        .await?;
+        m.create_index(index("teaching", &["class_id"], false))
             .await?;
-        m.create_index(index("teaching", &["class_id"], false)).await?;
 
         m.create_table(
             school_table("students")
@@ -210,8 +245,10 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("students", &["school_id", "student_no"], true))
             .await?;
-        m.create_index(index("students", &["class_id"], false)).await?;
-        m.create_index(index("students", &["user_id"], false)).await?;
+        m.create_index(index("students", &["class_id"], false))
+            .await?;
+        m.create_index(index("students", &["user_id"], false))
+            .await?;
 
         m.create_table(
             school_table("guardians")
@@ -223,8 +260,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("guardians", &["school_id", "phone"], true)).await?;
-        m.create_index(index("guardians", &["user_id"], false)).await?;
+        m.create_index(index("guardians", &["school_id", "phone"], true))
+            .await?;
+        m.create_index(index("guardians", &["user_id"], false))
+            .await?;
 
         m.create_table(
             school_table("student_guardians")
@@ -236,9 +275,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("student_guardians", &["student_id", "guardian_id"], true))
+        m.create_index(index(
+            "student_guardians",
+            &["student_id", "guardian_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index("student_guardians", &["guardian_id"], false))
             .await?;
-        m.create_index(index("student_guardians", &["guardian_id"], false)).await?;
 
         m.create_table(
             school_table("mentor_assignments")
@@ -255,8 +299,12 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("mentor_assignments", &["staff_id", "ends_on"], false))
             .await?;
-        m.create_index(index("mentor_assignments", &["student_id", "ends_on"], false))
-            .await?;
+        m.create_index(index(
+            "mentor_assignments",
+            &["student_id", "ends_on"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -268,7 +316,12 @@ impl MigrationTrait for Migration {
                 .col(text("display_name"))
                 .col(uuid_null("district_id"))
                 .col(uuid_null("school_id"))
-                .col(ColumnDef::new(Alias::new("active")).boolean().not_null().default(true))
+                .col(
+                    ColumnDef::new(Alias::new("active"))
+                        .boolean()
+                        .not_null()
+                        .default(true),
+                )
                 .col(at("created_at"))
                 .to_owned(),
         )
@@ -290,7 +343,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("role_grants", &["user_id"], false)).await?;
+        m.create_index(index("role_grants", &["user_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -307,8 +361,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("refresh_tokens", &["token_hash"], true)).await?;
-        m.create_index(index("refresh_tokens", &["family_id"], false)).await?;
+        m.create_index(index("refresh_tokens", &["token_hash"], true))
+            .await?;
+        m.create_index(index("refresh_tokens", &["family_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()

@@ -80,7 +80,10 @@ pub fn grants_policy() -> Vec<String> {
     vec![
         "ALTER TABLE role_grants ENABLE ROW LEVEL SECURITY".into(),
         "DROP POLICY IF EXISTS tenant ON role_grants".into(),
-        format!("CREATE POLICY tenant ON role_grants USING {p} WITH CHECK {}", predicate(&Scope::School)),
+        format!(
+            "CREATE POLICY tenant ON role_grants USING {p} WITH CHECK {}",
+            predicate(&Scope::School)
+        ),
     ]
 }
 
@@ -89,7 +92,9 @@ pub fn tokens_policy() -> Vec<String> {
     vec![
         "ALTER TABLE refresh_tokens ENABLE ROW LEVEL SECURITY".into(),
         "DROP POLICY IF EXISTS own ON refresh_tokens".into(),
-        format!("CREATE POLICY own ON refresh_tokens USING (user_id = {U}) WITH CHECK (user_id = {U})"),
+        format!(
+            "CREATE POLICY own ON refresh_tokens USING (user_id = {U}) WITH CHECK (user_id = {U})"
+        ),
     ]
 }
 
@@ -118,7 +123,9 @@ pub fn app_role_and_grants() -> Vec<String> {
             "DO $$ BEGIN EXECUTE format('GRANT CONNECT ON DATABASE %I TO {APP_ROLE}', current_database()); END $$"
         ),
         format!("GRANT USAGE ON SCHEMA public TO {APP_ROLE}"),
-        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}"),
+        format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}"
+        ),
         format!("REVOKE ALL ON seaql_migrations FROM {APP_ROLE}"),
         format!("REVOKE UPDATE, DELETE ON audit_log FROM {APP_ROLE}"),
     ]

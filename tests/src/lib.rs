@@ -41,7 +41,12 @@ pub struct Options {
 impl Options {
     /// Defaults for a backend: small demo districts, no Redis.
     pub fn new(backend: Backend) -> Options {
-        Options { backend, redis: false, class_size: 6, env: vec![] }
+        Options {
+            backend,
+            redis: false,
+            class_size: 6,
+            env: vec![],
+        }
     }
 }
 
@@ -52,7 +57,10 @@ pub const PASSWORD: &str = "daoshi-demo";
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
 }
 
 /// The `daoshi` binary.
@@ -61,16 +69,23 @@ pub fn daoshi_bin() -> Result<PathBuf> {
         return Ok(PathBuf::from(p));
     }
     let exe = std::env::current_exe()?;
-    let dir = exe.parent().and_then(|d| d.parent()).context("test binary has no target dir")?;
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .context("test binary has no target dir")?;
     let bin = dir.join("daoshi");
     if !bin.exists() {
-        bail!("{} is missing: run `cargo build -p backend` first", bin.display());
+        bail!(
+            "{} is missing: run `cargo build -p backend` first",
+            bin.display()
+        );
     }
     Ok(bin)
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("DAOSHI_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("DAOSHI_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// Runs SQL through `psql` against a database URL; returns trimmed output.
@@ -111,7 +126,12 @@ impl TestDb {
                 psql(&pg_admin_url(), &format!("CREATE DATABASE {name}"))?;
                 let mut url = url::Url::parse(&pg_admin_url())?;
                 url.set_path(&name);
-                Ok(TestDb { backend, url: url.to_string(), pg_name: Some(name), _dir: dir })
+                Ok(TestDb {
+                    backend,
+                    url: url.to_string(),
+                    pg_name: Some(name),
+                    _dir: dir,
+                })
             }
         }
     }
@@ -119,7 +139,8 @@ impl TestDb {
     /// The same database as the application role (PostgreSQL only).
     pub fn app_url(&self) -> Result<String> {
         let mut url = url::Url::parse(&self.url)?;
-        url.set_username("daoshi_app").map_err(|()| anyhow!("cannot set user"))?;
+        url.set_username("daoshi_app")
+            .map_err(|()| anyhow!("cannot set user"))?;
         Ok(url.to_string())
     }
 }
@@ -127,7 +148,10 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(name) = &self.pg_name {
-            let _ = psql(&pg_admin_url(), &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            let _ = psql(
+                &pg_admin_url(),
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
         }
     }
 }
@@ -150,20 +174,41 @@ impl TestServer {
         let mut env = vec![
             ("DATABASE_URL".to_string(), db.url.clone()),
             ("JWT_SECRET".into(), JWT_SECRET.into()),
-            ("DAOSHI_DATA_DIR".into(), db._dir.path().display().to_string()),
-            ("DAOSHI_SITE_DIR".into(), workspace_root().join("frontend/dist").display().to_string()),
+            (
+                "DAOSHI_DATA_DIR".into(),
+                db._dir.path().display().to_string(),
+            ),
+            (
+                "DAOSHI_SITE_DIR".into(),
+                workspace_root().join("frontend/dist").display().to_string(),
+            ),
             ("RUST_LOG".into(), "warn".into()),
             // Every test logs in from 127.0.0.1; the per-address limit has its own test.
             ("DAOSHI_LOGIN_LIMIT_IP".into(), "100000".into()),
         ];
         if opts.redis {
-            let url = std::env::var("DAOSHI_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+            let url = std::env::var("DAOSHI_TEST_REDIS")
+                .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
             env.push(("REDIS_URL".into(), url));
         }
         env.extend(opts.env.iter().cloned());
         let size = opts.class_size.to_string();
         run_cli(&env, &["demo", "--class-size", &size]).await?;
-        run_cli(&env, &["demo", "--code", "y", "--name", "远方区", "--prefix", "y.", "--class-size", "3"]).await?;
+        run_cli(
+            &env,
+            &[
+                "demo",
+                "--code",
+                "y",
+                "--name",
+                "远方区",
+                "--prefix",
+                "y.",
+                "--class-size",
+                "3",
+            ],
+        )
+        .await?;
         let mut cmd = tokio::process::Command::new(daoshi_bin()?);
         cmd.args(["serve", "--bind", "127.0.0.1:0"])
             .envs(env.iter().cloned())
@@ -185,12 +230,22 @@ impl TestServer {
         .context("server did not start within 60 s")??;
         // Keep draining stdout so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(TestServer { child, base, db, env, client: reqwest::Client::new() })
+        Ok(TestServer {
+            child,
+            base,
+            db,
+            env,
+            client: reqwest::Client::new(),
+        })
     }
 
     /// The demo on SQLite with default options (used by the browser tests).
     pub async fn spawn_sqlite_demo() -> Result<TestServer> {
-        TestServer::start(Options { class_size: 10, ..Options::new(Backend::Sqlite) }).await
+        TestServer::start(Options {
+            class_size: 10,
+            ..Options::new(Backend::Sqlite)
+        })
+        .await
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -214,7 +269,10 @@ impl TestServer {
         }
         let resp = req.send().await?;
         let status = resp.status();
-        let body: Value = resp.json().await.with_context(|| format!("non-JSON response ({status})"))?;
+        let body: Value = resp
+            .json()
+            .await
+            .with_context(|| format!("non-JSON response ({status})"))?;
         Ok(body)
     }
 
@@ -231,7 +289,10 @@ impl TestServer {
         let form = reqwest::multipart::Form::new()
             .text("operations", operations.to_string())
             .text("map", json!({ "0": ["variables.file"] }).to_string())
-            .part("0", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+            );
         let resp = self
             .client
             .post(format!("{}/graphql", self.base))
@@ -295,14 +356,19 @@ async fn run_cli(env: &[(String, String)], args: &[&str]) -> Result<()> {
         .output()
         .await?;
     if !out.status.success() {
-        bail!("daoshi {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "daoshi {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(())
 }
 
 /// The `extensions.code` of the first error, if any.
 pub fn error_code(body: &Value) -> Option<String> {
-    body["errors"][0]["extensions"]["code"].as_str().map(String::from)
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(String::from)
 }
 
 /// Runs an async test body once per backend: `both!(name);` defines

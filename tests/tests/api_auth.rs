@@ -13,8 +13,13 @@ const REFRESH: &str =
 async fn login_gives_tokens_and_me(backend: Backend) -> Result<()> {
     let s = TestServer::start(Options::new(backend)).await?;
     let body = s.login_payload("s1.admin", PASSWORD).await?;
-    assert_eq!(body["data"]["login"]["user"]["roles"], json!(["SCHOOL_ADMIN"]));
-    let token = body["data"]["login"]["accessToken"].as_str().unwrap_or_default();
+    assert_eq!(
+        body["data"]["login"]["user"]["roles"],
+        json!(["SCHOOL_ADMIN"])
+    );
+    let token = body["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_default();
     let me = s.gql(Some(token), ME, json!({})).await?;
     assert_eq!(me["data"]["me"]["roles"], json!(["SCHOOL_ADMIN"]));
     assert_eq!(me["data"]["me"]["schoolName"], json!("示范区实验小学"));
@@ -25,7 +30,10 @@ async fn login_gives_tokens_and_me(backend: Backend) -> Result<()> {
     assert_eq!(error_code(&wrong).as_deref(), Some("UNAUTHENTICATED"));
     let nobody = s.login_payload("no.such.user", PASSWORD).await?;
     assert_eq!(error_code(&nobody).as_deref(), Some("UNAUTHENTICATED"));
-    assert_eq!(wrong["errors"][0]["message"], nobody["errors"][0]["message"]);
+    assert_eq!(
+        wrong["errors"][0]["message"],
+        nobody["errors"][0]["message"]
+    );
     let anonymous = s.gql(None, ME, json!({})).await?;
     assert_eq!(error_code(&anonymous).as_deref(), Some("UNAUTHENTICATED"));
     Ok(())
@@ -70,7 +78,12 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) -> Result<()> {
     assert!(s.gql(Some(&good), ME, json!({})).await?["errors"].is_null());
     // Tampered: roles raised without re-signing.
     claims["roles"] = json!(["school_admin"]);
-    let tampered = format!("{}.{}.{}", parts[0], b64.encode(claims.to_string()), parts[2]);
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64.encode(claims.to_string()),
+        parts[2]
+    );
     // Expired, though correctly signed.
     let mut old = claims.clone();
     old["roles"] = json!(["mentor"]);
@@ -78,12 +91,24 @@ async fn bad_tokens_are_unauthenticated(backend: Backend) -> Result<()> {
     old["exp"] = json!(now - 3600);
     let expired = sign(r#"{"alg":"HS256","typ":"JWT"}"#, &old, tests::JWT_SECRET);
     // alg: none.
-    let none = format!("{}.{}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#), b64.encode(claims.to_string()));
+    let none = format!(
+        "{}.{}.",
+        b64.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        b64.encode(claims.to_string())
+    );
     // Signed with another key.
-    let foreign = sign(r#"{"alg":"HS256","typ":"JWT"}"#, &claims, "another-secret-another-secret-another");
+    let foreign = sign(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        &claims,
+        "another-secret-another-secret-another",
+    );
     for bad in [tampered, expired, none, foreign, "garbage".to_string()] {
         let body = s.gql(Some(&bad), ME, json!({})).await?;
-        assert_eq!(error_code(&body).as_deref(), Some("UNAUTHENTICATED"), "{bad}: {body}");
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("UNAUTHENTICATED"),
+            "{bad}: {body}"
+        );
         assert!(body["data"].is_null() || body["data"]["me"].is_null());
     }
     Ok(())
@@ -92,25 +117,52 @@ both!(bad_tokens_are_unauthenticated);
 
 async fn refresh_rotation_and_reuse(s: &TestServer) -> Result<()> {
     let body = s.login_payload("s2.mentor1", PASSWORD).await?;
-    let r0 = body["data"]["login"]["refreshToken"].as_str().unwrap_or_default().to_string();
+    let r0 = body["data"]["login"]["refreshToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let next = s.gql(None, REFRESH, json!({ "t": r0 })).await?;
-    let r1 = next["data"]["refresh"]["refreshToken"].as_str().unwrap_or_default().to_string();
+    let r1 = next["data"]["refresh"]["refreshToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(!r1.is_empty() && r1 != r0, "{next}");
-    let access = next["data"]["refresh"]["accessToken"].as_str().unwrap_or_default();
+    let access = next["data"]["refresh"]["accessToken"]
+        .as_str()
+        .unwrap_or_default();
     assert!(s.gql(Some(access), ME, json!({})).await?["errors"].is_null());
     // Reusing r0 (already rotated) is theft: refused, and r1 dies with it.
     let reuse = s.gql(None, REFRESH, json!({ "t": r0 })).await?;
     assert_eq!(error_code(&reuse).as_deref(), Some("UNAUTHENTICATED"));
     let after = s.gql(None, REFRESH, json!({ "t": r1 })).await?;
-    assert_eq!(error_code(&after).as_deref(), Some("UNAUTHENTICATED"), "family not revoked: {after}");
+    assert_eq!(
+        error_code(&after).as_deref(),
+        Some("UNAUTHENTICATED"),
+        "family not revoked: {after}"
+    );
     // Logout revokes.
     let body = s.login_payload("s2.mentor1", PASSWORD).await?;
-    let r = body["data"]["login"]["refreshToken"].as_str().unwrap_or_default().to_string();
-    let out = s.gql(None, "mutation($t: String!) { logout(refreshToken: $t) }", json!({ "t": r })).await?;
+    let r = body["data"]["login"]["refreshToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let out = s
+        .gql(
+            None,
+            "mutation($t: String!) { logout(refreshToken: $t) }",
+            json!({ "t": r }),
+        )
+        .await?;
     assert_eq!(out["data"]["logout"], json!(true));
     let dead = s.gql(None, REFRESH, json!({ "t": r })).await?;
     assert_eq!(error_code(&dead).as_deref(), Some("UNAUTHENTICATED"));
-    let forged = s.gql(None, REFRESH, json!({ "t": format!("{}x", &r[..r.len() - 1]) })).await?;
+    let forged = s
+        .gql(
+            None,
+            REFRESH,
+            json!({ "t": format!("{}x", &r[..r.len() - 1]) }),
+        )
+        .await?;
     assert_eq!(error_code(&forged).as_deref(), Some("UNAUTHENTICATED"));
     Ok(())
 }
@@ -123,7 +175,11 @@ both!(refresh_tokens_rotate_and_reuse_revokes);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_tokens_rotate_and_reuse_revokes_with_redis() -> Result<()> {
-    let s = TestServer::start(Options { redis: true, ..Options::new(Backend::Postgres) }).await?;
+    let s = TestServer::start(Options {
+        redis: true,
+        ..Options::new(Backend::Postgres)
+    })
+    .await?;
     refresh_rotation_and_reuse(&s).await
 }
 
@@ -134,15 +190,28 @@ async fn login_rate_limit(s: &TestServer) -> Result<()> {
         assert_eq!(error_code(&b).as_deref(), Some("UNAUTHENTICATED"));
     }
     let limited = s.login_payload("s3.admin", PASSWORD).await?;
-    assert_eq!(error_code(&limited).as_deref(), Some("RATE_LIMITED"), "{limited}");
-    assert!(limited["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap_or(0) > 0);
+    assert_eq!(
+        error_code(&limited).as_deref(),
+        Some("RATE_LIMITED"),
+        "{limited}"
+    );
+    assert!(
+        limited["errors"][0]["extensions"]["retryAfter"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+    );
     s.login("s3.mentor1").await?;
     Ok(())
 }
 
 async fn failed_logins_are_rate_limited(backend: Backend) -> Result<()> {
     let env = vec![("DAOSHI_LOGIN_LIMIT_USER".to_string(), "3".to_string())];
-    let s = TestServer::start(Options { env, ..Options::new(backend) }).await?;
+    let s = TestServer::start(Options {
+        env,
+        ..Options::new(backend)
+    })
+    .await?;
     login_rate_limit(&s).await
 }
 both!(failed_logins_are_rate_limited);
@@ -151,15 +220,29 @@ both!(failed_logins_are_rate_limited);
 async fn failed_logins_are_rate_limited_across_replicas_with_redis() -> Result<()> {
     // Two servers on one database and one Redis: failures on one count on the other.
     let env = vec![("DAOSHI_LOGIN_LIMIT_USER".to_string(), "3".to_string())];
-    let a = TestServer::start(Options { env: env.clone(), redis: true, ..Options::new(Backend::Postgres) }).await?;
+    let a = TestServer::start(Options {
+        env: env.clone(),
+        redis: true,
+        ..Options::new(Backend::Postgres)
+    })
+    .await?;
     let user = format!("nobody.{}", uuid::Uuid::new_v4().simple());
     for _ in 0..3 {
         let b = a.login_payload(&user, "wrong-password").await?;
         assert_eq!(error_code(&b).as_deref(), Some("UNAUTHENTICATED"));
     }
-    let b = TestServer::start(Options { env, redis: true, ..Options::new(Backend::Sqlite) }).await?;
+    let b = TestServer::start(Options {
+        env,
+        redis: true,
+        ..Options::new(Backend::Sqlite)
+    })
+    .await?;
     let limited = b.login_payload(&user, "wrong-password").await?;
-    assert_eq!(error_code(&limited).as_deref(), Some("RATE_LIMITED"), "{limited}");
+    assert_eq!(
+        error_code(&limited).as_deref(),
+        Some("RATE_LIMITED"),
+        "{limited}"
+    );
     Ok(())
 }
 
@@ -167,10 +250,29 @@ async fn failed_logins_are_rate_limited_across_replicas_with_redis() -> Result<(
 async fn health_and_readiness() -> Result<()> {
     let s = TestServer::start(Options::new(Backend::Sqlite)).await?;
     let c = reqwest::Client::new();
-    assert_eq!(c.get(format!("{}/healthz", s.base_url())).send().await?.text().await?, "ok");
-    assert_eq!(c.get(format!("{}/readyz", s.base_url())).send().await?.status(), 200);
+    assert_eq!(
+        c.get(format!("{}/healthz", s.base_url()))
+            .send()
+            .await?
+            .text()
+            .await?,
+        "ok"
+    );
+    assert_eq!(
+        c.get(format!("{}/readyz", s.base_url()))
+            .send()
+            .await?
+            .status(),
+        200
+    );
     // Alias batching is refused.
-    let q = format!("{{ {} }}", (0..40).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" "));
+    let q = format!(
+        "{{ {} }}",
+        (0..40)
+            .map(|i| format!("a{i}: __typename"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let body = s.gql(None, &q, json!({})).await?;
     assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"));
     Ok(())
@@ -179,12 +281,22 @@ async fn health_and_readiness() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_logins_are_rate_limited_per_address() -> Result<()> {
     let env = vec![("DAOSHI_LOGIN_LIMIT_IP".to_string(), "4".to_string())];
-    let s = TestServer::start(Options { env, ..Options::new(Backend::Sqlite) }).await?;
+    let s = TestServer::start(Options {
+        env,
+        ..Options::new(Backend::Sqlite)
+    })
+    .await?;
     for i in 0..4 {
-        let b = s.login_payload(&format!("guess{i}"), "wrong-password").await?;
+        let b = s
+            .login_payload(&format!("guess{i}"), "wrong-password")
+            .await?;
         assert_eq!(error_code(&b).as_deref(), Some("UNAUTHENTICATED"));
     }
     let limited = s.login_payload("s1.admin", PASSWORD).await?;
-    assert_eq!(error_code(&limited).as_deref(), Some("RATE_LIMITED"), "{limited}");
+    assert_eq!(
+        error_code(&limited).as_deref(),
+        Some("RATE_LIMITED"),
+        "{limited}"
+    );
     Ok(())
 }

@@ -39,7 +39,9 @@ fn strs(v: &Value, path: &[&str]) -> Vec<String> {
             })
             .collect();
     }
-    cur.into_iter().filter_map(|x| x.as_str().map(String::from)).collect()
+    cur.into_iter()
+        .filter_map(|x| x.as_str().map(String::from))
+        .collect()
 }
 
 async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
@@ -63,11 +65,17 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
     let users = strs(&d, &["accounts", "edges", "node", "id"]);
     let grants = strs(&d, &["accounts", "edges", "node", "grants", "id"]);
     let g = s
-        .data_as(admin, "query($id: ID!) { guardians(studentId: $id) { id phone } }", json!({ "id": student[0] }))
+        .data_as(
+            admin,
+            "query($id: ID!) { guardians(studentId: $id) { id phone } }",
+            json!({ "id": student[0] }),
+        )
         .await?;
     let guardian = strs(&g, &["guardians", "id"]);
     let mut secrets: BTreeSet<String> = BTreeSet::new();
-    for list in [&student, &classes, &staff, &teaching, &terms, &users, &grants, &guardian] {
+    for list in [
+        &student, &classes, &staff, &teaching, &terms, &users, &grants, &guardian,
+    ] {
         secrets.extend(list.iter().cloned());
     }
     secrets.extend(strs(&g, &["guardians", "phone"]));
@@ -117,7 +125,13 @@ struct Case {
 }
 
 fn case(op: &'static str, query: &str, vars: Value, targeted: bool) -> Case {
-    Case { op, query: query.to_string(), vars, targeted, upload: None }
+    Case {
+        op,
+        query: query.to_string(),
+        vars,
+        targeted,
+        upload: None,
+    }
 }
 
 fn cases(f: &Foreign) -> Vec<Case> {
@@ -126,7 +140,8 @@ fn cases(f: &Foreign) -> Vec<Case> {
         "学号,姓名,性别,班级\n{},改名,男,{}\n",
         f.student_no, f.class_name
     );
-    let student_input = json!({ "studentNo": f.student_no, "name": "外校", "gender": "男", "classId": f.class });
+    let student_input =
+        json!({ "studentNo": f.student_no, "name": "外校", "gender": "男", "classId": f.class });
     let account = json!({ "username": format!("iso.{}", &f.student[..8]), "password": "long-enough-pw", "displayName": "越权" });
     vec![
         case("me", "{ me { id districtId schoolId schoolName } }", json!({}), false),
@@ -193,20 +208,39 @@ fn refused_or_empty(op: &str, body: &Value) -> bool {
         || (d["ok"] == json!(true) && d["created"] == json!(0) && d["updated"] == json!(0))
 }
 
-const ROLES_A: [&str; 6] = ["s1.admin", "s1.head1", "s1.mentor1", "s1.counsellor", "s1.parent1", "s1.student1"];
+const ROLES_A: [&str; 6] = [
+    "s1.admin",
+    "s1.head1",
+    "s1.mentor1",
+    "s1.counsellor",
+    "s1.parent1",
+    "s1.student1",
+];
 
 async fn no_operation_crosses_tenants(backend: Backend) -> Result<()> {
     // The `login` case guesses a foreign admin's password many times; the
     // per-username limit (tested elsewhere) would otherwise lock the admin out.
     let env = vec![("DAOSHI_LOGIN_LIMIT_USER".to_string(), "100000".to_string())];
-    let s = TestServer::start(Options { env, ..Options::new(backend) }).await?;
-    let targets = [foreign(&s, "s2.admin").await?, foreign(&s, "y.s1.admin").await?];
+    let s = TestServer::start(Options {
+        env,
+        ..Options::new(backend)
+    })
+    .await?;
+    let targets = [
+        foreign(&s, "s2.admin").await?,
+        foreign(&s, "y.s1.admin").await?,
+    ];
     let mut before = vec![];
     let mut refresh = vec![];
     for f in &targets {
         before.push(snapshot(&s, f).await?);
         let p = s.login_payload(f.admin, tests::PASSWORD).await?;
-        refresh.push(p["data"]["login"]["refreshToken"].as_str().unwrap_or_default().to_string());
+        refresh.push(
+            p["data"]["login"]["refreshToken"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
     }
     let mut problems = vec![];
     for (ti, f) in targets.iter().enumerate() {
@@ -219,7 +253,16 @@ async fn no_operation_crosses_tenants(backend: Backend) -> Result<()> {
             let token = s.login(who).await?;
             for c in cases(f) {
                 let body = match &c.upload {
-                    Some(bytes) => s.gql_upload(&token, &c.query, c.vars.clone(), "roster.csv", bytes.clone()).await?,
+                    Some(bytes) => {
+                        s.gql_upload(
+                            &token,
+                            &c.query,
+                            c.vars.clone(),
+                            "roster.csv",
+                            bytes.clone(),
+                        )
+                        .await?
+                    }
                     None => s.gql(Some(&token), &c.query, c.vars.clone()).await?,
                 };
                 let text = body.to_string();
@@ -237,17 +280,31 @@ async fn no_operation_crosses_tenants(backend: Backend) -> Result<()> {
     for (i, f) in targets.iter().enumerate() {
         let after = snapshot(&s, f).await?;
         if after != before[i] {
-            problems.push(format!("{}'s school changed:\nbefore {}\nafter  {}", f.admin, before[i], after));
+            problems.push(format!(
+                "{}'s school changed:\nbefore {}\nafter  {}",
+                f.admin, before[i], after
+            ));
         }
         let r = s
-            .gql(None, "mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }", json!({ "t": refresh[i] }))
+            .gql(
+                None,
+                "mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }",
+                json!({ "t": refresh[i] }),
+            )
             .await?;
         if !r["errors"].is_null() {
-            problems.push(format!("{}'s session was revoked from outside: {r}", f.admin));
+            problems.push(format!(
+                "{}'s session was revoked from outside: {r}",
+                f.admin
+            ));
         }
     }
     if !problems.is_empty() {
-        bail!("{} isolation failures:\n{}", problems.len(), problems.join("\n"));
+        bail!(
+            "{} isolation failures:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
     }
     Ok(())
 }
@@ -265,7 +322,10 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         .await?;
     let mut ops = strs(&d, &["__schema", "queryType", "fields", "name"]);
     ops.extend(strs(&d, &["__schema", "mutationType", "fields", "name"]));
-    ops.extend(strs(&d, &["__schema", "subscriptionType", "fields", "name"]));
+    ops.extend(strs(
+        &d,
+        &["__schema", "subscriptionType", "fields", "name"],
+    ));
     let dummy = Foreign {
         admin: "",
         school: String::new(),
@@ -282,8 +342,17 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         secrets: BTreeSet::new(),
     };
     let covered: BTreeSet<&str> = cases(&dummy).iter().map(|c| c.op).collect();
-    let missing: Vec<&String> = ops.iter().filter(|o| !covered.contains(o.as_str())).collect();
-    assert!(ops.len() > 30, "introspection found too few operations: {ops:?}");
-    assert!(missing.is_empty(), "operations without an isolation case: {missing:?}");
+    let missing: Vec<&String> = ops
+        .iter()
+        .filter(|o| !covered.contains(o.as_str()))
+        .collect();
+    assert!(
+        ops.len() > 30,
+        "introspection found too few operations: {ops:?}"
+    );
+    assert!(
+        missing.is_empty(),
+        "operations without an isolation case: {missing:?}"
+    );
     Ok(())
 }

@@ -13,12 +13,32 @@ fn sample(name: &str) -> Vec<u8> {
 }
 
 async fn count(s: &TestServer, token: &str) -> Result<i64> {
-    let b = s.gql(Some(token), "{ students(first: 1) { totalCount } }", json!({})).await?;
+    let b = s
+        .gql(
+            Some(token),
+            "{ students(first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await?;
     Ok(b["data"]["students"]["totalCount"].as_i64().unwrap_or(-1))
 }
 
-async fn upload(s: &TestServer, token: &str, name: &str, bytes: Vec<u8>, dry: bool) -> Result<Value> {
-    let b = s.gql_upload(token, IMPORT, json!({ "file": null, "dry": dry }), name, bytes).await?;
+async fn upload(
+    s: &TestServer,
+    token: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    dry: bool,
+) -> Result<Value> {
+    let b = s
+        .gql_upload(
+            token,
+            IMPORT,
+            json!({ "file": null, "dry": dry }),
+            name,
+            bytes,
+        )
+        .await?;
     assert!(b["errors"].is_null(), "{b}");
     Ok(b["data"]["importRoster"].clone())
 }
@@ -37,7 +57,14 @@ async fn malformed_rosters_are_refused_whole(backend: Backend) -> Result<()> {
     let s = TestServer::start(Options::new(backend)).await?;
     let t = s.login("s2.admin").await?;
     let before = count(&s, &t).await?;
-    let r = upload(&s, &t, "students-bad.csv", sample("students-bad.csv"), false).await?;
+    let r = upload(
+        &s,
+        &t,
+        "students-bad.csv",
+        sample("students-bad.csv"),
+        false,
+    )
+    .await?;
     assert_eq!(r["ok"], json!(false));
     let e = &r["errors"];
     assert!(has(e, 2, "学号", "学号"), "bad student number: {e}");
@@ -51,19 +78,46 @@ async fn malformed_rosters_are_refused_whole(backend: Backend) -> Result<()> {
     assert_eq!(count(&s, &t).await?, before, "a refused file wrote rows");
 
     // Not decodable as UTF-8 or GBK, and not a roster at all.
-    let garbage = vec![0xD1, 0xA7, 0xFF, 0x80, b',', 0xC3, 0x28, 0x80, b'\n', 0xFF, 0xFE, b'\n'];
+    let garbage = vec![
+        0xD1, 0xA7, 0xFF, 0x80, b',', 0xC3, 0x28, 0x80, b'\n', 0xFF, 0xFE, b'\n',
+    ];
     let r = upload(&s, &t, "roster.csv", garbage, false).await?;
     assert_eq!(r["ok"], json!(false));
-    assert!(r["errors"][0]["message"].as_str().is_some_and(|m| m.contains("编码")), "{r}");
-    let r = upload(&s, &t, "roster.csv", "名字,备注\n张三,x\n".as_bytes().to_vec(), false).await?;
-    assert!(r["errors"][0]["message"].as_str().is_some_and(|m| m.contains("表头")), "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("编码")),
+        "{r}"
+    );
+    let r = upload(
+        &s,
+        &t,
+        "roster.csv",
+        "名字,备注\n张三,x\n".as_bytes().to_vec(),
+        false,
+    )
+    .await?;
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("表头")),
+        "{r}"
+    );
     let r = upload(&s, &t, "roster.xlsx", b"not a zip".to_vec(), false).await?;
     assert_eq!(r["ok"], json!(false));
     assert_eq!(count(&s, &t).await?, before);
 
     // Only school admins may import.
     let m = s.login("s2.mentor1").await?;
-    let b = s.gql_upload(&m, IMPORT, json!({ "file": null }), "s.csv", sample("students-s2.csv")).await?;
+    let b = s
+        .gql_upload(
+            &m,
+            IMPORT,
+            json!({ "file": null }),
+            "s.csv",
+            sample("students-s2.csv"),
+        )
+        .await?;
     assert_eq!(error_code(&b).as_deref(), Some("FORBIDDEN"), "{b}");
     Ok(())
 }
@@ -74,7 +128,10 @@ async fn clean_rosters_import_once_in_any_format(backend: Backend) -> Result<()>
     let t = s.login("s2.admin").await?;
     let before = count(&s, &t).await?;
     let dry = upload(&s, &t, "students-s2.csv", sample("students-s2.csv"), true).await?;
-    assert_eq!((dry["ok"].clone(), dry["created"].clone()), (json!(true), json!(4)));
+    assert_eq!(
+        (dry["ok"].clone(), dry["created"].clone()),
+        (json!(true), json!(4))
+    );
     assert_eq!(count(&s, &t).await?, before, "dry run wrote rows");
     let r = upload(&s, &t, "students-s2.csv", sample("students-s2.csv"), false).await?;
     assert_eq!(r["created"], json!(4), "{r}");
@@ -86,14 +143,27 @@ async fn clean_rosters_import_once_in_any_format(backend: Backend) -> Result<()>
         ("students-s2.xlsx", "students-s2.xlsx"),
     ] {
         let again = upload(&s, &t, name, sample(file), false).await?;
-        assert_eq!((again["created"].clone(), again["unchanged"].clone()), (json!(0), json!(4)), "{name}: {again}");
+        assert_eq!(
+            (again["created"].clone(), again["unchanged"].clone()),
+            (json!(0), json!(4)),
+            "{name}: {again}"
+        );
     }
     assert_eq!(count(&s, &t).await?, before + 4);
     let q = "{ students(search: \"陈思远\") { edges { node { id className } } } }";
     let found = s.data_as("s2.admin", q, json!({})).await?;
     let id = found["students"]["edges"][0]["node"]["id"].clone();
-    assert_eq!(found["students"]["edges"][0]["node"]["className"], json!("七年级(1)班"));
-    let g = s.data_as("s2.admin", "query($id: ID!) { guardians(studentId: $id) { name phone relation } }", json!({ "id": id })).await?;
+    assert_eq!(
+        found["students"]["edges"][0]["node"]["className"],
+        json!("七年级(1)班")
+    );
+    let g = s
+        .data_as(
+            "s2.admin",
+            "query($id: ID!) { guardians(studentId: $id) { name phone relation } }",
+            json!({ "id": id }),
+        )
+        .await?;
     assert_eq!(g["guardians"][0]["relation"], json!("父亲"));
 
     let staff = upload(&s, &t, "staff-s2.csv", sample("staff-s2.csv"), false).await?;
@@ -101,7 +171,13 @@ async fn clean_rosters_import_once_in_any_format(backend: Backend) -> Result<()>
     let again = upload(&s, &t, "staff-s2.csv", sample("staff-s2.csv"), false).await?;
     assert_eq!(again["unchanged"], json!(2), "{again}");
     let st = s.data_as("s2.admin", "{ staff(search: \"T2901\") { edges { node { name specialties teaching { className subject } } } } }", json!({})).await?;
-    assert_eq!(st["staff"]["edges"][0]["node"]["teaching"].as_array().map(Vec::len), Some(2), "{st}");
+    assert_eq!(
+        st["staff"]["edges"][0]["node"]["teaching"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{st}"
+    );
     Ok(())
 }
 both!(clean_rosters_import_once_in_any_format);
@@ -110,12 +186,33 @@ both!(clean_rosters_import_once_in_any_format);
 async fn the_cli_imports_all_or_nothing() -> Result<()> {
     let s = TestServer::start(Options::new(Backend::Sqlite)).await?;
     let dir = workspace_root().join("infra/samples");
-    let bad = s.cli(&["import", "--school", "demo-s2", dir.join("students-bad.csv").to_str().unwrap_or("")]).await?;
+    let bad = s
+        .cli(&[
+            "import",
+            "--school",
+            "demo-s2",
+            dir.join("students-bad.csv").to_str().unwrap_or(""),
+        ])
+        .await?;
     assert_eq!(bad.status.code(), Some(2));
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("第3行 班级") && err.contains("七年级(9)班"), "{err}");
-    let ok = s.cli(&["import", "--school", "demo-s2", dir.join("students-s2.xlsx").to_str().unwrap_or("")]).await?;
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        err.contains("第3行 班级") && err.contains("七年级(9)班"),
+        "{err}"
+    );
+    let ok = s
+        .cli(&[
+            "import",
+            "--school",
+            "demo-s2",
+            dir.join("students-s2.xlsx").to_str().unwrap_or(""),
+        ])
+        .await?;
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("4 created"));
     let t = s.login("s2.admin").await?;
     assert_eq!(count(&s, &t).await?, 12 * 6 + 4);

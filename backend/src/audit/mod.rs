@@ -19,7 +19,15 @@ pub async fn record(
     subject_id: Option<Uuid>,
     reason: Option<String>,
 ) -> ApiResult<()> {
-    record_as(ctx, ctx.caller().ok(), action, subject_type, subject_id, reason).await
+    record_as(
+        ctx,
+        ctx.caller().ok(),
+        action,
+        subject_type,
+        subject_id,
+        reason,
+    )
+    .await
 }
 
 /// Writes an audit record for an explicit actor (e.g. the user just logged in).
@@ -44,6 +52,8 @@ pub async fn record_as(
         at: Set(chrono::Utc::now()),
     };
     // No RETURNING: the app role may append records it is not allowed to read back.
-    entity::Entity::insert(row).exec_without_returning(ctx.db()).await?;
+    entity::Entity::insert(row)
+        .exec_without_returning(ctx.db())
+        .await?;
     Ok(())
 }

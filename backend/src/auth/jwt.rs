@@ -71,7 +71,9 @@ impl JwtKeys {
             .map_err(|_| ApiError::Unauthenticated("登录已过期或无效，请重新登录".into()))?;
         let c = data.claims;
         if c.typ != "access" || c.roles.is_empty() {
-            return Err(ApiError::Unauthenticated("登录已过期或无效，请重新登录".into()));
+            return Err(ApiError::Unauthenticated(
+                "登录已过期或无效，请重新登录".into(),
+            ));
         }
         Ok(Caller {
             user_id: c.sub,
@@ -121,7 +123,11 @@ mod tests {
         let tampered = format!("{}.{}.{}", parts[0], forged, parts[2]);
         assert!(keys().verify(&tampered).is_err());
         let none_header = b64.encode(br#"{"alg":"none","typ":"JWT"}"#);
-        assert!(keys().verify(&format!("{none_header}.{}.", parts[1])).is_err());
+        assert!(
+            keys()
+                .verify(&format!("{none_header}.{}.", parts[1]))
+                .is_err()
+        );
         let other = JwtKeys::new(&SecretString::from("y".repeat(40)));
         assert!(other.verify(&t).is_err());
     }

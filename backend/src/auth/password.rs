@@ -1,7 +1,7 @@
 //! Password hashing with argon2 (run off the async executor).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// Hashes a password into a PHC string.
 pub fn hash(password: &str) -> anyhow::Result<String> {
@@ -15,7 +15,11 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 /// Checks a password against a PHC string; false for malformed hashes.
 pub fn verify(phc: &str, password: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -33,7 +37,9 @@ pub async fn hash_async(password: String) -> anyhow::Result<String> {
 
 /// Verifies on the blocking pool.
 pub async fn verify_async(phc: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify(&phc, &password)).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || verify(&phc, &password))
+        .await
+        .unwrap_or(false)
 }
 
 /// The password rule: 8–128 characters.

@@ -34,7 +34,9 @@ impl RateLimiter {
     pub async fn check(&self, key: &str, limit: u32) -> ApiResult<()> {
         let (count, retry) = match self {
             RateLimiter::Memory(map) => {
-                let map = map.lock().map_err(|_| anyhow::anyhow!("rate limiter poisoned"))?;
+                let map = map
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("rate limiter poisoned"))?;
                 match map.get(key) {
                     Some((n, start)) if start.elapsed() < WINDOW => {
                         (*n, (WINDOW - start.elapsed()).as_secs())
@@ -51,7 +53,9 @@ impl RateLimiter {
             }
         };
         if count >= limit {
-            return Err(ApiError::RateLimited { retry_after_secs: retry.max(1) });
+            return Err(ApiError::RateLimited {
+                retry_after_secs: retry.max(1),
+            });
         }
         Ok(())
     }
@@ -60,7 +64,9 @@ impl RateLimiter {
     pub async fn hit(&self, key: &str) -> ApiResult<()> {
         match self {
             RateLimiter::Memory(map) => {
-                let mut map = map.lock().map_err(|_| anyhow::anyhow!("rate limiter poisoned"))?;
+                let mut map = map
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("rate limiter poisoned"))?;
                 if map.len() > 100_000 {
                     map.retain(|_, (_, start)| start.elapsed() < WINDOW);
                 }
@@ -75,7 +81,10 @@ impl RateLimiter {
                 let k = format!("daoshi:rl:{key}");
                 let n: u32 = conn.incr(&k, 1).await.map_err(redis_err)?;
                 if n == 1 {
-                    let _: () = conn.expire(&k, WINDOW.as_secs() as i64).await.map_err(redis_err)?;
+                    let _: () = conn
+                        .expire(&k, WINDOW.as_secs() as i64)
+                        .await
+                        .map_err(redis_err)?;
                 }
             }
         }
@@ -86,11 +95,16 @@ impl RateLimiter {
     pub async fn clear(&self, key: &str) -> ApiResult<()> {
         match self {
             RateLimiter::Memory(map) => {
-                map.lock().map_err(|_| anyhow::anyhow!("rate limiter poisoned"))?.remove(key);
+                map.lock()
+                    .map_err(|_| anyhow::anyhow!("rate limiter poisoned"))?
+                    .remove(key);
             }
             RateLimiter::Redis(conn) => {
                 let mut conn = conn.clone();
-                let _: () = conn.del(format!("daoshi:rl:{key}")).await.map_err(redis_err)?;
+                let _: () = conn
+                    .del(format!("daoshi:rl:{key}"))
+                    .await
+                    .map_err(redis_err)?;
             }
         }
         Ok(())
@@ -108,7 +122,10 @@ mod tests {
             l.check("u", 3).await.unwrap();
             l.hit("u").await.unwrap();
         }
-        assert!(matches!(l.check("u", 3).await, Err(ApiError::RateLimited { .. })));
+        assert!(matches!(
+            l.check("u", 3).await,
+            Err(ApiError::RateLimited { .. })
+        ));
         l.check("other", 3).await.unwrap();
         l.clear("u").await.unwrap();
         l.check("u", 3).await.unwrap();

@@ -37,7 +37,10 @@ async fn caller_for(ctx: &Ctx, user: &user::Model) -> ApiResult<Caller> {
         .filter(role_grant::Column::UserId.eq(user.id))
         .all(ctx.db())
         .await?;
-    let mut roles: Vec<Role> = grants.iter().filter_map(|g| Role::from_code(&g.role)).collect();
+    let mut roles: Vec<Role> = grants
+        .iter()
+        .filter_map(|g| Role::from_code(&g.role))
+        .collect();
     roles.sort();
     roles.dedup();
     let district_id = user
@@ -54,7 +57,13 @@ async fn caller_for(ctx: &Ctx, user: &user::Model) -> ApiResult<Caller> {
         .collect();
     grades.sort_unstable();
     grades.dedup();
-    Ok(Caller { user_id: user.id, roles, district_id, school_id: user.school_id, grades })
+    Ok(Caller {
+        user_id: user.id,
+        roles,
+        district_id,
+        school_id: user.school_id,
+        grades,
+    })
 }
 
 /// Checks a username and password and opens a session.
@@ -68,7 +77,10 @@ pub async fn login(
     let username = username.trim();
     let user_key = format!("login:user:{}", username.to_lowercase());
     let ip_key = ip.map(|ip| format!("login:ip:{ip}"));
-    state.limiter.check(&user_key, state.config.login_limit_user).await?;
+    state
+        .limiter
+        .check(&user_key, state.config.login_limit_user)
+        .await?;
     if let Some(k) = &ip_key {
         state.limiter.check(k, state.config.login_limit_ip).await?;
     }
@@ -77,9 +89,10 @@ pub async fn login(
         .filter(user::Column::Username.eq(username))
         .one(ctx.db())
         .await?;
-    let hash = found
-        .as_ref()
-        .map_or_else(|| password::dummy_hash().to_string(), |u| u.password_hash.clone());
+    let hash = found.as_ref().map_or_else(
+        || password::dummy_hash().to_string(),
+        |u| u.password_hash.clone(),
+    );
     let ok = password::verify_async(hash, password.to_string()).await;
     let user = match found {
         Some(u) if ok && u.active => u,
@@ -96,16 +109,30 @@ pub async fn login(
     let caller = caller_for(ctx, &user).await?;
     let access_token = state.jwt.issue(&caller)?;
     let refresh_token = state.tokens.issue(ctx, user.id, Uuid::new_v4()).await?;
-    audit::record_as(ctx, Some(&caller), "auth.login", "user", Some(user.id), None).await?;
+    audit::record_as(
+        ctx,
+        Some(&caller),
+        "auth.login",
+        "user",
+        Some(user.id),
+        None,
+    )
+    .await?;
     tracing::info!(user_id = %user.id, "login");
-    Ok(Session { access_token, refresh_token, user, caller })
+    Ok(Session {
+        access_token,
+        refresh_token,
+        user,
+        caller,
+    })
 }
 
 /// Rotates a refresh token. Presenting a used token revokes its family.
 pub async fn refresh(ctx: &Ctx, state: &AppState, token: &str) -> ApiResult<Session> {
     let expired = || ApiError::Unauthenticated("登录已失效，请重新登录".into());
     let presented = tokens::parse(token).ok_or_else(expired)?;
-    ctx.set_local("app.user_id", &presented.user_id.to_string()).await?;
+    ctx.set_local("app.user_id", &presented.user_id.to_string())
+        .await?;
     let family = match state.tokens.consume(ctx, &presented).await? {
         Consumed::Fresh { family } => family,
         Consumed::Reused { family } => {
@@ -124,13 +151,21 @@ pub async fn refresh(ctx: &Ctx, state: &AppState, token: &str) -> ApiResult<Sess
     let caller = caller_for(ctx, &user).await?;
     let access_token = state.jwt.issue(&caller)?;
     let refresh_token = state.tokens.issue(ctx, user.id, family).await?;
-    Ok(Session { access_token, refresh_token, user, caller })
+    Ok(Session {
+        access_token,
+        refresh_token,
+        user,
+        caller,
+    })
 }
 
 /// Revokes the refresh token's family. Idempotent; unknown tokens are ignored.
 pub async fn logout(ctx: &Ctx, state: &AppState, token: &str) -> ApiResult<bool> {
-    let Some(presented) = tokens::parse(token) else { return Ok(false) };
-    ctx.set_local("app.user_id", &presented.user_id.to_string()).await?;
+    let Some(presented) = tokens::parse(token) else {
+        return Ok(false);
+    };
+    ctx.set_local("app.user_id", &presented.user_id.to_string())
+        .await?;
     match state.tokens.family_of(ctx, &presented).await? {
         Some(family) => {
             state.tokens.revoke_family(ctx, family).await?;

@@ -66,7 +66,11 @@ pub fn parse(token: &str) -> Option<Presented> {
     if secret.len() < 32 {
         return None;
     }
-    Some(Presented { user_id, id, hash: sha256_hex(secret) })
+    Some(Presented {
+        user_id,
+        id,
+        hash: sha256_hex(secret),
+    })
 }
 
 fn rt_key(id: Uuid) -> String {
@@ -135,32 +139,45 @@ impl TokenStore {
                     return Ok(Consumed::Invalid);
                 }
                 if row.revoked_at.is_some() {
-                    return Ok(Consumed::Reused { family: row.family_id });
+                    return Ok(Consumed::Reused {
+                        family: row.family_id,
+                    });
                 }
                 // Atomic: of two concurrent uses only one sees used_at unset.
                 let updated = refresh_token::Entity::update_many()
-                    .col_expr(refresh_token::Column::UsedAt, Expr::value(chrono::Utc::now()))
+                    .col_expr(
+                        refresh_token::Column::UsedAt,
+                        Expr::value(chrono::Utc::now()),
+                    )
                     .filter(refresh_token::Column::Id.eq(p.id))
                     .filter(refresh_token::Column::UsedAt.is_null())
                     .exec(ctx.db())
                     .await?;
                 if updated.rows_affected == 1 {
-                    Ok(Consumed::Fresh { family: row.family_id })
+                    Ok(Consumed::Fresh {
+                        family: row.family_id,
+                    })
                 } else {
-                    Ok(Consumed::Reused { family: row.family_id })
+                    Ok(Consumed::Reused {
+                        family: row.family_id,
+                    })
                 }
             }
             TokenStore::Redis(conn) => {
                 let mut conn = conn.clone();
                 let value: Option<String> = conn.get(rt_key(p.id)).await.map_err(redis_err)?;
-                let Some(value) = value else { return Ok(Consumed::Invalid) };
+                let Some(value) = value else {
+                    return Ok(Consumed::Invalid);
+                };
                 let mut parts = value.split('|');
                 let (Some(user), Some(family), Some(hash)) =
                     (parts.next(), parts.next(), parts.next())
                 else {
                     return Ok(Consumed::Invalid);
                 };
-                let Ok(family) = family.parse::<Uuid>() else { return Ok(Consumed::Invalid) };
+                let Ok(family) = family.parse::<Uuid>() else {
+                    return Ok(Consumed::Invalid);
+                };
                 if user != p.user_id.to_string() || hash != p.hash {
                     return Ok(Consumed::Invalid);
                 }
@@ -178,7 +195,11 @@ impl TokenStore {
                     .await
                     .map_err(redis_err)?
                     .is_some();
-                Ok(if first { Consumed::Fresh { family } } else { Consumed::Reused { family } })
+                Ok(if first {
+                    Consumed::Fresh { family }
+                } else {
+                    Consumed::Reused { family }
+                })
             }
         }
     }
@@ -188,7 +209,10 @@ impl TokenStore {
         match self {
             TokenStore::Db => {
                 refresh_token::Entity::update_many()
-                    .col_expr(refresh_token::Column::RevokedAt, Expr::value(chrono::Utc::now()))
+                    .col_expr(
+                        refresh_token::Column::RevokedAt,
+                        Expr::value(chrono::Utc::now()),
+                    )
                     .filter(refresh_token::Column::FamilyId.eq(family))
                     .filter(refresh_token::Column::RevokedAt.is_null())
                     .exec(ctx.db())

@@ -16,8 +16,16 @@ fn count(set: &SelectionSet) -> usize {
 }
 
 fn aliases(doc: &ExecutableDocument) -> usize {
-    let ops: usize = doc.operations.iter().map(|(_, op)| count(&op.node.selection_set.node)).sum();
-    let frags: usize = doc.fragments.values().map(|f| count(&f.node.selection_set.node)).sum();
+    let ops: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| count(&op.node.selection_set.node))
+        .sum();
+    let frags: usize = doc
+        .fragments
+        .values()
+        .map(|f| count(&f.node.selection_set.node))
+        .sum();
     ops + frags
 }
 

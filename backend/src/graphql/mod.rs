@@ -65,7 +65,8 @@ pub fn ctx_of<'a>(cx: &Context<'a>) -> Result<&'a Ctx, ApiError> {
 
 /// The application state of a resolver.
 pub fn state_of<'a>(cx: &Context<'a>) -> Result<&'a AppState, ApiError> {
-    cx.data::<AppState>().map_err(|_| ApiError::Internal(anyhow::anyhow!("state missing")))
+    cx.data::<AppState>()
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("state missing")))
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use shared::org::{Qualification, Role, SchoolStage};
 use uuid::Uuid;
 
 use super::entities::{
-    class, district, guardian, mentor_assignment, school, staff, student, student_guardian, teaching,
-    term,
+    class, district, guardian, mentor_assignment, school, staff, student, student_guardian,
+    teaching, term,
 };
 use crate::auth::entities::{role_grant, user};
 use crate::auth::password;
@@ -35,7 +35,12 @@ pub struct DemoSpec {
 
 impl Default for DemoSpec {
     fn default() -> Self {
-        DemoSpec { code: "demo".into(), name: "示范区".into(), prefix: String::new(), class_size: 42 }
+        DemoSpec {
+            code: "demo".into(),
+            name: "示范区".into(),
+            prefix: String::new(),
+            class_size: 42,
+        }
     }
 }
 
@@ -116,13 +121,29 @@ const PLANS: [SchoolPlan; 3] = [
     },
 ];
 
-const SPECIALTIES: [&str; 6] = ["心理辅导", "生涯规划", "学科竞赛", "课题研究", "体育特长", "艺术素养"];
+const SPECIALTIES: [&str; 6] = [
+    "心理辅导",
+    "生涯规划",
+    "学科竞赛",
+    "课题研究",
+    "体育特长",
+    "艺术素养",
+];
 
 /// Seeds the demo district unless its code exists. Runs as the operator.
 pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
     let db = ctx.db();
-    if district::Entity::find().filter(district::Column::Code.eq(&spec.code)).one(db).await?.is_some() {
-        return Ok(DemoSummary { created: false, students: 0, accounts: vec![] });
+    if district::Entity::find()
+        .filter(district::Column::Code.eq(&spec.code))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(DemoSummary {
+            created: false,
+            students: 0,
+            accounts: vec![],
+        });
     }
     let mut rng = StdRng::seed_from_u64(2026 + spec.code.len() as u64);
     let now = chrono::Utc::now();
@@ -160,7 +181,9 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
         grade: Set(None),
         created_at: Set(now),
     };
-    let u = make_user(format!("{p}district"), format!("{}教育局", spec.name), None).insert(db).await?;
+    let u = make_user(format!("{p}district"), format!("{}教育局", spec.name), None)
+        .insert(db)
+        .await?;
     grant(u.id, Role::DistrictAdmin, None).insert(db).await?;
 
     let mut total_students = 0;
@@ -190,7 +213,9 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
             school_id: Set(school_id),
             name: Set(name.into()),
             academic_year: Set("2026-2027".into()),
-            starts_on: Set(chrono::NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap_or_default()),
+            starts_on: Set(
+                chrono::NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap_or_default()
+            ),
             ends_on: Set(chrono::NaiveDate::from_ymd_opt(to.0, to.1, to.2).unwrap_or_default()),
         };
         term::Entity::insert_many([
@@ -202,26 +227,29 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
 
         let mut staff_rows = vec![];
         let mut staff_seq = 0;
-        let new_staff = |rng: &mut StdRng, party: bool, staff_seq: &mut u32, phone_seq: &mut u64| {
-            *staff_seq += 1;
-            *phone_seq += 1;
-            let spec_count = rng.gen_range(0..3);
-            let specs: Vec<&str> = (0..spec_count).map(|_| SPECIALTIES[rng.gen_range(0..SPECIALTIES.len())]).collect();
-            staff::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                district_id: Set(district_id),
-                school_id: Set(school_id),
-                staff_no: Set(format!("T{k}{staff_seq:03}")),
-                name: Set(person_name(rng)),
-                gender: Set(Some(if rng.gen_bool(0.7) { "女" } else { "男" }.into())),
-                phone: Set(Some(format!("{}", phone_base + *phone_seq))),
-                party_member: Set(party),
-                specialties: Set(serde_json::to_string(&specs).unwrap_or_else(|_| "[]".into())),
-                qualification: Set(Qualification::Appointed.code().into()),
-                user_id: Set(None),
-                created_at: Set(now),
-            }
-        };
+        let new_staff =
+            |rng: &mut StdRng, party: bool, staff_seq: &mut u32, phone_seq: &mut u64| {
+                *staff_seq += 1;
+                *phone_seq += 1;
+                let spec_count = rng.gen_range(0..3);
+                let specs: Vec<&str> = (0..spec_count)
+                    .map(|_| SPECIALTIES[rng.gen_range(0..SPECIALTIES.len())])
+                    .collect();
+                staff::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    district_id: Set(district_id),
+                    school_id: Set(school_id),
+                    staff_no: Set(format!("T{k}{staff_seq:03}")),
+                    name: Set(person_name(rng)),
+                    gender: Set(Some(if rng.gen_bool(0.7) { "女" } else { "男" }.into())),
+                    phone: Set(Some(format!("{}", phone_base + *phone_seq))),
+                    party_member: Set(party),
+                    specialties: Set(serde_json::to_string(&specs).unwrap_or_else(|_| "[]".into())),
+                    qualification: Set(Qualification::Appointed.code().into()),
+                    user_id: Set(None),
+                    created_at: Set(now),
+                }
+            };
         // The principal (school admin) and the psychology teacher (counsellor).
         let admin_staff = new_staff(&mut rng, true, &mut staff_seq, &mut phone_seq);
         let admin_staff_id = *admin_staff.id.as_ref();
@@ -266,7 +294,7 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
             }
             for subject in plan.per_grade {
                 let party = rng.gen_bool(0.3);
-                    let t = new_staff(&mut rng, party, &mut staff_seq, &mut phone_seq);
+                let t = new_staff(&mut rng, party, &mut staff_seq, &mut phone_seq);
                 let tid = *t.id.as_ref();
                 grade_teachers.push(tid);
                 staff_rows.push(t);
@@ -283,7 +311,13 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                     let gid = Uuid::new_v4();
                     phone_seq += 1;
                     let surname = person_name(&mut rng);
-                    let family: Vec<&str> = if rng.gen_bool(0.06) { vec!["single_parent"] } else if rng.gen_bool(0.03) { vec!["left_behind"] } else { vec![] };
+                    let family: Vec<&str> = if rng.gen_bool(0.06) {
+                        vec!["single_parent"]
+                    } else if rng.gen_bool(0.03) {
+                        vec!["left_behind"]
+                    } else {
+                        vec![]
+                    };
                     student_rows.push(student::ActiveModel {
                         id: Set(sid),
                         district_id: Set(district_id),
@@ -293,13 +327,19 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                         gender: Set(if rng.gen_bool(0.5) { "男" } else { "女" }.into()),
                         class_id: Set(*class_id),
                         special_needs: Set("[]".into()),
-                        family_flags: Set(serde_json::to_string(&family).unwrap_or_else(|_| "[]".into())),
+                        family_flags: Set(
+                            serde_json::to_string(&family).unwrap_or_else(|_| "[]".into())
+                        ),
                         lives_in_town: Set(rng.gen_bool(0.8)),
                         user_id: Set(None),
                         created_at: Set(now),
                     });
                     let parent_given: String = person_name(&mut rng).chars().skip(1).collect();
-                    let parent_name: String = surname.chars().take(1).chain(parent_given.chars()).collect();
+                    let parent_name: String = surname
+                        .chars()
+                        .take(1)
+                        .chain(parent_given.chars())
+                        .collect();
                     guardian_rows.push(guardian::ActiveModel {
                         id: Set(gid),
                         district_id: Set(district_id),
@@ -315,7 +355,12 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                         school_id: Set(school_id),
                         student_id: Set(sid),
                         guardian_id: Set(gid),
-                        relation: Set(if rng.gen_bool(0.5) { "母亲" } else { "父亲" }.into()),
+                        relation: Set(if rng.gen_bool(0.5) {
+                            "母亲"
+                        } else {
+                            "父亲"
+                        }
+                        .into()),
                     });
                     // The named student sits in the focus grade's class 1,
                     // mentored by the grade's first shared-subject teacher.
@@ -337,7 +382,9 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                         school_id: Set(school_id),
                         student_id: Set(sid),
                         staff_id: Set(mentor),
-                        starts_on: Set(chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default()),
+                        starts_on: Set(
+                            chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default()
+                        ),
                         ends_on: Set(None),
                         stage: Set("preference".into()),
                         created_at: Set(now),
@@ -350,12 +397,33 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
         // Named accounts, linked to their people.
         let (head_id, mentor_id, student_id, guardian_id) =
             focus.ok_or_else(|| anyhow::anyhow!("demo plan has no focus class"))?;
-        let mut link_user = |uname: &str, display: &str| make_user(format!("{p}s{k}.{uname}"), display.to_string(), Some(school_id));
+        let mut link_user = |uname: &str, display: &str| {
+            make_user(
+                format!("{p}s{k}.{uname}"),
+                display.to_string(),
+                Some(school_id),
+            )
+        };
         let named = [
-            ("admin", "校长", vec![Role::SchoolAdmin], Some(admin_staff_id)),
-            ("head1", "班主任", vec![Role::HeadTeacher, Role::Mentor], Some(head_id)),
+            (
+                "admin",
+                "校长",
+                vec![Role::SchoolAdmin],
+                Some(admin_staff_id),
+            ),
+            (
+                "head1",
+                "班主任",
+                vec![Role::HeadTeacher, Role::Mentor],
+                Some(head_id),
+            ),
             ("mentor1", "导师", vec![Role::Mentor], Some(mentor_id)),
-            ("counsellor", "心理老师", vec![Role::Counsellor, Role::Mentor], Some(counsellor_staff_id)),
+            (
+                "counsellor",
+                "心理老师",
+                vec![Role::Counsellor, Role::Mentor],
+                Some(counsellor_staff_id),
+            ),
         ];
         let mut staff_user: Vec<(Uuid, Uuid)> = vec![];
         let mut users = vec![];
@@ -376,12 +444,20 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                 staff_user.push((*sid, uid));
             }
         }
-        let student_name = student_rows.iter().find(|s| *s.id.as_ref() == student_id).map(|s| s.name.as_ref().clone()).unwrap_or_default();
+        let student_name = student_rows
+            .iter()
+            .find(|s| *s.id.as_ref() == student_id)
+            .map(|s| s.name.as_ref().clone())
+            .unwrap_or_default();
         let su = link_user("student1", &student_name);
         let student_user = *su.id.as_ref();
         users.push(su);
         grants.push(grant(student_user, Role::Student, Some(school_id)));
-        let parent_name = guardian_rows.iter().find(|g| *g.id.as_ref() == guardian_id).map(|g| g.name.as_ref().clone()).unwrap_or_default();
+        let parent_name = guardian_rows
+            .iter()
+            .find(|g| *g.id.as_ref() == guardian_id)
+            .map(|g| g.name.as_ref().clone())
+            .unwrap_or_default();
         let pu = link_user("parent1", &parent_name);
         let parent_user = *pu.id.as_ref();
         users.push(pu);
@@ -429,20 +505,34 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
             })
             .collect();
         for chunk in teaching_models.chunks(200) {
-            teaching::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            teaching::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in student_rows.chunks(200) {
-            student::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            student::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in guardian_rows.chunks(200) {
-            guardian::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            guardian::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in link_rows.chunks(200) {
-            student_guardian::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            student_guardian::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
         for chunk in pair_rows.chunks(200) {
-            mentor_assignment::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+            mentor_assignment::Entity::insert_many(chunk.to_vec())
+                .exec(db)
+                .await?;
         }
     }
-    Ok(DemoSummary { created: true, students: total_students, accounts })
+    Ok(DemoSummary {
+        created: true,
+        students: total_students,
+        accounts,
+    })
 }

@@ -51,7 +51,12 @@ impl From<svc::SchoolStats> for School {
 }
 
 fn school_plain(s: school::Model) -> School {
-    School::from(svc::SchoolStats { school: s, students: 0, classes: 0, staff: 0 })
+    School::from(svc::SchoolStats {
+        school: s,
+        students: 0,
+        classes: 0,
+        staff: 0,
+    })
 }
 
 /// A term.
@@ -228,7 +233,11 @@ impl From<svc::StudentView> for Student {
             grade: v.grade,
             class_id: id(v.student.class_id),
             class_name: v.class_name,
-            mentors: v.mentors.into_iter().map(|(i, n)| PersonRef { id: id(i), name: n }).collect(),
+            mentors: v
+                .mentors
+                .into_iter()
+                .map(|(i, n)| PersonRef { id: id(i), name: n })
+                .collect(),
             model: v.student,
         }
     }
@@ -264,7 +273,13 @@ pub struct Guardian {
 }
 
 fn guardian_out(g: guardian::Model, relation: String) -> Guardian {
-    Guardian { id: id(g.id), name: g.name, phone: g.phone, relation, has_account: g.user_id.is_some() }
+    Guardian {
+        id: id(g.id),
+        name: g.name,
+        phone: g.phone,
+        relation,
+        has_account: g.user_id.is_some(),
+    }
 }
 
 /// A role grant.
@@ -340,22 +355,40 @@ pub struct OrgQuery;
 impl OrgQuery {
     /// Schools: the district's (district admin, counts only) or the caller's own.
     async fn schools(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<School>> {
-        Ok(svc::list_schools(ctx_of(cx)?).await?.into_iter().map(Into::into).collect())
+        Ok(svc::list_schools(ctx_of(cx)?)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// One school the caller sees.
     async fn school(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<School> {
-        Ok(svc::get_school(ctx_of(cx)?, parse_id(&id, "学校")?).await?.into())
+        Ok(svc::get_school(ctx_of(cx)?, parse_id(&id, "学校")?)
+            .await?
+            .into())
     }
 
     /// The school's terms, newest first.
     async fn terms(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<Term>> {
-        Ok(svc::list_terms(ctx_of(cx)?).await?.into_iter().map(Into::into).collect())
+        Ok(svc::list_terms(ctx_of(cx)?)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// The school's classes (staff).
-    async fn classes(&self, cx: &Context<'_>, grade: Option<i32>) -> async_graphql::Result<Vec<Class>> {
-        Ok(svc::list_classes(ctx_of(cx)?, grade).await?.into_iter().map(Into::into).collect())
+    async fn classes(
+        &self,
+        cx: &Context<'_>,
+        grade: Option<i32>,
+    ) -> async_graphql::Result<Vec<Class>> {
+        Ok(svc::list_classes(ctx_of(cx)?, grade)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// The school's staff.
@@ -370,7 +403,11 @@ impl OrgQuery {
         let p = page(first, after)?;
         let (rows, total) = svc::list_staff(ctx, p, search).await?;
         let admin = ctx.caller()?.has(Role::SchoolAdmin);
-        Ok(connection(rows.into_iter().map(|v| staff_out(v, admin)).collect(), p, total))
+        Ok(connection(
+            rows.into_iter().map(|v| staff_out(v, admin)).collect(),
+            p,
+            total,
+        ))
     }
 
     /// The students the caller may see: school admin all of the school, grade
@@ -388,16 +425,26 @@ impl OrgQuery {
         let p = page(first, after)?;
         let class_id = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
         let (rows, total) = svc::list_students(ctx, p, class_id, search).await?;
-        Ok(connection(rows.into_iter().map(Into::into).collect(), p, total))
+        Ok(connection(
+            rows.into_iter().map(Into::into).collect(),
+            p,
+            total,
+        ))
     }
 
     /// One student the caller may see; `NOT_FOUND` otherwise, also for other schools.
     async fn student(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<Student> {
-        Ok(svc::get_student(ctx_of(cx)?, parse_id(&id, "学生")?).await?.into())
+        Ok(svc::get_student(ctx_of(cx)?, parse_id(&id, "学生")?)
+            .await?
+            .into())
     }
 
     /// A student's guardians (audited).
-    async fn guardians(&self, cx: &Context<'_>, student_id: ID) -> async_graphql::Result<Vec<Guardian>> {
+    async fn guardians(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+    ) -> async_graphql::Result<Vec<Guardian>> {
         let rows = svc::list_guardians(ctx_of(cx)?, parse_id(&student_id, "学生")?).await?;
         Ok(rows.into_iter().map(|(g, r)| guardian_out(g, r)).collect())
     }
@@ -411,11 +458,21 @@ impl OrgQuery {
     ) -> async_graphql::Result<Conn<Account>> {
         let p = page(first, after)?;
         let (rows, total) = svc::list_accounts(ctx_of(cx)?, p).await?;
-        Ok(connection(rows.into_iter().map(|a| account_out(a.user, a.grants)).collect(), p, total))
+        Ok(connection(
+            rows.into_iter()
+                .map(|a| account_out(a.user, a.grants))
+                .collect(),
+            p,
+            total,
+        ))
     }
 
     /// Who did or read what about a record (school admin).
-    async fn audit_trail(&self, cx: &Context<'_>, subject_id: ID) -> async_graphql::Result<Vec<AuditEntry>> {
+    async fn audit_trail(
+        &self,
+        cx: &Context<'_>,
+        subject_id: ID,
+    ) -> async_graphql::Result<Vec<AuditEntry>> {
         let rows = svc::audit_trail(ctx_of(cx)?, parse_id(&subject_id, "记录")?).await?;
         Ok(rows
             .into_iter()
@@ -439,13 +496,24 @@ pub struct OrgMutation;
 #[Object]
 impl OrgMutation {
     /// Creates a school (district admin).
-    async fn create_school(&self, cx: &Context<'_>, input: svc::SchoolInput) -> async_graphql::Result<School> {
+    async fn create_school(
+        &self,
+        cx: &Context<'_>,
+        input: svc::SchoolInput,
+    ) -> async_graphql::Result<School> {
         Ok(school_plain(svc::create_school(ctx_of(cx)?, input).await?))
     }
 
     /// Updates a school (district admin).
-    async fn update_school(&self, cx: &Context<'_>, id: ID, input: svc::SchoolInput) -> async_graphql::Result<School> {
-        Ok(school_plain(svc::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?))
+    async fn update_school(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        input: svc::SchoolInput,
+    ) -> async_graphql::Result<School> {
+        Ok(school_plain(
+            svc::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
+        ))
     }
 
     /// Creates a school admin account (district admin).
@@ -461,13 +529,24 @@ impl OrgMutation {
     }
 
     /// Creates a term (school admin).
-    async fn create_term(&self, cx: &Context<'_>, input: svc::TermInput) -> async_graphql::Result<Term> {
+    async fn create_term(
+        &self,
+        cx: &Context<'_>,
+        input: svc::TermInput,
+    ) -> async_graphql::Result<Term> {
         Ok(svc::create_term(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a term (school admin).
-    async fn update_term(&self, cx: &Context<'_>, id: ID, input: svc::TermInput) -> async_graphql::Result<Term> {
-        Ok(svc::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input).await?.into())
+    async fn update_term(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        input: svc::TermInput,
+    ) -> async_graphql::Result<Term> {
+        Ok(svc::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
+            .await?
+            .into())
     }
 
     /// Deletes a term (school admin).
@@ -476,13 +555,26 @@ impl OrgMutation {
     }
 
     /// Creates a class (school admin).
-    async fn create_class(&self, cx: &Context<'_>, input: svc::ClassInput) -> async_graphql::Result<Class> {
+    async fn create_class(
+        &self,
+        cx: &Context<'_>,
+        input: svc::ClassInput,
+    ) -> async_graphql::Result<Class> {
         Ok(svc::create_class(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a class (school admin).
-    async fn update_class(&self, cx: &Context<'_>, id: ID, input: svc::ClassInput) -> async_graphql::Result<Class> {
-        Ok(svc::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input).await?.into())
+    async fn update_class(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        input: svc::ClassInput,
+    ) -> async_graphql::Result<Class> {
+        Ok(
+            svc::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
+                .await?
+                .into(),
+        )
     }
 
     /// Deletes an empty class (school admin).
@@ -491,13 +583,28 @@ impl OrgMutation {
     }
 
     /// Creates a staff member (school admin).
-    async fn create_staff(&self, cx: &Context<'_>, input: svc::StaffInput) -> async_graphql::Result<Staff> {
-        Ok(staff_out(svc::create_staff(ctx_of(cx)?, input).await?, true))
+    async fn create_staff(
+        &self,
+        cx: &Context<'_>,
+        input: svc::StaffInput,
+    ) -> async_graphql::Result<Staff> {
+        Ok(staff_out(
+            svc::create_staff(ctx_of(cx)?, input).await?,
+            true,
+        ))
     }
 
     /// Updates a staff member (school admin).
-    async fn update_staff(&self, cx: &Context<'_>, id: ID, input: svc::StaffInput) -> async_graphql::Result<Staff> {
-        Ok(staff_out(svc::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?, true))
+    async fn update_staff(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        input: svc::StaffInput,
+    ) -> async_graphql::Result<Staff> {
+        Ok(staff_out(
+            svc::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
+            true,
+        ))
     }
 
     /// Deletes a staff member (school admin).
@@ -530,7 +637,11 @@ impl OrgMutation {
     }
 
     /// Creates a student (school admin).
-    async fn create_student(&self, cx: &Context<'_>, input: svc::StudentInput) -> async_graphql::Result<Student> {
+    async fn create_student(
+        &self,
+        cx: &Context<'_>,
+        input: svc::StudentInput,
+    ) -> async_graphql::Result<Student> {
         Ok(svc::create_student(ctx_of(cx)?, input).await?.into())
     }
 
@@ -541,7 +652,11 @@ impl OrgMutation {
         id: ID,
         input: svc::StudentInput,
     ) -> async_graphql::Result<Student> {
-        Ok(svc::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input).await?.into())
+        Ok(
+            svc::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
+                .await?
+                .into(),
+        )
     }
 
     /// Deletes a student without an account (school admin).
@@ -562,13 +677,27 @@ impl OrgMutation {
     }
 
     /// Unlinks a guardian from a student (school admin).
-    async fn unlink_guardian(&self, cx: &Context<'_>, student_id: ID, guardian_id: ID) -> async_graphql::Result<bool> {
+    async fn unlink_guardian(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+        guardian_id: ID,
+    ) -> async_graphql::Result<bool> {
         let ctx = ctx_of(cx)?;
-        Ok(svc::unlink_guardian(ctx, parse_id(&student_id, "学生")?, parse_id(&guardian_id, "家长")?).await?)
+        Ok(svc::unlink_guardian(
+            ctx,
+            parse_id(&student_id, "学生")?,
+            parse_id(&guardian_id, "家长")?,
+        )
+        .await?)
     }
 
     /// Creates a login for a person of the school and grants roles (school admin).
-    async fn create_account(&self, cx: &Context<'_>, input: svc::SchoolAccountInput) -> async_graphql::Result<Account> {
+    async fn create_account(
+        &self,
+        cx: &Context<'_>,
+        input: svc::SchoolAccountInput,
+    ) -> async_graphql::Result<Account> {
         let a = svc::create_account(ctx_of(cx)?, input).await?;
         Ok(account_out(a.user, a.grants))
     }
@@ -581,7 +710,11 @@ impl OrgMutation {
         role: Role,
         grade: Option<i32>,
     ) -> async_graphql::Result<RoleGrant> {
-        Ok(svc::grant_role(ctx_of(cx)?, parse_id(&user_id, "账号")?, role, grade).await?.into())
+        Ok(
+            svc::grant_role(ctx_of(cx)?, parse_id(&user_id, "账号")?, role, grade)
+                .await?
+                .into(),
+        )
     }
 
     /// Revokes a role grant (school admin).
@@ -601,7 +734,9 @@ impl OrgMutation {
         let dry_run = dry_run.unwrap_or(false);
         let ctx = ctx_of(cx)?;
         ctx.require_school_admin()?;
-        let upload = file.value(cx).map_err(|_| ApiError::invalid("file", "无法读取上传的文件"))?;
+        let upload = file
+            .value(cx)
+            .map_err(|_| ApiError::invalid("file", "无法读取上传的文件"))?;
         let name = upload.filename.clone();
         let mut bytes = Vec::new();
         use std::io::Read;

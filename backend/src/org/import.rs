@@ -12,9 +12,7 @@ use std::io::Cursor;
 
 use async_graphql::SimpleObject;
 use calamine::{Data, Reader};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
@@ -76,7 +74,11 @@ impl Table {
 
 fn file_error(message: impl Into<String>) -> ImportResult {
     ImportResult {
-        errors: vec![RowError { row: 0, column: None, message: message.into() }],
+        errors: vec![RowError {
+            row: 0,
+            column: None,
+            message: message.into(),
+        }],
         ..Default::default()
     }
 }
@@ -96,16 +98,20 @@ fn cell_text(d: &Data) -> String {
 fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
     let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
         .map_err(|_| "无法读取Excel文件：文件已损坏或不是.xlsx格式".to_string())?;
-    let sheet = wb.sheet_names().first().cloned().ok_or("Excel文件中没有工作表")?;
-    let range = wb.worksheet_range(&sheet).map_err(|_| "无法读取第一个工作表".to_string())?;
+    let sheet = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("Excel文件中没有工作表")?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|_| "无法读取第一个工作表".to_string())?;
     let mut it = range.rows();
-    let headers = it
-        .next()
-        .ok_or("文件为空")?
-        .iter()
-        .map(cell_text)
-        .collect();
-    Ok(Table { headers, rows: it.map(|r| r.iter().map(cell_text).collect()).collect() })
+    let headers = it.next().ok_or("文件为空")?.iter().map(cell_text).collect();
+    Ok(Table {
+        headers,
+        rows: it.map(|r| r.iter().map(cell_text).collect()).collect(),
+    })
 }
 
 const KNOWN_HEADERS: [&str; 4] = ["学号", "工号", "姓名", "班级"];
@@ -127,10 +133,14 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
 
 fn read_csv(bytes: &[u8]) -> Result<Table, String> {
     let text = decode(bytes)?;
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows = vec![];
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| format!("CSV格式错误：第{}行", e.position().map_or(0, |p| p.line())))?;
+        let rec =
+            rec.map_err(|e| format!("CSV格式错误：第{}行", e.position().map_or(0, |p| p.line())))?;
         rows.push(rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
     }
     if rows.is_empty() {
@@ -152,7 +162,11 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Table, String> {
     } else {
         return Err("只支持.xlsx或.csv文件".into());
     };
-    t.headers = t.headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+    t.headers = t
+        .headers
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
     t.rows.retain(|r| r.iter().any(|c| !c.is_empty()));
     if t.rows.len() > MAX_ROWS {
         return Err(format!("一次最多导入{MAX_ROWS}行"));
@@ -169,11 +183,21 @@ fn yes(v: &str) -> Option<bool> {
 }
 
 /// Imports a roster file for the caller's school (or checks it, with `dry_run`).
-pub async fn import(ctx: &Ctx, file_name: &str, bytes: &[u8], dry_run: bool) -> ApiResult<ImportResult> {
+pub async fn import(
+    ctx: &Ctx,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> ApiResult<ImportResult> {
     ctx.require_school_admin()?;
     let table = match parse(file_name, bytes) {
         Ok(t) => t,
-        Err(m) => return Ok(ImportResult { dry_run, ..file_error(m) }),
+        Err(m) => {
+            return Ok(ImportResult {
+                dry_run,
+                ..file_error(m)
+            });
+        }
     };
     let mut result = if table.col("学号").is_some() {
         import_students(ctx, &table, dry_run).await?
@@ -217,7 +241,11 @@ impl Checker<'_> {
         let cols: Vec<Option<usize>> = names.iter().map(|n| self.table.col(n)).collect();
         for (n, c) in names.iter().zip(&cols) {
             if c.is_none() {
-                self.errors.push(RowError { row: 1, column: Some((*n).into()), message: format!("缺少必填列“{n}”") });
+                self.errors.push(RowError {
+                    row: 1,
+                    column: Some((*n).into()),
+                    message: format!("缺少必填列“{n}”"),
+                });
             }
         }
         cols
@@ -242,10 +270,17 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
         .into_iter()
         .map(|c| (c.name.clone(), c))
         .collect();
-    let mut ck = Checker { table, errors: vec![] };
+    let mut ck = Checker {
+        table,
+        errors: vec![],
+    };
     let req = ck.required(&["学号", "姓名", "性别", "班级"]);
     if !ck.errors.is_empty() {
-        return Ok(ImportResult { kind: "students".into(), errors: ck.errors, ..Default::default() });
+        return Ok(ImportResult {
+            kind: "students".into(),
+            errors: ck.errors,
+            ..Default::default()
+        });
     }
     let (c_no, c_name, c_gender, c_class) = (req[0], req[1], req[2], req[3]);
     let c_grade = table.col("年级");
@@ -274,10 +309,15 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
         let class = classes.get(&class_name);
         match class {
             None if class_name.is_empty() => ck.err(i, c_class, "班级不能为空"),
-            None => ck.err(i, c_class, format!("本校没有班级“{class_name}”，请先在系统中创建")),
+            None => ck.err(
+                i,
+                c_class,
+                format!("本校没有班级“{class_name}”，请先在系统中创建"),
+            ),
             Some(c) => {
                 let g = ck.get(r, c_grade);
-                if !g.is_empty() && g.trim_end_matches("年级").parse::<i32>().ok() != Some(c.grade) {
+                if !g.is_empty() && g.trim_end_matches("年级").parse::<i32>().ok() != Some(c.grade)
+                {
                     ck.err(i, c_grade, format!("年级“{g}”与班级“{class_name}”不符"));
                 }
             }
@@ -309,10 +349,20 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
             Some((gname.to_string(), gphone.to_string(), rel.to_string()))
         };
         if let Some(c) = class {
-            rows.push(StudentRow { no, name, gender, class_id: c.id, lives_in_town, guardian });
+            rows.push(StudentRow {
+                no,
+                name,
+                gender,
+                class_id: c.id,
+                lives_in_town,
+                guardian,
+            });
         }
     }
-    let mut result = ImportResult { kind: "students".into(), ..Default::default() };
+    let mut result = ImportResult {
+        kind: "students".into(),
+        ..Default::default()
+    };
     if !ck.errors.is_empty() {
         ck.errors.sort_by_key(|e| e.row);
         result.errors = ck.errors;
@@ -334,7 +384,11 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
             Some(s) => {
                 ids.push(s.id);
                 let town = row.lives_in_town.unwrap_or(s.lives_in_town);
-                if s.name == row.name && s.gender == row.gender && s.class_id == row.class_id && s.lives_in_town == town {
+                if s.name == row.name
+                    && s.gender == row.gender
+                    && s.class_id == row.class_id
+                    && s.lives_in_town == town
+                {
                     result.unchanged += 1;
                     continue;
                 }
@@ -373,7 +427,9 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
         return Ok(result);
     }
     for chunk in new_rows.chunks(500) {
-        student::Entity::insert_many(chunk.to_vec()).exec(ctx.db()).await?;
+        student::Entity::insert_many(chunk.to_vec())
+            .exec(ctx.db())
+            .await?;
     }
     for (row, sid) in rows.iter().zip(ids) {
         if let Some((name, phone, rel)) = &row.guardian {
@@ -395,9 +451,15 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
         .into_iter()
         .map(|c| (c.name.clone(), c))
         .collect();
-    let mut ck = Checker { table, errors: vec![] };
+    let mut ck = Checker {
+        table,
+        errors: vec![],
+    };
     let req = ck.required(&["工号", "姓名"]);
-    let mut result = ImportResult { kind: "staff".into(), ..Default::default() };
+    let mut result = ImportResult {
+        kind: "staff".into(),
+        ..Default::default()
+    };
     if !ck.errors.is_empty() {
         result.errors = ck.errors;
         return Ok(result);
@@ -458,13 +520,20 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
             .filter(|s| !s.is_empty())
             .collect();
         let mut teaching_list = vec![];
-        for item in ck.get(r, c_teach).split([';', '；']).map(str::trim).filter(|s| !s.is_empty()) {
+        for item in ck
+            .get(r, c_teach)
+            .split([';', '；'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let Some((cname, subject)) = item.split_once([':', '：']) else {
                 ck.err(i, c_teach, format!("“{item}”格式应为“班级:学科”"));
                 continue;
             };
             match classes.get(cname.trim()) {
-                Some(c) if validate::name(subject).is_ok() => teaching_list.push((c.id, subject.trim().to_string())),
+                Some(c) if validate::name(subject).is_ok() => {
+                    teaching_list.push((c.id, subject.trim().to_string()))
+                }
                 Some(_) => ck.err(i, c_teach, format!("“{item}”缺少学科")),
                 None => ck.err(i, c_teach, format!("本校没有班级“{}”", cname.trim())),
             }
@@ -476,7 +545,11 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
             match classes.get(head) {
                 Some(c) => {
                     if let Some(first) = heads.insert(c.id, i) {
-                        ck.err(i, c_head, format!("班级“{head}”的班主任与第{}行重复", first + 2));
+                        ck.err(
+                            i,
+                            c_head,
+                            format!("班级“{head}”的班主任与第{}行重复", first + 2),
+                        );
                     }
                     Some(c.id)
                 }
@@ -486,7 +559,16 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
                 }
             }
         };
-        rows.push(Row { no, name, gender, phone, party, specialties, teaching: teaching_list, head_of });
+        rows.push(Row {
+            no,
+            name,
+            gender,
+            phone,
+            party,
+            specialties,
+            teaching: teaching_list,
+            head_of,
+        });
     }
     if !ck.errors.is_empty() {
         ck.errors.sort_by_key(|e| e.row);
@@ -518,8 +600,18 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
                     && s.phone == row.phone
                     && s.party_member == row.party
                     && s.specialties == specialties;
-                let new_teaching = row.teaching.iter().any(|(c, sub)| !taught.contains(&(s.id, *c, sub.clone())));
-                if same && !new_teaching && row.head_of.is_none_or(|c| classes.values().any(|k| k.id == c && k.head_teacher_id == Some(s.id))) {
+                let new_teaching = row
+                    .teaching
+                    .iter()
+                    .any(|(c, sub)| !taught.contains(&(s.id, *c, sub.clone())));
+                if same
+                    && !new_teaching
+                    && row.head_of.is_none_or(|c| {
+                        classes
+                            .values()
+                            .any(|k| k.id == c && k.head_teacher_id == Some(s.id))
+                    })
+                {
                     result.unchanged += 1;
                 } else {
                     result.updated += 1;

@@ -34,16 +34,26 @@ impl Problems {
     /// Checks one field with a rule.
     pub fn check(&mut self, field: &str, r: Result<(), &str>) {
         if let Err(m) = r {
-            self.0.push(FieldProblem { field: field.into(), message: m.into() });
+            self.0.push(FieldProblem {
+                field: field.into(),
+                message: m.into(),
+            });
         }
     }
     /// Adds a problem.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldProblem { field: field.into(), message: message.into() });
+        self.0.push(FieldProblem {
+            field: field.into(),
+            message: message.into(),
+        });
     }
     /// Fails when any problem was found.
     pub fn finish(self) -> ApiResult<()> {
-        if self.0.is_empty() { Ok(()) } else { Err(ApiError::invalid_all(self.0)) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_all(self.0))
+        }
     }
 }
 
@@ -107,9 +117,20 @@ async fn school_stats(ctx: &Ctx, s: school::Model) -> ApiResult<SchoolStats> {
         .filter(student::Column::SchoolId.eq(s.id))
         .count(ctx.db())
         .await?;
-    let classes = class::Entity::find().filter(class::Column::SchoolId.eq(s.id)).count(ctx.db()).await?;
-    let staff = staff::Entity::find().filter(staff::Column::SchoolId.eq(s.id)).count(ctx.db()).await?;
-    Ok(SchoolStats { school: s, students, classes, staff })
+    let classes = class::Entity::find()
+        .filter(class::Column::SchoolId.eq(s.id))
+        .count(ctx.db())
+        .await?;
+    let staff = staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(s.id))
+        .count(ctx.db())
+        .await?;
+    Ok(SchoolStats {
+        school: s,
+        students,
+        classes,
+        staff,
+    })
 }
 
 /// The schools the caller sees: all of the district for district admins
@@ -132,7 +153,9 @@ pub async fn list_schools(ctx: &Ctx) -> ApiResult<Vec<SchoolStats>> {
 /// One school the caller sees.
 pub async fn get_school(ctx: &Ctx, id: Uuid) -> ApiResult<SchoolStats> {
     let list = list_schools(ctx).await?;
-    list.into_iter().find(|s| s.school.id == id).ok_or_else(|| ApiError::not_found("学校"))
+    list.into_iter()
+        .find(|s| s.school.id == id)
+        .ok_or_else(|| ApiError::not_found("学校"))
 }
 
 fn require_district_admin(ctx: &Ctx) -> ApiResult<Uuid> {
@@ -221,9 +244,18 @@ pub struct SchoolAccountInput {
 }
 
 async fn check_account(ctx: &Ctx, input: &AccountInput, p: &mut Problems) -> ApiResult<()> {
-    p.check("input.account.username", validate::username(&input.username));
-    p.check("input.account.password", password::check_strength(&input.password));
-    p.check("input.account.displayName", validate::name(&input.display_name));
+    p.check(
+        "input.account.username",
+        validate::username(&input.username),
+    );
+    p.check(
+        "input.account.password",
+        password::check_strength(&input.password),
+    );
+    p.check(
+        "input.account.displayName",
+        validate::name(&input.display_name),
+    );
     // Usernames are unique across the platform; the unique index enforces it
     // and maps to CONFLICT.
     let _ = ctx;
@@ -292,8 +324,23 @@ pub async fn create_school_admin(
     check_account(ctx, &input, &mut p).await?;
     p.finish()?;
     let u = insert_user(ctx, &input, district, Some(school_id)).await?;
-    insert_grant(ctx, u.id, Role::SchoolAdmin, district, Some(school_id), None).await?;
-    audit::record(ctx, "account.create", "user", Some(u.id), Some("school_admin".into())).await?;
+    insert_grant(
+        ctx,
+        u.id,
+        Role::SchoolAdmin,
+        district,
+        Some(school_id),
+        None,
+    )
+    .await?;
+    audit::record(
+        ctx,
+        "account.create",
+        "user",
+        Some(u.id),
+        Some("school_admin".into()),
+    )
+    .await?;
     Ok(u)
 }
 
@@ -331,7 +378,10 @@ pub async fn list_accounts(ctx: &Ctx, page: Page) -> ApiResult<(Vec<AccountView>
     Ok((
         users
             .into_iter()
-            .map(|u| AccountView { grants: grants.remove(&u.id).unwrap_or_default(), user: u })
+            .map(|u| AccountView {
+                grants: grants.remove(&u.id).unwrap_or_default(),
+                user: u,
+            })
             .collect(),
         total,
     ))
@@ -377,7 +427,13 @@ pub async fn create_account(ctx: &Ctx, input: SchoolAccountInput) -> ApiResult<A
     if linked != 1 {
         p.add("input", "须且只能关联一名教职工、学生或家长");
     }
-    let staff_roles = [Role::SchoolAdmin, Role::GradeLeader, Role::HeadTeacher, Role::Mentor, Role::Counsellor];
+    let staff_roles = [
+        Role::SchoolAdmin,
+        Role::GradeLeader,
+        Role::HeadTeacher,
+        Role::Mentor,
+        Role::Counsellor,
+    ];
     for r in &input.roles {
         let ok = match r {
             Role::Student => input.student_id.is_some(),
@@ -386,7 +442,10 @@ pub async fn create_account(ctx: &Ctx, input: SchoolAccountInput) -> ApiResult<A
             _ => false,
         };
         if !ok {
-            p.add("input.roles", format!("角色“{}”与关联的人员类型不符", r.label_zh()));
+            p.add(
+                "input.roles",
+                format!("角色“{}”与关联的人员类型不符", r.label_zh()),
+            );
         }
     }
     p.finish()?;
@@ -401,7 +460,9 @@ pub async fn create_account(ctx: &Ctx, input: SchoolAccountInput) -> ApiResult<A
     } else if let Some(id) = &input.student_id {
         Person::Student(one_in_school::<student::Entity>(ctx, parse_id(id, "学生")?, "学生").await?)
     } else if let Some(id) = &input.guardian_id {
-        Person::Guardian(one_in_school::<guardian::Entity>(ctx, parse_id(id, "家长")?, "家长").await?)
+        Person::Guardian(
+            one_in_school::<guardian::Entity>(ctx, parse_id(id, "家长")?, "家长").await?,
+        )
     } else {
         return Err(ApiError::invalid("input", "须关联一名人员"));
     };
@@ -471,7 +532,14 @@ pub async fn grant_role(
         return Err(ApiError::conflict("该账号已有此角色"));
     }
     let g = insert_grant(ctx, user_id, role, district, Some(school), grade).await?;
-    audit::record(ctx, "role.grant", "user", Some(user_id), Some(role.code().into())).await?;
+    audit::record(
+        ctx,
+        "role.grant",
+        "user",
+        Some(user_id),
+        Some(role.code().into()),
+    )
+    .await?;
     Ok(g)
 }
 
@@ -487,7 +555,9 @@ pub async fn revoke_role(ctx: &Ctx, grant_id: Uuid) -> ApiResult<bool> {
     if g.user_id == ctx.caller()?.user_id && g.role == Role::SchoolAdmin.code() {
         return Err(ApiError::conflict("不能撤销自己的学校管理员角色"));
     }
-    role_grant::Entity::delete_by_id(g.id).exec(ctx.db()).await?;
+    role_grant::Entity::delete_by_id(g.id)
+        .exec(ctx.db())
+        .await?;
     audit::record(ctx, "role.revoke", "user", Some(g.user_id), Some(g.role)).await?;
     Ok(true)
 }
@@ -553,7 +623,9 @@ pub async fn create_term(ctx: &Ctx, input: TermInput) -> ApiResult<term::Model> 
 pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermInput) -> ApiResult<term::Model> {
     ctx.require_school_admin()?;
     check_term(&input)?;
-    let mut m = one_in_school::<term::Entity>(ctx, id, "学期").await?.into_active_model();
+    let mut m = one_in_school::<term::Entity>(ctx, id, "学期")
+        .await?
+        .into_active_model();
     m.name = Set(input.name.trim().into());
     m.academic_year = Set(input.academic_year.trim().into());
     m.starts_on = Set(input.starts_on);
@@ -595,8 +667,13 @@ pub struct ClassInput {
     pub head_teacher_id: Option<async_graphql::ID>,
 }
 
-const STAFF_ROLES: [Role; 5] =
-    [Role::SchoolAdmin, Role::GradeLeader, Role::HeadTeacher, Role::Mentor, Role::Counsellor];
+const STAFF_ROLES: [Role; 5] = [
+    Role::SchoolAdmin,
+    Role::GradeLeader,
+    Role::HeadTeacher,
+    Role::Mentor,
+    Role::Counsellor,
+];
 
 /// The school's classes (staff roles).
 pub async fn list_classes(ctx: &Ctx, grade: Option<i32>) -> ApiResult<Vec<ClassView>> {
@@ -652,12 +729,21 @@ async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
     let mut p = Problems::default();
     p.check("input.name", validate::name(&input.name));
     if !stage.grades().contains(&input.grade) {
-        p.add("input.grade", format!("年级须在{}–{}之间", stage.grades().start(), stage.grades().end()));
+        p.add(
+            "input.grade",
+            format!(
+                "年级须在{}–{}之间",
+                stage.grades().start(),
+                stage.grades().end()
+            ),
+        );
     }
     p.finish()?;
     match &input.head_teacher_id {
         Some(id) => Ok(Some(
-            one_in_school::<staff::Entity>(ctx, parse_id(id, "教职工")?, "教职工").await?.id,
+            one_in_school::<staff::Entity>(ctx, parse_id(id, "教职工")?, "教职工")
+                .await?
+                .id,
         )),
         None => Ok(None),
     }
@@ -695,10 +781,13 @@ pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassInput) -> ApiResult<C
     m.grade = Set(input.grade);
     m.name = Set(input.name.trim().into());
     m.head_teacher_id = Set(head);
-    let m = m.update(ctx.db()).await.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::conflict("班级名称已存在"),
-        other => other,
-    })?;
+    let m = m
+        .update(ctx.db())
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict(_) => ApiError::conflict("班级名称已存在"),
+            other => other,
+        })?;
     audit::record(ctx, "class.update", "class", Some(m.id), None).await?;
     Ok(class_views(ctx, vec![m]).await?.remove(0))
 }
@@ -707,11 +796,17 @@ pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassInput) -> ApiResult<C
 pub async fn delete_class(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     ctx.require_school_admin()?;
     let m = one_in_school::<class::Entity>(ctx, id, "班级").await?;
-    let n = student::Entity::find().filter(student::Column::ClassId.eq(m.id)).count(ctx.db()).await?;
+    let n = student::Entity::find()
+        .filter(student::Column::ClassId.eq(m.id))
+        .count(ctx.db())
+        .await?;
     if n > 0 {
         return Err(ApiError::conflict(format!("班级还有{n}名学生，不能删除")));
     }
-    teaching::Entity::delete_many().filter(teaching::Column::ClassId.eq(m.id)).exec(ctx.db()).await?;
+    teaching::Entity::delete_many()
+        .filter(teaching::Column::ClassId.eq(m.id))
+        .exec(ctx.db())
+        .await?;
     class::Entity::delete_by_id(m.id).exec(ctx.db()).await?;
     audit::record(ctx, "class.delete", "class", Some(id), None).await?;
     Ok(true)
@@ -794,11 +889,17 @@ async fn staff_views(ctx: &Ctx, rows: Vec<staff::Model>) -> ApiResult<Vec<StaffV
     let mut by_staff: HashMap<Uuid, Vec<(Uuid, Uuid, String, String)>> = HashMap::new();
     for t in teach {
         let cname = names.get(&t.class_id).cloned().unwrap_or_default();
-        by_staff.entry(t.staff_id).or_default().push((t.id, t.class_id, cname, t.subject));
+        by_staff
+            .entry(t.staff_id)
+            .or_default()
+            .push((t.id, t.class_id, cname, t.subject));
     }
     Ok(rows
         .into_iter()
-        .map(|s| StaffView { teaching: by_staff.remove(&s.id).unwrap_or_default(), staff: s })
+        .map(|s| StaffView {
+            teaching: by_staff.remove(&s.id).unwrap_or_default(),
+            staff: s,
+        })
         .collect())
 }
 
@@ -812,7 +913,8 @@ fn check_staff(input: &StaffInput) -> ApiResult<()> {
     if let Some(ph) = &input.phone {
         p.check("input.phone", validate::mobile(ph));
     }
-    if input.specialties.len() > 10 || input.specialties.iter().any(|s| validate::name(s).is_err()) {
+    if input.specialties.len() > 10 || input.specialties.iter().any(|s| validate::name(s).is_err())
+    {
         p.add("input.specialties", "特长最多10项，每项1–32个字");
     }
     p.finish()
@@ -832,7 +934,11 @@ pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> 
         phone: Set(input.phone.map(|p| p.trim().into())),
         party_member: Set(input.party_member),
         specialties: Set(serde_json::to_string(&input.specialties).map_err(anyhow::Error::from)?),
-        qualification: Set(input.qualification.unwrap_or(Qualification::Untrained).code().into()),
+        qualification: Set(input
+            .qualification
+            .unwrap_or(Qualification::Untrained)
+            .code()
+            .into()),
         user_id: Set(None),
         created_at: Set(now()),
     }
@@ -843,14 +949,19 @@ pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> 
         other => other,
     })?;
     audit::record(ctx, "staff.create", "staff", Some(m.id), None).await?;
-    Ok(StaffView { staff: m, teaching: vec![] })
+    Ok(StaffView {
+        staff: m,
+        teaching: vec![],
+    })
 }
 
 /// Updates a staff member.
 pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffInput) -> ApiResult<StaffView> {
     ctx.require_school_admin()?;
     check_staff(&input)?;
-    let mut m = one_in_school::<staff::Entity>(ctx, id, "教职工").await?.into_active_model();
+    let mut m = one_in_school::<staff::Entity>(ctx, id, "教职工")
+        .await?
+        .into_active_model();
     m.staff_no = Set(input.staff_no.trim().into());
     m.name = Set(input.name.trim().into());
     m.gender = Set(input.gender.map(|g| g.trim().into()));
@@ -860,10 +971,13 @@ pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffInput) -> ApiResult<S
     if let Some(q) = input.qualification {
         m.qualification = Set(q.code().into());
     }
-    let m = m.update(ctx.db()).await.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::conflict("工号已存在"),
-        other => other,
-    })?;
+    let m = m
+        .update(ctx.db())
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict(_) => ApiError::conflict("工号已存在"),
+            other => other,
+        })?;
     audit::record(ctx, "staff.update", "staff", Some(m.id), None).await?;
     Ok(staff_views(ctx, vec![m]).await?.remove(0))
 }
@@ -875,13 +989,21 @@ pub async fn delete_staff(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     if !authz::mentee_ids(ctx, m.id).await?.is_empty() {
         return Err(ApiError::conflict("该教师仍有结对学生，请先调整导师"));
     }
-    if class::Entity::find().filter(class::Column::HeadTeacherId.eq(m.id)).count(ctx.db()).await? > 0 {
+    if class::Entity::find()
+        .filter(class::Column::HeadTeacherId.eq(m.id))
+        .count(ctx.db())
+        .await?
+        > 0
+    {
         return Err(ApiError::conflict("该教师仍是班主任，请先更换班主任"));
     }
     if m.user_id.is_some() {
         return Err(ApiError::conflict("该教师有登录账号，请先停用账号"));
     }
-    teaching::Entity::delete_many().filter(teaching::Column::StaffId.eq(m.id)).exec(ctx.db()).await?;
+    teaching::Entity::delete_many()
+        .filter(teaching::Column::StaffId.eq(m.id))
+        .exec(ctx.db())
+        .await?;
     mentor_assignment::Entity::delete_many()
         .filter(mentor_assignment::Column::StaffId.eq(m.id))
         .exec(ctx.db())
@@ -998,7 +1120,10 @@ pub async fn student_views(ctx: &Ctx, rows: Vec<student::Model>) -> ApiResult<Ve
     let mut mentors: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
     for p in pairs {
         let name = names.get(&p.staff_id).cloned().unwrap_or_default();
-        mentors.entry(p.student_id).or_default().push((p.staff_id, name));
+        mentors
+            .entry(p.student_id)
+            .or_default()
+            .push((p.staff_id, name));
     }
     Ok(rows
         .into_iter()
@@ -1022,7 +1147,8 @@ pub async fn list_students(
     search: Option<String>,
 ) -> ApiResult<(Vec<StudentView>, u64)> {
     let scope = authz::student_scope(ctx).await?;
-    let mut q = student::Entity::find().filter(scope.condition(ctx.district_id()?, ctx.school_id()?));
+    let mut q =
+        student::Entity::find().filter(scope.condition(ctx.district_id()?, ctx.school_id()?));
     if let Some(c) = class_id {
         q = q.filter(student::Column::ClassId.eq(c));
     }
@@ -1057,7 +1183,10 @@ pub async fn get_student(ctx: &Ctx, id: Uuid) -> ApiResult<StudentView> {
 
 async fn check_student(ctx: &Ctx, input: &StudentInput) -> ApiResult<class::Model> {
     let mut p = Problems::default();
-    p.check("input.studentNo", shared::org::validate_student_no(input.student_no.trim()));
+    p.check(
+        "input.studentNo",
+        shared::org::validate_student_no(input.student_no.trim()),
+    );
     p.check("input.name", validate::name(&input.name));
     p.check("input.gender", validate::gender(&input.gender));
     p.finish()?;
@@ -1109,10 +1238,13 @@ pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentInput) -> ApiResu
     m.lives_in_town = Set(input.lives_in_town);
     m.special_needs = Set(flags_json(&input.special_needs)?);
     m.family_flags = Set(flags_json(&input.family_flags)?);
-    let m = m.update(ctx.db()).await.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::conflict("学号已存在"),
-        other => other,
-    })?;
+    let m = m
+        .update(ctx.db())
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict(_) => ApiError::conflict("学号已存在"),
+            other => other,
+        })?;
     audit::record(ctx, "student.update", "student", Some(m.id), None).await?;
     Ok(student_views(ctx, vec![m]).await?.remove(0))
 }
@@ -1149,7 +1281,9 @@ pub struct Sensitive {
 /// teacher and the student's mentors; every read is audited.
 pub async fn read_sensitive(ctx: &Ctx, s: &student::Model) -> ApiResult<Sensitive> {
     if !authz::may_read_sensitive(ctx, s).await? {
-        return Err(ApiError::forbidden("只有该生的导师、班主任和学校管理员可以查看"));
+        return Err(ApiError::forbidden(
+            "只有该生的导师、班主任和学校管理员可以查看",
+        ));
     }
     audit::record(ctx, "student.sensitive.read", "student", Some(s.id), None).await?;
     Ok(Sensitive {
@@ -1198,7 +1332,10 @@ pub async fn list_guardians(
         .map(|g| (g.id, g))
         .collect();
     audit::record(ctx, "student.guardians.read", "student", Some(s.id), None).await?;
-    Ok(links.into_iter().filter_map(|l| gs.get(&l.guardian_id).cloned().map(|g| (g, l.relation))).collect())
+    Ok(links
+        .into_iter()
+        .filter_map(|l| gs.get(&l.guardian_id).cloned().map(|g| (g, l.relation)))
+        .collect())
 }
 
 /// Adds a guardian to a student (reusing the school's guardian with the same phone).

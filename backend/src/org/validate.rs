@@ -48,7 +48,8 @@ pub fn staff_no(v: &str) -> Result<(), &'static str> {
 pub fn username(v: &str) -> Result<(), &'static str> {
     let n = v.chars().count();
     if (3..=32).contains(&n)
-        && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c))
     {
         Ok(())
     } else {
@@ -59,7 +60,10 @@ pub fn username(v: &str) -> Result<(), &'static str> {
 /// Short codes (district and school codes): 2–32 of A–Z, a–z, 0–9, '-', '_'.
 pub fn code(v: &str) -> Result<(), &'static str> {
     let n = v.chars().count();
-    if (2..=32).contains(&n) && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)) {
+    if (2..=32).contains(&n)
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+    {
         Ok(())
     } else {
         Err("代码须为2–32位字母、数字或“-_”")
@@ -69,7 +73,11 @@ pub fn code(v: &str) -> Result<(), &'static str> {
 /// Guardian relation: a short word.
 pub fn relation(v: &str) -> Result<(), &'static str> {
     let n = v.trim().chars().count();
-    if (1..=8).contains(&n) { Ok(()) } else { Err("关系须为1–8个字，如“父亲”“母亲”") }
+    if (1..=8).contains(&n) {
+        Ok(())
+    } else {
+        Err("关系须为1–8个字，如“父亲”“母亲”")
+    }
 }
 
 #[cfg(test)]

@@ -52,7 +52,11 @@ impl Caller {
 
     /// Role codes for audit records.
     pub fn role_codes(&self) -> String {
-        self.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+        self.roles
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -67,7 +71,11 @@ impl Ctx {
     /// Opens the request's transaction and sets the tenant for RLS.
     pub async fn begin(db: &DatabaseConnection, caller: Option<Caller>) -> ApiResult<Ctx> {
         let tx = db.begin().await?;
-        let ctx = Ctx { caller, tx, keep_on_error: AtomicBool::new(false) };
+        let ctx = Ctx {
+            caller,
+            tx,
+            keep_on_error: AtomicBool::new(false),
+        };
         if let Some(c) = &ctx.caller {
             let district = c.district_id.to_string();
             let school = c.school_id.map(|s| s.to_string()).unwrap_or_default();
@@ -125,7 +133,10 @@ impl Ctx {
             Ok(caller)
         } else {
             let names: Vec<_> = roles.iter().map(|r| r.label_zh()).collect();
-            Err(ApiError::forbidden(format!("只有{}可以执行此操作", names.join("或"))))
+            Err(ApiError::forbidden(format!(
+                "只有{}可以执行此操作",
+                names.join("或")
+            )))
         }
     }
 
