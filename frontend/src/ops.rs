@@ -13,6 +13,17 @@ pub type NaiveDate = String;
 /// GraphQL `Upload`: sent as `null`, the file travels in the multipart body.
 pub type Upload = ();
 
+/// GraphQL `FamilyFlag`, passed through unchanged when a student is edited
+/// (the app never shows it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FamilyFlag(pub String);
+
+/// GraphQL `SpecialNeed`, passed through unchanged when a student is edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SpecialNeed(pub String);
+
 macro_rules! shared_enum {
     ($(#[$doc:meta])* $name:ident => $inner:ty) => {
         $(#[$doc])*
@@ -54,7 +65,7 @@ shared_enum!(
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -65,7 +76,7 @@ pub struct Login;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -76,7 +87,7 @@ pub struct Refresh;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -87,7 +98,7 @@ pub struct Logout;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/auth.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -98,7 +109,7 @@ pub struct Me;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -109,7 +120,7 @@ pub struct Students;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -120,7 +131,7 @@ pub struct StudentDetail;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -131,7 +142,7 @@ pub struct Classes;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -142,7 +153,7 @@ pub struct Schools;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -153,7 +164,7 @@ pub struct Terms;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -164,7 +175,7 @@ pub struct StaffList;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -175,7 +186,7 @@ pub struct ImportRoster;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -186,7 +197,7 @@ pub struct CreateTerm;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
@@ -197,8 +208,63 @@ pub struct CreateClass;
 #[graphql(
     schema_path = "../backend/schema.graphql",
     query_path = "graphql/org.graphql",
-    extern_enums("Role", "SchoolStage", "Qualification"),
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
 )]
 pub struct UpdateClass;
+
+/// A student with what an edit must keep (audited read).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct StudentForEdit;
+
+/// Create a staff member.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct CreateStaff;
+
+/// Update a staff member.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct UpdateStaff;
+
+/// Create a student.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct CreateStudent;
+
+/// Update a student.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct UpdateStudent;

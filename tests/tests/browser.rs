@@ -143,10 +143,22 @@ impl Ui {
         .await
     }
 
+    /// Types into a field; text the key map cannot type (Chinese) is put in
+    /// as an input method would, with an `input` event.
     async fn fill(&self, selector: &str, value: &str) -> Result<()> {
         let el = self.page.find_element(selector).await?;
         el.click().await?;
-        el.type_str(value).await?;
+        if value.is_ascii() {
+            el.type_str(value).await?;
+        } else {
+            self.eval::<bool>(&format!(
+                "(() => {{ const e = document.querySelector({}); e.value = {};
+                   e.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()",
+                serde_json::to_string(selector)?,
+                serde_json::to_string(value)?
+            ))
+            .await?;
+        }
         Ok(())
     }
 
@@ -395,6 +407,37 @@ async fn head_teacher_switches_role(ui: &Ui) -> Result<()> {
     Ok(())
 }
 
+async fn admin_edits_classes(ui: &Ui) -> Result<()> {
+    // Continues signed in as s2.admin.
+    ui.open("/school/classes").await?;
+    ui.wait_home("/school/classes", "班级").await?;
+    ui.wait(
+        "document.querySelector('#add-class')",
+        "the add-class button",
+    )
+    .await?;
+    ui.click("#add-class").await?;
+    ui.fill("#class-name", "七年级(9)班").await?;
+    ui.fill("#class-grade", "7").await?;
+    ui.click("#class-form button[type=submit]").await?;
+    ui.wait(
+        "[...document.querySelectorAll('#class-list .name')].some(e => e.innerText === '七年级(9)班')",
+        "the new class in the list",
+    )
+    .await?;
+    // A duplicate name is refused with the server's reason.
+    ui.click("#add-class").await?;
+    ui.fill("#class-name", "七年级(9)班").await?;
+    ui.fill("#class-grade", "7").await?;
+    ui.click("#class-form button[type=submit]").await?;
+    ui.wait(
+        "document.querySelector('#class-form .error')",
+        "the duplicate-class error",
+    )
+    .await?;
+    Ok(())
+}
+
 async fn session_renewal(ui: &Ui) -> Result<()> {
     ui.login("s2.mentor1", PASSWORD).await?;
     ui.wait_home("/mentor", "我的学生").await?;
@@ -477,6 +520,13 @@ async fn the_app_works_on_a_phone() -> Result<()> {
     scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
     scenario(&ui, "switch-language", &mut failures, switch_language).await;
     scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
+    scenario(
+        &ui,
+        "admin-edits-classes",
+        &mut failures,
+        admin_edits_classes,
+    )
+    .await;
     scenario(&ui, "session-renewal", &mut failures, session_renewal).await;
     scenario(
         &ui,

@@ -7,8 +7,10 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, ApiError};
 use crate::i18n::{I18n, use_i18n};
 use crate::ops;
+use crate::pages::edit::StudentForm;
 use crate::session::use_session;
 use crate::ui::{ComingSoon, Page, PageTitle, Pager, PagerFooter, loaded};
+use shared::org::Role;
 
 /// One student as lists show them.
 pub type StudentRow = ops::students::StudentsStudentsEdgesNode;
@@ -144,6 +146,8 @@ pub fn Tasks() -> impl IntoView {
 #[component]
 pub fn StudentDetail() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let editing = RwSignal::new(false);
     let params = use_params_map();
     let student = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
@@ -162,6 +166,31 @@ pub fn StudentDetail() -> impl IntoView {
             "‹ " {move || i18n.t().back}
         </button>
         <PageTitle title=|t| t.student_detail_title/>
+        {move || {
+            let admin = session.role.get() == Some(Role::SchoolAdmin);
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            if !admin {
+                return None;
+            }
+            Some(if editing.get() {
+                view! {
+                    <StudentForm id=id done=Callback::new(move |saved: bool| {
+                        editing.set(false);
+                        if saved {
+                            student.refetch();
+                        }
+                    })/>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <button type="button" class="btn secondary" id="edit-student" on:click=move |_| editing.set(true)>
+                        {move || i18n.t().edit}
+                    </button>
+                }
+                    .into_any()
+            })
+        }}
         {loaded(student, move |s| {
             let gender = s.gender.clone();
             let mentors = names(s.mentors.iter().map(|m| m.name.clone()));

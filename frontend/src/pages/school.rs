@@ -301,7 +301,7 @@ pub fn Classes() -> impl IntoView {
     }
 }
 
-type StaffRow = ops::staff_list::StaffListStaffEdgesNode;
+use crate::pages::edit::{StaffForm, StaffRow, StudentForm};
 
 async fn fetch_staff(search: String, after: Option<String>) -> Result<Page<StaffRow>, ApiError> {
     let search = Some(search.trim().to_string()).filter(|s| !s.is_empty());
@@ -322,7 +322,7 @@ async fn fetch_staff(search: String, after: Option<String>) -> Result<Page<Staff
     })
 }
 
-/// The school's staff.
+/// The school's staff: browse, search, add, edit.
 #[component]
 pub fn Staff() -> impl IntoView {
     let i18n = use_i18n();
@@ -339,8 +339,26 @@ pub fn Staff() -> impl IntoView {
         ev.prevent_default();
         pager.load(fetch_staff(search.get_untracked(), None), false);
     };
+    // None: no form; Some(None): adding; Some(Some(row)): editing.
+    let editing = RwSignal::new(None::<Option<StaffRow>>);
+    let done = Callback::new(move |saved: bool| {
+        editing.set(None);
+        if saved {
+            pager.load(fetch_staff(search.get_untracked(), None), false);
+        }
+    });
     view! {
         <PageTitle title=|t| t.staff_title/>
+        {move || match editing.get() {
+            Some(Some(s)) => view! { <StaffForm staff=s done=done/> }.into_any(),
+            Some(None) => view! { <StaffForm done=done/> }.into_any(),
+            None => view! {
+                <button type="button" class="btn secondary wide" id="add-staff" on:click=move |_| editing.set(Some(None))>
+                    {move || i18n.t().new_staff}
+                </button>
+            }
+            .into_any(),
+        }}
         <form class="search" role="search" on:submit=on_search>
             <label class="sr-only" for="staff-search">{move || i18n.t().staff_search}</label>
             <input id="staff-search" type="search" placeholder=move || i18n.t().staff_search bind:value=search/>
@@ -350,21 +368,37 @@ pub fn Staff() -> impl IntoView {
         {move || (pager.total.get() == Some(0)).then(|| view! { <p class="card muted">{move || i18n.t().staff_empty}</p> })}
         <ul class="list" id="staff-list">
             <For each=move || pager.items.get() key=|s| s.id.clone() let:s>
-                <li class="item">
-                    <div class="item-main">
-                        <span class="name">{s.name.clone()}</span>
-                        <span class="meta">{s.staff_no.clone()}</span>
+                <li class="item-row">
+                    <div class="item">
+                        <div class="item-main">
+                            <span class="name">{s.name.clone()}</span>
+                            <span class="meta">
+                                {s.staff_no.clone()} " · "
+                                {move || i18n.t().qualification(s.qualification.0)}
+                            </span>
+                            <span class="meta">
+                                {s.teaching
+                                    .iter()
+                                    .map(|t| format!("{} {}", t.class_name, t.subject))
+                                    .collect::<Vec<_>>()
+                                    .join("、")}
+                            </span>
+                        </div>
                     </div>
-                    <div class="item-side">
-                        <span class="meta">
-                            {s.teaching
-                                .iter()
-                                .map(|t| format!("{} {}", t.class_name, t.subject))
-                                .collect::<Vec<_>>()
-                                .join("、")}
-                        </span>
-                        <span class="meta">{move || i18n.t().qualification(s.qualification.0)}</span>
-                    </div>
+                    <button
+                        type="button"
+                        class="btn ghost edit"
+                        aria-label={
+                            let name = s.name.clone();
+                            move || format!("{} {}", i18n.t().edit, name)
+                        }
+                        on:click={
+                            let s = s.clone();
+                            move |_| editing.set(Some(Some(s.clone())))
+                        }
+                    >
+                        {move || i18n.t().edit}
+                    </button>
                 </li>
             </For>
         </ul>
@@ -382,8 +416,31 @@ pub fn Students() -> impl IntoView {
             .await
             .map(|d| d.classes)
     });
+    let adding = RwSignal::new(false);
+    // Bumped after a save so the list reloads.
+    let version = RwSignal::new(0u32);
     view! {
         <PageTitle title=|t| t.students_title/>
+        {move || {
+            if adding.get() {
+                view! {
+                    <StudentForm done=Callback::new(move |saved: bool| {
+                        adding.set(false);
+                        if saved {
+                            version.update(|v| *v += 1);
+                        }
+                    })/>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <button type="button" class="btn secondary wide" id="add-student" on:click=move |_| adding.set(true)>
+                        {move || i18n.t().new_student}
+                    </button>
+                }
+                    .into_any()
+            }
+        }}
         <label class="field">
             <span>{move || i18n.t().student_class}</span>
             <select
@@ -405,9 +462,12 @@ pub fn Students() -> impl IntoView {
                 }}
             </select>
         </label>
-        {move || match class_id.get() {
+        {move || {
+            version.track();
+            match class_id.get() {
             Some(id) => view! { <StudentList class_id=id/> }.into_any(),
             None => view! { <StudentList/> }.into_any(),
+            }
         }}
     }
 }
