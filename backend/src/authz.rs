@@ -121,13 +121,13 @@ pub async fn student_scope(ctx: &Ctx) -> ApiResult<StudentScope> {
         Role::Counsellor,
         Role::GradeLeader,
     ];
-    if staff_roles.iter().any(|r| caller.has(*r)) {
-        if let Some(me) = my_staff(ctx).await? {
-            if caller.has(Role::HeadTeacher) {
-                scope.class_ids.extend(head_of_classes(ctx, me.id).await?);
-            }
-            scope.student_ids.extend(mentee_ids(ctx, me.id).await?);
+    if staff_roles.iter().any(|r| caller.has(*r))
+        && let Some(me) = my_staff(ctx).await?
+    {
+        if caller.has(Role::HeadTeacher) {
+            scope.class_ids.extend(head_of_classes(ctx, me.id).await?);
         }
+        scope.student_ids.extend(mentee_ids(ctx, me.id).await?);
     }
     if caller.has(Role::Parent) {
         scope.student_ids.extend(children_ids(ctx).await?);

@@ -113,10 +113,10 @@ fn derive_app_url(owner_url: &str, password: Option<&str>) -> anyhow::Result<Str
 /// A development secret, generated once and kept in the data directory.
 fn dev_secret(data_dir: &Path) -> anyhow::Result<String> {
     let path = data_dir.join("jwt_secret");
-    if let Ok(s) = std::fs::read_to_string(&path) {
-        if s.trim().len() >= 32 {
-            return Ok(s.trim().to_string());
-        }
+    if let Ok(s) = std::fs::read_to_string(&path)
+        && s.trim().len() >= 32
+    {
+        return Ok(s.trim().to_string());
     }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating data directory {}", data_dir.display()))?;

@@ -92,15 +92,14 @@ fn error_response(e: ApiError) -> Response {
 }
 
 fn client_ip(h: &Http, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
-    if h.state.config.trust_proxy {
-        if let Some(ip) = headers
+    if h.state.config.trust_proxy
+        && let Some(ip) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .and_then(|v| v.trim().parse().ok())
-        {
-            return ip;
-        }
+    {
+        return ip;
     }
     peer.ip()
 }

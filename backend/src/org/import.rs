@@ -498,16 +498,16 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
             ck.err(i, c_name, format!("姓名{m}"));
         }
         let gender = Some(ck.get(r, c_gender).to_string()).filter(|g| !g.is_empty());
-        if let Some(g) = &gender {
-            if let Err(m) = validate::gender(g) {
-                ck.err(i, c_gender, m);
-            }
+        if let Some(g) = &gender
+            && let Err(m) = validate::gender(g)
+        {
+            ck.err(i, c_gender, m);
         }
         let phone = Some(ck.get(r, c_phone).to_string()).filter(|p| !p.is_empty());
-        if let Some(p) = &phone {
-            if let Err(m) = validate::mobile(p) {
-                ck.err(i, c_phone, m);
-            }
+        if let Some(p) = &phone
+            && let Err(m) = validate::mobile(p)
+        {
+            ck.err(i, c_phone, m);
         }
         let party = yes(ck.get(r, c_party)).unwrap_or_else(|| {
             ck.err(i, c_party, "须填“是”或“否”");
@@ -668,14 +668,13 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
                 .await?;
             }
         }
-        if let Some(class_id) = row.head_of {
-            if let Some(c) = classes.values().find(|c| c.id == class_id) {
-                if c.head_teacher_id != Some(staff_id) {
-                    let mut m = c.clone().into_active_model();
-                    m.head_teacher_id = Set(Some(staff_id));
-                    m.update(ctx.db()).await?;
-                }
-            }
+        if let Some(class_id) = row.head_of
+            && let Some(c) = classes.values().find(|c| c.id == class_id)
+            && c.head_teacher_id != Some(staff_id)
+        {
+            let mut m = c.clone().into_active_model();
+            m.head_teacher_id = Set(Some(staff_id));
+            m.update(ctx.db()).await?;
         }
     }
     Ok(result)
