@@ -56,6 +56,15 @@ enum Command {
         /// The file.
         file: PathBuf,
     },
+    /// Run a matching engine on an instance file (JSON; see docs/MATCHING.md).
+    Match {
+        /// The instance.
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the result (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Print the GraphQL schema (SDL), or write it to backend/schema.graphql.
     Schema {
         /// Write the checked-in file instead of printing.
@@ -74,6 +83,24 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
+        Command::Match { input, output } => {
+            let text = std::fs::read_to_string(&input)
+                .with_context(|| format!("reading {}", input.display()))?;
+            match shared::matching::run_instance_json(&text) {
+                Ok(out) => {
+                    match output {
+                        Some(path) => std::fs::write(&path, out)
+                            .with_context(|| format!("writing {}", path.display()))?,
+                        None => println!("{out}"),
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    std::process::exit(2);
+                }
+            }
+        }
         Command::Schema { write } => {
             let sdl = backend::graphql::sdl();
             if write {
