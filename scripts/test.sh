@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: unit and property tests, the API and
+# isolation suites against PostgreSQL (with RLS) and SQLite, Redis-backed
+# tests, browser tests in headless Chromium, plus fmt, clippy and the
+# checked-in GraphQL schema. Idempotent set-up: installs only what is missing.
+#   DAOSHI_TEST_PG     admin URL of PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
+#   DAOSHI_TEST_REDIS  Redis URL (default redis://127.0.0.1:6379)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+log() { printf '[test] %s\n' "$*" >&2; }
+start=$(date +%s)
+
+# Services: PostgreSQL and Redis must answer (started here when installed but stopped).
+PG_URL="${DAOSHI_TEST_PG:-postgres://postgres@127.0.0.1:5432/test}"
+if ! psql "$PG_URL" -qtAc 'SELECT 1' >/dev/null 2>&1; then
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    log "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    sleep 2
+  fi
+  psql "$PG_URL" -qtAc 'SELECT 1' >/dev/null || { log "PostgreSQL is not reachable at $PG_URL"; exit 1; }
+fi
+if ! redis-cli -u "${DAOSHI_TEST_REDIS:-redis://127.0.0.1:6379}" ping >/dev/null 2>&1; then
+  if command -v redis-server >/dev/null 2>&1; then
+    log "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+    sleep 1
+  fi
+  redis-cli -u "${DAOSHI_TEST_REDIS:-redis://127.0.0.1:6379}" ping >/dev/null || { log "Redis is not reachable"; exit 1; }
+fi
+
+# Chromium for the browser tests (Debian's package; never a downloaded browser).
+if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
+  log "installing Chromium from Debian"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# The frontend (wasm) the browser tests load, and the server binary the tests start.
+scripts/build-frontend.sh
+log "building the server"
+cargo build -p backend --bin daoshi
+
+log "checking formatting"
+cargo fmt --all -- --check
+log "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+log "tests"
+cargo test --workspace --no-fail-fast
+log "done in $(( $(date +%s) - start )) s"
