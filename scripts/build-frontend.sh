@@ -43,8 +43,11 @@ fi
 
 # 4. Compile.
 log "cargo build (profile $PROFILE, target dir $TARGET_DIR)"
+# `erase_components` type-erases Leptos views: ~10% smaller wasm, faster builds.
+# (--config appends to the rustflags of .cargo/config.toml.)
 CARGO_TARGET_DIR="$TARGET_DIR" cargo build -p frontend --lib \
-  --target wasm32-unknown-unknown --profile "$PROFILE"
+  --target wasm32-unknown-unknown --profile "$PROFILE" \
+  --config 'target.wasm32-unknown-unknown.rustflags=["--cfg","erase_components"]'
 WASM="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/frontend.wasm"
 
 # 5. Bindings, optimisation and static files, staged then swapped in.
