@@ -10,6 +10,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_org;
+mod m20261129_000002_mentoring;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -20,6 +21,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_org::Migration)]
+        vec![
+            Box::new(m20261129_000001_org::Migration),
+            Box::new(m20261129_000002_mentoring::Migration),
+        ]
     }
 }

@@ -130,3 +130,11 @@ pub fn app_role_and_grants() -> Vec<String> {
         format!("REVOKE UPDATE, DELETE ON audit_log FROM {APP_ROLE}"),
     ]
 }
+
+/// Grants the app role DML on tables created by a later migration.
+pub fn grant_tables(tables: &[&str]) -> Vec<String> {
+    tables
+        .iter()
+        .map(|t| format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {APP_ROLE}"))
+        .collect()
+}

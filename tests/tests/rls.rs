@@ -5,7 +5,7 @@
 use anyhow::{Result, ensure};
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 8] = [
+const SCHOOL_TABLES: [&str; 12] = [
     "terms",
     "classes",
     "staff",
@@ -14,6 +14,10 @@ const SCHOOL_TABLES: [&str; 8] = [
     "guardians",
     "student_guardians",
     "mentor_assignments",
+    "activities",
+    "activity_students",
+    "activity_amendments",
+    "growth_messages",
 ];
 
 /// Runs a query after the settings in one transaction; returns its last output line.
