@@ -37,6 +37,13 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The sqlite3 CLI (test fixtures on SQLite).
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  log "installing sqlite3 from Debian"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq sqlite3 >/dev/null
+fi
+
 # The frontend (wasm) the browser tests load, and the server binary the tests start.
 scripts/build-frontend.sh
 log "building the server"

@@ -332,6 +332,53 @@ impl TestServer {
         Ok(body["data"].clone())
     }
 
+    /// Runs SQL as the owner against this server's database (test fixtures
+    /// only: `psql` for PostgreSQL, the `sqlite3` CLI for SQLite); returns the
+    /// output rows, columns separated by `|`. UUID columns are `uuid` on
+    /// PostgreSQL but 16-byte blobs on SQLite: write them with
+    /// [`TestServer::uuid_lit`] and read them with [`TestServer::uuid_col`].
+    pub fn sql(&self, sql: &str) -> Result<String> {
+        match self.db.backend {
+            Backend::Postgres => psql(&self.db.url, sql),
+            Backend::Sqlite => {
+                let path = self
+                    .db
+                    .url
+                    .trim_start_matches("sqlite://")
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let out = std::process::Command::new("sqlite3")
+                    .args([path.as_str(), sql])
+                    .output()
+                    .context("running sqlite3 (apt-get install sqlite3)")?;
+                if !out.status.success() {
+                    bail!("sqlite3 failed: {}", String::from_utf8_lossy(&out.stderr));
+                }
+                Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+            }
+        }
+    }
+
+    /// A UUID literal for [`TestServer::sql`].
+    pub fn uuid_lit(&self, id: &str) -> String {
+        match self.db.backend {
+            Backend::Postgres => format!("'{id}'"),
+            Backend::Sqlite => format!("X'{}'", id.replace('-', "")),
+        }
+    }
+
+    /// An expression reading a UUID column as canonical text for [`TestServer::sql`].
+    pub fn uuid_col(&self, col: &str) -> String {
+        match self.db.backend {
+            Backend::Postgres => format!("{col}::text"),
+            Backend::Sqlite => format!(
+                "lower(substr(hex({col}),1,8)||'-'||substr(hex({col}),9,4)||'-'||substr(hex({col}),13,4)||'-'||substr(hex({col}),17,4)||'-'||substr(hex({col}),21))"
+            ),
+        }
+    }
+
     /// Runs a `daoshi` operator command against this server's database.
     pub async fn cli(&self, args: &[&str]) -> Result<std::process::Output> {
         let out = tokio::process::Command::new(daoshi_bin()?)

@@ -241,3 +241,38 @@ async fn crud_validates_first_and_changes_nothing_on_error(backend: Backend) -> 
     Ok(())
 }
 both!(crud_validates_first_and_changes_nothing_on_error);
+
+async fn fixture_sql_reads_and_writes_both_databases(backend: Backend) -> Result<()> {
+    let s = TestServer::start(Options::new(backend)).await?;
+    let st = s
+        .data_as(
+            "s1.student1",
+            "{ students { edges { node { id name } } } }",
+            json!({}),
+        )
+        .await?;
+    let id = ids(&st)[0].clone();
+    let got = s.sql(&format!(
+        "SELECT {} FROM students WHERE id = {}",
+        s.uuid_col("id"),
+        s.uuid_lit(&id)
+    ))?;
+    assert_eq!(got, id);
+    s.sql(&format!(
+        "UPDATE students SET name = '改名测试' WHERE id = {}",
+        s.uuid_lit(&id)
+    ))?;
+    let after = s
+        .data_as(
+            "s1.student1",
+            "{ students { edges { node { name } } } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        after["students"]["edges"][0]["node"]["name"],
+        json!("改名测试")
+    );
+    Ok(())
+}
+both!(fixture_sql_reads_and_writes_both_databases);
