@@ -306,6 +306,41 @@ impl Ui {
     }
 }
 
+async fn desktop_layout(ui: &Ui) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+    // Continues signed in as s2.mentor1; the same page on a 1280×800 desktop.
+    ui.page
+        .execute(SetDeviceMetricsOverrideParams::new(1280, 800, 1.0, false))
+        .await?;
+    let result = async {
+        ui.open("/mentor").await?;
+        ui.wait_home("/mentor", "我的学生").await?;
+        ui.wait(
+            "document.querySelectorAll('#student-list li').length > 0",
+            "the students",
+        )
+        .await?;
+        let overflow: i64 = ui
+            .eval("document.documentElement.scrollWidth - window.innerWidth")
+            .await?;
+        if overflow > 0 {
+            bail!("desktop page is {overflow}px wider than the window");
+        }
+        ui.screenshot("mentor-home-1280x800").await?;
+        Ok(())
+    }
+    .await;
+    ui.page
+        .execute(SetDeviceMetricsOverrideParams::new(
+            WIDTH as i64,
+            HEIGHT as i64,
+            2.0,
+            true,
+        ))
+        .await?;
+    result
+}
+
 async fn switch_language(ui: &Ui) -> Result<()> {
     // Continues signed in as s2.mentor1.
     ui.open("/mentor").await?;
@@ -518,6 +553,7 @@ async fn the_app_works_on_a_phone() -> Result<()> {
     let mut failures = Vec::new();
     scenario(&ui, "wrong-password", &mut failures, wrong_password).await;
     scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
+    scenario(&ui, "desktop-layout", &mut failures, desktop_layout).await;
     scenario(&ui, "switch-language", &mut failures, switch_language).await;
     scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
     scenario(
