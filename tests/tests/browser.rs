@@ -511,20 +511,62 @@ async fn session_renewal(ui: &Ui) -> Result<()> {
 }
 
 async fn every_account_lands_home(ui: &Ui) -> Result<()> {
-    let mut accounts = vec![("district".to_string(), "/district", "全区学校概览")];
+    // (account, home path, heading, what the home must show)
+    let mut accounts = vec![(
+        "district".to_string(),
+        "/district",
+        "全区学校概览",
+        "document.querySelectorAll('#school-list li').length === 3",
+    )];
     for k in 1..=3 {
-        accounts.push((format!("s{k}.admin"), "/school", "学校设置"));
-        accounts.push((format!("s{k}.head1"), "/class", "我的班级"));
-        accounts.push((format!("s{k}.mentor1"), "/mentor", "我的学生"));
-        accounts.push((format!("s{k}.counsellor"), "/counsellor", "关注个案"));
-        accounts.push((format!("s{k}.parent1"), "/parent", "我的孩子"));
-        accounts.push((format!("s{k}.student1"), "/student", "我的导师"));
+        let homes = [
+            (
+                "admin",
+                "/school",
+                "学校设置",
+                "document.querySelector('#terms')",
+            ),
+            (
+                "head1",
+                "/class",
+                "我的班级",
+                "document.querySelectorAll('#class-list li').length === 1 && document.querySelectorAll('#student-list li').length > 0",
+            ),
+            (
+                "mentor1",
+                "/mentor",
+                "我的学生",
+                "document.querySelectorAll('#student-list li').length > 0",
+            ),
+            (
+                "counsellor",
+                "/counsellor",
+                "关注个案",
+                "document.querySelector('.card.soon')",
+            ),
+            (
+                "parent1",
+                "/parent",
+                "我的孩子",
+                "document.querySelectorAll('.student-card').length > 0",
+            ),
+            (
+                "student1",
+                "/student",
+                "我的导师",
+                "document.querySelectorAll('.student-card').length === 1",
+            ),
+        ];
+        for (who, path, title, shows) in homes {
+            accounts.push((format!("s{k}.{who}"), path, title, shows));
+        }
     }
-    for (user, path, title) in accounts {
+    for (user, path, title, shows) in accounts {
         ui.login(&user, PASSWORD).await?;
         ui.wait_home(path, title)
             .await
             .with_context(|| format!("{user}'s home"))?;
+        ui.wait(shows, &format!("{user}'s home content")).await?;
         // Nothing on the home failed to load.
         ui.wait(
             "!document.querySelector('.content [role=status]')",
