@@ -740,3 +740,47 @@ pub static EN: Tr = Tr {
     student_home_title: "My mentor",
     my_mentor_soon: "If you have no mentor yet, they will appear here once matching is done; when two-way selection opens you will list your choices here.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::org::{Qualification, Role, SchoolStage};
+
+    #[test]
+    fn both_languages_name_every_role_stage_and_standing() {
+        for t in [&ZH, &EN] {
+            for r in Role::ALL {
+                assert!(!t.role(r).is_empty());
+            }
+            for s in SchoolStage::ALL {
+                assert!(!t.stage(s).is_empty());
+            }
+            for q in [
+                Qualification::Untrained,
+                Qualification::Training,
+                Qualification::Probation,
+                Qualification::Appointed,
+                Qualification::Deferred,
+            ] {
+                assert!(!t.qualification(q).is_empty());
+            }
+        }
+        assert_ne!(ZH.role(Role::Mentor), EN.role(Role::Mentor));
+    }
+
+    #[test]
+    fn messages_put_their_values_in() {
+        assert_eq!((ZH.mentor_count)("12"), "共 12 名学生");
+        assert_eq!((EN.mentor_count)("12"), "12 students");
+        assert!((ZH.import_summary)("1", "2", "3").contains('3'));
+        assert!((EN.import_rejected)("4").starts_with('4'));
+    }
+
+    #[test]
+    fn the_language_switch_names_the_other_language() {
+        assert_eq!(Lang::Zh.other(), Lang::En);
+        assert_eq!(Lang::Zh.tr().lang_switch_to, "English");
+        assert_eq!(Lang::En.tr().lang_switch_to, "中文");
+        assert_eq!(Lang::from_tag(Lang::En.tag()), Some(Lang::En));
+    }
+}

@@ -212,3 +212,31 @@ pub fn nav(role: Role) -> &'static [NavItem] {
         Role::Student => STUDENT,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_has_a_home_and_its_own_navigation() {
+        for role in Role::ALL {
+            let items = nav(role);
+            assert!(!items.is_empty(), "{role:?} has no navigation");
+            assert!(items.len() <= 5, "{role:?} has too many tabs for a phone");
+            assert!(home_path(role).starts_with('/'));
+            let mut paths: Vec<_> = items.iter().map(|i| i.path).collect();
+            paths.dedup();
+            assert_eq!(paths.len(), items.len(), "{role:?} repeats a tab");
+        }
+    }
+
+    #[test]
+    fn a_teacher_lands_on_their_other_duty_before_mentoring() {
+        use Role::*;
+        assert_eq!(landing_role(&[Mentor, Counsellor]), Some(Counsellor));
+        assert_eq!(landing_role(&[HeadTeacher, Mentor]), Some(HeadTeacher));
+        assert_eq!(landing_role(&[Mentor]), Some(Mentor));
+        assert_eq!(landing_role(&[SchoolAdmin, Mentor]), Some(SchoolAdmin));
+        assert_eq!(landing_role(&[]), None);
+    }
+}
