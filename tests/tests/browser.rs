@@ -289,6 +289,13 @@ async fn mentor_home(ui: &Ui) -> Result<()> {
     // Opening a student shows their page.
     ui.click("#student-list li a").await?;
     ui.wait_home_prefix("/students/", "学生信息").await?;
+    // The parents' numbers come on request (an audited read), ready to call.
+    ui.click("#show-guardians").await?;
+    ui.wait(
+        "document.querySelector('#guardians a[href^=\"tel:\"]')",
+        "the guardians' phone numbers",
+    )
+    .await?;
     Ok(())
 }
 

@@ -210,8 +210,69 @@ pub fn StudentDetail() -> impl IntoView {
                 </section>
             }
         })}
+        <GuardianContacts/>
         <ComingSoon title=|t| t.growth_file body=|t| t.growth_soon/>
         <ComingSoon title=|t| t.contacts body=|t| t.contacts_soon/>
+    }
+}
+
+/// The student's guardians with tap-to-call numbers, shown on request:
+/// the read is personal information and is recorded on the server.
+#[component]
+fn GuardianContacts() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let shown = RwSignal::new(false);
+    view! {
+        <section class="card" id="guardians">
+            <h2>{move || i18n.t().guardians}</h2>
+            {move || {
+                if !shown.get() {
+                    return view! {
+                        <p class="muted">{move || i18n.t().guardians_audited}</p>
+                        <button type="button" class="btn secondary" id="show-guardians" on:click=move |_| shown.set(true)>
+                            {move || i18n.t().guardians_show}
+                        </button>
+                    }
+                    .into_any();
+                }
+                let student_id = params.with_untracked(|p| p.get("id").unwrap_or_default());
+                let guardians = LocalResource::new(move || {
+                    let student_id = student_id.clone();
+                    async move {
+                        api::query::<ops::Guardians>(ops::guardians::Variables { student_id })
+                            .await
+                            .map(|d| d.guardians)
+                    }
+                });
+                loaded(guardians, move |gs| {
+                    if gs.is_empty() {
+                        return view! { <p class="muted">{move || i18n.t().guardians_none}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain">
+                            {gs
+                                .into_iter()
+                                .map(|g| {
+                                    view! {
+                                        <li class="term">
+                                            <span>
+                                                <span class="name">{g.name}</span>
+                                                " "
+                                                <span class="meta">{g.relation}</span>
+                                            </span>
+                                            <a class="btn secondary" href=format!("tel:{}", g.phone)>{g.phone.clone()}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                })
+                .into_any()
+            }}
+        </section>
     }
 }
 
