@@ -245,7 +245,7 @@ pub struct Tr {
     pub nav_my_mentor: &'static str,
 
     pub district_title: &'static str,
-    pub col_classes: &'static str,
+    pub class_count: Fmt1,
     pub schools_total: Fmt3,
     pub supervision_soon: &'static str,
 
@@ -465,7 +465,7 @@ pub static ZH: Tr = Tr {
     nav_my_mentor: "我的导师",
 
     district_title: "全区学校概览",
-    col_classes: "班级数",
+    class_count: |n| format!("{n} 个班级"),
     schools_total: |schools, classes, students| {
         format!("共 {schools} 所学校，{classes} 个班级，{students} 名学生")
     },
@@ -650,7 +650,7 @@ pub static EN: Tr = Tr {
     nav_my_mentor: "My mentor",
 
     district_title: "Schools in the district",
-    col_classes: "Classes",
+    class_count: |n| format!("{n} classes"),
     schools_total: |schools, classes, students| {
         format!("{schools} schools, {classes} classes, {students} students")
     },

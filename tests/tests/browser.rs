@@ -584,6 +584,9 @@ async fn every_account_lands_home(ui: &Ui) -> Result<()> {
         if !errors.is_empty() {
             bail!("{user}'s home shows an error: {errors}");
         }
+        if user == "district" || user.starts_with("s2.") {
+            ui.screenshot(&format!("home-{user}-360x640")).await?;
+        }
     }
     Ok(())
 }
