@@ -356,6 +356,12 @@ async fn switch_language(ui: &Ui) -> Result<()> {
     ui.wait_home("/mentor", "My students").await?;
     ui.wait("document.documentElement.lang === 'en'", "<html lang=en>")
         .await?;
+    ui.wait(
+        "document.querySelectorAll('#student-list li').length > 0",
+        "the students",
+    )
+    .await?;
+    ui.screenshot("mentor-home-en-360x640").await?;
     // Remembered across a reload.
     ui.open("/mentor").await?;
     ui.wait_home("/mentor", "My students").await?;
