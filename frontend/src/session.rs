@@ -21,6 +21,8 @@ pub struct User {
     pub place: Option<String>,
     /// The grades the user leads (grade leaders).
     pub grades: Vec<i64>,
+    /// The user's staff record, for teachers (e.g. to find their class).
+    pub staff_id: Option<String>,
 }
 
 /// Why the login page is shown.
@@ -92,6 +94,7 @@ impl Session {
             roles: from_wire(&me.roles),
             place: me.school_name.or(Some(me.district_name)),
             grades: me.grades,
+            staff_id: me.staff_id,
         });
         Ok(())
     }
@@ -115,6 +118,7 @@ impl Session {
             roles: from_wire(&user.roles),
             place: None,
             grades: Vec::new(),
+            staff_id: None,
         }
     }
 

@@ -370,10 +370,10 @@ pub fn MyClass() -> impl IntoView {
         <PageTitle title=|t| t.my_class_title/>
         {loaded(classes, move |cs| {
             // The classes whose head teacher is the signed-in teacher.
-            let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.name.clone()));
+            let me = session.user.with_untracked(|u| u.as_ref().and_then(|u| u.staff_id.clone()));
             let cs: Vec<ClassRow> = cs
                 .into_iter()
-                .filter(|c| c.head_teacher_name.is_some() && c.head_teacher_name == me)
+                .filter(|c| me.is_some() && c.head_teacher_id == me)
                 .collect();
             if cs.is_empty() {
                 return view! { <p class="card muted">{move || i18n.t().my_class_none}</p> }.into_any();
