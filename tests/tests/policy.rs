@@ -705,3 +705,68 @@ async fn missing_policy_is_a_clear_error(backend: Backend) -> Result<()> {
     Ok(())
 }
 both!(missing_policy_is_a_clear_error);
+
+/// PostgreSQL RLS as the application role: a school reads its district's
+/// baseline and its own policy rows, writes only its own; the district writes
+/// only the baseline; versions are append-only; calendars are per school.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rls_schools_read_the_baseline_and_write_only_their_own() -> Result<()> {
+    use tests::psql;
+    let s = TestServer::start(Options::new(Backend::Postgres)).await?;
+    let owner = &s.db.url;
+    let app = s.db.app_url()?;
+    let school_a = psql(owner, "SELECT id FROM schools WHERE code = 'demo-s1'")?;
+    let district = psql(
+        owner,
+        "SELECT district_id FROM schools WHERE code = 'demo-s1'",
+    )?;
+    let set = |school: &str, role: &str| {
+        format!(
+            "SELECT set_config('app.district_id', '{district}', true), set_config('app.school_id', '{school}', true), set_config('app.role', '{role}', true);"
+        )
+    };
+    let run = |settings: &str, sql: &str| {
+        psql(&app, &format!("BEGIN; {settings} {sql}; ROLLBACK;"))
+            .map(|o| o.lines().last().unwrap_or("").to_string())
+    };
+    let a = set(&school_a, "school_admin");
+    let d = set("", "district_admin");
+    assert_eq!(psql(&app, "SELECT count(*) FROM policy_versions")?, "0");
+    // School A: the district baseline and its own version, nothing else.
+    let seen = run(
+        &a,
+        &format!(
+            "SELECT count(*) FILTER (WHERE school_id IS NULL), count(*) FILTER (WHERE school_id = '{school_a}'), count(*) FILTER (WHERE school_id <> '{school_a}' OR district_id <> '{district}') FROM policy_versions"
+        ),
+    )?;
+    assert_eq!(seen, "1|1|0");
+    assert_eq!(
+        run(
+            &a,
+            &format!("SELECT count(*) FROM calendar_events WHERE school_id <> '{school_a}'")
+        )?,
+        "0"
+    );
+    assert_eq!(
+        run(
+            &a,
+            &format!("SELECT count(*) FROM calendar_events WHERE school_id = '{school_a}'")
+        )?,
+        "2"
+    );
+    let insert = |school: &str, version: i32| {
+        format!(
+            "INSERT INTO policy_versions (id, district_id, school_id, version, name, effective_from, rules, diff, created_at) VALUES (gen_random_uuid(), '{district}', {school}, {version}, 'x', '2030-09-01', '{{}}', '[]', now())"
+        )
+    };
+    // A school may not write a baseline row, but may write its own.
+    assert!(run(&a, &insert("NULL", 99)).is_err());
+    run(&a, &insert(&format!("'{school_a}'"), 99))?;
+    // Versions are append-only.
+    assert!(run(&a, "UPDATE policy_versions SET name = 'y'").is_err());
+    assert!(run(&a, "DELETE FROM policy_versions").is_err());
+    // The district writes the baseline only.
+    run(&d, &insert("NULL", 99))?;
+    assert!(run(&d, &insert(&format!("'{school_a}'"), 99)).is_err());
+    Ok(())
+}
