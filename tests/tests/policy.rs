@@ -86,6 +86,14 @@ async fn policy_versions_validation_and_audit(backend: Backend) -> Result<()> {
         Some(1)
     );
     assert_eq!(sp["schoolPolicy"]["usesDistrictBaseline"], json!(false));
+    let ok = s
+        .data_as(
+            "s2.admin",
+            "{ schoolPolicy { baselineViolations { path } } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(ok["schoolPolicy"]["baselineViolations"], json!([]), "{ok}");
 
     // Tightening passes and is saved as version 2 with its diff, audited.
     let mut rules = sp["schoolPolicy"]["current"]["rules"].clone();
@@ -256,6 +264,19 @@ async fn policy_versions_validation_and_audit(backend: Backend) -> Result<()> {
     assert!(
         paths(&v["validateSchoolPolicy"]).contains(&"ratio.default_max".to_string()),
         "{v}"
+    );
+    // The school's policy in effect is flagged against the tightened baseline.
+    let flagged = s
+        .data_as(
+            "s2.admin",
+            "{ schoolPolicy(asOf: \"2026-10-15\") { baselineViolations { path messageZh } } }",
+            json!({}),
+        )
+        .await?;
+    assert!(
+        paths(&flagged["schoolPolicy"]["baselineViolations"])
+            .contains(&"ratio.default_max".to_string()),
+        "{flagged}"
     );
     // The other district is untouched.
     let y = s

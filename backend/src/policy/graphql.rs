@@ -135,6 +135,9 @@ pub struct SchoolPolicyInfo {
     pub baseline: Option<PolicyVersion>,
     /// The school's versions, newest first, with their diffs.
     pub versions: Vec<PolicyVersion>,
+    /// Where the school's version in effect no longer meets the baseline in
+    /// effect (e.g. after the district tightened it); empty when compliant.
+    pub baseline_violations: Vec<PolicyViolation>,
 }
 
 /// One problem found by validation.
@@ -571,6 +574,7 @@ impl PolicyQuery {
             uses_district_baseline: uses_baseline,
             baseline: v.baseline.first().map(Into::into),
             versions: v.versions.iter().map(Into::into).collect(),
+            baseline_violations: v.baseline_violations().into_iter().map(violation).collect(),
         })
     }
 

@@ -273,6 +273,28 @@ impl SchoolPolicyView {
             .map(|v| (v, false))
             .or_else(|| in_effect(&self.baseline, self.as_of).map(|v| (v, true)))
     }
+
+    /// Where the school's version in effect on `as_of` no longer meets the
+    /// baseline in effect then (e.g. after the district tightened it); empty
+    /// when compliant or when the baseline applies itself.
+    pub fn baseline_violations(&self) -> Vec<Violation> {
+        let Some(own) = in_effect(&self.versions, self.as_of) else {
+            return vec![];
+        };
+        let Some(base) = baseline_for(&self.baseline, self.as_of) else {
+            return vec![];
+        };
+        policy::validate_school(
+            &SchoolPolicy {
+                meta: meta_of(&own.row),
+                rules: own.rules.clone(),
+            },
+            &DistrictBaseline {
+                meta: meta_of(&base.row),
+                rules: base.rules.clone(),
+            },
+        )
+    }
 }
 
 async fn school_of_district(ctx: &Ctx, district: Uuid, id: Uuid) -> ApiResult<school::Model> {
