@@ -206,6 +206,17 @@ async fn policy_versions_validation_and_audit(backend: Backend) -> Result<()> {
     let b = raw(
         &s,
         "s2.admin",
+        "mutation($r: JSON!) { saveSchoolPolicy(rules: $r, effectiveFrom: \"2026-10-01\", presetId: \"district_pian6\") { id } }",
+        json!({ "r": rules }),
+    )
+    .await?;
+    assert!(
+        paths(&b["errors"][0]["extensions"]["problems"]).contains(&"presetId".to_string()),
+        "{b}"
+    );
+    let b = raw(
+        &s,
+        "s2.admin",
         SAVE,
         json!({ "r": {"ratio": 3}, "f": "2026-10-01" }),
     )

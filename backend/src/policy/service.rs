@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use serde_json::Value;
 use shared::org::Role;
+use shared::policy::presets;
 use shared::policy::{
     self, Change, DistrictBaseline, PolicyMeta, PolicyRules, SchoolPolicy, Violation,
 };
@@ -60,6 +61,20 @@ fn problems_of(v: &[Violation]) -> ApiError {
             })
             .collect(),
     )
+}
+
+/// A preset id, when given, must name a preset of the right level.
+fn check_preset(id: Option<&str>, level: presets::PresetLevel) -> Result<(), Violation> {
+    match id {
+        Some(id) if !presets::ALL.iter().any(|p| p.id == id && p.level == level) => {
+            Err(Violation::new(
+                "presetId".into(),
+                format!("未知的方案模板“{id}”"),
+                format!("Unknown preset \"{id}\""),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn require_district_admin(ctx: &Ctx) -> ApiResult<Uuid> {
@@ -174,6 +189,8 @@ pub async fn save_district_baseline(ctx: &Ctx, args: SaveArgs) -> ApiResult<Vers
     {
         return Err(ApiError::invalid("name", "名称不能超过100个字"));
     }
+    check_preset(args.preset_id.as_deref(), presets::PresetLevel::District)
+        .map_err(|v| problems_of(&[v]))?;
     let version = prev.map_or(1, |p| p.row.version + 1);
     let b = DistrictBaseline {
         meta: PolicyMeta {
@@ -373,6 +390,9 @@ async fn check_school(
                 "It must take effect before the chosen term ends".into(),
             ));
         }
+    }
+    if let Err(v) = check_preset(preset_id.as_deref(), presets::PresetLevel::School) {
+        violations.push(v);
     }
     if name.is_some_and(|n| n.chars().count() > 100) {
         violations.push(Violation::new(
