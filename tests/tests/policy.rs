@@ -705,6 +705,34 @@ async fn task_status_through_the_api(backend: Backend) -> Result<()> {
         let b = raw(&s, who, COUNTS, json!({ "t": t1 })).await?;
         assert_eq!(error_code(&b).as_deref(), Some("FORBIDDEN"), "{who}: {b}");
     }
+    // A grade leader (s2.mentor1 made leader of grade 8): that grade's counts
+    // only, and the classes of that grade but not of grade 7.
+    let uid = s.data_as("s2.mentor1", "{ me { id } }", json!({})).await?["me"]["id"].clone();
+    s.data_as(
+        "s2.admin",
+        "mutation($u: ID!) { grantRole(userId: $u, role: GRADE_LEADER, grade: 8) { id } }",
+        json!({ "u": uid }),
+    )
+    .await?;
+    let gl = s.data_as("s2.mentor1", COUNTS, json!({ "t": t1 })).await?;
+    let e = &gl["schoolTaskCounts"][0];
+    assert_eq!(
+        e["byGrade"],
+        json!([{ "grade": 8, "counts": { "students": 18 } }]),
+        "{gl}"
+    );
+    assert_eq!(e["counts"]["students"], json!(18));
+    let b = raw(&s, "s2.mentor1", CLASS, json!({ "c": class1, "t": t1 })).await?;
+    assert_eq!(error_code(&b).as_deref(), Some("FORBIDDEN"), "{b}");
+    let grade8 = d["classes"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["grade"] == 8))
+        .context("grade 8 class")?["id"]
+        .clone();
+    let ct = s
+        .data_as("s2.mentor1", CLASS, json!({ "c": grade8, "t": t1 }))
+        .await?;
+    assert_eq!(ct["classTasks"]["counts"]["students"], json!(6));
     Ok(())
 }
 both!(task_status_through_the_api);

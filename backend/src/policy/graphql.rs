@@ -664,8 +664,9 @@ impl PolicyQuery {
         .into())
     }
 
-    /// Counts by status per requirement kind: the school admin's school, or
-    /// (district admin) every school of the district, aggregates only.
+    /// Counts by status per requirement kind: the school admin's school (a
+    /// grade leader: their grades), or (district admin) every school of the
+    /// district, aggregates only.
     async fn school_task_counts(
         &self,
         cx: &Context<'_>,

@@ -496,9 +496,9 @@ async fn counts_for_school(
     Ok(out)
 }
 
-/// Counts by status per requirement kind: the school admin's own school; a
-/// district admin gets one entry per school of the district (aggregates
-/// only). A district admin's `term_id` names a term of one school; every
+/// Counts by status per requirement kind: the school admin's own school (a
+/// grade leader: their grades only); a district admin gets one entry per
+/// school of the district (aggregates only). A district admin's `term_id` names a term of one school; every
 /// school is judged in its term of the same school year and name (else the
 /// term containing that term's first day).
 pub async fn school_task_counts(
@@ -507,15 +507,33 @@ pub async fn school_task_counts(
     today: NaiveDate,
 ) -> ApiResult<Vec<SchoolCounts>> {
     let caller = ctx.caller()?.clone();
-    if caller.school_id.is_some() {
-        let (_, school_id) = ctx.require_school_admin()?;
+    if let Some(school_id) = caller.school_id {
+        // The school admin: every grade; a grade leader: their grades only.
+        let grades: Option<Vec<i32>> = if caller.has(Role::SchoolAdmin) {
+            None
+        } else if caller.has(Role::GradeLeader) && !caller.grades.is_empty() {
+            Some(caller.grades.clone())
+        } else {
+            return Err(ApiError::forbidden(
+                "只有学校管理员或年级组长可以查看任务完成统计",
+            ));
+        };
         let s = school::Entity::find_by_id(school_id)
+            .filter(school::Column::DistrictId.eq(caller.district_id))
             .one(ctx.db())
             .await?
             .ok_or_else(|| ApiError::not_found("学校"))?;
         let t = resolve_term(ctx, school_id, term_id, today).await?;
         applied_policy(ctx, t.district_id, school_id, &t, today).await?;
-        return Ok(vec![counts_for_school(ctx, s, Some(t), today).await?]);
+        let mut c = counts_for_school(ctx, s, Some(t), today).await?;
+        if let Some(grades) = grades {
+            c.by_grade.retain(|g, _| grades.contains(g));
+            c.counts = StatusCounts::default();
+            for g in c.by_grade.values() {
+                c.counts.merge(g);
+            }
+        }
+        return Ok(vec![c]);
     }
     ctx.require_any(&[Role::DistrictAdmin])?;
     let district = caller.district_id;
