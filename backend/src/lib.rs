@@ -12,6 +12,7 @@ pub mod http;
 pub mod mentoring;
 pub mod org;
 pub mod pagination;
+pub mod policy;
 pub mod state;
 pub mod tenancy;
 

@@ -25,6 +25,9 @@ struct Foreign {
     user: String,
     grant: String,
     teaching: String,
+    /// A term with calendar events, and one of its events.
+    event_term: String,
+    event: String,
     secrets: BTreeSet<String>,
 }
 
@@ -79,6 +82,37 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         secrets.extend(list.iter().cloned());
     }
     secrets.extend(strs(&g, &["guardians", "phone"]));
+    // The school's policy versions and calendar events; the district's
+    // baseline only for a foreign district (schools of one district share it).
+    let p = s
+        .data_as(
+            admin,
+            "{ schoolPolicy { versions { id } } districtBaseline { versions { id } } }",
+            json!({}),
+        )
+        .await?;
+    secrets.extend(strs(&p, &["schoolPolicy", "versions", "id"]));
+    if admin.starts_with("y.") {
+        secrets.extend(strs(&p, &["districtBaseline", "versions", "id"]));
+    }
+    let (mut event_term, mut event) = (terms[0].clone(), String::new());
+    for t in &terms {
+        let e = s
+            .data_as(
+                admin,
+                "query($t: ID!) { calendarEvents(termId: $t) { id } }",
+                json!({ "t": t }),
+            )
+            .await?;
+        let ids = strs(&e, &["calendarEvents", "id"]);
+        if let Some(first) = ids.first()
+            && event.is_empty()
+        {
+            event_term = t.clone();
+            event = first.clone();
+        }
+        secrets.extend(ids);
+    }
     secrets.extend(strs(&d, &["me", "schoolId"]));
     secrets.extend(strs(&d, &["me", "schoolName"]));
     Ok(Foreign {
@@ -94,6 +128,8 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         user: users[0].clone(),
         grant: grants[0].clone(),
         teaching: teaching[0].clone(),
+        event_term,
+        event,
         secrets,
     })
 }
@@ -103,13 +139,15 @@ async fn snapshot(s: &TestServer, f: &Foreign) -> Result<Value> {
     let d = s
         .data_as(
             f.admin,
-            "query($id: ID!, $s: ID!) { school(id: $s) { id code name stage studentCount classCount staffCount }
+            "query($id: ID!, $s: ID!, $et: ID!) { school(id: $s) { id code name stage studentCount classCount staffCount }
+               schoolPolicy { versions { id version effectiveFrom } } districtBaseline { versions { id version } }
+               calendarEvents(termId: $et) { id name date kind grades }
                students(first: 200) { totalCount edges { node { id name studentNo gender classId mentors { id } } } }
                classes { id name grade headTeacherId studentCount } terms { id name startsOn endsOn }
                staff(first: 200) { edges { node { id staffNo name phone specialties qualification teaching { id subject classId } } } }
                accounts(first: 200) { edges { node { id username active grants { id role grade } } } }
                guardians(studentId: $id) { id name phone relation } }",
-            json!({ "id": f.student, "s": f.school }),
+            json!({ "id": f.student, "s": f.school, "et": f.event_term }),
         )
         .await?;
     Ok(d)
@@ -180,6 +218,19 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("createAccount", "mutation($s: ID!, $a: AccountInput!) { createAccount(input: { account: $a, staffId: $s, roles: [MENTOR] }) { id } }", json!({ "s": f.staff, "a": account }), true),
         case("grantRole", "mutation($u: ID!) { grantRole(userId: $u, role: SCHOOL_ADMIN) { id } }", json!({ "u": f.user }), true),
         case("revokeRole", "mutation($g: ID!) { revokeRole(grantId: $g) }", json!({ "g": f.grant }), true),
+        case("policyPresets", "{ policyPresets { id level } }", json!({}), false),
+        case("districtBaseline", "{ districtBaseline { current { id version } versions { id } } }", json!({}), false),
+        case("schoolPolicy", "query($s: ID) { schoolPolicy(schoolId: $s) { schoolId current { id rules } versions { id } } }", json!({ "s": f.school }), true),
+        case("validateSchoolPolicy", "query($t: ID) { validateSchoolPolicy(rules: {}, termId: $t) { path messageZh } }", json!({ "t": f.term }), true),
+        case("calendarEvents", "query($t: ID!) { calendarEvents(termId: $t) { id name } }", json!({ "t": f.event_term }), true),
+        case("studentTasks", "query($s: ID!, $t: ID) { studentTasks(studentId: $s, termId: $t) { students { studentId requirements { status } } } }", json!({ "s": f.student, "t": f.term }), true),
+        case("myStudentsTasks", "query($t: ID) { myStudentsTasks(termId: $t) { students { studentId } } }", json!({ "t": f.term }), true),
+        case("classTasks", "query($c: ID!, $t: ID) { classTasks(classId: $c, termId: $t) { students { studentId } } }", json!({ "c": f.class, "t": f.term }), true),
+        case("schoolTaskCounts", "query($t: ID) { schoolTaskCounts(termId: $t) { schoolId schoolName counts { students } } }", json!({ "t": f.term }), true),
+        case("saveDistrictBaseline", "mutation { saveDistrictBaseline(rules: {}, effectiveFrom: \"2030-09-01\") { id } }", json!({}), false),
+        case("saveSchoolPolicy", "mutation($t: ID) { saveSchoolPolicy(rules: {}, effectiveFrom: \"2030-09-01\", termId: $t) { id } }", json!({ "t": f.term }), true),
+        case("createCalendarEvent", "mutation($t: ID!) { createCalendarEvent(input: { termId: $t, kind: KEY_EXAM, date: \"2026-11-20\", name: \"越权考试\" }) { id } }", json!({ "t": f.event_term }), true),
+        case("deleteCalendarEvent", "mutation($id: ID!) { deleteCalendarEvent(id: $id) }", json!({ "id": f.event }), true),
         Case {
             op: "importRoster",
             query: "mutation($file: Upload!) { importRoster(file: $file) { ok created updated errors { row message } } }".into(),
@@ -339,6 +390,8 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         user: String::new(),
         grant: String::new(),
         teaching: String::new(),
+        event_term: String::new(),
+        event: String::new(),
         secrets: BTreeSet::new(),
     };
     let covered: BTreeSet<&str> = cases(&dummy).iter().map(|c| c.op).collect();
