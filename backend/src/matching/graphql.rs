@@ -599,7 +599,10 @@ pub struct MatchingMutation;
 impl MatchingMutation {
     /// Opens a matching round for a grade of a term (school admin). `cap` is
     /// the most students per mentor (default 15).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a GraphQL operation with its arguments, as the API documents them"
+    )]
     async fn open_matching_round(
         &self,
         cx: &Context<'_>,
@@ -639,7 +642,8 @@ impl MatchingMutation {
             .collect())
     }
 
-    /// Replaces the calling mentor's ranking of students in a two-way round.
+    /// Replaces the calling mentor's preferred students in a two-way round
+    /// (most preferred first).
     async fn submit_student_preferences(
         &self,
         cx: &Context<'_>,
