@@ -90,6 +90,11 @@ pub async fn select_mentor(ctx: &Ctx, round_id: Uuid, mentor_id: Uuid) -> ApiRes
         .one(ctx.db())
         .await?
         .ok_or_else(|| ApiError::not_found("导师"))?;
+    if quota.taken >= quota.quota {
+        // Fast refusal from a plain read; a stale read can only say "room"
+        // wrongly, and the conditional update below catches that.
+        return Err(full());
+    }
     let held = rush_place::Entity::find()
         .filter(rush_place::Column::SchoolId.eq(r.school_id))
         .filter(rush_place::Column::RoundId.eq(r.id))
@@ -129,15 +134,17 @@ pub async fn select_mentor(ctx: &Ctx, round_id: Uuid, mentor_id: Uuid) -> ApiRes
         .await?;
     if counted.rows_affected != 1 {
         // The request's transaction rolls back, the place with it.
-        return Err(ApiError::conflict(
-            "这位导师的名额已满，请从仍有名额的导师中重新选择",
-        ));
+        return Err(full());
     }
     grade_mentors(ctx, r.grade)
         .await?
         .into_iter()
         .find(|m| m.staff.id == quota.staff_id)
         .ok_or_else(|| ApiError::not_found("导师"))
+}
+
+fn full() -> ApiError {
+    ApiError::conflict("这位导师的名额已满，请从仍有名额的导师中重新选择")
 }
 
 /// The mentors of a rush who still have places (any member of the school).
