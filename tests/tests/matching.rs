@@ -846,3 +846,96 @@ async fn mentor_teams_are_discreet(backend: Backend) -> Result<()> {
     Ok(())
 }
 both!(mentor_teams_are_discreet);
+
+async fn blind_box_training_and_window(backend: Backend) -> Result<()> {
+    let srv = TestServer::start(Options::new(backend)).await?;
+    let term = first_term(&srv, "s2.admin").await?;
+    let d = srv
+        .data_as(
+            "s2.admin",
+            OPEN,
+            json!({ "t": term, "g": 8, "m": "BLIND_BOX" }),
+        )
+        .await?;
+    assert_eq!(d["openMatchingRound"]["cap"], json!(15), "default cap");
+    let round = s(&d["openMatchingRound"]["id"]);
+    let eligible = "query($r: ID!) { eligibleMentors(roundId: $r) { id } }";
+    let before = srv
+        .data_as("s2.admin", eligible, json!({ "r": round }))
+        .await?;
+    let trainee = s(&before["eligibleMentors"][0]["id"]);
+    // A teacher not yet fit to mentor: not offered, not placed, listed for training.
+    srv.sql(&format!(
+        "UPDATE staff SET qualification = 'training' WHERE id = {}",
+        srv.uuid_lit(&trainee)
+    ))?;
+    let after = srv
+        .data_as("s2.admin", eligible, json!({ "r": round }))
+        .await?;
+    ensure!(!after.to_string().contains(&trainee), "{after}");
+    let p = srv
+        .data_as("s2.admin", PREVIEW, json!({ "r": round, "seed": 2026 }))
+        .await?;
+    let p = &p["runMatchingPreview"];
+    assert_eq!(p["stats"]["placed"], json!(18), "{p}");
+    assert_eq!(p["stats"]["mentorsInTraining"], json!([{ "id": trainee }]));
+    let lines = p["assignments"].as_array().cloned().unwrap_or_default();
+    ensure!(lines.iter().all(|x| x["stage"] == json!("LOTTERY")), "{p}");
+    ensure!(lines.iter().all(|x| x["mentorId"] != json!(trainee)));
+    let again = srv
+        .data_as("s2.admin", PREVIEW, json!({ "r": round, "seed": 2026 }))
+        .await?;
+    assert_eq!(again["runMatchingPreview"]["assignments"], p["assignments"]);
+    let to_trainee = srv
+        .gql(
+            Some(&srv.login("s2.admin").await?),
+            ADJUST,
+            json!({ "r": round, "s": lines[0]["studentId"], "m": trainee, "why": "试试" }),
+        )
+        .await?;
+    assert_eq!(error_code(&to_trainee).as_deref(), Some("VALIDATION"));
+
+    // Choices only inside the window.
+    let d = srv
+        .data_as("s2.admin", "{ terms { id } }", json!({}))
+        .await?;
+    let other_term = d["terms"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|t| s(&t["id"]))
+        .find(|t| *t != term)
+        .unwrap_or_default();
+    let later = "mutation($t: ID!, $at: DateTime!) { openMatchingRound(termId: $t, grade: 7, method: TWO_WAY, opensAt: $at) { id } }";
+    let d = srv
+        .data_as(
+            "s2.admin",
+            later,
+            json!({ "t": other_term, "at": "2099-09-01T00:00:00Z" }),
+        )
+        .await?;
+    let future = s(&d["openMatchingRound"]["id"]);
+    let m = srv
+        .data_as("s2.student1", eligible, json!({ "r": future }))
+        .await?;
+    let early = srv
+        .gql(
+            Some(&srv.login("s2.student1").await?),
+            "mutation($r: ID!, $m: [ID!]!) { submitMentorChoices(roundId: $r, mentorIds: $m) { id } }",
+            json!({ "r": future, "m": [m["eligibleMentors"][0]["id"]] }),
+        )
+        .await?;
+    assert_eq!(error_code(&early).as_deref(), Some("CONFLICT"), "{early}");
+    // A student of another grade cannot choose in this round.
+    let other_grade = srv
+        .gql(
+            Some(&srv.login("s2.student1").await?),
+            "mutation($r: ID!, $m: [ID!]!) { submitMentorChoices(roundId: $r, mentorIds: $m) { id } }",
+            json!({ "r": round, "m": [after["eligibleMentors"][0]["id"]] }),
+        )
+        .await?;
+    assert_eq!(error_code(&other_grade).as_deref(), Some("FORBIDDEN"));
+    Ok(())
+}
+both!(blind_box_training_and_window);

@@ -1028,14 +1028,9 @@ pub async fn adjust(
     })
 }
 
-/// Closes a student's open pairs (except with `keep`) on `today`; returns
-/// whether a pair with `keep` was already open.
-async fn close_pairs(
-    ctx: &Ctx,
-    open: &[mentor_assignment::Model],
-    keep: Option<Uuid>,
-    today: NaiveDate,
-) -> ApiResult<bool> {
+/// Splits a student's open pairs into those to close and whether a pair
+/// with `keep` is already open (it stays).
+fn pairs_to_close(open: &[mentor_assignment::Model], keep: Option<Uuid>) -> (Vec<Uuid>, bool) {
     let mut kept = false;
     let mut close = vec![];
     for p in open {
@@ -1045,17 +1040,23 @@ async fn close_pairs(
             close.push(p.id);
         }
     }
-    if !close.is_empty() {
+    (close, kept)
+}
+
+/// Closes pairs on `today` (history kept: `ends_on`, never a delete).
+async fn close_pairs(ctx: &Ctx, ids: &[Uuid], today: NaiveDate) -> ApiResult<()> {
+    for chunk in ids.chunks(500) {
         mentor_assignment::Entity::update_many()
             .col_expr(
                 mentor_assignment::Column::EndsOn,
                 sea_orm::sea_query::Expr::value(today),
             )
-            .filter(mentor_assignment::Column::Id.is_in(close))
+            .filter(mentor_assignment::Column::SchoolId.eq(ctx.school_id()?))
+            .filter(mentor_assignment::Column::Id.is_in(chunk.to_vec()))
             .exec(ctx.db())
             .await?;
     }
-    Ok(kept)
+    Ok(())
 }
 
 fn new_pair(
@@ -1117,12 +1118,14 @@ pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
     }
     let today = today();
     let mut new_rows = vec![];
+    let mut closing = vec![];
     for l in &lines {
         let (Some(m), Some(s)) = (l.staff_id, students.get(&l.student_id)) else {
             continue;
         };
         let current = open.remove(&s.id).unwrap_or_default();
-        let kept = close_pairs(ctx, &current, Some(m), today).await?;
+        let (close, kept) = pairs_to_close(&current, Some(m));
+        closing.extend(close);
         if !kept {
             let stage = l
                 .stage
@@ -1131,6 +1134,7 @@ pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
             new_rows.push(new_pair(s, m, &stage, today));
         }
     }
+    close_pairs(ctx, &closing, today).await?;
     for chunk in new_rows.chunks(200) {
         mentor_assignment::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(ctx.db())
@@ -1209,7 +1213,8 @@ pub async fn change_mentor(
         )));
     }
     let today = today();
-    let kept = close_pairs(ctx, &open, Some(m.id), today).await?;
+    let (close, kept) = pairs_to_close(&open, Some(m.id));
+    close_pairs(ctx, &close, today).await?;
     if !kept {
         new_pair(&s, m.id, Stage::Manual.code(), today)
             .insert(ctx.db())
