@@ -481,6 +481,40 @@ async fn two_way_round_end_to_end(backend: Backend) -> Result<()> {
     ensure!(trail.to_string().contains("matching.change_mentor"));
     ensure!(trail.to_string().contains("原导师长期外出培训"));
 
+    // The student sees that the school changed the mentor, never the reason.
+    let d = srv.data_as("s2.admin", list, json!({})).await?;
+    let count = |m: &str| {
+        d["students"]["edges"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .filter(|x| x["node"]["mentors"].to_string().contains(m))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let room = loads
+        .iter()
+        .map(|l| s(&l["mentorId"]))
+        .find(|m| *m != a && count(m) < 3)
+        .unwrap_or_default();
+    srv.data_as(
+        "s2.admin",
+        change,
+        json!({ "s": student1, "m": room, "why": "家长提出的私人原因" }),
+    )
+    .await?;
+    let m = srv
+        .data_as(
+            "s2.student1",
+            "{ myMatch { mentorId stage why } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(m["myMatch"][0]["mentorId"], json!(room));
+    assert_eq!(m["myMatch"][0]["stage"], json!("MANUAL"));
+    assert_eq!(m["myMatch"][0]["why"], json!("学期中学校动态调整了导师"));
+
     // Students and mentors never run previews.
     let r = srv
         .gql(Some(&student_token), PREVIEW, json!({ "r": round }))
