@@ -746,6 +746,23 @@ async fn rush_keeps_quotas_under_concurrency(backend: Backend) -> Result<()> {
             .is_some_and(|a| a.iter().all(|x| s(&x["why"]).contains("线上自主选择"))),
         "{p}"
     );
+
+    // Published: every place becomes the pair; no mentor ends over the cap
+    // (students left unplaced keep a current mentor only within the cap).
+    srv.data_as(
+        "s2.admin",
+        "mutation($r: ID!) { publishMatchingRound(roundId: $r) { status } }",
+        json!({ "r": round }),
+    )
+    .await?;
+    let paired = srv.sql(
+        "SELECT count(*) FROM rush_places p JOIN mentor_assignments a ON a.student_id = p.student_id AND a.staff_id = p.staff_id AND a.ends_on IS NULL",
+    )?;
+    assert_eq!(paired, held.to_string());
+    let over_cap = srv.sql(&format!(
+        "SELECT count(*) FROM (SELECT staff_id FROM mentor_assignments WHERE ends_on IS NULL AND staff_id IN (SELECT staff_id FROM rush_quotas) GROUP BY staff_id HAVING count(*) > {cap}) x"
+    ))?;
+    assert_eq!(over_cap, "0");
     Ok(())
 }
 both!(rush_keeps_quotas_under_concurrency);

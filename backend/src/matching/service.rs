@@ -1080,7 +1080,10 @@ fn new_pair(
 
 /// Publishes a previewed round (school admin): every placed student's
 /// previous open pairs are closed today (history kept) and the new pair is
-/// opened; a pair that does not change stays as it is.
+/// opened; a pair that does not change stays as it is. Students the preview
+/// left unplaced keep their current mentor while that mentor stays within
+/// the cap; otherwise that pair is closed too, so publishing never puts a
+/// mentor over the cap.
 pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
     ctx.require_school_admin()?;
     let r = load_round(ctx, round_id).await?;
@@ -1099,30 +1102,32 @@ pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let placed: Vec<Uuid> = lines
-        .iter()
-        .filter(|l| l.staff_id.is_some())
-        .map(|l| l.student_id)
-        .collect();
+    // Every open pair of the school: the grade's students' pairs are being
+    // replaced; other pairs count against the cap.
     let mut open: HashMap<Uuid, Vec<mentor_assignment::Model>> = HashMap::new();
-    for chunk in placed.chunks(500) {
-        for p in mentor_assignment::Entity::find()
-            .filter(mentor_assignment::Column::SchoolId.eq(r.school_id))
-            .filter(mentor_assignment::Column::StudentId.is_in(chunk.to_vec()))
-            .filter(mentor_assignment::Column::EndsOn.is_null())
-            .all(ctx.db())
-            .await?
-        {
+    let mut load: HashMap<Uuid, i32> = HashMap::new();
+    for p in mentor_assignment::Entity::find()
+        .filter(mentor_assignment::Column::SchoolId.eq(r.school_id))
+        .filter(mentor_assignment::Column::EndsOn.is_null())
+        .all(ctx.db())
+        .await?
+    {
+        if students.contains_key(&p.student_id) {
             open.entry(p.student_id).or_default().push(p);
+        } else {
+            *load.entry(p.staff_id).or_default() += 1;
         }
     }
     let today = today();
     let mut new_rows = vec![];
     let mut closing = vec![];
+    let mut placed = HashSet::new();
     for l in &lines {
         let (Some(m), Some(s)) = (l.staff_id, students.get(&l.student_id)) else {
             continue;
         };
+        placed.insert(s.id);
+        *load.entry(m).or_default() += 1;
         let current = open.remove(&s.id).unwrap_or_default();
         let (close, kept) = pairs_to_close(&current, Some(m));
         closing.extend(close);
@@ -1132,6 +1137,23 @@ pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
                 .clone()
                 .unwrap_or_else(|| Stage::Manual.code().into());
             new_rows.push(new_pair(s, m, &stage, today));
+        }
+    }
+    // Students left unplaced keep their current mentor while that mentor
+    // stays within the cap; a pair that would break it is closed too.
+    let mut rest: Vec<&student::Model> = students
+        .values()
+        .filter(|s| !placed.contains(&s.id))
+        .collect();
+    rest.sort_by(|a, b| a.student_no.cmp(&b.student_no));
+    for s in rest {
+        for p in open.remove(&s.id).unwrap_or_default() {
+            let l = load.entry(p.staff_id).or_default();
+            if *l < r.cap {
+                *l += 1;
+            } else {
+                closing.push(p.id);
+            }
         }
     }
     close_pairs(ctx, &closing, today).await?;
