@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod matching;
 pub mod mentoring;
 pub mod org;
 pub mod pagination;

@@ -10,6 +10,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::error::ApiError;
+use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
@@ -19,11 +20,11 @@ pub use limits::check_aliases;
 
 /// The root query: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, OrgQuery, PolicyQuery);
+pub struct Query(AuthQuery, OrgQuery, PolicyQuery, MatchingQuery);
 
 /// The root mutation: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, OrgMutation, PolicyMutation);
+pub struct Mutation(AuthMutation, OrgMutation, PolicyMutation, MatchingMutation);
 
 /// The schema type.
 pub type DaoshiSchema = Schema<Query, Mutation, EmptySubscription>;
