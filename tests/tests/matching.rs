@@ -990,3 +990,38 @@ async fn blind_box_training_and_window(backend: Backend) -> Result<()> {
     Ok(())
 }
 both!(blind_box_training_and_window);
+
+async fn round_caps_follow_the_policy(backend: Backend) -> Result<()> {
+    let s = TestServer::start(Options::new(backend)).await?;
+    let t = s.login("s2.admin").await?;
+    let terms = s.gql(Some(&t), "{ terms { id name } }", json!({})).await?;
+    let term = terms["data"]["terms"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["name"] == "2026学年第一学期"))
+        .map(|x| x["id"].clone())
+        .unwrap_or_default();
+    // Looser than the school's policy (1:15 for grade 7): refused, naming the limit.
+    let loose = s
+        .gql(
+            Some(&t),
+            OPEN,
+            json!({ "t": term, "g": 7, "m": "TWO_WAY", "c": 20 }),
+        )
+        .await?;
+    ensure!(
+        error_code(&loose).as_deref() == Some("VALIDATION"),
+        "{loose}"
+    );
+    ensure!(loose.to_string().contains("1:15"), "{loose}");
+    // No cap given: the policy's ratio applies.
+    let r = s
+        .gql(
+            Some(&t),
+            OPEN,
+            json!({ "t": term, "g": 7, "m": "TWO_WAY", "c": null }),
+        )
+        .await?;
+    ensure!(r["data"]["openMatchingRound"]["cap"] == json!(15), "{r}");
+    Ok(())
+}
+both!(round_caps_follow_the_policy);

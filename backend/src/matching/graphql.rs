@@ -598,7 +598,8 @@ pub struct MatchingMutation;
 #[Object]
 impl MatchingMutation {
     /// Opens a matching round for a grade of a term (school admin). `cap` is
-    /// the most students per mentor (default 15).
+    /// the most students per mentor: by default the ratio of the policy in
+    /// effect for the grade; a stricter cap may be set, never a looser one.
     #[expect(
         clippy::too_many_arguments,
         reason = "a GraphQL operation with its arguments, as the API documents them"

@@ -3,8 +3,10 @@
 //! engine, adjust by hand (audited, with a reason), publish to
 //! `mentor_assignments`, and change mentors during the year (动态调整).
 //!
-//! Caps: until the school policy model lands, the cap per mentor is an input
-//! of each round (default 15). A mentor's places in a round are the cap minus
+//! Caps: a round's cap per mentor defaults to the ratio of the policy in
+//! effect at the term's start for the grade (the school's policy, else the
+//! district baseline, else 15); an admin may set a stricter cap, never a
+//! looser one. A mentor's places in a round are the cap minus
 //! the students they already mentor in other grades, so a mentor teaching two
 //! grades never passes the cap across rounds.
 
@@ -304,7 +306,7 @@ pub struct OpenRound {
     pub grade: i32,
     /// The method.
     pub method: RoundMethod,
-    /// Cap per mentor (default 15).
+    /// Cap per mentor (default: the policy's ratio for the grade).
     pub cap: Option<i32>,
     /// When choices open (default: now).
     pub opens_at: Option<DateTime<Utc>>,
@@ -318,8 +320,25 @@ pub async fn open_round(ctx: &Ctx, input: OpenRound) -> ApiResult<RoundView> {
     let (district, school) = ctx.require_school_admin()?;
     let caller = ctx.caller()?.user_id;
     let t = one_in_school::<term::Entity>(ctx, input.term_id, "学期").await?;
-    let cap = input.cap.unwrap_or(DEFAULT_CAP);
+    // The cap of the policy in effect at the term's start (the school's, else
+    // the district baseline); a round may be stricter, never looser.
+    let policy = crate::policy::service::school_policy(ctx, None, t.starts_on).await?;
+    let policy_cap = policy
+        .in_effect()
+        .map(|(v, _)| i32::try_from(v.rules.ratio.cap_for(input.grade)).unwrap_or(i32::MAX));
+    let cap = input.cap.or(policy_cap).unwrap_or(DEFAULT_CAP);
     let mut p = Problems::default();
+    if let Some(limit) = policy_cap
+        && cap > limit
+    {
+        p.add(
+            "cap",
+            format!(
+                "名额上限{cap}超过本校方案对{}年级规定的1:{limit}",
+                input.grade
+            ),
+        );
+    }
     if !(1..=12).contains(&input.grade) {
         p.add("grade", "年级应为1到12");
     }
