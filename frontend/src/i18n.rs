@@ -667,7 +667,7 @@ pub static ZH: Tr = Tr {
     },
 
     grade_title: "年级概览",
-    grade_intro: "本年级各班的学生与导师情况。结对覆盖和任务进度将在后续版本中显示。",
+    grade_intro: "本年级各班的学生与导师情况，以及本学期的任务进度（只显示汇总）。",
     my_class_title: "我的班级",
     my_class_none: "您目前没有担任班主任的班级。",
     class_students: "班级学生",
@@ -943,7 +943,7 @@ pub static EN: Tr = Tr {
     },
 
     grade_title: "Grade overview",
-    grade_intro: "Students and mentors of your grade. Matching coverage and task progress will appear here later.",
+    grade_intro: "Students and mentors of your grade, and this term's task progress (counts only).",
     my_class_title: "My class",
     my_class_none: "You are not head teacher of a class at the moment.",
     class_students: "Students in the class",
@@ -1102,6 +1102,34 @@ mod tests {
         assert_eq!((EN.mentor_count)("12"), "12 students");
         assert!((ZH.import_summary)("1", "2", "3").contains('3'));
         assert!((EN.import_rejected)("4").starts_with('4'));
+    }
+
+    #[test]
+    fn task_kinds_statuses_and_events_are_named_in_both_languages() {
+        const KINDS: [&str; 7] = [
+            "HOME_VISIT",
+            "TALKS",
+            "EXAM_TALK",
+            "GROWTH_MESSAGE",
+            "PARENT_CONTACT",
+            "SELF_REPORT",
+            "OPTIONAL_ACTIONS",
+        ];
+        for t in [&ZH, &EN] {
+            let mut names: Vec<&str> = KINDS.iter().map(|k| t.req_kind(k)).collect();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), KINDS.len(), "two kinds share a name");
+            for s in ["DONE", "DUE", "OVERDUE", "NOT_APPLICABLE"] {
+                assert!(!t.status(s).is_empty());
+            }
+            for e in ["KEY_EXAM", "LIFE_EVENT", "OTHER"] {
+                assert!(!t.event_kind(e).is_empty());
+            }
+        }
+        assert_eq!((ZH.version_n)("2"), "第 2 版");
+        assert_eq!((EN.saved_version)("3"), "Saved as version 3.");
+        assert!((ZH.tasks_as_of)("2026学年第一学期", "11月29日").contains("截至"));
     }
 
     #[test]

@@ -447,8 +447,11 @@ async fn admin_edits_policy(ui: &Ui) -> Result<()> {
         .parse()
         .with_context(|| format!("version line {before:?}"))?;
     ui.click("#policy-edit").await?;
-    ui.wait("document.querySelector('#ratio-grade-7')", "the policy form")
-        .await?;
+    ui.wait(
+        "document.querySelector('#ratio-grade-7')",
+        "the policy form",
+    )
+    .await?;
     // Grade 7 at 1:16 is above the district's 1:15: said at once, in Chinese,
     // under the field, and the form cannot be saved.
     ui.set_value("#ratio-grade-7", "16").await?;
@@ -478,13 +481,14 @@ async fn admin_edits_policy(ui: &Ui) -> Result<()> {
     check_phone_usable(ui, "policy form").await?;
     // A valid change: grade 7 at 1:14, and one more talk a term.
     ui.set_value("#ratio-grade-7", "14").await?;
-    let talks: String = ui
-        .eval("document.querySelector('#talks').value")
-        .await?;
+    let talks: String = ui.eval("document.querySelector('#talks').value").await?;
     let talks: u32 = talks.trim().parse().unwrap_or(0) + 1;
     ui.set_value("#talks", &talks.to_string()).await?;
-    ui.wait("document.querySelector('#policy-valid')", "the policy to validate")
-        .await?;
+    ui.wait(
+        "document.querySelector('#policy-valid')",
+        "the policy to validate",
+    )
+    .await?;
     let diff = ui.text("#policy-diff").await?;
     if !(diff.contains("7年级") && diff.contains("14")) {
         bail!("the diff does not show the grade 7 change: {diff:?}");
@@ -508,6 +512,15 @@ async fn admin_edits_policy(ui: &Ui) -> Result<()> {
         bail!("history lists {history} versions, expected {}", n + 1);
     }
     ui.screenshot("policy-saved-360x640").await?;
+    // The same page in English.
+    ui.click("#lang-switch").await?;
+    ui.wait_home("/school/policy", "School policy").await?;
+    let en = ui.text("#policy-current-version").await?;
+    if en.trim() != format!("Version {}", n + 1) {
+        bail!("English version line reads {en:?}");
+    }
+    ui.click("#lang-switch").await?;
+    ui.wait_home("/school/policy", "学校方案").await?;
     // The calendar lists the term's key exams; a new one can be added.
     ui.wait(
         "document.querySelectorAll('#event-list li').length > 0",
@@ -527,7 +540,10 @@ async fn admin_edits_policy(ui: &Ui) -> Result<()> {
     ui.set_value("#event-grades", "7").await?;
     ui.click("#event-add").await?;
     ui.wait(
-        &format!("document.querySelectorAll('#event-list li').length === {}", exams + 1),
+        &format!(
+            "document.querySelectorAll('#event-list li').length === {}",
+            exams + 1
+        ),
         "the new exam in the calendar",
     )
     .await?;
@@ -545,10 +561,16 @@ async fn district_baseline_and_counts(ui: &Ui) -> Result<()> {
     )
     .await?;
     ui.click("#baseline-edit").await?;
-    ui.wait("document.querySelector('#ratio-default')", "the baseline form")
-        .await?;
-    ui.wait("document.querySelector('#policy-valid')", "the baseline to validate")
-        .await?;
+    ui.wait(
+        "document.querySelector('#ratio-default')",
+        "the baseline form",
+    )
+    .await?;
+    ui.wait(
+        "document.querySelector('#policy-valid')",
+        "the baseline to validate",
+    )
+    .await?;
     ui.click("nav.tabs a[href='/district/supervision']").await?;
     ui.wait_home("/district/supervision", "督导").await?;
     ui.wait(
@@ -690,6 +712,12 @@ async fn admin_bad_roster(ui: &Ui) -> Result<()> {
 async fn head_teacher_switches_role(ui: &Ui) -> Result<()> {
     ui.login("s2.head1", PASSWORD).await?;
     ui.wait_home("/class", "我的班级").await?;
+    // The class's task status: each student with what is due or overdue.
+    ui.wait(
+        "document.querySelectorAll('#class-task-list li').length > 0 && document.querySelector('#class-tasks table')",
+        "the class's task status",
+    )
+    .await?;
     ui.wait(
         "document.querySelector('#role-switch')",
         "the role switcher",

@@ -8,8 +8,10 @@ use crate::api::{self, ApiError};
 use crate::i18n::{I18n, use_i18n};
 use crate::ops;
 use crate::pages::edit::StudentForm;
+use crate::pages::tasks::{
+    ClassTasks, GradeTaskCounts, StudentTasks, as_of_line, my_students_resource, task_rows,
+};
 use crate::session::use_session;
-use crate::pages::tasks::{ClassTasks, StudentTasks, as_of_line, my_students_resource, task_rows};
 use crate::ui::{ComingSoon, ErrorBox, Page, PageTitle, Pager, PagerFooter, loaded};
 use shared::org::Role;
 
@@ -363,6 +365,7 @@ pub fn GradeHome() -> impl IntoView {
         <PageTitle title=|t| t.grade_title/>
         <p class="hint">{move || i18n.t().grade_intro}</p>
         {loaded(classes, move |cs| class_list(i18n, cs))}
+        <GradeTaskCounts/>
     }
 }
 

@@ -153,11 +153,7 @@ fn changes_of(c: Vec<Change>) -> Vec<(String, Option<Value>, Option<Value>)> {
 }
 
 /// The violations of one field, under it.
-fn field_errors(
-    i18n: I18n,
-    problems: Memo<Vec<Violation>>,
-    path: String,
-) -> Memo<Vec<Violation>> {
+fn field_errors(i18n: I18n, problems: Memo<Vec<Violation>>, path: String) -> Memo<Vec<Violation>> {
     let _ = i18n;
     Memo::new(move |_| {
         problems.with(|ps| {
@@ -406,13 +402,14 @@ struct SaveInput {
 async fn save_policy(level: Level, input: SaveInput) -> Result<SaveOutcome, ApiError> {
     match level {
         Level::School => {
-            let problems = api::query::<ops::ValidateSchoolPolicy>(ops::validate_school_policy::Variables {
-                rules: input.rules.clone(),
-                effective_from: Some(input.effective_from.clone()),
-                term_id: input.term_id.clone(),
-            })
-            .await?
-            .validate_school_policy;
+            let problems =
+                api::query::<ops::ValidateSchoolPolicy>(ops::validate_school_policy::Variables {
+                    rules: input.rules.clone(),
+                    effective_from: Some(input.effective_from.clone()),
+                    term_id: input.term_id.clone(),
+                })
+                .await?
+                .validate_school_policy;
             if !problems.is_empty() {
                 return Ok(SaveOutcome::Refused(
                     problems
@@ -433,14 +430,15 @@ async fn save_policy(level: Level, input: SaveInput) -> Result<SaveOutcome, ApiE
             Ok(SaveOutcome::Saved(v.version))
         }
         Level::District => {
-            let v = api::query::<ops::SaveDistrictBaseline>(ops::save_district_baseline::Variables {
-                rules: input.rules,
-                effective_from: input.effective_from,
-                name: Some(input.name),
-                preset_id: input.preset_id,
-            })
-            .await?
-            .save_district_baseline;
+            let v =
+                api::query::<ops::SaveDistrictBaseline>(ops::save_district_baseline::Variables {
+                    rules: input.rules,
+                    effective_from: input.effective_from,
+                    name: Some(input.name),
+                    preset_id: input.preset_id,
+                })
+                .await?
+                .save_district_baseline;
             Ok(SaveOutcome::Saved(v.version))
         }
     }
@@ -487,8 +485,14 @@ fn editor(
         let m = meta(&name.get(), &term.get(), &effective.get());
         match (level, &base_for_check) {
             (Level::School, Some(b)) => policy::validate_school(
-                &Policy { meta: m.clone(), rules },
-                &DistrictBaseline { meta: m, rules: b.clone() },
+                &Policy {
+                    meta: m.clone(),
+                    rules,
+                },
+                &DistrictBaseline {
+                    meta: m,
+                    rules: b.clone(),
+                },
             ),
             _ => {
                 let m = if level == Level::District {
@@ -519,7 +523,8 @@ fn editor(
         }
         missing_date.set(false);
         outcome.set(None);
-        let term_id = Some(term.get_untracked()).filter(|t| !t.is_empty() && level == Level::School);
+        let term_id =
+            Some(term.get_untracked()).filter(|t| !t.is_empty() && level == Level::School);
         save.dispatch(SaveInput {
             rules: serde_json::to_value(draft.get_untracked()).unwrap_or(Value::Null),
             effective_from: from,
@@ -870,14 +875,18 @@ fn Calendar(terms: Vec<TermOpt>) -> impl IntoView {
     let date = RwSignal::new(String::new());
     let kind = RwSignal::new("KEY_EXAM".to_string());
     let grades = RwSignal::new(String::new());
-    let add = Action::new_local(move |input: &ops::create_calendar_event::CalendarEventInput| {
-        let input = input.clone();
-        async move {
-            api::query::<ops::CreateCalendarEvent>(ops::create_calendar_event::Variables { input })
+    let add = Action::new_local(
+        move |input: &ops::create_calendar_event::CalendarEventInput| {
+            let input = input.clone();
+            async move {
+                api::query::<ops::CreateCalendarEvent>(ops::create_calendar_event::Variables {
+                    input,
+                })
                 .await
                 .map(|_| ())
-        }
-    });
+            }
+        },
+    );
     let remove = Action::new_local(move |id: &String| {
         let id = id.clone();
         async move {
@@ -1112,5 +1121,42 @@ pub fn Baseline() -> impl IntoView {
             }
             .into_any()
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, ZH};
+
+    #[test]
+    fn rules_paths_read_as_the_form_names_them() {
+        assert_eq!(path_label(&ZH, "ratio.per_grade.7"), "师生比上限 · 7年级");
+        assert_eq!(path_label(&EN, "ratio.per_grade.7"), "Ratio cap · Grade 7");
+        assert_eq!(
+            path_label(&ZH, "tasks.talks.count_per_term"),
+            ZH.talks_per_term
+        );
+        assert!(path_label(&ZH, "tasks.home_visit.cadence").contains(ZH.cadence));
+        // Paths without a field stay readable as they are.
+        assert_eq!(path_label(&ZH, "assessment.primary"), "assessment.primary");
+    }
+
+    #[test]
+    fn values_show_cadences_by_name() {
+        assert_eq!(show_value(&ZH, &Some(Value::from("PER_YEAR"))), ZH.per_year);
+        assert_eq!(show_value(&EN, &Some(Value::from(15))), "15");
+        assert_eq!(show_value(&ZH, &None), ZH.none);
+    }
+
+    #[test]
+    fn a_draft_above_the_district_cap_is_reported_on_its_field() {
+        // 篇5's 1:16 for grade 7 against the 篇6 baseline's 1:15.
+        let m = meta("迎园", "t", "2026-09-01");
+        let base = shared::policy::presets::district_pian6("t", m.effective_from);
+        let mut p = shared::policy::presets::school_pian5_yingyuan("t", m.effective_from);
+        p.meta = m;
+        let v = policy::validate_school(&p, &base);
+        assert!(v.iter().any(|v| v.path == "ratio.per_grade.7"), "{v:?}");
     }
 }

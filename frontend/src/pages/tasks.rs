@@ -107,6 +107,7 @@ macro_rules! kind_from {
 }
 kind_from!(class_tasks::ClassTasksClassTasksCountsByKind);
 kind_from!(school_task_counts::SchoolTaskCountsSchoolTaskCountsCountsByKind);
+kind_from!(school_task_counts::SchoolTaskCountsSchoolTaskCountsByGradeCountsByKind);
 
 /// A report's students and the line naming its term and day.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,7 +182,7 @@ pub fn task_rows(i18n: I18n, rows: Vec<TaskRow>, list_id: &'static str) -> impl 
                                                 " "
                                                 {move || label(i18n, &r)}
                                                 " · "
-                                                {move || (i18n.t().due_by)(&i18n.date(&due))}
+                                                <span class="nowrap">{move || (i18n.t().due_by)(&i18n.date(&due))}</span>
                                             </span>
                                         }
                                     })}
@@ -214,6 +215,8 @@ pub fn kind_table(i18n: I18n, kinds: Vec<KindRow>) -> impl IntoView {
             <tbody>
                 {kinds
                     .into_iter()
+                    // A kind the policy does not require here says nothing.
+                    .filter(|k| k.done + k.due + k.overdue > 0)
                     .map(|k| {
                         let kind = k.kind.clone();
                         let cls = if k.overdue > 0 { "bad" } else { "" };
@@ -379,6 +382,48 @@ pub fn ClassTasks(
                     <div class="card scroll-x">{kind_table(i18n, kinds)}</div>
                     {task_rows(i18n, rows, "class-task-list")}
                 }
+            })}
+        </section>
+    }
+}
+
+/// The task status of the grade leader's grades, as counts.
+#[component]
+pub fn GradeTaskCounts() -> impl IntoView {
+    let i18n = use_i18n();
+    let counts = LocalResource::new(|| async {
+        api::query::<ops::SchoolTaskCounts>(ops::school_task_counts::Variables)
+            .await
+            .map(|d| d.school_task_counts)
+    });
+    view! {
+        <section id="grade-tasks">
+            <h2 class="section-title">{move || i18n.t().tasks_title}</h2>
+            {loaded(counts, move |schools| {
+                schools
+                    .into_iter()
+                    .flat_map(|s| {
+                        let term = s.term_name.clone().unwrap_or_default();
+                        s.by_grade.into_iter().map(move |g| (term.clone(), g))
+                    })
+                    .map(|(term, g)| {
+                        let grade = g.grade.to_string();
+                        let total = g.counts.students;
+                        let overdue = g.counts.students_with_overdue;
+                        let kinds: Vec<KindRow> = g.counts.by_kind.into_iter().map(KindRow::from).collect();
+                        view! {
+                            <section class="card">
+                                <h3>{move || (i18n.t().grade_n)(&grade)}</h3>
+                                <p class="meta">{term}</p>
+                                <p class="summary">
+                                    {move || (i18n.t().counts_students)(&i18n.num(total))} " · "
+                                    {move || (i18n.t().counts_overdue)(&i18n.num(overdue))}
+                                </p>
+                                <div class="scroll-x">{kind_table(i18n, kinds)}</div>
+                            </section>
+                        }
+                    })
+                    .collect_view()
             })}
         </section>
     }
