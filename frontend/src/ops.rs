@@ -391,3 +391,90 @@ policy_op!(
     /// A class's task status.
     ClassTasks
 );
+
+wire_enum!(
+    /// GraphQL `RoundMethod` (`TWO_WAY`, `BLIND_BOX`, `SELF_SELECTION`).
+    RoundMethod
+);
+wire_enum!(
+    /// GraphQL `RoundStatus` (`OPEN`, `PREVIEWED`, `PUBLISHED`).
+    RoundStatus
+);
+wire_enum!(
+    /// GraphQL `Stage` of a pair (`PREFERENCE`, `FILL`, `MANUAL` …).
+    Stage
+);
+
+/// Declares a typed operation of `graphql/matching.graphql`.
+macro_rules! matching_op {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "graphql/matching.graphql",
+            extern_enums(
+                "Role",
+                "SchoolStage",
+                "Qualification",
+                "FamilyFlag",
+                "SpecialNeed",
+                "RoundMethod",
+                "RoundStatus",
+                "Stage"
+            ),
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+matching_op!(
+    /// The matching rounds of a term.
+    MatchingRounds
+);
+matching_op!(
+    /// A round with its stored preview (school admin).
+    MatchingPreviewPage
+);
+matching_op!(
+    /// Opens a matching round.
+    OpenMatchingRound
+);
+matching_op!(
+    /// Runs a round's engine and stores the preview.
+    RunMatchingPreview
+);
+matching_op!(
+    /// Reassigns one student of a previewed round, with a reason.
+    AdjustAssignment
+);
+matching_op!(
+    /// Publishes a previewed round.
+    PublishMatchingRound
+);
+matching_op!(
+    /// The student's rounds, current mentors and grade.
+    StudentMatching
+);
+matching_op!(
+    /// The student's current mentors with the explanation.
+    MyMatch
+);
+matching_op!(
+    /// The mentors a student may rank and their current choices.
+    ChoicePage
+);
+matching_op!(
+    /// Replaces the student's ranked choices.
+    SubmitMentorChoices
+);
+matching_op!(
+    /// A self-selection round: mentors with places and the student's place.
+    RushPage
+);
+matching_op!(
+    /// Takes a place with a mentor in a self-selection round.
+    SelectMentor
+);

@@ -190,7 +190,7 @@ fn num_field<L, G, S>(
     get: G,
     set: S,
     optional: bool,
-    cap: Option<u32>,
+    cap: impl Into<Signal<Option<u32>>>,
 ) -> impl IntoView
 where
     L: Fn() -> String + Send + Sync + 'static,
@@ -200,11 +200,16 @@ where
     let mine = field_errors(i18n, problems, path);
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = if cap.is_some() {
-        format!("{hint_id} {err_id}")
-    } else {
-        err_id.clone()
+    let cap: Signal<Option<u32>> = cap.into();
+    let described = move || {
+        if cap.with(Option::is_some) {
+            format!("{hint_id} {err_id}")
+        } else {
+            err_id.clone()
+        }
     };
+    let hint_id = format!("{id}-hint");
+    let err_id = format!("{id}-error");
     view! {
         <div class="field" class:invalid=move || !mine.with(Vec::is_empty)>
             <label for=id.clone()>{label}</label>
@@ -229,7 +234,7 @@ where
                     }
                 }
             />
-            {cap.map(|c| view! { <span class="meta" id=hint_id>{move || (i18n.t().district_cap)(&c.to_string())}</span> })}
+            {move || cap.get().map(|c| view! { <span class="meta" id=hint_id.clone()>{move || (i18n.t().district_cap)(&c.to_string())}</span> })}
             {error_lines(i18n, mine, err_id)}
         </div>
     }
@@ -279,11 +284,11 @@ fn rules_fields(
     i18n: I18n,
     draft: RwSignal<PolicyRules>,
     problems: Memo<Vec<Violation>>,
-    caps: Option<PolicyRules>,
+    caps: Memo<Option<PolicyRules>>,
 ) -> impl IntoView {
     let grades = Memo::new(move |_| draft.with(|r| r.scope.all_grades()));
-    let default_cap = caps.as_ref().map(|b| b.ratio.default_max);
-    let caps2 = caps.clone();
+    let default_cap =
+        Signal::derive(move || caps.with(|c| c.as_ref().map(|b| b.ratio.default_max)));
     let t = move || i18n.t();
     view! {
         <fieldset class="group" id="ratio-fields">
@@ -302,7 +307,7 @@ fn rules_fields(
                         .get()
                         .into_iter()
                         .map(|g| {
-                            let cap = caps2.as_ref().map(|b| b.ratio.cap_for(g));
+                            let cap = Signal::derive(move || caps.with(|c| c.as_ref().map(|b| b.ratio.cap_for(g))));
                             num_field(
                                 i18n, draft, problems, format!("ratio-grade-{g}"), format!("ratio.per_grade.{g}"),
                                 move || (t().grade_n)(&g.to_string()),
@@ -452,16 +457,22 @@ fn editor(
     level: Level,
     current: Option<PolicyRules>,
     current_name: String,
-    baseline: Option<PolicyRules>,
+    baselines: Vec<(String, PolicyRules)>,
     presets: Vec<Preset>,
     terms: Vec<TermOpt>,
     on_saved: Callback<i64>,
 ) -> impl IntoView {
-    let Some(start) = current.clone().or_else(|| baseline.clone()).or_else(|| {
-        presets
-            .first()
-            .and_then(|p| serde_json::from_value::<PolicyRules>(p.rules.clone()).ok())
-    }) else {
+    // The district's versions, newest first.
+    let newest_baseline = baselines.first().map(|(_, r)| r.clone());
+    let Some(start) = current
+        .clone()
+        .or_else(|| newest_baseline.clone())
+        .or_else(|| {
+            presets
+                .first()
+                .and_then(|p| serde_json::from_value::<PolicyRules>(p.rules.clone()).ok())
+        })
+    else {
         return view! { <p class="muted">{move || i18n.t().baseline_none}</p> }.into_any();
     };
     let compare_to = start.clone();
@@ -479,12 +490,24 @@ fn editor(
             .unwrap_or_default()
     };
     let term = RwSignal::new(term_default);
-    let base_for_check = baseline.clone();
+    // The baseline a school version is checked against: the one in effect on
+    // its effective date, else the newest (as the server does).
+    let in_force = Memo::new(move |_| {
+        if level != Level::School {
+            return None;
+        }
+        let day = effective.get();
+        baselines
+            .iter()
+            .find(|(from, _)| *from <= day)
+            .or(baselines.first())
+            .map(|(_, r)| r.clone())
+    });
     let problems = Memo::new(move |_| {
         let rules = draft.get();
         let m = meta(&name.get(), &term.get(), &effective.get());
-        match (level, &base_for_check) {
-            (Level::School, Some(b)) => policy::validate_school(
+        match (level, in_force.get()) {
+            (Level::School, Some(ref b)) => policy::validate_school(
                 &Policy {
                     meta: m.clone(),
                     rules,
@@ -534,7 +557,6 @@ fn editor(
         });
     };
     let presets_for_pick = presets.clone();
-    let fields_caps = baseline.clone().filter(|_| level == Level::School);
     let on_preset = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         let chosen = presets_for_pick.iter().find(|p| p.id == id);
@@ -543,10 +565,13 @@ fn editor(
                 if let Ok(r) = serde_json::from_value::<PolicyRules>(p.rules.clone()) {
                     draft.set(r);
                     preset_id.set(Some(p.id.clone()));
+                    if name.with_untracked(|n| n.trim().is_empty()) {
+                        name.set(p.title_zh.clone());
+                    }
                 }
             }
             None => {
-                if let Some(r) = current.clone().or_else(|| baseline.clone()) {
+                if let Some(r) = current.clone().or_else(|| newest_baseline.clone()) {
                     draft.set(r);
                 }
                 preset_id.set(None);
@@ -596,7 +621,7 @@ fn editor(
                     </div>
                 })}
             </div>
-            {rules_fields(i18n, draft, problems, fields_caps)}
+            {rules_fields(i18n, draft, problems, in_force)}
             <section class="check" id="policy-check" aria-live="polite">
                 {move || {
                     let ps = problems.get();
@@ -742,10 +767,24 @@ pub fn SchoolPolicy() -> impl IntoView {
                 .current
                 .as_ref()
                 .and_then(|c| serde_json::from_value::<PolicyRules>(c.rules.clone()).ok());
-            let baseline_rules = sp
-                .baseline
-                .as_ref()
-                .and_then(|b| serde_json::from_value::<PolicyRules>(b.rules.clone()).ok());
+            // The district's versions, newest first (the newest when none is listed).
+            let mut baselines: Vec<(String, PolicyRules)> = d
+                .district_baseline
+                .versions
+                .into_iter()
+                .filter_map(|v| {
+                    serde_json::from_value::<PolicyRules>(v.rules)
+                        .ok()
+                        .map(|r| (v.effective_from, r))
+                })
+                .collect();
+            baselines.sort_by(|a, b| b.0.cmp(&a.0));
+            if baselines.is_empty()
+                && let Some(b) = sp.baseline.as_ref()
+                && let Ok(r) = serde_json::from_value::<PolicyRules>(b.rules.clone())
+            {
+                baselines.push((b.effective_from.clone(), r));
+            }
             let current_name = sp.current.as_ref().map(|c| c.name.clone()).unwrap_or_default();
             let versions: Vec<VersionRow> = sp
                 .versions
@@ -818,7 +857,7 @@ pub fn SchoolPolicy() -> impl IntoView {
                                 Level::School,
                                 current_rules.clone(),
                                 current_name.clone(),
-                                baseline_rules.clone(),
+                                baselines.clone(),
                                 presets.clone(),
                                 terms.clone(),
                                 Callback::new(move |v| {
@@ -1094,7 +1133,7 @@ pub fn Baseline() -> impl IntoView {
                                 Level::District,
                                 current_rules.clone(),
                                 current_name.clone(),
-                                None,
+                                Vec::new(),
                                 presets.clone(),
                                 Vec::new(),
                                 Callback::new(move |v| {
