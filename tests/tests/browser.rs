@@ -204,6 +204,15 @@ impl Ui {
         Ok(path)
     }
 
+    /// A screenshot of the whole page, beyond the screen.
+    async fn screenshot_full(&self, name: &str) -> Result<PathBuf> {
+        let path = artifacts().join(format!("{name}.png"));
+        self.page
+            .save_screenshot(ScreenshotParams::builder().full_page(true).build(), &path)
+            .await?;
+        Ok(path)
+    }
+
     /// Signs in through the login page (starting from a clean session).
     async fn login(&self, username: &str, password: &str) -> Result<()> {
         self.open("/login").await?;
@@ -495,6 +504,7 @@ async fn admin_edits_policy(ui: &Ui) -> Result<()> {
     }
     ui.scroll_to("#policy-diff").await?;
     ui.screenshot("policy-diff-360x640").await?;
+    ui.screenshot_full("policy-form-full-360").await?;
     ui.click("#policy-save").await?;
     let expected = format!("第 {} 版", n + 1);
     ui.wait(
