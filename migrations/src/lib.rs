@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_org;
 mod m20261129_000002_mentoring;
+mod m20261129_000004_growth_file;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_org::Migration),
             Box::new(m20261129_000002_mentoring::Migration),
+            Box::new(m20261129_000004_growth_file::Migration),
         ]
     }
 }

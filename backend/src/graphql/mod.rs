@@ -10,6 +10,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::error::ApiError;
+use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::state::AppState;
 use crate::tenancy::Ctx;
@@ -18,11 +19,11 @@ pub use limits::check_aliases;
 
 /// The root query: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, OrgQuery);
+pub struct Query(AuthQuery, OrgQuery, MentoringQuery);
 
 /// The root mutation: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, OrgMutation);
+pub struct Mutation(AuthMutation, OrgMutation, MentoringMutation);
 
 /// The schema type.
 pub type DaoshiSchema = Schema<Query, Mutation, EmptySubscription>;
