@@ -112,7 +112,10 @@ impl MigrationTrait for Migration {
             "REVOKE UPDATE, DELETE ON growth_file_notes FROM {}",
             rls::APP_ROLE
         ));
-        sql.push(format!("REVOKE DELETE ON exam_results FROM {}", rls::APP_ROLE));
+        sql.push(format!(
+            "REVOKE DELETE ON exam_results FROM {}",
+            rls::APP_ROLE
+        ));
         rls::pg(m, &sql).await
     }
 

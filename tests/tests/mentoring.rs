@@ -51,7 +51,9 @@ fn talk(key: &str, student: &str, summary: &str) -> Value {
 }
 
 async fn actions(s: &TestServer, student: &str) -> Result<Vec<String>> {
-    let d = s.data_as("s2.admin", TRAIL, json!({ "id": student })).await?;
+    let d = s
+        .data_as("s2.admin", TRAIL, json!({ "id": student }))
+        .await?;
     Ok(d["auditTrail"]
         .as_array()
         .map(|a| {
@@ -76,10 +78,17 @@ async fn log_activity_is_idempotent(backend: Backend) -> Result<()> {
     let token = s.login("s2.mentor1").await?;
 
     // The same key twice: one activity, the same answer.
-    let a = s.gql(Some(&token), LOG, talk("k-seq", &student, "第一次")).await?;
-    let b = s.gql(Some(&token), LOG, talk("k-seq", &student, "第一次")).await?;
+    let a = s
+        .gql(Some(&token), LOG, talk("k-seq", &student, "第一次"))
+        .await?;
+    let b = s
+        .gql(Some(&token), LOG, talk("k-seq", &student, "第一次"))
+        .await?;
     assert!(a["errors"].is_null(), "{a}");
-    assert_eq!(a["data"]["logActivity"]["id"], b["data"]["logActivity"]["id"]);
+    assert_eq!(
+        a["data"]["logActivity"]["id"],
+        b["data"]["logActivity"]["id"]
+    );
     assert_eq!(a["data"]["logActivity"]["summary"], json!("第一次"));
     assert_eq!(count_rows(&s, "k-seq")?, 1);
 
@@ -102,9 +111,7 @@ async fn log_activity_is_idempotent(backend: Backend) -> Result<()> {
     }
     assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(count_rows(&s, "k-concurrent")?, 1);
-    let links = s.sql(&format!(
-        "SELECT count(*) FROM activity_students l JOIN activities a ON a.id = l.activity_id WHERE a.client_key = 'k-concurrent'"
-    ))?;
+    let links = s.sql("SELECT count(*) FROM activity_students l JOIN activities a ON a.id = l.activity_id WHERE a.client_key = 'k-concurrent'")?;
     assert_eq!(links.trim(), "1");
 
     // The same key from another user is another activity.
@@ -112,7 +119,10 @@ async fn log_activity_is_idempotent(backend: Backend) -> Result<()> {
     let hv = json!({ "i": { "clientKey": "k-seq", "kind": "HOME_VISIT", "channel": "HOME", "studentIds": [student] } });
     let c = s.gql(Some(&other), LOG, hv).await?;
     assert!(c["errors"].is_null(), "{c}");
-    assert_ne!(c["data"]["logActivity"]["id"], a["data"]["logActivity"]["id"]);
+    assert_ne!(
+        c["data"]["logActivity"]["id"],
+        a["data"]["logActivity"]["id"]
+    );
 
     // Validation: everything checked, nothing written.
     let bad = json!({ "i": { "clientKey": "k-bad", "kind": "OPTIONAL_ACTION", "studentIds": [],
@@ -147,7 +157,11 @@ async fn log_activity_is_idempotent(backend: Backend) -> Result<()> {
         .unwrap_or_default();
     let not_mine = stranger["students"]["edges"]
         .as_array()
-        .and_then(|e| e.iter().map(|n| &n["node"]["id"]).find(|id| !mine.contains(id)))
+        .and_then(|e| {
+            e.iter()
+                .map(|n| &n["node"]["id"])
+                .find(|id| !mine.contains(id))
+        })
         .cloned()
         .unwrap_or_default();
     let r = s
@@ -165,9 +179,7 @@ both!(log_activity_is_idempotent);
 async fn parent_contact_follows_the_rule(backend: Backend) -> Result<()> {
     let s = TestServer::start(Options::new(backend)).await?;
     let student = student_of(&s, "s2.student1").await?;
-    let contact = |key: &str| {
-        json!({ "i": { "clientKey": key, "kind": "PARENT_CONTACT", "channel": "PHONE", "studentIds": [student] } })
-    };
+    let contact = |key: &str| json!({ "i": { "clientKey": key, "kind": "PARENT_CONTACT", "channel": "PHONE", "studentIds": [student] } });
     // The psychology teacher is neither the student's mentor nor head teacher.
     let t = s.login("s2.counsellor").await?;
     let r = s.gql(Some(&t), LOG, contact("pc-1")).await?;
@@ -197,7 +209,11 @@ async fn summaries_are_private_audited_and_amended(backend: Backend) -> Result<(
     let student = student_of(&s, "s2.student1").await?;
     let mentor = s.login("s2.mentor1").await?;
     let r = s
-        .gql(Some(&mentor), LOG, talk("k-private", &student, "情绪低落，担心考试"))
+        .gql(
+            Some(&mentor),
+            LOG,
+            talk("k-private", &student, "情绪低落，担心考试"),
+        )
         .await?;
     let id = r["data"]["logActivity"]["id"].clone();
 
@@ -205,12 +221,19 @@ async fn summaries_are_private_audited_and_amended(backend: Backend) -> Result<(
     let before = actions(&s, &student).await?;
     for who in ["s2.mentor1", "s2.head1"] {
         let d = s.data_as(who, LIST, json!({ "s": student })).await?;
-        let edges = d["activities"]["edges"].as_array().cloned().unwrap_or_default();
+        let edges = d["activities"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let mine = edges
             .iter()
             .find(|e| e["node"]["id"] == id)
             .ok_or_else(|| anyhow::anyhow!("{who} does not see the activity"))?;
-        assert_eq!(mine["node"]["summary"], json!("情绪低落，担心考试"), "{who}");
+        assert_eq!(
+            mine["node"]["summary"],
+            json!("情绪低落，担心考试"),
+            "{who}"
+        );
     }
     let after = actions(&s, &student).await?;
     let reads = |v: &[String]| v.iter().filter(|a| *a == "activity.summary.read").count();
@@ -240,19 +263,30 @@ async fn summaries_are_private_audited_and_amended(backend: Backend) -> Result<(
     let a = &r["data"]["amendActivity"];
     assert_eq!(a["summary"], json!("已缓解"));
     assert_eq!(a["amendments"].as_array().map(Vec::len), Some(1));
-    assert!(a["amendments"][0]["before"].as_str().unwrap_or_default().contains("情绪低落"));
+    assert!(
+        a["amendments"][0]["before"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("情绪低落")
+    );
     assert_eq!(a["amendments"][0]["reason"], json!("补充后续情况"));
     // A reason is required.
     let r = s
-        .gql(Some(&mentor), amend, json!({ "id": id, "c": { "summary": "再改" }, "r": " " }))
+        .gql(
+            Some(&mentor),
+            amend,
+            json!({ "id": id, "c": { "summary": "再改" }, "r": " " }),
+        )
         .await?;
     assert_eq!(error_code(&r).as_deref(), Some("VALIDATION"), "{r}");
     // Past the grace period: refused.
-    s.sql(&format!(
-        "UPDATE activities SET created_at = '2020-01-01T00:00:00+00:00' WHERE client_key = 'k-private'"
-    ))?;
+    s.sql("UPDATE activities SET created_at = '2020-01-01T00:00:00+00:00' WHERE client_key = 'k-private'")?;
     let r = s
-        .gql(Some(&mentor), amend, json!({ "id": id, "c": { "summary": "再改" }, "r": "晚了" }))
+        .gql(
+            Some(&mentor),
+            amend,
+            json!({ "id": id, "c": { "summary": "再改" }, "r": "晚了" }),
+        )
         .await?;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     Ok(())
@@ -268,11 +302,17 @@ async fn parents_see_only_published_messages(backend: Backend) -> Result<()> {
     let mine = format!("{{ myGrowthMessages {{ {MSG} }} }}");
     // The demo has one published message (first term).
     let d = s.data_as("s2.parent1", &mine, json!({})).await?;
-    assert_eq!(d["myGrowthMessages"].as_array().map(Vec::len), Some(1), "{d}");
+    assert_eq!(
+        d["myGrowthMessages"].as_array().map(Vec::len),
+        Some(1),
+        "{d}"
+    );
     assert_eq!(d["myGrowthMessages"][0]["status"], json!("PUBLISHED"));
 
     // A draft for the second term: the parent and the student do not see it.
-    let save = format!("mutation($s: ID!, $t: ID!) {{ saveGrowthMessage(studentId: $s, termId: $t, body: \"草稿：你很努力\", brightSpots: [\"努力\"]) {{ {MSG} }} }}");
+    let save = format!(
+        "mutation($s: ID!, $t: ID!) {{ saveGrowthMessage(studentId: $s, termId: $t, body: \"草稿：你很努力\", brightSpots: [\"努力\"]) {{ {MSG} }} }}"
+    );
     let d = s
         .data_as("s2.mentor1", &save, json!({ "s": student, "t": term[0] }))
         .await?;
@@ -296,21 +336,33 @@ async fn parents_see_only_published_messages(backend: Backend) -> Result<()> {
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     let publish = format!("mutation($id: ID!) {{ publishGrowthMessage(id: $id) {{ {MSG} }} }}");
     let r = s
-        .gql(Some(&s.login("s2.mentor1").await?), &publish, json!({ "id": id }))
+        .gql(
+            Some(&s.login("s2.mentor1").await?),
+            &publish,
+            json!({ "id": id }),
+        )
         .await?;
     assert_eq!(error_code(&r).as_deref(), Some("CONFLICT"), "{r}");
 
     // Submit, review (head teacher), publish: now the family sees it.
     let submit = format!("mutation($id: ID!) {{ submitGrowthMessage(id: $id) {{ {MSG} }} }}");
-    s.data_as("s2.mentor1", &submit, json!({ "id": id })).await?;
-    let review = format!("mutation($id: ID!) {{ reviewGrowthMessage(id: $id, approve: true) {{ {MSG} }} }}");
+    s.data_as("s2.mentor1", &submit, json!({ "id": id }))
+        .await?;
+    let review =
+        format!("mutation($id: ID!) {{ reviewGrowthMessage(id: $id, approve: true) {{ {MSG} }} }}");
     let d = s.data_as("s2.head1", &review, json!({ "id": id })).await?;
     assert_eq!(d["reviewGrowthMessage"]["status"], json!("REVIEWED"));
-    let d = s.data_as("s2.mentor1", &publish, json!({ "id": id })).await?;
+    let d = s
+        .data_as("s2.mentor1", &publish, json!({ "id": id }))
+        .await?;
     assert_eq!(d["publishGrowthMessage"]["status"], json!("PUBLISHED"));
     for who in ["s2.parent1", "s2.student1"] {
         let d = s.data_as(who, &mine, json!({})).await?;
-        assert_eq!(d["myGrowthMessages"].as_array().map(Vec::len), Some(2), "{who}: {d}");
+        assert_eq!(
+            d["myGrowthMessages"].as_array().map(Vec::len),
+            Some(2),
+            "{who}: {d}"
+        );
     }
     // Published: no more changes.
     let r = s
@@ -391,14 +443,18 @@ async fn growth_file_shows_bands_and_is_audited(backend: Backend) -> Result<()> 
     assert_eq!(error_code(&r).as_deref(), Some("VALIDATION"), "{r}");
 
     let note = "mutation($s: ID!) { addGrowthNote(studentId: $s, section: MONTHLY, month: \"2026-10\", body: \"本月作业按时完成\") { id section writtenByName } }";
-    s.data_as("s2.mentor1", note, json!({ "s": student })).await?;
+    s.data_as("s2.mentor1", note, json!({ "s": student }))
+        .await?;
 
     // Readers: mentor, head teacher, school admin; each read audited.
     let before = actions(&s, &student).await?;
     for who in ["s2.mentor1", "s2.head1", "s2.admin"] {
         let d = s.data_as(who, FILE, json!({ "s": student })).await?;
         let f = &d["growthFile"];
-        assert!(f["notes"].to_string().contains("本月作业按时完成"), "{who}: {d}");
+        assert!(
+            f["notes"].to_string().contains("本月作业按时完成"),
+            "{who}: {d}"
+        );
         let bands: Vec<&str> = f["examResults"]
             .as_array()
             .map(|a| a.iter().filter_map(|r| r["band"].as_str()).collect())
@@ -425,7 +481,10 @@ async fn growth_file_shows_bands_and_is_audited(backend: Backend) -> Result<()> 
         .await?;
     let fields = d.to_string().to_lowercase();
     for word in ["score", "rank", "position", "percentile"] {
-        assert!(!fields.contains(word), "ExamResult exposes {word}: {fields}");
+        assert!(
+            !fields.contains(word),
+            "ExamResult exposes {word}: {fields}"
+        );
     }
     Ok(())
 }
@@ -435,12 +494,18 @@ async fn families_ask_and_students_report(backend: Backend) -> Result<()> {
     let s = TestServer::start(Options::new(backend)).await?;
     let student = student_of(&s, "s2.student1").await?;
     let ask = "mutation($s: ID!) { requestTalk(studentId: $s, message: \"孩子最近睡得晚，想和老师聊聊\") { id status requesterRole } }";
-    let d = s.data_as("s2.parent1", ask, json!({ "s": student })).await?;
+    let d = s
+        .data_as("s2.parent1", ask, json!({ "s": student }))
+        .await?;
     let id = d["requestTalk"]["id"].clone();
     assert_eq!(d["requestTalk"]["requesterRole"], json!("parent"));
     // A teacher cannot file one.
     let r = s
-        .gql(Some(&s.login("s2.mentor1").await?), ask, json!({ "s": student }))
+        .gql(
+            Some(&s.login("s2.mentor1").await?),
+            ask,
+            json!({ "s": student }),
+        )
         .await?;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     // The mentor sees and answers it; the parent sees the answer.
@@ -449,7 +514,11 @@ async fn families_ask_and_students_report(backend: Backend) -> Result<()> {
     assert!(d.to_string().contains("睡得晚"), "{d}");
     let answer = "mutation($id: ID!) { answerTalkRequest(id: $id, answer: \"周三下午放学后面谈\") { status } }";
     let r = s
-        .gql(Some(&s.login("s2.counsellor").await?), answer, json!({ "id": id }))
+        .gql(
+            Some(&s.login("s2.counsellor").await?),
+            answer,
+            json!({ "id": id }),
+        )
         .await?;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     let d = s.data_as("s2.mentor1", answer, json!({ "id": id })).await?;
@@ -464,7 +533,9 @@ async fn families_ask_and_students_report(backend: Backend) -> Result<()> {
     assert_eq!(a["submitSelfReport"]["id"], b["submitSelfReport"]["id"]);
     assert_eq!(a["submitSelfReport"]["kind"], json!("STUDENT_REPORT"));
     assert!(a["submitSelfReport"]["summary"].is_null());
-    let d = s.data_as("s2.mentor1", LIST, json!({ "s": student })).await?;
+    let d = s
+        .data_as("s2.mentor1", LIST, json!({ "s": student }))
+        .await?;
     assert!(d.to_string().contains("这个月我参加了读书社"), "{d}");
     Ok(())
 }
@@ -475,7 +546,10 @@ async fn home_school_view(backend: Backend) -> Result<()> {
     let student = student_of(&s, "s2.student1").await?;
     let q = "{ homeSchoolContacts { student { id } total lastContactAt lastContactKind faceToFaceShare channels { channel count } contacts { staff { name } relation whom count } } }";
     let d = s.data_as("s2.mentor1", q, json!({})).await?;
-    let rows = d["homeSchoolContacts"].as_array().cloned().unwrap_or_default();
+    let rows = d["homeSchoolContacts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let me = rows
         .iter()
         .find(|r| r["student"]["id"] == json!(student))
@@ -485,8 +559,14 @@ async fn home_school_view(backend: Backend) -> Result<()> {
     let share = me["faceToFaceShare"].as_f64().unwrap_or(0.0);
     assert!((share - 2.0 / 3.0).abs() < 1e-9, "{me}");
     let text = me["contacts"].to_string();
-    assert!(text.contains("班主任") && text.contains("导师") && text.contains("家长"), "{text}");
-    assert!(!d.to_string().contains("家访，了解"), "private text leaked: {d}");
+    assert!(
+        text.contains("班主任") && text.contains("导师") && text.contains("家长"),
+        "{text}"
+    );
+    assert!(
+        !d.to_string().contains("家访，了解"),
+        "private text leaked: {d}"
+    );
     // The head teacher sees the class.
     let d = s.data_as("s2.head1", q, json!({})).await?;
     assert!(d.to_string().contains(&student), "{d}");
@@ -519,7 +599,8 @@ async fn logging_throughput_postgres() -> Result<()> {
     let student = student_of(&s, "s2.student1").await?;
     let token = s.login("s2.mentor1").await?;
     // Warm up.
-    s.gql(Some(&token), LOG, talk("warm", &student, "预热")).await?;
+    s.gql(Some(&token), LOG, talk("warm", &student, "预热"))
+        .await?;
 
     let started = Instant::now();
     let mut tasks = vec![];
@@ -530,7 +611,11 @@ async fn logging_throughput_postgres() -> Result<()> {
         tasks.push(async move {
             for i in 0..PER_CLIENT {
                 let r = s
-                    .gql(Some(&token), LOG, talk(&format!("bench-{c}-{i}"), &student, "性能测试"))
+                    .gql(
+                        Some(&token),
+                        LOG,
+                        talk(&format!("bench-{c}-{i}"), &student, "性能测试"),
+                    )
                     .await?;
                 if !r["errors"].is_null() {
                     bail!("{r}");
@@ -547,9 +632,7 @@ async fn logging_throughput_postgres() -> Result<()> {
     let gql_rate = n as f64 / gql_secs;
 
     // Baseline: the same rows straight into the tables.
-    let ids = s.sql(&format!(
-        "SELECT district_id, school_id, staff_id, recorded_by FROM activities WHERE client_key = 'warm'"
-    ))?;
+    let ids = s.sql("SELECT district_id, school_id, staff_id, recorded_by FROM activities WHERE client_key = 'warm'")?;
     let f: Vec<&str> = ids.split('|').collect();
     let mut script = String::new();
     for i in 0..n {

@@ -40,9 +40,7 @@ pub async fn seed_demo(
         .ok_or_else(|| anyhow::anyhow!("demo school has no term"))?;
     let start = first_term.starts_on;
     let day = |d: i64| start + Duration::days(d);
-    let at = |d: NaiveDate| {
-        Utc.from_utc_datetime(&d.and_hms_opt(8, 0, 0).unwrap_or_default())
-    };
+    let at = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(8, 0, 0).unwrap_or_default());
     let areas = |a: &[GuidanceArea]| {
         serde_json::to_string(&a.iter().map(|x| x.code()).collect::<Vec<_>>())
             .unwrap_or_else(|_| "[]".into())

@@ -27,8 +27,7 @@ impl From<DisplayKind> for BandDisplay {
 
 use super::entities::growth_note;
 use super::growth::{
-    self, BandedResult, ExamResultInput, GrowthMessageStatus, GrowthSection, MessageView,
-    TalkView,
+    self, BandedResult, ExamResultInput, GrowthMessageStatus, GrowthSection, MessageView, TalkView,
 };
 use super::service::{self as svc, ActivityChanges, ActivityInput, ActivityView};
 use crate::error::ApiError;
@@ -481,7 +480,9 @@ impl MentoringQuery {
     /// One activity.
     async fn activity(&self, cx: &Context<'_>, id: ID) -> Result<Activity, ApiError> {
         let ctx = ctx_of(cx)?;
-        Ok(svc::get_activity(ctx, parse_id(&id, "活动记录")?).await?.into())
+        Ok(svc::get_activity(ctx, parse_id(&id, "活动记录")?)
+            .await?
+            .into())
     }
 
     /// This term's activities about a student: the side panel for drafting
@@ -646,11 +647,17 @@ impl MentoringMutation {
     }
 
     /// Submits a draft growth message.
-    async fn submit_growth_message(&self, cx: &Context<'_>, id: ID) -> Result<GrowthMessage, ApiError> {
+    async fn submit_growth_message(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+    ) -> Result<GrowthMessage, ApiError> {
         let ctx = ctx_of(cx)?;
-        Ok(growth::submit_growth_message(ctx, parse_id(&id, "成长寄语")?)
-            .await?
-            .into())
+        Ok(
+            growth::submit_growth_message(ctx, parse_id(&id, "成长寄语")?)
+                .await?
+                .into(),
+        )
     }
 
     /// Reviews a submitted growth message (head teacher or grade leader):
@@ -662,17 +669,25 @@ impl MentoringMutation {
         approve: bool,
     ) -> Result<GrowthMessage, ApiError> {
         let ctx = ctx_of(cx)?;
-        Ok(growth::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve)
-            .await?
-            .into())
+        Ok(
+            growth::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve)
+                .await?
+                .into(),
+        )
     }
 
     /// Publishes a growth message to the student and the parents.
-    async fn publish_growth_message(&self, cx: &Context<'_>, id: ID) -> Result<GrowthMessage, ApiError> {
+    async fn publish_growth_message(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+    ) -> Result<GrowthMessage, ApiError> {
         let ctx = ctx_of(cx)?;
-        Ok(growth::publish_growth_message(ctx, parse_id(&id, "成长寄语")?)
-            .await?
-            .into())
+        Ok(
+            growth::publish_growth_message(ctx, parse_id(&id, "成长寄语")?)
+                .await?
+                .into(),
+        )
     }
 
     /// Adds a note to a student's growth file (mentor or head teacher).
@@ -715,9 +730,11 @@ impl MentoringMutation {
         message: String,
     ) -> Result<TalkRequest, ApiError> {
         let ctx = ctx_of(cx)?;
-        Ok(growth::request_talk(ctx, parse_id(&student_id, "学生")?, message)
-            .await?
-            .into())
+        Ok(
+            growth::request_talk(ctx, parse_id(&student_id, "学生")?, message)
+                .await?
+                .into(),
+        )
     }
 
     /// The mentor (or head teacher) answers a talk request.
@@ -728,9 +745,11 @@ impl MentoringMutation {
         answer: String,
     ) -> Result<TalkRequest, ApiError> {
         let ctx = ctx_of(cx)?;
-        Ok(growth::answer_talk_request(ctx, parse_id(&id, "谈心预约")?, answer)
-            .await?
-            .into())
+        Ok(
+            growth::answer_talk_request(ctx, parse_id(&id, "谈心预约")?, answer)
+                .await?
+                .into(),
+        )
     }
 
     /// The student's monthly report to the mentor (`month` as `YYYY-MM`),

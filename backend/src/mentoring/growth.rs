@@ -234,7 +234,9 @@ async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
         }
         Step::Publish => {
             if !(rel.contains(&Role::Mentor) || rel.contains(&Role::HeadTeacher)) {
-                return Err(ApiError::forbidden("只有学生的导师或班主任可以发布成长寄语"));
+                return Err(ApiError::forbidden(
+                    "只有学生的导师或班主任可以发布成长寄语",
+                ));
             }
             if !matches!(
                 status,
@@ -447,7 +449,9 @@ async fn readable_file(ctx: &Ctx, student_id: Uuid) -> ApiResult<student::Model>
 async fn writable_file(ctx: &Ctx, me: &Me, student_id: Uuid) -> ApiResult<student::Model> {
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
     if me.relations(&s).is_empty() {
-        return Err(ApiError::forbidden("只有学生的导师或班主任可以记录成长档案"));
+        return Err(ApiError::forbidden(
+            "只有学生的导师或班主任可以记录成长档案",
+        ));
     }
     Ok(s)
 }
@@ -508,7 +512,9 @@ pub async fn add_growth_note(
     if body.is_empty() || body.chars().count() > 5000 {
         p.add("body", "内容须为1–5000字");
     }
-    let month = month.map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
+    let month = month
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty());
     match (&month, section) {
         (None, GrowthSection::Monthly) => p.add("month", "月度表现须注明月份(YYYY-MM)"),
         (Some(m), _) if !valid_month(m) => p.add("month", "月份格式应为YYYY-MM"),
@@ -584,7 +590,11 @@ pub async fn record_exam_result(
     if input.taken_on > local_day(Utc::now()) {
         p.add("input.takenOn", "考试日期不能晚于今天");
     }
-    if input.analysis.as_deref().is_some_and(|a| a.chars().count() > 2000) {
+    if input
+        .analysis
+        .as_deref()
+        .is_some_and(|a| a.chars().count() > 2000)
+    {
         p.add("input.analysis", "分析不能超过2000字");
     }
     p.finish()?;
@@ -598,7 +608,10 @@ pub async fn record_exam_result(
         taken_on: Set(input.taken_on),
         score: Set(input.score),
         full_marks: Set(input.full_marks),
-        analysis: Set(input.analysis.map(|a| a.trim().to_string()).filter(|a| !a.is_empty())),
+        analysis: Set(input
+            .analysis
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())),
         recorded_by: Set(me.user_id),
         created_at: Set(Utc::now()),
     }
@@ -714,7 +727,9 @@ pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResu
     let r = one_in_school::<talk_request::Entity>(ctx, id, "谈心预约").await?;
     let s = one_in_school::<student::Entity>(ctx, r.student_id, "学生").await?;
     if me.relations(&s).is_empty() {
-        return Err(ApiError::forbidden("只有学生的导师或班主任可以答复谈心预约"));
+        return Err(ApiError::forbidden(
+            "只有学生的导师或班主任可以答复谈心预约",
+        ));
     }
     let answer = answer.trim().to_string();
     if answer.is_empty() || answer.chars().count() > 1000 {

@@ -36,7 +36,8 @@ pub const MAX_STUDENTS_PER_ACTIVITY: usize = 50;
 
 /// China Standard Time: the day an activity "happened on" is the local day.
 pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
-    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let cst = FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
     at.with_timezone(&cst).date_naive()
 }
 
@@ -276,11 +277,7 @@ pub struct ActivityView {
 
 /// Builds views of activities for the caller, auditing every disclosed
 /// private summary (one record per student per request).
-pub async fn views(
-    ctx: &Ctx,
-    me: &Me,
-    rows: Vec<activity::Model>,
-) -> ApiResult<Vec<ActivityView>> {
+pub async fn views(ctx: &Ctx, me: &Me, rows: Vec<activity::Model>) -> ApiResult<Vec<ActivityView>> {
     if rows.is_empty() {
         return Ok(vec![]);
     }
@@ -291,7 +288,12 @@ pub async fn views(
         .filter(activity_student::Column::ActivityId.is_in(ids.clone()))
         .all(ctx.db())
         .await?;
-    let student_ids: Vec<Uuid> = links.iter().map(|l| l.student_id).collect::<HashSet<_>>().into_iter().collect();
+    let student_ids: Vec<Uuid> = links
+        .iter()
+        .map(|l| l.student_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let students: HashMap<Uuid, student::Model> = if student_ids.is_empty() {
         HashMap::new()
     } else {
@@ -449,7 +451,10 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
     let staff_id = me.staff_id()?;
     let key = input.client_key.trim().to_string();
     if key.is_empty() || key.chars().count() > 100 {
-        return Err(ApiError::invalid("input.clientKey", "clientKey须为1–100个字符"));
+        return Err(ApiError::invalid(
+            "input.clientKey",
+            "clientKey须为1–100个字符",
+        ));
     }
     // A replay (offline retry, lost answer) returns what was recorded.
     if let Some(a) = by_key(ctx, &me, &key).await? {
@@ -469,14 +474,33 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
     check_when(&mut p, "input.occurredAt", input.occurred_at);
     check_len(&mut p, "input.place", input.place.as_deref(), 200, "地点");
     check_len(&mut p, "input.summary", Some(&input.summary), 5000, "摘要");
-    check_len(&mut p, "input.followUp", input.follow_up.as_deref(), 2000, "后续跟进");
-    check_len(&mut p, "input.optionalAction", input.optional_action.as_deref(), 100, "自选动作");
+    check_len(
+        &mut p,
+        "input.followUp",
+        input.follow_up.as_deref(),
+        2000,
+        "后续跟进",
+    );
+    check_len(
+        &mut p,
+        "input.optionalAction",
+        input.optional_action.as_deref(),
+        100,
+        "自选动作",
+    );
     if input.kind == ActivityKind::OptionalAction
-        && input.optional_action.as_deref().is_none_or(|s| s.trim().is_empty())
+        && input
+            .optional_action
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
     {
         p.add("input.optionalAction", "自选动作须注明菜单中的项目");
     }
-    if input.follow_up_due.is_some() && input.follow_up.as_deref().is_none_or(|s| s.trim().is_empty())
+    if input.follow_up_due.is_some()
+        && input
+            .follow_up
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
     {
         p.add("input.followUp", "填写了跟进期限，请同时填写跟进事项");
     }
@@ -504,16 +528,12 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
             }
             ActivityKind::HomeVisit => {
                 if rel.is_empty() {
-                    return Err(ApiError::forbidden(
-                        "只有学生的导师或班主任可以记录家访",
-                    ));
+                    return Err(ApiError::forbidden("只有学生的导师或班主任可以记录家访"));
                 }
             }
             _ => {
                 if !rel.contains(&Role::Mentor) {
-                    return Err(ApiError::forbidden(
-                        "只能为自己的结对学生记录导师活动",
-                    ));
+                    return Err(ApiError::forbidden("只能为自己的结对学生记录导师活动"));
                 }
             }
         }
@@ -555,7 +575,14 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
         recorded_by: Set(me.user_id),
         created_at: Set(now),
     };
-    let a = insert_once(ctx, NewActivity { row, students: sids }).await?;
+    let a = insert_once(
+        ctx,
+        NewActivity {
+            row,
+            students: sids,
+        },
+    )
+    .await?;
     one_view(ctx, &me, a).await
 }
 
@@ -601,9 +628,27 @@ pub async fn amend_activity(
     }
     check_len(&mut p, "reason", Some(&reason), 500, "修改原因");
     check_when(&mut p, "changes.occurredAt", changes.occurred_at);
-    check_len(&mut p, "changes.place", changes.place.as_deref(), 200, "地点");
-    check_len(&mut p, "changes.summary", changes.summary.as_deref(), 5000, "摘要");
-    check_len(&mut p, "changes.followUp", changes.follow_up.as_deref(), 2000, "后续跟进");
+    check_len(
+        &mut p,
+        "changes.place",
+        changes.place.as_deref(),
+        200,
+        "地点",
+    );
+    check_len(
+        &mut p,
+        "changes.summary",
+        changes.summary.as_deref(),
+        5000,
+        "摘要",
+    );
+    check_len(
+        &mut p,
+        "changes.followUp",
+        changes.follow_up.as_deref(),
+        2000,
+        "后续跟进",
+    );
     p.finish()?;
 
     activity_amendment::ActiveModel {
@@ -835,7 +880,9 @@ pub async fn home_school_contacts(
     let students: Vec<student::Model> = if let Some(cid) = class_id {
         let c = one_in_school::<class::Entity>(ctx, cid, "班级").await?;
         if !(me.admin || me.head_classes.contains(&c.id) || me.grades.contains(&c.grade)) {
-            return Err(ApiError::forbidden("只有该班班主任、年级组长或学校管理员可以查看"));
+            return Err(ApiError::forbidden(
+                "只有该班班主任、年级组长或学校管理员可以查看",
+            ));
         }
         student::Entity::find()
             .filter(student::Column::SchoolId.eq(me.school_id))
@@ -890,7 +937,12 @@ pub async fn home_school_contacts(
         .into_iter()
         .map(|c| (c.id, c.head_teacher_id))
         .collect();
-    let staff_ids: Vec<Uuid> = acts.values().map(|a| a.staff_id).collect::<HashSet<_>>().into_iter().collect();
+    let staff_ids: Vec<Uuid> = acts
+        .values()
+        .map(|a| a.staff_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let names: HashMap<Uuid, String> = staff::Entity::find()
         .filter(staff::Column::SchoolId.eq(me.school_id))
         .filter(staff::Column::Id.is_in(staff_ids))
@@ -940,7 +992,10 @@ pub async fn home_school_contacts(
             lines: lines
                 .into_iter()
                 .map(|((staff_id, whom), count)| {
-                    let relation = if mentors.iter().any(|m| m.student_id == s.id && m.staff_id == staff_id) {
+                    let relation = if mentors
+                        .iter()
+                        .any(|m| m.student_id == s.id && m.staff_id == staff_id)
+                    {
                         "导师"
                     } else if head == Some(staff_id) {
                         "班主任"
