@@ -9,21 +9,37 @@ use shared::activity::{ActivityKind, Channel, GuidanceArea, Trigger};
 use uuid::Uuid;
 
 use super::entities::{activity, activity_student, exam_result, growth_message, growth_note};
-use crate::org::entities::{staff, term};
+use crate::org::entities::{class, mentor_assignment, staff, student, term};
 use crate::tenancy::Ctx;
 
-/// Seeds the demo records of one school. `staff` is (mentor, head teacher)
-/// and `family` is (student, guardian) of the named demo accounts.
-pub async fn seed_demo(
-    ctx: &Ctx,
-    district_id: Uuid,
-    school_id: Uuid,
-    staff: (Uuid, Uuid),
-    family: (Uuid, Uuid),
-) -> anyhow::Result<()> {
+/// Seeds the demo records of one school, around its named demo student
+/// (the student with an account), that student's mentor and head teacher.
+pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
     let db = ctx.db();
-    let (mentor, head) = staff;
-    let (student, _guardian) = family;
+    let Some(named) = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school_id))
+        .filter(student::Column::UserId.is_not_null())
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let district_id = named.district_id;
+    let student = named.id;
+    let Some(pair) = mentor_assignment::Entity::find()
+        .filter(mentor_assignment::Column::SchoolId.eq(school_id))
+        .filter(mentor_assignment::Column::StudentId.eq(student))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mentor = pair.staff_id;
+    let head = class::Entity::find_by_id(named.class_id)
+        .one(db)
+        .await?
+        .and_then(|c| c.head_teacher_id)
+        .unwrap_or(mentor);
     let user_of = |id: Uuid| async move {
         staff::Entity::find_by_id(id)
             .one(db)

@@ -529,14 +529,7 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                 .exec(db)
                 .await?;
         }
-        crate::mentoring::demo::seed_demo(
-            ctx,
-            district_id,
-            school_id,
-            (mentor_id, head_id),
-            (student_id, guardian_id),
-        )
-        .await?;
+        crate::mentoring::demo::seed_demo(ctx, school_id).await?;
     }
     Ok(DemoSummary {
         created: true,
