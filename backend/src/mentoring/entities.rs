@@ -145,7 +145,7 @@ pub mod growth_message {
         pub body: String,
         /// JSON array of bright spots (闪光点).
         pub bright_spots: String,
-        /// draft | submitted | published.
+        /// draft | submitted | reviewed | published.
         pub status: String,
         /// Reviewer (user id), when reviewed.
         pub reviewed_by: Option<Uuid>,

@@ -36,9 +36,8 @@ pub const MAX_STUDENTS_PER_ACTIVITY: usize = 50;
 
 /// China Standard Time: the day an activity "happened on" is the local day.
 pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
-    let cst = FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
-    at.with_timezone(&cst).date_naive()
+    FixedOffset::east_opt(8 * 3600)
+        .map_or(at.date_naive(), |cst| at.with_timezone(&cst).date_naive())
 }
 
 /// The school's home–school communication rule (归口管理). Until school
@@ -1043,6 +1042,10 @@ pub async fn mentor_activity_counts(
         .column(activity::Column::StaffId)
         .column(activity::Column::Kind)
         .column(activity::Column::Channel)
+        .column_as(activity::Column::Id.count(), "n")
+        .group_by(activity::Column::StaffId)
+        .group_by(activity::Column::Kind)
+        .group_by(activity::Column::Channel)
         .filter(activity::Column::DistrictId.eq(district))
         .filter(activity::Column::SchoolId.eq(school));
     if let Some(f) = from {
@@ -1051,7 +1054,7 @@ pub async fn mentor_activity_counts(
     if let Some(t) = to {
         q = q.filter(activity::Column::OccurredOn.lte(t));
     }
-    let rows: Vec<(Uuid, String, String)> = q.into_tuple().all(ctx.db()).await?;
+    let rows: Vec<(Uuid, String, String, i64)> = q.into_tuple().all(ctx.db()).await?;
     let pairs: Vec<Uuid> = mentor_assignment::Entity::find()
         .select_only()
         .column(mentor_assignment::Column::StaffId)
@@ -1065,15 +1068,15 @@ pub async fn mentor_activity_counts(
         *mentees.entry(s).or_default() += 1;
     }
     let mut counts: HashMap<Uuid, (BTreeMap<ActivityKind, i64>, i64, i64)> = HashMap::new();
-    for (staff_id, kind, channel) in rows {
+    for (staff_id, kind, channel, n) in rows {
         let e = counts.entry(staff_id).or_default();
         if let Some(k) = ActivityKind::from_code(&kind) {
-            *e.0.entry(k).or_default() += 1;
+            *e.0.entry(k).or_default() += n;
         }
         if Channel::from_code(&channel).is_some_and(|c| c.is_in_person()) {
-            e.1 += 1;
+            e.1 += n;
         }
-        e.2 += 1;
+        e.2 += n;
     }
     let mut ids: HashSet<Uuid> = counts.keys().copied().collect();
     ids.extend(mentees.keys().copied());
