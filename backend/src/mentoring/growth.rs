@@ -513,6 +513,7 @@ pub async fn add_growth_note(
     month: Option<String>,
     body: String,
 ) -> ApiResult<(growth_note::Model, String)> {
+    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let s = writable_file(ctx, &me, student_id).await?;
     let mut p = Problems::default();
@@ -578,6 +579,7 @@ pub async fn record_exam_result(
     student_id: Uuid,
     input: ExamResultInput,
 ) -> ApiResult<BandedResult> {
+    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let s = writable_file(ctx, &me, student_id).await?;
     let mut p = Problems::default();
@@ -643,6 +645,7 @@ pub struct TalkView {
 /// A parent (of the student) or the student asks the mentor for a talk.
 pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiResult<TalkView> {
     let caller = ctx.require_any(&[Role::Parent, Role::Student])?.clone();
+    write_lock_first(ctx).await?;
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
     if !own_student_ids(ctx).await?.contains(&s.id) {
         return Err(ApiError::not_found("学生"));
@@ -731,6 +734,7 @@ pub async fn talk_requests(ctx: &Ctx, open_only: bool) -> ApiResult<Vec<TalkView
 
 /// The mentor (or head teacher) answers a talk request.
 pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResult<TalkView> {
+    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let r = one_in_school::<talk_request::Entity>(ctx, id, "谈心预约").await?;
     let s = one_in_school::<student::Entity>(ctx, r.student_id, "学生").await?;

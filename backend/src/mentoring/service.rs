@@ -715,8 +715,8 @@ fn involving(students: Vec<Uuid>) -> sea_orm::sea_query::SelectStatement {
         .to_owned()
 }
 
-/// Activities by student, by class, or (neither) the caller's own records,
-/// newest first.
+/// Activities by student, by class, or (neither) the caller's own records
+/// (as the mentor, the recorder or a co-mentor), newest first.
 pub async fn list_activities(
     ctx: &Ctx,
     student_id: Option<Uuid>,
@@ -755,7 +755,8 @@ pub async fn list_activities(
         cond = cond.add(
             Condition::any()
                 .add(activity::Column::StaffId.eq(staff_id))
-                .add(activity::Column::RecordedBy.eq(me.user_id)),
+                .add(activity::Column::RecordedBy.eq(me.user_id))
+                .add(activity::Column::CoStaffIds.contains(staff_id.to_string())),
         );
     }
     let q = activity::Entity::find().filter(cond);
