@@ -252,6 +252,50 @@ async fn summaries_are_private_audited_and_amended(backend: Backend) -> Result<(
         assert!(!r.to_string().contains("情绪低落"), "{who}: {r}");
     }
 
+    // A group activity with two mentees, a co-mentor and the head teacher:
+    // the co-mentor finds it among their own records.
+    let d = s
+        .data_as(
+            "s2.head1",
+            "{ activities(first: 50) { edges { node { mentor { id } } } } }",
+            json!({}),
+        )
+        .await?;
+    let head_staff = d["activities"]["edges"][0]["node"]["mentor"]["id"].clone();
+    let mentees = s
+        .data_as(
+            "s2.mentor1",
+            "{ students(first: 2) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await?;
+    let two: Vec<Value> = mentees["students"]["edges"]
+        .as_array()
+        .map(|e| e.iter().map(|n| n["node"]["id"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(two.len(), 2);
+    let group = json!({ "i": { "clientKey": "k-group", "kind": "OPTIONAL_ACTION", "optionalAction": "lunch",
+        "studentIds": two, "coMentorIds": [head_staff], "withHeadTeacher": true, "summary": "共进午餐" } });
+    let r = s
+        .gql(Some(&mentor), "mutation($i: ActivityInput!) { logActivity(input: $i) { id students { id } coMentors { id } withHeadTeacher } }", group)
+        .await?;
+    assert!(r["errors"].is_null(), "{r}");
+    assert_eq!(
+        r["data"]["logActivity"]["students"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(r["data"]["logActivity"]["coMentors"][0]["id"], head_staff);
+    let d = s
+        .data_as(
+            "s2.head1",
+            "{ activities(first: 50) { edges { node { id summary } } } }",
+            json!({}),
+        )
+        .await?;
+    assert!(d.to_string().contains("共进午餐"), "{d}");
+
     // Amendments keep the old fields; only the recorder amends.
     let amend = "mutation($id: ID!, $c: ActivityChanges!, $r: String!) { amendActivity(id: $id, changes: $c, reason: $r) { id summary amendments { before reason } } }";
     let vars = json!({ "id": id, "c": { "summary": "已缓解" }, "r": "补充后续情况" });
@@ -343,6 +387,27 @@ async fn parents_see_only_published_messages(backend: Backend) -> Result<()> {
         )
         .await?;
     assert_eq!(error_code(&r).as_deref(), Some("CONFLICT"), "{r}");
+
+    // The side panel: this term's records about the student (the demo's
+    // three are in the first term).
+    let panel =
+        "query($s: ID!, $t: ID!) { termActivitiesFor(studentId: $s, termId: $t) { kind summary } }";
+    let d = s
+        .data_as("s2.mentor1", panel, json!({ "s": student, "t": term[1] }))
+        .await?;
+    assert_eq!(
+        d["termActivitiesFor"].as_array().map(Vec::len),
+        Some(3),
+        "{d}"
+    );
+    let r = s
+        .gql(
+            Some(&s.login("s2.parent1").await?),
+            panel,
+            json!({ "s": student, "t": term[1] }),
+        )
+        .await?;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
 
     // Submit, review (head teacher), publish: now the family sees it.
     let submit = format!("mutation($id: ID!) {{ submitGrowthMessage(id: $id) {{ {MSG} }} }}");

@@ -793,8 +793,9 @@ pub async fn get_activity(ctx: &Ctx, id: Uuid) -> ApiResult<ActivityView> {
     one_view(ctx, &me, a).await
 }
 
-/// This term's activities about one student, for the mentor drafting a
-/// growth message (mentors and head teacher of the student).
+/// This term's activities about one student (including the break before the
+/// term), for the mentor drafting a growth message (mentors and head teacher
+/// of the student).
 pub async fn term_activities_for(
     ctx: &Ctx,
     student_id: Uuid,
@@ -805,11 +806,24 @@ pub async fn term_activities_for(
     if me.relations(&s).is_empty() {
         return Err(ApiError::forbidden("只有学生的导师或班主任可以查看"));
     }
-    let t = one_in_school::<crate::org::entities::term::Entity>(ctx, term_id, "学期").await?;
+    use crate::org::entities::term;
+    let t = one_in_school::<term::Entity>(ctx, term_id, "学期").await?;
+    // The term's records include the break before it (the home visit before
+    // the term starts): from the day after the previous term ended, or 30
+    // days before the start when there is none.
+    let from = term::Entity::find()
+        .filter(term::Column::SchoolId.eq(me.school_id))
+        .filter(term::Column::EndsOn.lt(t.starts_on))
+        .order_by_desc(term::Column::EndsOn)
+        .one(ctx.db())
+        .await?
+        .map_or(t.starts_on - Duration::days(30), |p| {
+            p.ends_on + Duration::days(1)
+        });
     let rows = activity::Entity::find()
         .filter(activity::Column::SchoolId.eq(me.school_id))
         .filter(activity::Column::Id.in_subquery(involving(vec![s.id])))
-        .filter(activity::Column::OccurredOn.gte(t.starts_on))
+        .filter(activity::Column::OccurredOn.gte(from))
         .filter(activity::Column::OccurredOn.lte(t.ends_on))
         .order_by_asc(activity::Column::OccurredAt)
         .limit(500)
