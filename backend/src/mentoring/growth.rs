@@ -813,7 +813,7 @@ pub async fn submit_self_report(ctx: &Ctx, month: String, text: String) -> ApiRe
         recorded_by: Set(caller.user_id),
         created_at: Set(now),
     };
-    let a = svc::insert_once(
+    let (a, _) = svc::insert_once(
         ctx,
         NewActivity {
             row,

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 use shared::activity::{ActivityKind, Channel, GuidanceArea, Trigger};
 use shared::org::Role;
@@ -399,13 +399,15 @@ pub struct NewActivity {
 
 /// Inserts an activity once per (school, recorder, client key): on a
 /// concurrent or repeated send the unique index refuses the second row and
-/// the row already recorded is returned.
-pub async fn insert_once(ctx: &Ctx, new: NewActivity) -> ApiResult<activity::Model> {
+/// the row already recorded is returned. The flag tells whether this call
+/// inserted it.
+pub async fn insert_once(ctx: &Ctx, new: NewActivity) -> ApiResult<(activity::Model, bool)> {
     let school = *new.row.school_id.as_ref();
     let district = *new.row.district_id.as_ref();
     let recorder = *new.row.recorded_by.as_ref();
     let key = new.row.client_key.as_ref().clone();
     let id = *new.row.id.as_ref();
+    let model = new.row.clone().try_into_model()?;
     let inserted = activity::Entity::insert(new.row)
         .on_conflict(
             OnConflict::columns([
@@ -433,14 +435,16 @@ pub async fn insert_once(ctx: &Ctx, new: NewActivity) -> ApiResult<activity::Mod
         activity_student::Entity::insert_many(links)
             .exec_without_returning(ctx.db())
             .await?;
+        return Ok((model, true));
     }
-    activity::Entity::find()
+    let existing = activity::Entity::find()
         .filter(activity::Column::SchoolId.eq(school))
         .filter(activity::Column::RecordedBy.eq(recorder))
         .filter(activity::Column::ClientKey.eq(key))
         .one(ctx.db())
         .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("activity vanished after insert")))
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("activity vanished after insert")))?;
+    Ok((existing, false))
 }
 
 /// Records an activity (idempotent by `clientKey`).
@@ -544,8 +548,10 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
             co.push(u);
         }
     }
+    let mut co_mentors = vec![];
     for c in &co {
-        one_in_school::<staff::Entity>(ctx, *c, "教师").await?;
+        let st = one_in_school::<staff::Entity>(ctx, *c, "教师").await?;
+        co_mentors.push((st.id, st.name));
     }
 
     let now = Utc::now();
@@ -574,7 +580,7 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
         recorded_by: Set(me.user_id),
         created_at: Set(now),
     };
-    let a = insert_once(
+    let (a, fresh) = insert_once(
         ctx,
         NewActivity {
             row,
@@ -582,7 +588,23 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
         },
     )
     .await?;
-    one_view(ctx, &me, a).await
+    if !fresh {
+        return one_view(ctx, &me, a).await;
+    }
+    // Just written: the recorder gets back what they sent, without reading
+    // it again (and without an audit record for reading their own words).
+    Ok(ActivityView {
+        activity: a,
+        students: students.iter().map(|s| (s.id, s.name.clone())).collect(),
+        staff_name: me
+            .staff
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        co_mentors,
+        private_visible: true,
+        amendments: vec![],
+    })
 }
 
 fn snapshot(a: &activity::Model) -> String {
