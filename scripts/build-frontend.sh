@@ -51,7 +51,7 @@ CARGO_TARGET_DIR="$TARGET_DIR" cargo build -p frontend --lib \
 WASM="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/frontend.wasm"
 
 # 5. Bindings, optimisation and static files, staged then swapped in.
-STAGE="$(mktemp -d "$ROOT/frontend/.dist.XXXXXX")"
+STAGE="$(mktemp -d "${TMPDIR:-/tmp}/daoshi-dist.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$STAGE/pkg" --out-name app "$WASM"
 if [ "${SKIP_WASM_OPT:-0}" != 1 ]; then

@@ -37,6 +37,13 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# Chinese fonts, so that browser screenshots (test artefacts) are readable.
+if [ ! -d /usr/share/fonts/opentype/noto ] && command -v apt-get >/dev/null 2>&1; then
+  log "installing fonts-noto-cjk from Debian"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || log "fonts-noto-cjk not installed (screenshots only)"
+fi
+
 # The sqlite3 CLI (test fixtures on SQLite).
 if ! command -v sqlite3 >/dev/null 2>&1; then
   log "installing sqlite3 from Debian"
@@ -55,5 +62,13 @@ log "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 log "tests"
-cargo test --workspace --no-fail-fast
+OUT="$(mktemp)"
+set +e
+cargo test --workspace --no-fail-fast 2>&1 | tee "$OUT"
+status=${PIPESTATUS[0]}
+set -e
 log "done in $(( $(date +%s) - start )) s"
+# One closing line over every test binary (cargo's own last line is a doc-test run).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$OUT"
+rm -f "$OUT"
+exit "$status"

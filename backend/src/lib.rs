@@ -9,9 +9,11 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod matching;
 pub mod mentoring;
 pub mod org;
 pub mod pagination;
+pub mod policy;
 pub mod state;
 pub mod tenancy;
 

@@ -217,14 +217,51 @@ async fn renew(used_access: &str) -> bool {
     {
         return true;
     }
+    let used = used_access.to_string();
     let fut = REFRESHING.with(|r| {
         r.borrow_mut()
-            .get_or_insert_with(|| refresh_tokens().boxed_local().shared())
+            .get_or_insert_with(|| across_tabs(used).boxed_local().shared())
             .clone()
     });
     let ok = fut.await;
     REFRESHING.with(|r| *r.borrow_mut() = None);
     ok
+}
+
+/// Refreshes while holding a Web Lock, so that two tabs of the same user
+/// never present the same refresh token (which the server would take as
+/// theft and answer by revoking the session). Inside the lock the tokens are
+/// read again: another tab may have renewed them already. Without the Web
+/// Locks API (old browsers) it refreshes directly.
+async fn across_tabs(used_access: String) -> bool {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
+
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks.as_ref().and_then(|l| {
+        js_sys::Reflect::get(l, &"request".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        return refresh_tokens().await;
+    };
+    let callback = Closure::once(move |_lock: JsValue| -> js_sys::Promise {
+        wasm_bindgen_futures::future_to_promise(async move {
+            let renewed_elsewhere = Tokens::access().is_some_and(|a| a != used_access);
+            let ok = renewed_elsewhere || refresh_tokens().await;
+            Ok(JsValue::from_bool(ok))
+        })
+    });
+    let Ok(promise) = request.call2(&locks, &"daoshi-refresh".into(), callback.as_ref()) else {
+        return refresh_tokens().await;
+    };
+    let result = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&promise)).await;
+    drop(callback);
+    matches!(result, Ok(v) if v.as_bool() == Some(true))
 }
 
 async fn refresh_tokens() -> bool {

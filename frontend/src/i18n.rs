@@ -245,7 +245,7 @@ pub struct Tr {
     pub nav_my_mentor: &'static str,
 
     pub district_title: &'static str,
-    pub col_classes: &'static str,
+    pub class_count: Fmt1,
     pub schools_total: Fmt3,
     pub supervision_soon: &'static str,
 
@@ -323,6 +323,10 @@ pub struct Tr {
     pub growth_file: &'static str,
     pub growth_soon: &'static str,
     pub contacts: &'static str,
+    pub guardians: &'static str,
+    pub guardians_show: &'static str,
+    pub guardians_audited: &'static str,
+    pub guardians_none: &'static str,
     pub contacts_soon: &'static str,
 
     pub counsellor_title: &'static str,
@@ -461,7 +465,7 @@ pub static ZH: Tr = Tr {
     nav_my_mentor: "我的导师",
 
     district_title: "全区学校概览",
-    col_classes: "班级数",
+    class_count: |n| format!("{n} 个班级"),
     schools_total: |schools, classes, students| {
         format!("共 {schools} 所学校，{classes} 个班级，{students} 名学生")
     },
@@ -543,6 +547,10 @@ pub static ZH: Tr = Tr {
     growth_file: "成长档案",
     growth_soon: "成长档案（家庭情况、性格爱好、身心状况、每月表现、考试分析）将在后续版本中提供，查看会被记录。",
     contacts: "家校沟通记录",
+    guardians: "家长联系方式",
+    guardians_show: "查看家长联系方式",
+    guardians_audited: "家长信息属于个人信息，每次查看都会被记录。",
+    guardians_none: "还没有登记家长。",
     contacts_soon: "每次与家长沟通的时间、方式、话题和后续安排将记录在这里。",
 
     counsellor_title: "关注个案",
@@ -642,7 +650,7 @@ pub static EN: Tr = Tr {
     nav_my_mentor: "My mentor",
 
     district_title: "Schools in the district",
-    col_classes: "Classes",
+    class_count: |n| format!("{n} classes"),
     schools_total: |schools, classes, students| {
         format!("{schools} schools, {classes} classes, {students} students")
     },
@@ -667,7 +675,7 @@ pub static EN: Tr = Tr {
     student_count: |n| format!("{n} students"),
     staff_title: "Staff",
     staff_empty: "No staff found.",
-    staff_search: "Search name or staff no.",
+    staff_search: "Name or staff no.",
     new_staff: "Add a staff member",
     new_student: "Add a student",
     person_name: "Name",
@@ -679,7 +687,7 @@ pub static EN: Tr = Tr {
     party_member: "Party member",
     choose: "Choose…",
     students_title: "Students",
-    students_search: "Search name or student no.",
+    students_search: "Name or student no.",
     student_no: "Student no.",
     student_gender: "Gender",
     student_class: "Class",
@@ -725,7 +733,11 @@ pub static EN: Tr = Tr {
     student_detail_title: "Student",
     growth_file: "Growth file",
     growth_soon: "The growth file (family, personality, health, monthly progress, exam analysis) comes in a later version; every read will be logged.",
-    contacts: "Parent contacts",
+    contacts: "Contact log",
+    guardians: "Parents",
+    guardians_show: "Show parents' contacts",
+    guardians_audited: "Parents' details are personal information; every view is recorded.",
+    guardians_none: "No parent registered yet.",
     contacts_soon: "Each contact with the parents (when, how, topic, follow-up) will be recorded here.",
 
     counsellor_title: "Cases",
@@ -740,3 +752,47 @@ pub static EN: Tr = Tr {
     student_home_title: "My mentor",
     my_mentor_soon: "If you have no mentor yet, they will appear here once matching is done; when two-way selection opens you will list your choices here.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::org::{Qualification, Role, SchoolStage};
+
+    #[test]
+    fn both_languages_name_every_role_stage_and_standing() {
+        for t in [&ZH, &EN] {
+            for r in Role::ALL {
+                assert!(!t.role(r).is_empty());
+            }
+            for s in SchoolStage::ALL {
+                assert!(!t.stage(s).is_empty());
+            }
+            for q in [
+                Qualification::Untrained,
+                Qualification::Training,
+                Qualification::Probation,
+                Qualification::Appointed,
+                Qualification::Deferred,
+            ] {
+                assert!(!t.qualification(q).is_empty());
+            }
+        }
+        assert_ne!(ZH.role(Role::Mentor), EN.role(Role::Mentor));
+    }
+
+    #[test]
+    fn messages_put_their_values_in() {
+        assert_eq!((ZH.mentor_count)("12"), "共 12 名学生");
+        assert_eq!((EN.mentor_count)("12"), "12 students");
+        assert!((ZH.import_summary)("1", "2", "3").contains('3'));
+        assert!((EN.import_rejected)("4").starts_with('4'));
+    }
+
+    #[test]
+    fn the_language_switch_names_the_other_language() {
+        assert_eq!(Lang::Zh.other(), Lang::En);
+        assert_eq!(Lang::Zh.tr().lang_switch_to, "English");
+        assert_eq!(Lang::En.tr().lang_switch_to, "中文");
+        assert_eq!(Lang::from_tag(Lang::En.tag()), Some(Lang::En));
+    }
+}

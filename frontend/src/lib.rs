@@ -21,10 +21,14 @@ pub use app::App;
 pub fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // The page's loading spinner has done its job.
+    if let Some(boot) = doc.get_element_by_id("boot") {
+        boot.remove();
+    }
+    if let Some(body) = doc.body() {
         let _ = body.dataset().set("app", "ready");
     }
 }

@@ -268,3 +268,14 @@ pub struct CreateStudent;
     variables_derives = "Debug, Clone"
 )]
 pub struct UpdateStudent;
+
+/// A student's guardians (audited read).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../backend/schema.graphql",
+    query_path = "graphql/org.graphql",
+    extern_enums("Role", "SchoolStage", "Qualification", "FamilyFlag", "SpecialNeed"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Guardians;

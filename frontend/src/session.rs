@@ -21,6 +21,8 @@ pub struct User {
     pub place: Option<String>,
     /// The grades the user leads (grade leaders).
     pub grades: Vec<i64>,
+    /// The user's staff record, for teachers (e.g. to find their class).
+    pub staff_id: Option<String>,
 }
 
 /// Why the login page is shown.
@@ -92,6 +94,7 @@ impl Session {
             roles: from_wire(&me.roles),
             place: me.school_name.or(Some(me.district_name)),
             grades: me.grades,
+            staff_id: me.staff_id,
         });
         Ok(())
     }
@@ -115,6 +118,7 @@ impl Session {
             roles: from_wire(&user.roles),
             place: None,
             grades: Vec::new(),
+            staff_id: None,
         }
     }
 
@@ -210,5 +214,33 @@ pub fn nav(role: Role) -> &'static [NavItem] {
         Role::Counsellor => COUNSELLOR,
         Role::Parent => PARENT,
         Role::Student => STUDENT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_has_a_home_and_its_own_navigation() {
+        for role in Role::ALL {
+            let items = nav(role);
+            assert!(!items.is_empty(), "{role:?} has no navigation");
+            assert!(items.len() <= 5, "{role:?} has too many tabs for a phone");
+            assert!(home_path(role).starts_with('/'));
+            let mut paths: Vec<_> = items.iter().map(|i| i.path).collect();
+            paths.dedup();
+            assert_eq!(paths.len(), items.len(), "{role:?} repeats a tab");
+        }
+    }
+
+    #[test]
+    fn a_teacher_lands_on_their_other_duty_before_mentoring() {
+        use Role::*;
+        assert_eq!(landing_role(&[Mentor, Counsellor]), Some(Counsellor));
+        assert_eq!(landing_role(&[HeadTeacher, Mentor]), Some(HeadTeacher));
+        assert_eq!(landing_role(&[Mentor]), Some(Mentor));
+        assert_eq!(landing_role(&[SchoolAdmin, Mentor]), Some(SchoolAdmin));
+        assert_eq!(landing_role(&[]), None);
     }
 }

@@ -209,27 +209,7 @@ impl TestServer {
             ],
         )
         .await?;
-        let mut cmd = tokio::process::Command::new(daoshi_bin()?);
-        cmd.args(["serve", "--bind", "127.0.0.1:0"])
-            .envs(env.iter().cloned())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        let mut child = cmd.spawn().context("starting daoshi serve")?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let base = tokio::time::timeout(Duration::from_secs(60), async {
-            while let Some(line) = lines.next_line().await? {
-                if let Some(addr) = line.strip_prefix("Daoshi listening on ") {
-                    return Ok::<_, anyhow::Error>(addr.trim().to_string());
-                }
-            }
-            bail!("server exited before listening")
-        })
-        .await
-        .context("server did not start within 60 s")??;
-        // Keep draining stdout so the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let (child, base) = spawn_serve(&env).await?;
         Ok(TestServer {
             child,
             base,
@@ -379,6 +359,17 @@ impl TestServer {
         }
     }
 
+    /// Starts a second `daoshi serve` process on the same database (same
+    /// environment), e.g. to prove that invariants hold across replicas.
+    pub async fn start_replica(&self) -> Result<Replica> {
+        let (child, base) = spawn_serve(&self.env).await?;
+        Ok(Replica {
+            child,
+            base,
+            client: reqwest::Client::new(),
+        })
+    }
+
     /// Runs a `daoshi` operator command against this server's database.
     pub async fn cli(&self, args: &[&str]) -> Result<std::process::Output> {
         let out = tokio::process::Command::new(daoshi_bin()?)
@@ -394,6 +385,107 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
     }
+}
+
+/// Starts `daoshi serve` on a free port and waits until it listens.
+async fn spawn_serve(env: &[(String, String)]) -> Result<(tokio::process::Child, String)> {
+    let mut cmd = tokio::process::Command::new(daoshi_bin()?);
+    cmd.args(["serve", "--bind", "127.0.0.1:0"])
+        .envs(env.iter().cloned())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().context("starting daoshi serve")?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(addr) = line.strip_prefix("Daoshi listening on ") {
+                return Ok::<_, anyhow::Error>(addr.trim().to_string());
+            }
+        }
+        bail!("server exited before listening")
+    })
+    .await
+    .context("server did not start within 60 s")??;
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((child, base))
+}
+
+/// A second server process on a [`TestServer`]'s database (stopped on drop;
+/// the database belongs to the `TestServer`).
+pub struct Replica {
+    child: tokio::process::Child,
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Replica {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
+    /// Posts a GraphQL request; returns the whole response body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
+        gql_at(&self.client, &self.base, token, query, variables).await
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// Posts a GraphQL request to a server's base URL; returns the whole body.
+pub async fn gql_at(
+    client: &reqwest::Client,
+    base: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> Result<Value> {
+    let mut req = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await?;
+    let status = resp.status();
+    resp.json()
+        .await
+        .with_context(|| format!("non-JSON response ({status})"))
+}
+
+/// Signs an access token with the test servers' secret (HS256), for test
+/// users created by SQL fixtures. `claims` as the server issues them (copy
+/// a real token's claims and change `sub`).
+pub fn sign_token(claims: &Value) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let h = b64.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let p = b64.encode(claims.to_string());
+    let msg = format!("{h}.{p}");
+    let key = JWT_SECRET.as_bytes();
+    let mut k = [0u8; 64];
+    k[..key.len()].copy_from_slice(key);
+    let ipad: Vec<u8> = k.iter().map(|b| b ^ 0x36).collect();
+    let opad: Vec<u8> = k.iter().map(|b| b ^ 0x5c).collect();
+    let inner = Sha256::digest([ipad.as_slice(), msg.as_bytes()].concat());
+    let sig = Sha256::digest([opad.as_slice(), inner.as_slice()].concat());
+    format!("{msg}.{}", b64.encode(sig))
+}
+
+/// The claims of an access token (unverified; tests only).
+pub fn token_claims(token: &str) -> Result<Value> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let part = token.split('.').nth(1).context("malformed token")?;
+    Ok(serde_json::from_slice(&b64.decode(part)?)?)
 }
 
 async fn run_cli(env: &[(String, String)], args: &[&str]) -> Result<()> {

@@ -289,6 +289,13 @@ async fn mentor_home(ui: &Ui) -> Result<()> {
     // Opening a student shows their page.
     ui.click("#student-list li a").await?;
     ui.wait_home_prefix("/students/", "学生信息").await?;
+    // The parents' numbers come on request (an audited read), ready to call.
+    ui.click("#show-guardians").await?;
+    ui.wait(
+        "document.querySelector('#guardians a[href^=\"tel:\"]')",
+        "the guardians' phone numbers",
+    )
+    .await?;
     Ok(())
 }
 
@@ -306,6 +313,41 @@ impl Ui {
     }
 }
 
+async fn desktop_layout(ui: &Ui) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+    // Continues signed in as s2.mentor1; the same page on a 1280×800 desktop.
+    ui.page
+        .execute(SetDeviceMetricsOverrideParams::new(1280, 800, 1.0, false))
+        .await?;
+    let result = async {
+        ui.open("/mentor").await?;
+        ui.wait_home("/mentor", "我的学生").await?;
+        ui.wait(
+            "document.querySelectorAll('#student-list li').length > 0",
+            "the students",
+        )
+        .await?;
+        let overflow: i64 = ui
+            .eval("document.documentElement.scrollWidth - window.innerWidth")
+            .await?;
+        if overflow > 0 {
+            bail!("desktop page is {overflow}px wider than the window");
+        }
+        ui.screenshot("mentor-home-1280x800").await?;
+        Ok(())
+    }
+    .await;
+    ui.page
+        .execute(SetDeviceMetricsOverrideParams::new(
+            WIDTH as i64,
+            HEIGHT as i64,
+            2.0,
+            true,
+        ))
+        .await?;
+    result
+}
+
 async fn switch_language(ui: &Ui) -> Result<()> {
     // Continues signed in as s2.mentor1.
     ui.open("/mentor").await?;
@@ -314,6 +356,12 @@ async fn switch_language(ui: &Ui) -> Result<()> {
     ui.wait_home("/mentor", "My students").await?;
     ui.wait("document.documentElement.lang === 'en'", "<html lang=en>")
         .await?;
+    ui.wait(
+        "document.querySelectorAll('#student-list li').length > 0",
+        "the students",
+    )
+    .await?;
+    ui.screenshot("mentor-home-en-360x640").await?;
     // Remembered across a reload.
     ui.open("/mentor").await?;
     ui.wait_home("/mentor", "My students").await?;
@@ -476,20 +524,62 @@ async fn session_renewal(ui: &Ui) -> Result<()> {
 }
 
 async fn every_account_lands_home(ui: &Ui) -> Result<()> {
-    let mut accounts = vec![("district".to_string(), "/district", "全区学校概览")];
+    // (account, home path, heading, what the home must show)
+    let mut accounts = vec![(
+        "district".to_string(),
+        "/district",
+        "全区学校概览",
+        "document.querySelectorAll('#school-list li').length === 3",
+    )];
     for k in 1..=3 {
-        accounts.push((format!("s{k}.admin"), "/school", "学校设置"));
-        accounts.push((format!("s{k}.head1"), "/class", "我的班级"));
-        accounts.push((format!("s{k}.mentor1"), "/mentor", "我的学生"));
-        accounts.push((format!("s{k}.counsellor"), "/counsellor", "关注个案"));
-        accounts.push((format!("s{k}.parent1"), "/parent", "我的孩子"));
-        accounts.push((format!("s{k}.student1"), "/student", "我的导师"));
+        let homes = [
+            (
+                "admin",
+                "/school",
+                "学校设置",
+                "document.querySelector('#terms')",
+            ),
+            (
+                "head1",
+                "/class",
+                "我的班级",
+                "document.querySelectorAll('#class-list li').length === 1 && document.querySelectorAll('#student-list li').length > 0",
+            ),
+            (
+                "mentor1",
+                "/mentor",
+                "我的学生",
+                "document.querySelectorAll('#student-list li').length > 0",
+            ),
+            (
+                "counsellor",
+                "/counsellor",
+                "关注个案",
+                "document.querySelector('.card.soon')",
+            ),
+            (
+                "parent1",
+                "/parent",
+                "我的孩子",
+                "document.querySelectorAll('.student-card').length > 0",
+            ),
+            (
+                "student1",
+                "/student",
+                "我的导师",
+                "document.querySelectorAll('.student-card').length === 1",
+            ),
+        ];
+        for (who, path, title, shows) in homes {
+            accounts.push((format!("s{k}.{who}"), path, title, shows));
+        }
     }
-    for (user, path, title) in accounts {
+    for (user, path, title, shows) in accounts {
         ui.login(&user, PASSWORD).await?;
         ui.wait_home(path, title)
             .await
             .with_context(|| format!("{user}'s home"))?;
+        ui.wait(shows, &format!("{user}'s home content")).await?;
         // Nothing on the home failed to load.
         ui.wait(
             "!document.querySelector('.content [role=status]')",
@@ -499,6 +589,9 @@ async fn every_account_lands_home(ui: &Ui) -> Result<()> {
         let errors = ui.text(".content .error").await?;
         if !errors.is_empty() {
             bail!("{user}'s home shows an error: {errors}");
+        }
+        if user == "district" || user.starts_with("s2.") {
+            ui.screenshot(&format!("home-{user}-360x640")).await?;
         }
     }
     Ok(())
@@ -518,6 +611,7 @@ async fn the_app_works_on_a_phone() -> Result<()> {
     let mut failures = Vec::new();
     scenario(&ui, "wrong-password", &mut failures, wrong_password).await;
     scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
+    scenario(&ui, "desktop-layout", &mut failures, desktop_layout).await;
     scenario(&ui, "switch-language", &mut failures, switch_language).await;
     scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
     scenario(

@@ -31,6 +31,15 @@ struct Foreign {
     message: String,
     /// A talk request of the school.
     talk: String,
+    /// A term with calendar events, and one of its events.
+    event_term: String,
+    event: String,
+    /// A two-way matching round of the foreign school.
+    round: String,
+    /// A self-selection (rush) round of the foreign school.
+    rush: String,
+    /// A mentor-team application of the foreign school.
+    application: String,
     secrets: BTreeSet<String>,
 }
 
@@ -78,7 +87,60 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         )
         .await?;
     let guardian = strs(&g, &["guardians", "id"]);
+    // Matching data of the foreign school: a two-way round with a preview,
+    // a rush round, and a mentor-team application by its head teacher.
+    let grades = s.data_as(admin, "{ classes { grade } }", json!({})).await?;
+    let grade = grades["classes"][0]["grade"].as_i64().unwrap_or(7);
+    let open = "mutation($t: ID!, $g: Int!, $m: RoundMethod!) { openMatchingRound(termId: $t, grade: $g, method: $m) { id } }";
+    let r = s
+        .data_as(
+            admin,
+            open,
+            json!({ "t": terms[0], "g": grade, "m": "TWO_WAY" }),
+        )
+        .await?;
+    let round = r["openMatchingRound"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    s.data_as(
+        admin,
+        "mutation($r: ID!) { runMatchingPreview(roundId: $r, seed: 7) { round { id } } }",
+        json!({ "r": round }),
+    )
+    .await?;
+    let r = s
+        .data_as(
+            admin,
+            open,
+            json!({ "t": terms[1], "g": grade, "m": "SELF_SELECTION" }),
+        )
+        .await?;
+    let rush = r["openMatchingRound"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let head = admin.replace("admin", "head1");
+    let mine = s
+        .data_as(
+            &head,
+            "{ students(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await?;
+    let a = s
+        .data_as(
+            &head,
+            "mutation($s: ID!) { applyForMentorTeam(studentId: $s, reason: \"随班就读\", proposedMemberIds: []) { id } }",
+            json!({ "s": strs(&mine, &["students", "edges", "node", "id"])[0] }),
+        )
+        .await?;
+    let application = a["applyForMentorTeam"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let mut secrets: BTreeSet<String> = BTreeSet::new();
+    secrets.extend([round.clone(), rush.clone(), application.clone()]);
     for list in [
         &student, &classes, &staff, &teaching, &terms, &users, &grants, &guardian,
     ] {
@@ -121,6 +183,37 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
     for x in [&activity, &message, &talk] {
         secrets.insert(x.clone());
     }
+    // The school's policy versions and calendar events; the district's
+    // baseline only for a foreign district (schools of one district share it).
+    let p = s
+        .data_as(
+            admin,
+            "{ schoolPolicy { versions { id } } districtBaseline { versions { id } } }",
+            json!({}),
+        )
+        .await?;
+    secrets.extend(strs(&p, &["schoolPolicy", "versions", "id"]));
+    if admin.starts_with("y.") {
+        secrets.extend(strs(&p, &["districtBaseline", "versions", "id"]));
+    }
+    let (mut event_term, mut event) = (terms[0].clone(), String::new());
+    for t in &terms {
+        let e = s
+            .data_as(
+                admin,
+                "query($t: ID!) { calendarEvents(termId: $t) { id } }",
+                json!({ "t": t }),
+            )
+            .await?;
+        let ids = strs(&e, &["calendarEvents", "id"]);
+        if let Some(first) = ids.first()
+            && event.is_empty()
+        {
+            event_term = t.clone();
+            event = first.clone();
+        }
+        secrets.extend(ids);
+    }
     secrets.extend(strs(&d, &["me", "schoolId"]));
     secrets.extend(strs(&d, &["me", "schoolName"]));
     Ok(Foreign {
@@ -139,6 +232,11 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         activity,
         message,
         talk,
+        event_term,
+        event,
+        round,
+        rush,
+        application,
         secrets,
     })
 }
@@ -148,13 +246,18 @@ async fn snapshot(s: &TestServer, f: &Foreign) -> Result<Value> {
     let d = s
         .data_as(
             f.admin,
-            "query($id: ID!, $s: ID!) { school(id: $s) { id code name stage studentCount classCount staffCount }
+            "query($id: ID!, $s: ID!, $et: ID!, $r: ID!, $rush: ID!) { school(id: $s) { id code name stage studentCount classCount staffCount }
+               schoolPolicy { versions { id version effectiveFrom } } districtBaseline { versions { id version } }
+               calendarEvents(termId: $et) { id name date kind grades }
                students(first: 200) { totalCount edges { node { id name studentNo gender classId mentors { id } } } }
                classes { id name grade headTeacherId studentCount } terms { id name startsOn endsOn }
                staff(first: 200) { edges { node { id staffNo name phone specialties qualification teaching { id subject classId } } } }
                accounts(first: 200) { edges { node { id username active grants { id role grade } } } }
-               guardians(studentId: $id) { id name phone relation } }",
-            json!({ "id": f.student, "s": f.school }),
+               guardians(studentId: $id) { id name phone relation }
+               matchingPreview(roundId: $r) { round { status seed } assignments { studentId mentorId stage why } }
+               mentorsWithPlaces(roundId: $rush) { id placesLeft }
+               mentorTeamApplications { id status note } mentorTeams { applicationId } }",
+            json!({ "id": f.student, "s": f.school, "et": f.event_term, "r": f.round, "rush": f.rush }),
         )
         .await?;
     let school = s.uuid_lit(&f.school);
@@ -271,6 +374,39 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("answerTalkRequest", "mutation($id: ID!) { answerTalkRequest(id: $id, answer: \"越权\") { id } }", json!({ "id": f.talk }), true),
         // No id: the caller's own report (a student of school A) or a refusal.
         case("submitSelfReport", "mutation { submitSelfReport(month: \"2026-11\", text: \"本校汇报\") { id } }", json!({}), false),
+        case("policyPresets", "{ policyPresets { id level } }", json!({}), false),
+        case("districtBaseline", "{ districtBaseline { current { id version } versions { id } } }", json!({}), false),
+        case("schoolPolicy", "query($s: ID) { schoolPolicy(schoolId: $s) { schoolId current { id rules } versions { id } } }", json!({ "s": f.school }), true),
+        case("validateSchoolPolicy", "query($t: ID) { validateSchoolPolicy(rules: {}, termId: $t) { path messageZh } }", json!({ "t": f.term }), true),
+        case("calendarEvents", "query($t: ID!) { calendarEvents(termId: $t) { id name } }", json!({ "t": f.event_term }), true),
+        case("studentTasks", "query($s: ID!, $t: ID) { studentTasks(studentId: $s, termId: $t) { students { studentId requirements { status } } } }", json!({ "s": f.student, "t": f.term }), true),
+        case("myStudentsTasks", "query($t: ID) { myStudentsTasks(termId: $t) { students { studentId } } }", json!({ "t": f.term }), true),
+        case("classTasks", "query($c: ID!, $t: ID) { classTasks(classId: $c, termId: $t) { students { studentId } } }", json!({ "c": f.class, "t": f.term }), true),
+        case("schoolTaskCounts", "query($t: ID) { schoolTaskCounts(termId: $t) { schoolId schoolName counts { students } } }", json!({ "t": f.term }), true),
+        case("saveDistrictBaseline", "mutation { saveDistrictBaseline(rules: {}, effectiveFrom: \"2030-09-01\") { id } }", json!({}), false),
+        case("saveSchoolPolicy", "mutation($t: ID) { saveSchoolPolicy(rules: {}, effectiveFrom: \"2030-09-01\", termId: $t) { id } }", json!({ "t": f.term }), true),
+        case("createCalendarEvent", "mutation($t: ID!) { createCalendarEvent(input: { termId: $t, kind: KEY_EXAM, date: \"2026-11-20\", name: \"越权考试\" }) { id } }", json!({ "t": f.event_term }), true),
+        case("deleteCalendarEvent", "mutation($id: ID!) { deleteCalendarEvent(id: $id) }", json!({ "id": f.event }), true),
+        case("matchingRound", "query($id: ID!) { matchingRound(id: $id) { id status } }", json!({ "id": f.round }), true),
+        case("matchingRounds", "query($t: ID!) { matchingRounds(termId: $t) { id } }", json!({ "t": f.term }), true),
+        case("matchingPreview", "query($r: ID!) { matchingPreview(roundId: $r) { assignments { studentId } } }", json!({ "r": f.round }), true),
+        case("eligibleMentors", "query($r: ID!) { eligibleMentors(roundId: $r) { id name } }", json!({ "r": f.round }), true),
+        case("myMentorChoices", "query($r: ID!) { myMentorChoices(roundId: $r) { id } }", json!({ "r": f.round }), true),
+        case("mentorsWithPlaces", "query($r: ID!) { mentorsWithPlaces(roundId: $r) { id placesLeft } }", json!({ "r": f.rush }), true),
+        case("myRushPlace", "query($r: ID!) { myRushPlace(roundId: $r) { id } }", json!({ "r": f.rush }), true),
+        case("myMatch", "{ myMatch { mentorId why } }", json!({}), false),
+        case("mentorTeamApplications", "{ mentorTeamApplications { id studentId reason } }", json!({}), false),
+        case("mentorTeams", "{ mentorTeams { applicationId studentId } }", json!({}), false),
+        case("openMatchingRound", "mutation($t: ID!) { openMatchingRound(termId: $t, grade: 7, method: TWO_WAY) { id } }", json!({ "t": f.term }), true),
+        case("submitMentorChoices", "mutation($r: ID!, $m: ID!) { submitMentorChoices(roundId: $r, mentorIds: [$m]) { id } }", json!({ "r": f.round, "m": f.staff }), true),
+        case("submitStudentPreferences", "mutation($r: ID!, $s: ID!) { submitStudentPreferences(roundId: $r, studentIds: [$s]) }", json!({ "r": f.round, "s": f.student }), true),
+        case("runMatchingPreview", "mutation($r: ID!) { runMatchingPreview(roundId: $r, seed: 1) { round { id } } }", json!({ "r": f.round }), true),
+        case("adjustAssignment", "mutation($r: ID!, $s: ID!, $m: ID!) { adjustAssignment(roundId: $r, studentId: $s, mentorId: $m, reason: \"越权\") { studentId } }", json!({ "r": f.round, "s": f.student, "m": f.staff }), true),
+        case("publishMatchingRound", "mutation($r: ID!) { publishMatchingRound(roundId: $r) { id } }", json!({ "r": f.round }), true),
+        case("changeMentor", "mutation($s: ID!, $m: ID!) { changeMentor(studentId: $s, mentorId: $m, reason: \"越权\") }", json!({ "s": f.student, "m": f.staff }), true),
+        case("selectMentor", "mutation($r: ID!, $m: ID!) { selectMentor(roundId: $r, mentorId: $m) { id } }", json!({ "r": f.rush, "m": f.staff }), true),
+        case("applyForMentorTeam", "mutation($s: ID!, $m: ID!) { applyForMentorTeam(studentId: $s, reason: \"越权\", proposedMemberIds: [$m]) { id } }", json!({ "s": f.student, "m": f.staff }), true),
+        case("decideMentorTeam", "mutation($a: ID!, $m: ID!) { decideMentorTeam(applicationId: $a, approve: true, leadMentorId: $m, memberIds: []) { id } }", json!({ "a": f.application, "m": f.staff }), true),
         Case {
             op: "importRoster",
             query: "mutation($file: Upload!) { importRoster(file: $file) { ok created updated errors { row message } } }".into(),
@@ -433,6 +569,11 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         activity: String::new(),
         message: String::new(),
         talk: String::new(),
+        event_term: String::new(),
+        event: String::new(),
+        round: String::new(),
+        rush: String::new(),
+        application: String::new(),
         secrets: BTreeSet::new(),
     };
     let covered: BTreeSet<&str> = cases(&dummy).iter().map(|c| c.op).collect();

@@ -3,9 +3,10 @@
 //! school A's rows; a district admin's settings, only that district.
 
 use anyhow::{Result, ensure};
+use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 15] = [
+const SCHOOL_TABLES: [&str; 24] = [
     "terms",
     "classes",
     "staff",
@@ -21,7 +22,61 @@ const SCHOOL_TABLES: [&str; 15] = [
     "growth_file_notes",
     "exam_results",
     "talk_requests",
+    "matching_rounds",
+    "matching_choices",
+    "matching_mentor_prefs",
+    "matching_results",
+    "rush_quotas",
+    "rush_places",
+    "mentor_team_applications",
+    "mentor_team_members",
+    "calendar_events",
 ];
+
+/// Matching rows in a school: a previewed two-way round, a rush round and a
+/// mentor-team application, so the matching tables are not empty.
+async fn seed_matching(s: &TestServer, prefix: &str) -> Result<()> {
+    let admin = format!("{prefix}.admin");
+    let d = s
+        .data_as(&admin, "{ terms { id } classes { grade } }", json!({}))
+        .await?;
+    let grade = d["classes"][0]["grade"].clone();
+    let open = "mutation($t: ID!, $g: Int!, $m: RoundMethod!) { openMatchingRound(termId: $t, grade: $g, method: $m) { id } }";
+    let r = s
+        .data_as(
+            &admin,
+            open,
+            json!({ "t": d["terms"][0]["id"], "g": grade, "m": "TWO_WAY" }),
+        )
+        .await?;
+    s.data_as(
+        &admin,
+        "mutation($r: ID!) { runMatchingPreview(roundId: $r) { round { id } } }",
+        json!({ "r": r["openMatchingRound"]["id"] }),
+    )
+    .await?;
+    s.data_as(
+        &admin,
+        open,
+        json!({ "t": d["terms"][1]["id"], "g": grade, "m": "SELF_SELECTION" }),
+    )
+    .await?;
+    let head = format!("{prefix}.head1");
+    let st = s
+        .data_as(
+            &head,
+            "{ students(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await?;
+    s.data_as(
+        &head,
+        "mutation($s: ID!) { applyForMentorTeam(studentId: $s, reason: \"随班就读\", proposedMemberIds: []) { id } }",
+        json!({ "s": st["students"]["edges"][0]["node"]["id"] }),
+    )
+    .await?;
+    Ok(())
+}
 
 /// Runs a query after the settings in one transaction; returns its last output line.
 fn as_tenant(url: &str, settings: &str, query: &str) -> Result<String> {
@@ -38,6 +93,8 @@ fn set(district: &str, school: &str, role: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_role_sees_only_its_tenant() -> Result<()> {
     let s = TestServer::start(Options::new(Backend::Postgres)).await?;
+    seed_matching(&s, "s1").await?;
+    seed_matching(&s, "s2").await?;
     let owner = &s.db.url;
     let app = s.db.app_url()?;
     // The app role is not the owner and cannot bypass RLS.

@@ -68,6 +68,8 @@ pub struct Me {
     pub school_name: Option<String>,
     /// Grades led (grade leaders).
     pub grades: Vec<i32>,
+    /// The caller's staff record in their school, for teachers.
+    pub staff_id: Option<ID>,
 }
 
 /// Auth queries.
@@ -108,6 +110,9 @@ impl AuthQuery {
             school_id: caller.school_id.map(|s| ID(s.to_string())),
             school_name,
             grades: caller.grades.clone(),
+            staff_id: crate::authz::my_staff(ctx)
+                .await?
+                .map(|s| ID(s.id.to_string())),
         })
     }
 }

@@ -427,7 +427,7 @@ impl From<svc::StudentContacts> for StudentContacts {
 
 /// Activities of one kind.
 #[derive(SimpleObject)]
-pub struct KindCount {
+pub struct ActivityKindCount {
     /// Kind.
     pub kind: ActivityKind,
     /// Activities.
@@ -444,7 +444,7 @@ pub struct MentorActivityCount {
     /// Activities in all.
     pub total: i64,
     /// By kind.
-    pub by_kind: Vec<KindCount>,
+    pub by_kind: Vec<ActivityKindCount>,
     /// Share in person, 0–1.
     pub face_to_face_share: Option<f64>,
 }
@@ -583,7 +583,7 @@ impl MentoringQuery {
                 by_kind: m
                     .by_kind
                     .into_iter()
-                    .map(|(kind, count)| KindCount { kind, count })
+                    .map(|(kind, count)| ActivityKindCount { kind, count })
                     .collect(),
                 face_to_face_share: m.face_to_face_share,
             })

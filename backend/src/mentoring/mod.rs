@@ -5,7 +5,6 @@
 
 pub mod demo;
 pub mod entities;
-pub mod facts;
 pub mod graphql;
 pub mod growth;
 pub mod service;

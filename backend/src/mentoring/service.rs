@@ -40,14 +40,26 @@ pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
         .map_or(at.date_naive(), |cst| at.with_timezone(&cst).date_naive())
 }
 
-/// The school's home–school communication rule (归口管理). Until school
-/// policies are stored, the default of every preset: the student's head
-/// teacher or mentor.
-pub fn communication_rules() -> CommunicationRules {
-    CommunicationRules {
+/// The school's home–school communication rule (归口管理) today: from the
+/// school's policy in effect, else the district baseline's, else the
+/// presets' default (the student's head teacher or mentor).
+pub async fn communication_rules(ctx: &Ctx) -> ApiResult<CommunicationRules> {
+    use crate::policy::service::{baseline_versions, in_effect, school_versions};
+    let district = ctx.district_id()?;
+    let school = ctx.school_id()?;
+    let today = local_day(Utc::now());
+    let own = school_versions(ctx, district, school).await?;
+    if let Some(v) = in_effect(&own, today) {
+        return Ok(v.rules.communication.clone());
+    }
+    let base = baseline_versions(ctx, district).await?;
+    if let Some(v) = in_effect(&base, today) {
+        return Ok(v.rules.communication.clone());
+    }
+    Ok(CommunicationRules {
         parent_contact_roles: vec![Role::HeadTeacher, Role::Mentor],
         preferred_channel: Channel::FaceToFace,
-    }
+    })
 }
 
 /// On SQLite, takes the write lock first so that concurrent writers queue
@@ -520,12 +532,18 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
         }
     }
     let students = students_in_school(ctx, &sids).await?;
-    let rules = communication_rules();
+    let rules = if input.kind == ActivityKind::ParentContact {
+        Some(communication_rules(ctx).await?)
+    } else {
+        None
+    };
     for s in &students {
         let rel = me.relations(s);
         match input.kind {
             ActivityKind::ParentContact => {
-                if !rules.may_contact_parents(&rel) {
+                if let Some(rules) = &rules
+                    && !rules.may_contact_parents(&rel)
+                {
                     return Err(ApiError::forbidden(rules.refusal_zh()));
                 }
             }

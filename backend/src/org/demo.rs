@@ -529,6 +529,7 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                 .exec(db)
                 .await?;
         }
+        crate::policy::demo::seed_demo(ctx, district_id, school_id, plan.stage).await?;
         crate::mentoring::demo::seed_demo(ctx, school_id).await?;
     }
     Ok(DemoSummary {

@@ -44,7 +44,7 @@ pub fn Schools() -> impl IntoView {
                                     <div class="item-side">
                                         <span>{move || (i18n.t().student_count)(&i18n.num(s.student_count))}</span>
                                         <span class="meta">
-                                            {move || i18n.t().col_classes} " " {move || i18n.num(s.class_count)}
+                                            {move || (i18n.t().class_count)(&i18n.num(s.class_count))}
                                         </span>
                                     </div>
                                 </li>

@@ -210,8 +210,69 @@ pub fn StudentDetail() -> impl IntoView {
                 </section>
             }
         })}
+        <GuardianContacts/>
         <ComingSoon title=|t| t.growth_file body=|t| t.growth_soon/>
         <ComingSoon title=|t| t.contacts body=|t| t.contacts_soon/>
+    }
+}
+
+/// The student's guardians with tap-to-call numbers, shown on request:
+/// the read is personal information and is recorded on the server.
+#[component]
+fn GuardianContacts() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let shown = RwSignal::new(false);
+    view! {
+        <section class="card" id="guardians">
+            <h2>{move || i18n.t().guardians}</h2>
+            {move || {
+                if !shown.get() {
+                    return view! {
+                        <p class="muted">{move || i18n.t().guardians_audited}</p>
+                        <button type="button" class="btn secondary" id="show-guardians" on:click=move |_| shown.set(true)>
+                            {move || i18n.t().guardians_show}
+                        </button>
+                    }
+                    .into_any();
+                }
+                let student_id = params.with_untracked(|p| p.get("id").unwrap_or_default());
+                let guardians = LocalResource::new(move || {
+                    let student_id = student_id.clone();
+                    async move {
+                        api::query::<ops::Guardians>(ops::guardians::Variables { student_id })
+                            .await
+                            .map(|d| d.guardians)
+                    }
+                });
+                loaded(guardians, move |gs| {
+                    if gs.is_empty() {
+                        return view! { <p class="muted">{move || i18n.t().guardians_none}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain">
+                            {gs
+                                .into_iter()
+                                .map(|g| {
+                                    view! {
+                                        <li class="term">
+                                            <span>
+                                                <span class="name">{g.name}</span>
+                                                " "
+                                                <span class="meta">{g.relation}</span>
+                                            </span>
+                                            <a class="btn secondary" href=format!("tel:{}", g.phone)>{g.phone.clone()}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                })
+                .into_any()
+            }}
+        </section>
     }
 }
 
@@ -309,10 +370,10 @@ pub fn MyClass() -> impl IntoView {
         <PageTitle title=|t| t.my_class_title/>
         {loaded(classes, move |cs| {
             // The classes whose head teacher is the signed-in teacher.
-            let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.name.clone()));
+            let me = session.user.with_untracked(|u| u.as_ref().and_then(|u| u.staff_id.clone()));
             let cs: Vec<ClassRow> = cs
                 .into_iter()
-                .filter(|c| c.head_teacher_name.is_some() && c.head_teacher_name == me)
+                .filter(|c| me.is_some() && c.head_teacher_id == me)
                 .collect();
             if cs.is_empty() {
                 return view! { <p class="card muted">{move || i18n.t().my_class_none}</p> }.into_any();
