@@ -211,6 +211,42 @@ async fn parent_contact_follows_the_rule(backend: Backend) -> Result<()> {
         let r = s.gql(Some(&t), LOG, contact(&format!("pc-{who}"))).await?;
         assert!(r["errors"].is_null(), "{who}: {r}");
     }
+    // The school narrows its rule to mentors only (一校一策): now the head
+    // teacher is refused too, with the school's own wording.
+    let cur = s
+        .data_as(
+            "s2.admin",
+            "{ schoolPolicy { current { rules } } }",
+            json!({}),
+        )
+        .await?;
+    let mut rules = cur["schoolPolicy"]["current"]["rules"].clone();
+    rules["communication"]["parent_contact_roles"] = json!(["mentor"]);
+    s.data_as(
+        "s2.admin",
+        "mutation($r: JSON!, $f: NaiveDate!) { saveSchoolPolicy(rules: $r, effectiveFrom: $f) { id } }",
+        json!({ "r": rules, "f": "2026-09-01" }),
+    )
+    .await?;
+    let r = s
+        .gql(
+            Some(&s.login("s2.head1").await?),
+            LOG,
+            contact("pc-narrow-head"),
+        )
+        .await?;
+    assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
+    let msg = r["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("导师") && !msg.contains("班主任"), "{msg}");
+    let r = s
+        .gql(
+            Some(&s.login("s2.mentor1").await?),
+            LOG,
+            contact("pc-narrow-mentor"),
+        )
+        .await?;
+    assert!(r["errors"].is_null(), "{r}");
+
     // The head teacher who is not the student's mentor records no talk.
     let t = s.login("s2.head1").await?;
     let r = s.gql(Some(&t), LOG, talk("ht-talk", &student, "x")).await?;
