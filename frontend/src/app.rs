@@ -10,7 +10,7 @@ use shared::org::Role;
 use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
-use crate::pages::{district, people, school};
+use crate::pages::{district, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -33,6 +33,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=RoleHome/>
                     <Route path=path!("district") view=district::Schools/>
                     <Route path=path!("district/supervision") view=district::Supervision/>
+                    <Route path=path!("district/baseline") view=policy::Baseline/>
+                    <Route path=path!("school/policy") view=policy::SchoolPolicy/>
                     <Route path=path!("school") view=school::Setup/>
                     <Route path=path!("school/classes") view=school::Classes/>
                     <Route path=path!("school/staff") view=school::Staff/>
@@ -43,7 +45,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("grade/students") view=people::GradeStudents/>
                     <Route path=path!("class") view=people::MyClass/>
                     <Route path=path!("mentor") view=people::MentorHome/>
-                    <Route path=path!("tasks") view=people::Tasks/>
+                    <Route path=path!("tasks") view=tasks::TasksPage/>
                     <Route path=path!("students/:id") view=people::StudentDetail/>
                     <Route path=path!("counsellor") view=people::CounsellorHome/>
                     <Route path=path!("parent") view=people::ParentHome/>

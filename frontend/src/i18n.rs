@@ -84,6 +84,15 @@ impl I18n {
         format_number(self.lang.get(), n)
     }
 
+    /// Picks the Chinese or English version of a text that comes with both
+    /// (server data, validation messages) (tracked).
+    pub fn pick<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang.get() {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// Formats an ISO date (`2026-09-01`) for the current locale (tracked).
     pub fn date(&self, iso: &str) -> String {
         format_date(self.lang.get(), iso)
@@ -235,7 +244,6 @@ pub struct Tr {
     pub nav_classes: &'static str,
     pub nav_staff: &'static str,
     pub nav_students: &'static str,
-    pub nav_import: &'static str,
     pub nav_grade: &'static str,
     pub nav_my_class: &'static str,
     pub nav_my_students: &'static str,
@@ -247,7 +255,6 @@ pub struct Tr {
     pub district_title: &'static str,
     pub class_count: Fmt1,
     pub schools_total: Fmt3,
-    pub supervision_soon: &'static str,
 
     pub setup_title: &'static str,
     pub setup_intro: &'static str,
@@ -315,9 +322,7 @@ pub struct Tr {
     pub mentor_title: &'static str,
     pub mentor_count: Fmt1,
     pub mentor_empty: &'static str,
-    pub mentor_tasks_soon: &'static str,
     pub tasks_title: &'static str,
-    pub tasks_soon: &'static str,
 
     pub student_detail_title: &'static str,
     pub growth_file: &'static str,
@@ -340,6 +345,99 @@ pub struct Tr {
 
     pub student_home_title: &'static str,
     pub my_mentor_soon: &'static str,
+
+    pub nav_policy: &'static str,
+    pub nav_baseline: &'static str,
+    pub policy_title: &'static str,
+    pub policy_current: &'static str,
+    pub version_n: Fmt1,
+    pub effective_from_d: Fmt1,
+    pub saved_on_d: Fmt1,
+    pub policy_none: &'static str,
+    pub uses_baseline: &'static str,
+    pub in_effect_now: Fmt1,
+    pub baseline_tightened: &'static str,
+    pub policy_history: &'static str,
+    pub policy_edit: &'static str,
+    pub start_from: &'static str,
+    pub start_current: &'static str,
+    pub policy_name: &'static str,
+    pub effective_date: &'static str,
+    pub effective_term: &'static str,
+    pub sec_scope_ratio: &'static str,
+    pub ratio_default: &'static str,
+    pub ratio_grade_hint: &'static str,
+    pub district_cap: Fmt1,
+    pub sec_tasks: &'static str,
+    pub talks_per_term: &'static str,
+    pub home_visits: &'static str,
+    pub growth_messages: &'static str,
+    pub cadence: &'static str,
+    pub per_term: &'static str,
+    pub per_year: &'static str,
+    pub parent_contact_month: &'static str,
+    pub self_report_month: &'static str,
+    pub optional_min: &'static str,
+    pub meets_baseline: &'static str,
+    pub problems_n: Fmt1,
+    pub diff_title: &'static str,
+    pub diff_none: &'static str,
+    pub save_version: &'static str,
+    pub saved_version: Fmt1,
+    pub server_refused: &'static str,
+    pub pick_date: &'static str,
+    pub calendar_title: &'static str,
+    pub calendar_intro: &'static str,
+    pub calendar_empty: &'static str,
+    pub event_name: &'static str,
+    pub event_date: &'static str,
+    pub event_kind: &'static str,
+    pub kind_key_exam: &'static str,
+    pub kind_life_event: &'static str,
+    pub kind_other: &'static str,
+    pub event_grades: &'static str,
+    pub event_grades_hint: &'static str,
+    pub every_grade: &'static str,
+    pub add_event: &'static str,
+    pub delete: &'static str,
+    pub baseline_title: &'static str,
+    pub baseline_none: &'static str,
+    pub baseline_edit: &'static str,
+    pub task_counts_title: &'static str,
+    pub task_counts_intro: &'static str,
+    pub counts_students: Fmt1,
+    pub counts_overdue: Fmt1,
+    pub col_task: &'static str,
+    pub status_done: &'static str,
+    pub status_due: &'static str,
+    pub status_overdue: &'static str,
+    pub status_na: &'static str,
+    pub req_home_visit: &'static str,
+    pub req_talks: &'static str,
+    pub req_exam_talk: &'static str,
+    pub req_growth_message: &'static str,
+    pub req_parent_contact: &'static str,
+    pub req_self_report: &'static str,
+    pub req_optional: &'static str,
+    pub next_due: &'static str,
+    pub due_by: Fmt1,
+    pub overdue_n: Fmt1,
+    pub done_n: Fmt1,
+    pub nothing_due: &'static str,
+    pub tasks_as_of: Fmt2,
+    pub counted_of: Fmt2,
+    pub window_range: Fmt2,
+    pub suggested_window: Fmt1,
+    pub head_teacher_leads: &'static str,
+    pub na_grade: &'static str,
+    pub na_town: &'static str,
+    pub class_tasks_title: &'static str,
+    pub tasks_overdue_title: &'static str,
+    pub tasks_due_title: &'static str,
+    pub tasks_all_clear: &'static str,
+    pub ratio_short: &'static str,
+    pub edit_close: &'static str,
+    pub baseline_applies_title: &'static str,
 }
 
 impl Tr {
@@ -365,6 +463,46 @@ impl Tr {
             Qualification::Probation => self.qual_probation,
             Qualification::Appointed => self.qual_appointed,
             Qualification::Deferred => self.qual_deferred,
+        }
+    }
+
+    /// A task requirement kind's name, from its GraphQL spelling.
+    pub fn req_kind(&self, code: &str) -> &'static str {
+        match code {
+            "HOME_VISIT" => self.req_home_visit,
+            "TALKS" => self.req_talks,
+            "EXAM_TALK" => self.req_exam_talk,
+            "GROWTH_MESSAGE" => self.req_growth_message,
+            "PARENT_CONTACT" => self.req_parent_contact,
+            "SELF_REPORT" => self.req_self_report,
+            _ => self.req_optional,
+        }
+    }
+
+    /// A task status's name, from its GraphQL spelling.
+    pub fn status(&self, code: &str) -> &'static str {
+        match code {
+            "DONE" => self.status_done,
+            "DUE" => self.status_due,
+            "OVERDUE" => self.status_overdue,
+            _ => self.status_na,
+        }
+    }
+
+    /// A calendar event kind's name, from its GraphQL spelling.
+    pub fn event_kind(&self, code: &str) -> &'static str {
+        match code {
+            "KEY_EXAM" => self.kind_key_exam,
+            "LIFE_EVENT" => self.kind_life_event,
+            _ => self.kind_other,
+        }
+    }
+
+    /// Why a requirement does not apply, from its GraphQL spelling.
+    pub fn na_reason(&self, code: &str) -> &'static str {
+        match code {
+            "NOT_LIVING_IN_TOWN" => self.na_town,
+            _ => self.na_grade,
         }
     }
 
@@ -455,7 +593,6 @@ pub static ZH: Tr = Tr {
     nav_classes: "班级",
     nav_staff: "教职工",
     nav_students: "学生",
-    nav_import: "导入",
     nav_grade: "年级",
     nav_my_class: "我的班级",
     nav_my_students: "我的学生",
@@ -469,7 +606,6 @@ pub static ZH: Tr = Tr {
     schools_total: |schools, classes, students| {
         format!("共 {schools} 所学校，{classes} 个班级，{students} 名学生")
     },
-    supervision_soon: "导师覆盖率、师生比、任务完成情况等督导指标将在后续版本中显示在这里；区级只看汇总，不看学生个人信息。",
 
     setup_title: "学校设置",
     setup_intro: "按顺序完成：学期 → 班级 → 教职工 → 学生（可批量导入名册）。",
@@ -531,7 +667,7 @@ pub static ZH: Tr = Tr {
     },
 
     grade_title: "年级概览",
-    grade_intro: "本年级各班的学生与导师情况。结对覆盖和任务进度将在后续版本中显示。",
+    grade_intro: "本年级各班的学生与导师情况，以及本学期的任务进度（只显示汇总）。",
     my_class_title: "我的班级",
     my_class_none: "您目前没有担任班主任的班级。",
     class_students: "班级学生",
@@ -539,9 +675,7 @@ pub static ZH: Tr = Tr {
     mentor_title: "我的学生",
     mentor_count: |n| format!("共 {n} 名学生"),
     mentor_empty: "目前还没有分配给您的学生。结对完成后，学生会显示在这里。",
-    mentor_tasks_soon: "任务功能上线后，每位学生本学期的“三个一”（家访、谈心、书面反馈）完成情况会显示在名字旁边。",
     tasks_title: "本学期任务",
-    tasks_soon: "这里将列出本学期需要完成的家访、谈心谈话和书面反馈，并提醒即将到期的事项。",
 
     student_detail_title: "学生信息",
     growth_file: "成长档案",
@@ -564,6 +698,99 @@ pub static ZH: Tr = Tr {
 
     student_home_title: "我的导师",
     my_mentor_soon: "还没有导师时，结对完成后会显示在这里；双向选择开放时，你可以在这里填报志愿。",
+
+    nav_policy: "学校方案",
+    nav_baseline: "区基线",
+    policy_title: "学校方案",
+    policy_current: "当前版本",
+    version_n: |n| format!("第 {n} 版"),
+    effective_from_d: |d| format!("{d} 起生效"),
+    saved_on_d: |d| format!("保存于 {d}"),
+    policy_none: "学校还没有保存自己的方案，目前执行区基线。",
+    uses_baseline: "目前执行的是区基线。",
+    in_effect_now: |v| format!("今天执行：{v}"),
+    baseline_tightened: "区基线已收紧，正在执行的方案有以下不符合之处，请修改后保存新版本：",
+    policy_history: "历史版本",
+    policy_edit: "修改方案",
+    start_from: "起始方案",
+    start_current: "当前版本",
+    policy_name: "方案名称",
+    effective_date: "生效日期",
+    effective_term: "生效学期",
+    sec_scope_ratio: "师生比上限（每位导师最多带几名学生）",
+    ratio_default: "默认",
+    ratio_grade_hint: "各年级留空则按默认。",
+    district_cap: |n| format!("区上限 1:{n}"),
+    sec_tasks: "导师任务（三个一）",
+    talks_per_term: "每学期谈心谈话（次）",
+    home_visits: "家访（次）",
+    growth_messages: "成长寄语（次）",
+    cadence: "频次",
+    per_term: "每学期",
+    per_year: "每学年",
+    parent_contact_month: "每月家校联系（次）",
+    self_report_month: "每月学生汇报（次）",
+    optional_min: "每学期自选动作至少（项）",
+    meets_baseline: "符合区基线。",
+    problems_n: |n| format!("有 {n} 处需要修改："),
+    diff_title: "与当前版本相比的变化",
+    diff_none: "与当前版本相同。",
+    save_version: "保存为新版本",
+    saved_version: |n| format!("已保存为第 {n} 版。"),
+    server_refused: "服务器校验未通过，未保存：",
+    pick_date: "请选择生效日期。",
+    calendar_title: "重要考试与日程",
+    calendar_intro: "重要考试前后会自动打开谈心窗口。",
+    calendar_empty: "本学期还没有安排。",
+    event_name: "名称",
+    event_date: "日期",
+    event_kind: "类型",
+    kind_key_exam: "重要考试",
+    kind_life_event: "重大事件",
+    kind_other: "其他",
+    event_grades: "适用年级",
+    event_grades_hint: "如 7、8；留空为全部年级",
+    every_grade: "全部年级",
+    add_event: "添加考试或日程",
+    delete: "删除",
+    baseline_title: "区基线",
+    baseline_none: "区里还没有发布基线。",
+    baseline_edit: "修改区基线",
+    task_counts_title: "各校本学期任务情况",
+    task_counts_intro: "只显示汇总数字，不显示学生个人信息。",
+    counts_students: |n| format!("学生 {n} 人"),
+    counts_overdue: |n| format!("{n} 人有逾期事项"),
+    col_task: "事项",
+    status_done: "已完成",
+    status_due: "待完成",
+    status_overdue: "已逾期",
+    status_na: "不适用",
+    req_home_visit: "家访",
+    req_talks: "谈心谈话",
+    req_exam_talk: "考试前后谈心",
+    req_growth_message: "成长寄语",
+    req_parent_contact: "家校联系",
+    req_self_report: "学生汇报",
+    req_optional: "自选动作",
+    next_due: "下一项",
+    due_by: |d| format!("{d} 前"),
+    overdue_n: |n| format!("逾期 {n} 项"),
+    done_n: |n| format!("已完成 {n} 项"),
+    nothing_due: "本学期暂无待办",
+    tasks_as_of: |term, d| format!("{term}，截至 {d}"),
+    counted_of: |c, r| format!("{c}/{r}"),
+    window_range: |a, b| format!("{a} – {b}"),
+    suggested_window: |w| format!("建议时间：{w}"),
+    head_teacher_leads: "班主任牵头",
+    na_grade: "该年级不在实施范围内",
+    na_town: "仅限家住城区的学生",
+    class_tasks_title: "班级任务进度",
+    tasks_overdue_title: "已逾期",
+    tasks_due_title: "即将到期",
+    tasks_all_clear: "没有逾期或待办事项。",
+    ratio_short: "师生比上限",
+    edit_close: "收起",
+    baseline_applies_title: "执行区基线",
 };
 
 /// English.
@@ -640,7 +867,6 @@ pub static EN: Tr = Tr {
     nav_classes: "Classes",
     nav_staff: "Staff",
     nav_students: "Students",
-    nav_import: "Import",
     nav_grade: "Grade",
     nav_my_class: "My class",
     nav_my_students: "My students",
@@ -654,7 +880,6 @@ pub static EN: Tr = Tr {
     schools_total: |schools, classes, students| {
         format!("{schools} schools, {classes} classes, {students} students")
     },
-    supervision_soon: "Mentor coverage, ratios and task completion per school will appear here. The district sees aggregates only, never individual students.",
 
     setup_title: "School setup",
     setup_intro: "In order: terms → classes → staff → students (or import a roster).",
@@ -718,7 +943,7 @@ pub static EN: Tr = Tr {
     },
 
     grade_title: "Grade overview",
-    grade_intro: "Students and mentors of your grade. Matching coverage and task progress will appear here later.",
+    grade_intro: "Students and mentors of your grade, and this term's task progress (counts only).",
     my_class_title: "My class",
     my_class_none: "You are not head teacher of a class at the moment.",
     class_students: "Students in the class",
@@ -726,9 +951,7 @@ pub static EN: Tr = Tr {
     mentor_title: "My students",
     mentor_count: |n| format!("{n} students"),
     mentor_empty: "No students are assigned to you yet. They will appear here once matching is done.",
-    mentor_tasks_soon: "Once tasks go live, each student's three tasks this term (home visit, talk, written feedback) will show next to their name.",
     tasks_title: "This term's tasks",
-    tasks_soon: "Home visits, heart-to-heart talks and written feedback due this term will be listed here, with reminders.",
 
     student_detail_title: "Student",
     growth_file: "Growth file",
@@ -751,6 +974,99 @@ pub static EN: Tr = Tr {
 
     student_home_title: "My mentor",
     my_mentor_soon: "If you have no mentor yet, they will appear here once matching is done; when two-way selection opens you will list your choices here.",
+
+    nav_policy: "Policy",
+    nav_baseline: "Baseline",
+    policy_title: "School policy",
+    policy_current: "Current version",
+    version_n: |n| format!("Version {n}"),
+    effective_from_d: |d| format!("In effect from {d}"),
+    saved_on_d: |d| format!("Saved {d}"),
+    policy_none: "The school has not saved its own policy; the district baseline applies.",
+    uses_baseline: "The district baseline applies at the moment.",
+    in_effect_now: |v| format!("In effect today: {v}"),
+    baseline_tightened: "The district has tightened its baseline; the policy in effect no longer meets it here. Please save a corrected version:",
+    policy_history: "History",
+    policy_edit: "Edit the policy",
+    start_from: "Start from",
+    start_current: "The current version",
+    policy_name: "Name",
+    effective_date: "Takes effect on",
+    effective_term: "From term",
+    sec_scope_ratio: "Ratio cap (most students per mentor)",
+    ratio_default: "Default",
+    ratio_grade_hint: "Leave a grade empty to use the default.",
+    district_cap: |n| format!("District cap 1:{n}"),
+    sec_tasks: "Mentor tasks",
+    talks_per_term: "Heart-to-heart talks per term",
+    home_visits: "Home visits",
+    growth_messages: "Growth messages",
+    cadence: "How often",
+    per_term: "Per term",
+    per_year: "Per year",
+    parent_contact_month: "Parent contacts a month",
+    self_report_month: "Student reports a month",
+    optional_min: "Optional actions per term, at least",
+    meets_baseline: "Meets the district baseline.",
+    problems_n: |n| format!("{n} problems to fix:"),
+    diff_title: "What changes from the current version",
+    diff_none: "Same as the current version.",
+    save_version: "Save as a new version",
+    saved_version: |n| format!("Saved as version {n}."),
+    server_refused: "The server refused it; nothing was saved:",
+    pick_date: "Please choose the day it takes effect.",
+    calendar_title: "Key exams and events",
+    calendar_intro: "Key exams open the before/after talk windows.",
+    calendar_empty: "Nothing scheduled this term.",
+    event_name: "Name",
+    event_date: "Date",
+    event_kind: "Kind",
+    kind_key_exam: "Key exam",
+    kind_life_event: "Life event",
+    kind_other: "Other",
+    event_grades: "Grades",
+    event_grades_hint: "e.g. 7, 8; empty: every grade",
+    every_grade: "Every grade",
+    add_event: "Add an exam or event",
+    delete: "Delete",
+    baseline_title: "District baseline",
+    baseline_none: "The district has not published a baseline.",
+    baseline_edit: "Edit the baseline",
+    task_counts_title: "This term's tasks by school",
+    task_counts_intro: "Aggregates only, never individual students.",
+    counts_students: |n| format!("{n} students"),
+    counts_overdue: |n| format!("{n} with overdue tasks"),
+    col_task: "Task",
+    status_done: "Done",
+    status_due: "Due",
+    status_overdue: "Overdue",
+    status_na: "N/A",
+    req_home_visit: "Home visit",
+    req_talks: "Talks",
+    req_exam_talk: "Exam talk",
+    req_growth_message: "Growth message",
+    req_parent_contact: "Parent contact",
+    req_self_report: "Self-report",
+    req_optional: "Optional actions",
+    next_due: "Next",
+    due_by: |d| format!("by {d}"),
+    overdue_n: |n| format!("{n} overdue"),
+    done_n: |n| format!("{n} done"),
+    nothing_due: "Nothing due this term",
+    tasks_as_of: |term, d| format!("{term}, as of {d}"),
+    counted_of: |c, r| format!("{c} of {r}"),
+    window_range: |a, b| format!("{a} – {b}"),
+    suggested_window: |w| format!("Suggested: {w}"),
+    head_teacher_leads: "Led by the head teacher",
+    na_grade: "This grade is not in the programme",
+    na_town: "Only for students living in town",
+    class_tasks_title: "The class's tasks",
+    tasks_overdue_title: "Overdue",
+    tasks_due_title: "Due next",
+    tasks_all_clear: "Nothing overdue or due.",
+    ratio_short: "Ratio cap",
+    edit_close: "Close",
+    baseline_applies_title: "District baseline applies",
 };
 
 #[cfg(test)]
@@ -786,6 +1102,34 @@ mod tests {
         assert_eq!((EN.mentor_count)("12"), "12 students");
         assert!((ZH.import_summary)("1", "2", "3").contains('3'));
         assert!((EN.import_rejected)("4").starts_with('4'));
+    }
+
+    #[test]
+    fn task_kinds_statuses_and_events_are_named_in_both_languages() {
+        const KINDS: [&str; 7] = [
+            "HOME_VISIT",
+            "TALKS",
+            "EXAM_TALK",
+            "GROWTH_MESSAGE",
+            "PARENT_CONTACT",
+            "SELF_REPORT",
+            "OPTIONAL_ACTIONS",
+        ];
+        for t in [&ZH, &EN] {
+            let mut names: Vec<&str> = KINDS.iter().map(|k| t.req_kind(k)).collect();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), KINDS.len(), "two kinds share a name");
+            for s in ["DONE", "DUE", "OVERDUE", "NOT_APPLICABLE"] {
+                assert!(!t.status(s).is_empty());
+            }
+            for e in ["KEY_EXAM", "LIFE_EVENT", "OTHER"] {
+                assert!(!t.event_kind(e).is_empty());
+            }
+        }
+        assert_eq!((ZH.version_n)("2"), "第 2 版");
+        assert_eq!((EN.saved_version)("3"), "Saved as version 3.");
+        assert!((ZH.tasks_as_of)("2026学年第一学期", "11月29日").contains("截至"));
     }
 
     #[test]

@@ -12,6 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub type NaiveDate = String;
 /// GraphQL `Upload`: sent as `null`, the file travels in the multipart body.
 pub type Upload = ();
+/// GraphQL `JSON` (policy rules, diff values).
+#[allow(clippy::upper_case_acronyms)]
+pub type JSON = serde_json::Value;
+/// GraphQL `DateTime` (RFC 3339).
+pub type DateTime = String;
 
 /// GraphQL `FamilyFlag`, passed through unchanged when a student is edited
 /// (the app never shows it).
@@ -23,6 +28,37 @@ pub struct FamilyFlag(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SpecialNeed(pub String);
+
+/// Declares a GraphQL enum read and sent as its spelling (`HOME_VISIT`).
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+    };
+}
+
+wire_enum!(
+    /// GraphQL `RequirementKind` (`HOME_VISIT`, `TALKS` …).
+    RequirementKind
+);
+wire_enum!(
+    /// GraphQL `StatusCode` (`DONE`, `DUE`, `OVERDUE`, `NOT_APPLICABLE`).
+    StatusCode
+);
+wire_enum!(
+    /// GraphQL `EventKind` (`KEY_EXAM`, `LIFE_EVENT`, `OTHER`).
+    EventKind
+);
+wire_enum!(
+    /// GraphQL `PresetLevel` (`DISTRICT`, `SCHOOL`).
+    PresetLevel
+);
+wire_enum!(
+    /// GraphQL `NotApplicableReason`.
+    NotApplicableReason
+);
 
 macro_rules! shared_enum {
     ($(#[$doc:meta])* $name:ident => $inner:ty) => {
@@ -279,3 +315,79 @@ pub struct UpdateStudent;
     variables_derives = "Debug, Clone"
 )]
 pub struct Guardians;
+
+/// Declares a typed operation of `graphql/policy.graphql`.
+macro_rules! policy_op {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../backend/schema.graphql",
+            query_path = "graphql/policy.graphql",
+            extern_enums(
+                "Role",
+                "SchoolStage",
+                "Qualification",
+                "FamilyFlag",
+                "SpecialNeed",
+                "RequirementKind",
+                "StatusCode",
+                "EventKind",
+                "PresetLevel",
+                "NotApplicableReason"
+            ),
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+policy_op!(
+    /// The school's policy page: versions, baseline, terms, presets.
+    SchoolPolicyPage
+);
+policy_op!(
+    /// Checks a draft school policy on the server.
+    ValidateSchoolPolicy
+);
+policy_op!(
+    /// Saves a new version of the school's policy.
+    SaveSchoolPolicy
+);
+policy_op!(
+    /// The district baseline page.
+    DistrictBaselinePage
+);
+policy_op!(
+    /// Saves a new version of the district baseline.
+    SaveDistrictBaseline
+);
+policy_op!(
+    /// Task counts per school (aggregates only).
+    SchoolTaskCounts
+);
+policy_op!(
+    /// A term's calendar events.
+    CalendarEvents
+);
+policy_op!(
+    /// Adds a calendar event.
+    CreateCalendarEvent
+);
+policy_op!(
+    /// Deletes a calendar event.
+    DeleteCalendarEvent
+);
+policy_op!(
+    /// The mentor's students with what is due and overdue.
+    MyStudentsTasks
+);
+policy_op!(
+    /// One student's requirements this term.
+    StudentTasks
+);
+policy_op!(
+    /// A class's task status.
+    ClassTasks
+);

@@ -180,14 +180,15 @@ pub fn nav(role: Role) -> &'static [NavItem] {
     }
     const DISTRICT: &[NavItem] = &[
         item("/district", |t| t.nav_schools),
+        item("/district/baseline", |t| t.nav_baseline),
         item("/district/supervision", |t| t.nav_supervision),
     ];
     const SCHOOL: &[NavItem] = &[
         item("/school", |t| t.nav_setup),
+        item("/school/policy", |t| t.nav_policy),
         item("/school/classes", |t| t.nav_classes),
         item("/school/staff", |t| t.nav_staff),
         item("/school/students", |t| t.nav_students),
-        item("/school/import", |t| t.nav_import),
     ];
     const GRADE: &[NavItem] = &[
         item("/grade", |t| t.nav_grade),

@@ -162,6 +162,35 @@ impl Ui {
         Ok(())
     }
 
+    /// Replaces a field's value as a user clearing it and typing would, with
+    /// an `input` event.
+    async fn set_value(&self, selector: &str, value: &str) -> Result<()> {
+        let ok: bool = self
+            .eval(&format!(
+                "(() => {{ const e = document.querySelector({}); if (!e) return false;
+                   e.focus(); e.value = {}; e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+                   e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true; }})()",
+                serde_json::to_string(selector)?,
+                serde_json::to_string(value)?
+            ))
+            .await?;
+        if !ok {
+            bail!("no field {selector}");
+        }
+        Ok(())
+    }
+
+    /// Scrolls an element to the middle of the screen (before a screenshot).
+    async fn scroll_to(&self, selector: &str) -> Result<()> {
+        self.eval::<bool>(&format!(
+            "(() => {{ const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return true; }})()",
+            serde_json::to_string(selector)?
+        ))
+        .await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        Ok(())
+    }
+
     async fn click(&self, selector: &str) -> Result<()> {
         self.page.find_element(selector).await?.click().await?;
         Ok(())
@@ -313,6 +342,250 @@ impl Ui {
     }
 }
 
+/// Usable at 360 px: nothing scrolls sideways, every visible control is a
+/// 44 px target with an accessible name.
+async fn check_phone_usable(ui: &Ui, what: &str) -> Result<()> {
+    let overflow: i64 = ui
+        .eval("document.documentElement.scrollWidth - window.innerWidth")
+        .await?;
+    if overflow > 0 {
+        bail!("{what}: page is {overflow}px wider than the 360px viewport");
+    }
+    let small: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select, summary')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44; })
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !small.is_empty() {
+        bail!("{what}: tap targets under 44px: {small:?}");
+    }
+    let unnamed: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => !(e.innerText || '').trim() && !e.getAttribute('aria-label')
+                            && !(e.id && document.querySelector(`label[for='${e.id}']`))
+                            && !e.closest('label'))
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !unnamed.is_empty() {
+        bail!("{what}: controls without an accessible name: {unnamed:?}");
+    }
+    Ok(())
+}
+
+async fn mentor_sees_tasks(ui: &Ui) -> Result<()> {
+    // Continues signed in as s2.mentor1: every student on the home shows
+    // what is overdue and what is due next this term.
+    ui.open("/mentor").await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.wait(
+        "document.querySelectorAll('#student-list li').length > 0",
+        "the mentor's students with tasks",
+    )
+    .await?;
+    let rows: Vec<String> = ui
+        .eval("[...document.querySelectorAll('#student-list li')].map(li => li.innerText)")
+        .await?;
+    let without: Vec<&String> = rows
+        .iter()
+        .filter(|r| !(r.contains("下一项") || r.contains("逾期")))
+        .collect();
+    if !without.is_empty() {
+        bail!("students without their due or overdue tasks: {without:?}");
+    }
+    let term: String = ui.text(".tasks-term").await?;
+    if !term.contains("截至") {
+        bail!("the term line reads {term:?}");
+    }
+    ui.screenshot("mentor-tasks-360x640").await?;
+    check_phone_usable(ui, "mentor home with tasks").await?;
+    // The task list across students.
+    ui.click("nav.tabs a[href='/tasks']").await?;
+    ui.wait_home("/tasks", "本学期任务").await?;
+    ui.wait(
+        "document.querySelectorAll('#due-list li, #overdue-list li').length > 0",
+        "the term's task list",
+    )
+    .await?;
+    // A student's page lists every requirement with its status.
+    ui.open("/mentor").await?;
+    ui.wait(
+        "document.querySelectorAll('#student-list li a').length > 0",
+        "the students",
+    )
+    .await?;
+    ui.click("#student-list li a").await?;
+    ui.wait_home_prefix("/students/", "学生信息").await?;
+    ui.wait(
+        "document.querySelectorAll('#student-tasks .req').length > 0",
+        "the student's requirements",
+    )
+    .await?;
+    Ok(())
+}
+
+async fn admin_edits_policy(ui: &Ui) -> Result<()> {
+    ui.login("s2.admin", PASSWORD).await?;
+    ui.wait_home("/school", "学校设置").await?;
+    ui.click("nav.tabs a[href='/school/policy']").await?;
+    ui.wait_home("/school/policy", "学校方案").await?;
+    ui.wait(
+        "document.querySelector('#policy-current-version')",
+        "the current version",
+    )
+    .await?;
+    let before = ui.text("#policy-current-version").await?;
+    let n: i64 = before
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .with_context(|| format!("version line {before:?}"))?;
+    ui.click("#policy-edit").await?;
+    ui.wait(
+        "document.querySelector('#ratio-grade-7')",
+        "the policy form",
+    )
+    .await?;
+    // Grade 7 at 1:16 is above the district's 1:15: said at once, in Chinese,
+    // under the field, and the form cannot be saved.
+    ui.set_value("#ratio-grade-7", "16").await?;
+    ui.wait(
+        "document.querySelector('#ratio-grade-7-error .field-error')",
+        "the grade 7 ratio error",
+    )
+    .await?;
+    let err = ui.text("#ratio-grade-7-error").await?;
+    if !(err.contains("1:16") && err.contains("1:15") && err.contains("区基线")) {
+        bail!("unexpected ratio error: {err:?}");
+    }
+    let invalid: String = ui
+        .eval("document.querySelector('#ratio-grade-7').getAttribute('aria-invalid')")
+        .await?;
+    if invalid != "true" {
+        bail!("the field is not marked invalid: {invalid}");
+    }
+    let disabled: bool = ui
+        .eval("document.querySelector('#policy-save').disabled")
+        .await?;
+    if !disabled {
+        bail!("an invalid policy can be saved");
+    }
+    ui.scroll_to("#ratio-grade-7").await?;
+    ui.screenshot("policy-validation-error-360x640").await?;
+    check_phone_usable(ui, "policy form").await?;
+    // A valid change: grade 7 at 1:14, and one more talk a term.
+    ui.set_value("#ratio-grade-7", "14").await?;
+    let talks: String = ui.eval("document.querySelector('#talks').value").await?;
+    let talks: u32 = talks.trim().parse().unwrap_or(0) + 1;
+    ui.set_value("#talks", &talks.to_string()).await?;
+    ui.wait(
+        "document.querySelector('#policy-valid')",
+        "the policy to validate",
+    )
+    .await?;
+    let diff = ui.text("#policy-diff").await?;
+    if !(diff.contains("7年级") && diff.contains("14")) {
+        bail!("the diff does not show the grade 7 change: {diff:?}");
+    }
+    ui.scroll_to("#policy-diff").await?;
+    ui.screenshot("policy-diff-360x640").await?;
+    ui.click("#policy-save").await?;
+    let expected = format!("第 {} 版", n + 1);
+    ui.wait(
+        &format!(
+            "document.querySelector('#policy-saved') && document.querySelector('#policy-current-version') && document.querySelector('#policy-current-version').innerText.trim() === {}",
+            serde_json::to_string(&expected)?
+        ),
+        "the saved version as the current one",
+    )
+    .await?;
+    let history: i64 = ui
+        .eval("document.querySelectorAll('#policy-history li.version').length")
+        .await?;
+    if history < n + 1 {
+        bail!("history lists {history} versions, expected {}", n + 1);
+    }
+    ui.screenshot("policy-saved-360x640").await?;
+    // The same page in English.
+    ui.click("#lang-switch").await?;
+    ui.wait_home("/school/policy", "School policy").await?;
+    let en = ui.text("#policy-current-version").await?;
+    if en.trim() != format!("Version {}", n + 1) {
+        bail!("English version line reads {en:?}");
+    }
+    ui.click("#lang-switch").await?;
+    ui.wait_home("/school/policy", "学校方案").await?;
+    // The calendar lists the term's key exams; a new one can be added.
+    ui.wait(
+        "document.querySelectorAll('#event-list li').length > 0",
+        "the key exams",
+    )
+    .await?;
+    let exams: i64 = ui
+        .eval("document.querySelectorAll('#event-list li').length")
+        .await?;
+    ui.fill("#event-name", "月考").await?;
+    let day: String = ui
+        .eval(
+            "(() => { const d = new Date(); d.setDate(d.getDate() + 7); return d.toISOString().slice(0, 10); })()",
+        )
+        .await?;
+    ui.set_value("#event-date", &day).await?;
+    ui.set_value("#event-grades", "7").await?;
+    ui.click("#event-add").await?;
+    ui.wait(
+        &format!(
+            "document.querySelectorAll('#event-list li').length === {}",
+            exams + 1
+        ),
+        "the new exam in the calendar",
+    )
+    .await?;
+    Ok(())
+}
+
+async fn district_baseline_and_counts(ui: &Ui) -> Result<()> {
+    ui.login("district", PASSWORD).await?;
+    ui.wait_home("/district", "全区学校概览").await?;
+    ui.click("nav.tabs a[href='/district/baseline']").await?;
+    ui.wait_home("/district/baseline", "区基线").await?;
+    ui.wait(
+        "document.querySelector('#baseline-current-version')",
+        "the baseline's version",
+    )
+    .await?;
+    ui.click("#baseline-edit").await?;
+    ui.wait(
+        "document.querySelector('#ratio-default')",
+        "the baseline form",
+    )
+    .await?;
+    ui.wait(
+        "document.querySelector('#policy-valid')",
+        "the baseline to validate",
+    )
+    .await?;
+    ui.click("nav.tabs a[href='/district/supervision']").await?;
+    ui.wait_home("/district/supervision", "督导").await?;
+    ui.wait(
+        "document.querySelectorAll('#school-task-counts .school-counts').length === 3",
+        "each school's task counts",
+    )
+    .await?;
+    let names: String = ui.text("#school-task-counts").await?;
+    if names.contains("学号") {
+        bail!("the district sees student-level data: {names}");
+    }
+    ui.screenshot("district-task-counts-360x640").await?;
+    Ok(())
+}
+
 async fn desktop_layout(ui: &Ui) -> Result<()> {
     use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
     // Continues signed in as s2.mentor1; the same page on a 1280×800 desktop.
@@ -391,7 +664,8 @@ async fn admin_bad_roster(ui: &Ui) -> Result<()> {
 
     ui.login("s2.admin", PASSWORD).await?;
     ui.wait_home("/school", "学校设置").await?;
-    ui.click("nav.tabs a[href='/school/import']").await?;
+    // Import is one of the setup steps (the tabs hold the policy instead).
+    ui.click("ul.steps a[href='/school/import']").await?;
     ui.wait_home("/school/import", "导入名册").await?;
     // Put a file in the input as a user picking one would.
     ui.eval::<bool>(&format!(
@@ -438,6 +712,12 @@ async fn admin_bad_roster(ui: &Ui) -> Result<()> {
 async fn head_teacher_switches_role(ui: &Ui) -> Result<()> {
     ui.login("s2.head1", PASSWORD).await?;
     ui.wait_home("/class", "我的班级").await?;
+    // The class's task status: each student with what is due or overdue.
+    ui.wait(
+        "document.querySelectorAll('#class-task-list li').length > 0 && document.querySelector('#class-tasks table')",
+        "the class's task status",
+    )
+    .await?;
     ui.wait(
         "document.querySelector('#role-switch')",
         "the role switcher",
@@ -611,6 +891,7 @@ async fn the_app_works_on_a_phone() -> Result<()> {
     let mut failures = Vec::new();
     scenario(&ui, "wrong-password", &mut failures, wrong_password).await;
     scenario(&ui, "mentor-home", &mut failures, mentor_home).await;
+    scenario(&ui, "mentor-sees-tasks", &mut failures, mentor_sees_tasks).await;
     scenario(&ui, "desktop-layout", &mut failures, desktop_layout).await;
     scenario(&ui, "switch-language", &mut failures, switch_language).await;
     scenario(&ui, "admin-bad-roster", &mut failures, admin_bad_roster).await;
@@ -619,6 +900,14 @@ async fn the_app_works_on_a_phone() -> Result<()> {
         "admin-edits-classes",
         &mut failures,
         admin_edits_classes,
+    )
+    .await;
+    scenario(&ui, "admin-edits-policy", &mut failures, admin_edits_policy).await;
+    scenario(
+        &ui,
+        "district-baseline-and-counts",
+        &mut failures,
+        district_baseline_and_counts,
     )
     .await;
     scenario(&ui, "session-renewal", &mut failures, session_renewal).await;

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use crate::api;
 use crate::i18n::use_i18n;
 use crate::ops;
-use crate::ui::{ComingSoon, PageTitle, loaded};
+use crate::pages::tasks::{KindRow, kind_table};
+use crate::ui::{PageTitle, loaded};
 
 /// Every school of the district with its size.
 #[component]
@@ -54,15 +55,54 @@ pub fn Schools() -> impl IntoView {
                 </ul>
             }
         })}
-        <ComingSoon title=|t| t.nav_supervision body=|t| t.supervision_soon/>
     }
 }
 
-/// District supervision (督导): not built yet.
+/// District supervision (督导): each school's task status this term, as
+/// counts only.
 #[component]
 pub fn Supervision() -> impl IntoView {
+    let i18n = use_i18n();
+    let counts = LocalResource::new(|| async {
+        api::query::<ops::SchoolTaskCounts>(ops::school_task_counts::Variables)
+            .await
+            .map(|d| d.school_task_counts)
+    });
     view! {
         <PageTitle title=|t| t.nav_supervision/>
-        <ComingSoon title=|t| t.nav_supervision body=|t| t.supervision_soon/>
+        <h2 class="section-title">{move || i18n.t().task_counts_title}</h2>
+        <p class="hint">{move || i18n.t().task_counts_intro}</p>
+        {loaded(counts, move |schools| {
+            view! {
+                <div id="school-task-counts">
+                    {schools
+                        .into_iter()
+                        .map(|s| {
+                            let total = s.counts.students;
+                            let overdue = s.counts.students_with_overdue;
+                            let kinds: Vec<KindRow> = s.counts.by_kind.into_iter().map(KindRow::from).collect();
+                            let version = s.policy_version.map(|v| v.to_string());
+                            let uses_baseline = s.uses_district_baseline;
+                            view! {
+                                <section class="card school-counts">
+                                    <h3>{s.school_name.clone()}</h3>
+                                    <p class="meta">
+                                        {s.term_name.clone()}
+                                        {version.map(|v| view! { " · " {move || (i18n.t().version_n)(&v)} })}
+                                        {uses_baseline.then(|| view! { " · " {move || i18n.t().baseline_applies_title} })}
+                                    </p>
+                                    {s.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
+                                    <p class="summary">
+                                        {move || (i18n.t().counts_students)(&i18n.num(total))} " · "
+                                        {move || (i18n.t().counts_overdue)(&i18n.num(overdue))}
+                                    </p>
+                                    <div class="scroll-x">{kind_table(i18n, kinds)}</div>
+                                </section>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+        })}
     }
 }

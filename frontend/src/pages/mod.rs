@@ -3,4 +3,6 @@
 pub mod district;
 pub mod edit;
 pub mod people;
+pub mod policy;
 pub mod school;
+pub mod tasks;

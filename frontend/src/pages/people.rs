@@ -8,8 +8,11 @@ use crate::api::{self, ApiError};
 use crate::i18n::{I18n, use_i18n};
 use crate::ops;
 use crate::pages::edit::StudentForm;
+use crate::pages::tasks::{
+    ClassTasks, GradeTaskCounts, StudentTasks, as_of_line, my_students_resource, task_rows,
+};
 use crate::session::use_session;
-use crate::ui::{ComingSoon, Page, PageTitle, Pager, PagerFooter, loaded};
+use crate::ui::{ComingSoon, ErrorBox, Page, PageTitle, Pager, PagerFooter, loaded};
 use shared::org::Role;
 
 /// One student as lists show them.
@@ -122,23 +125,36 @@ pub fn StudentList(
     }
 }
 
-/// The mentor's home: my students (the most used screen).
+/// The mentor's home: my students, each with what is overdue and what is
+/// due next this term (the most used screen).
 #[component]
 pub fn MentorHome() -> impl IntoView {
     let i18n = use_i18n();
+    let report = my_students_resource();
     view! {
         <PageTitle title=|t| t.mentor_title/>
-        <p class="hint">{move || i18n.t().mentor_tasks_soon}</p>
-        <StudentList mentor_count=true/>
-    }
-}
-
-/// The term's tasks (the task engine is a later issue).
-#[component]
-pub fn Tasks() -> impl IntoView {
-    view! {
-        <PageTitle title=|t| t.tasks_title/>
-        <ComingSoon title=|t| t.tasks_title body=|t| t.tasks_soon/>
+        {move || match report.get() {
+            None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
+            Some(Ok(r)) => {
+                let n = r.rows.len() as i64;
+                view! {
+                    <p class="summary" id="student-count">{move || (i18n.t().mentor_count)(&i18n.num(n))}</p>
+                    {as_of_line(i18n, r.term.clone(), r.as_of.clone())}
+                    {if r.rows.is_empty() {
+                        view! { <p class="card muted" id="no-students">{move || i18n.t().mentor_empty}</p> }.into_any()
+                    } else {
+                        task_rows(i18n, r.rows, "student-list").into_any()
+                    }}
+                }
+                .into_any()
+            }
+            // Without task status (no term or policy yet) the students are still listed.
+            Some(Err(e)) => view! {
+                <ErrorBox err=e retry=Callback::new(move |_| report.refetch())/>
+                <StudentList mentor_count=true/>
+            }
+            .into_any(),
+        }}
     }
 }
 
@@ -210,6 +226,7 @@ pub fn StudentDetail() -> impl IntoView {
                 </section>
             }
         })}
+        <StudentTasks/>
         <GuardianContacts/>
         <ComingSoon title=|t| t.growth_file body=|t| t.growth_soon/>
         <ComingSoon title=|t| t.contacts body=|t| t.contacts_soon/>
@@ -348,6 +365,7 @@ pub fn GradeHome() -> impl IntoView {
         <PageTitle title=|t| t.grade_title/>
         <p class="hint">{move || i18n.t().grade_intro}</p>
         {loaded(classes, move |cs| class_list(i18n, cs))}
+        <GradeTaskCounts/>
     }
 }
 
@@ -383,6 +401,7 @@ pub fn MyClass() -> impl IntoView {
             view! {
                 {class_list(i18n, cs)}
                 {single.then(|| view! {
+                    <ClassTasks class_id=first.clone()/>
                     <h2 class="section-title">{move || i18n.t().class_students}</h2>
                     <StudentList class_id=first/>
                 })}
