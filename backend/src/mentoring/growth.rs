@@ -3,6 +3,8 @@
 //! every read audited), talk requests from parents and students, and the
 //! student's monthly self-report.
 
+use std::collections::HashMap;
+
 use async_graphql::{Enum, InputObject};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -72,35 +74,49 @@ pub struct MessageView {
 }
 
 async fn message_views(ctx: &Ctx, rows: Vec<growth_message::Model>) -> ApiResult<Vec<MessageView>> {
-    let school = ctx.school_id()?;
-    let mut out = vec![];
-    for m in rows {
-        let student_name = student::Entity::find_by_id(m.student_id)
-            .filter(student::Column::SchoolId.eq(school))
-            .one(ctx.db())
-            .await?
-            .map(|s| s.name)
-            .unwrap_or_default();
-        let mentor_name = staff::Entity::find_by_id(m.staff_id)
-            .filter(staff::Column::SchoolId.eq(school))
-            .one(ctx.db())
-            .await?
-            .map(|s| s.name)
-            .unwrap_or_default();
-        let term_name = term::Entity::find_by_id(m.term_id)
-            .filter(term::Column::SchoolId.eq(school))
-            .one(ctx.db())
-            .await?
-            .map(|t| t.name)
-            .unwrap_or_default();
-        out.push(MessageView {
-            message: m,
-            student_name,
-            mentor_name,
-            term_name,
-        });
+    if rows.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(out)
+    let school = ctx.school_id()?;
+    let students = names_of_students(ctx, rows.iter().map(|m| m.student_id).collect()).await?;
+    let mentors: HashMap<Uuid, String> = staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(school))
+        .filter(staff::Column::Id.is_in(rows.iter().map(|m| m.staff_id).collect::<Vec<_>>()))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let terms: HashMap<Uuid, String> = term::Entity::find()
+        .filter(term::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|m| MessageView {
+            student_name: students.get(&m.student_id).cloned().unwrap_or_default(),
+            mentor_name: mentors.get(&m.staff_id).cloned().unwrap_or_default(),
+            term_name: terms.get(&m.term_id).cloned().unwrap_or_default(),
+            message: m,
+        })
+        .collect())
+}
+
+async fn names_of_students(ctx: &Ctx, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(student::Entity::find()
+        .filter(student::Column::SchoolId.eq(ctx.school_id()?))
+        .filter(student::Column::Id.is_in(ids))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
 }
 
 async fn one_message(ctx: &Ctx, m: growth_message::Model) -> ApiResult<MessageView> {
@@ -476,15 +492,25 @@ pub async fn growth_file(ctx: &Ctx, student_id: Uuid) -> ApiResult<GrowthFile> {
         .limit(500)
         .all(ctx.db())
         .await?;
-    let mut named = vec![];
-    for n in notes {
-        let who = crate::auth::entities::user::Entity::find_by_id(n.written_by)
-            .one(ctx.db())
+    use crate::auth::entities::user;
+    let writers: HashMap<Uuid, String> = if notes.is_empty() {
+        HashMap::new()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(notes.iter().map(|n| n.written_by).collect::<Vec<_>>()))
+            .all(ctx.db())
             .await?
-            .map(|u| u.display_name)
-            .unwrap_or_default();
-        named.push((n, who));
-    }
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    };
+    let named = notes
+        .into_iter()
+        .map(|n| {
+            let who = writers.get(&n.written_by).cloned().unwrap_or_default();
+            (n, who)
+        })
+        .collect();
     let scale = scale_for(ctx, &s).await?;
     // Newest first by date, then subject: never by score.
     let exams = exam_result::Entity::find()
@@ -716,20 +742,14 @@ pub async fn talk_requests(ctx: &Ctx, open_only: bool) -> ApiResult<Vec<TalkView
         .limit(200)
         .all(ctx.db())
         .await?;
-    let mut out = vec![];
-    for r in rows {
-        let student_name = student::Entity::find_by_id(r.student_id)
-            .filter(student::Column::SchoolId.eq(me.school_id))
-            .one(ctx.db())
-            .await?
-            .map(|s| s.name)
-            .unwrap_or_default();
-        out.push(TalkView {
+    let names = names_of_students(ctx, rows.iter().map(|r| r.student_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TalkView {
+            student_name: names.get(&r.student_id).cloned().unwrap_or_default(),
             request: r,
-            student_name,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// The mentor (or head teacher) answers a talk request.
