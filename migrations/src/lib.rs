@@ -12,6 +12,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_org;
 mod m20261129_000002_mentoring;
 mod m20261129_000003_policy;
+mod m20261129_000004_growth_file;
 mod m20261129_000005_matching;
 mod rls;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_org::Migration),
             Box::new(m20261129_000002_mentoring::Migration),
             Box::new(m20261129_000003_policy::Migration),
+            Box::new(m20261129_000004_growth_file::Migration),
             Box::new(m20261129_000005_matching::Migration),
         ]
     }

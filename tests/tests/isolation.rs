@@ -25,6 +25,12 @@ struct Foreign {
     user: String,
     grant: String,
     teaching: String,
+    /// A mentoring activity of the school.
+    activity: String,
+    /// A growth message of the school.
+    message: String,
+    /// A talk request of the school.
+    talk: String,
     /// A term with calendar events, and one of its events.
     event_term: String,
     event: String,
@@ -141,6 +147,42 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         secrets.extend(list.iter().cloned());
     }
     secrets.extend(strs(&g, &["guardians", "phone"]));
+    // Mentoring records: the demo's activities and growth message, and a
+    // talk request filed by the school's demo parent.
+    let school_id = strs(&d, &["me", "schoolId"])[0].clone();
+    let first_id = |table: &str| -> Result<String> {
+        s.sql(&format!(
+            "SELECT {} FROM {table} WHERE school_id = {} LIMIT 1",
+            s.uuid_col("id"),
+            s.uuid_lit(&school_id)
+        ))
+    };
+    let activity = first_id("activities")?;
+    let message = first_id("growth_messages")?;
+    anyhow::ensure!(
+        !activity.is_empty() && !message.is_empty(),
+        "the demo seeded no mentoring records for {admin}"
+    );
+    let parent = admin.replace("admin", "parent1");
+    let child = s
+        .data_as(
+            &parent,
+            "{ students(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await?;
+    let child = strs(&child, &["students", "edges", "node", "id"]);
+    let t = s
+        .data_as(
+            &parent,
+            "mutation($s: ID!) { requestTalk(studentId: $s, message: \"隔离测试\") { id } }",
+            json!({ "s": child[0] }),
+        )
+        .await?;
+    let talk = strs(&t, &["requestTalk", "id"])[0].clone();
+    for x in [&activity, &message, &talk] {
+        secrets.insert(x.clone());
+    }
     // The school's policy versions and calendar events; the district's
     // baseline only for a foreign district (schools of one district share it).
     let p = s
@@ -187,6 +229,9 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         user: users[0].clone(),
         grant: grants[0].clone(),
         teaching: teaching[0].clone(),
+        activity,
+        message,
+        talk,
         event_term,
         event,
         round,
@@ -215,7 +260,31 @@ async fn snapshot(s: &TestServer, f: &Foreign) -> Result<Value> {
             json!({ "id": f.student, "s": f.school, "et": f.event_term, "r": f.round, "rush": f.rush }),
         )
         .await?;
-    Ok(d)
+    let school = s.uuid_lit(&f.school);
+    let mut mentoring = vec![];
+    for (table, extra) in [
+        (
+            "activities",
+            "sum(length(summary)) || '/' || sum(length(coalesce(place, '')))",
+        ),
+        ("activity_students", "''"),
+        ("activity_amendments", "''"),
+        (
+            "growth_messages",
+            "sum(length(body)) || '/' || sum(length(status))",
+        ),
+        ("growth_file_notes", "''"),
+        ("exam_results", "sum(score)"),
+        (
+            "talk_requests",
+            "sum(length(status)) || '/' || sum(length(coalesce(answer, '')))",
+        ),
+    ] {
+        mentoring.push(s.sql(&format!(
+            "SELECT '{table}', count(*), {extra} FROM {table} WHERE school_id = {school}"
+        ))?);
+    }
+    Ok(json!({ "api": d, "mentoring": mentoring }))
 }
 
 struct Case {
@@ -283,6 +352,28 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("createAccount", "mutation($s: ID!, $a: AccountInput!) { createAccount(input: { account: $a, staffId: $s, roles: [MENTOR] }) { id } }", json!({ "s": f.staff, "a": account }), true),
         case("grantRole", "mutation($u: ID!) { grantRole(userId: $u, role: SCHOOL_ADMIN) { id } }", json!({ "u": f.user }), true),
         case("revokeRole", "mutation($g: ID!) { revokeRole(grantId: $g) }", json!({ "g": f.grant }), true),
+        case("activities", "query($s: ID, $c: ID) { activities(studentId: $s, classId: $c, first: 50) { totalCount edges { node { id summary } } } }", json!({ "s": f.student }), true),
+        case("activity", "query($id: ID!) { activity(id: $id) { id summary students { id name } } }", json!({ "id": f.activity }), true),
+        case("termActivitiesFor", "query($s: ID!, $t: ID!) { termActivitiesFor(studentId: $s, termId: $t) { id summary } }", json!({ "s": f.student, "t": f.term }), true),
+        case("growthMessages", "query($s: ID!) { growthMessages(studentId: $s) { id body } }", json!({ "s": f.student }), true),
+        case("myGrowthMessages", "{ myGrowthMessages { id body student { id name } } }", json!({}), false),
+        case("growthFile", "query($s: ID!) { growthFile(studentId: $s) { student { id name } notes { body } examResults { band } } }", json!({ "s": f.student }), true),
+        case("talkRequests", "{ talkRequests { id message student { id name } } }", json!({}), false),
+        case("homeSchoolContacts", "query($c: ID) { homeSchoolContacts(classId: $c) { student { id name } total } }", json!({ "c": f.class }), true),
+        case("mentorActivityCounts", "{ mentorActivityCounts { mentor { id name } total } }", json!({}), false),
+        case("logActivity", "mutation($s: ID!, $k: String!) { logActivity(input: { clientKey: $k, kind: TALK, studentIds: [$s], summary: \"越权\" }) { id } }", json!({ "s": f.student, "k": format!("iso-{}", f.student) }), true),
+        case("logActivity", "mutation($s: ID!, $c: ID!) { logActivity(input: { clientKey: \"iso-co\", kind: PARENT_CONTACT, studentIds: [$s], coMentorIds: [$c] }) { id } }", json!({ "s": f.student, "c": f.staff }), true),
+        case("amendActivity", "mutation($id: ID!) { amendActivity(id: $id, changes: { summary: \"被改\" }, reason: \"越权\") { id } }", json!({ "id": f.activity }), true),
+        case("saveGrowthMessage", "mutation($s: ID!, $t: ID!) { saveGrowthMessage(studentId: $s, termId: $t, body: \"越权\") { id } }", json!({ "s": f.student, "t": f.term }), true),
+        case("submitGrowthMessage", "mutation($id: ID!) { submitGrowthMessage(id: $id) { id } }", json!({ "id": f.message }), true),
+        case("reviewGrowthMessage", "mutation($id: ID!) { reviewGrowthMessage(id: $id, approve: false) { id } }", json!({ "id": f.message }), true),
+        case("publishGrowthMessage", "mutation($id: ID!) { publishGrowthMessage(id: $id) { id } }", json!({ "id": f.message }), true),
+        case("addGrowthNote", "mutation($s: ID!) { addGrowthNote(studentId: $s, section: FAMILY, body: \"越权\") { id } }", json!({ "s": f.student }), true),
+        case("recordExamResult", "mutation($s: ID!) { recordExamResult(studentId: $s, input: { subject: \"语文\", examName: \"越权\", takenOn: \"2026-10-01\", score: 1, fullMarks: 100 }) { band } }", json!({ "s": f.student }), true),
+        case("requestTalk", "mutation($s: ID!) { requestTalk(studentId: $s, message: \"越权\") { id } }", json!({ "s": f.student }), true),
+        case("answerTalkRequest", "mutation($id: ID!) { answerTalkRequest(id: $id, answer: \"越权\") { id } }", json!({ "id": f.talk }), true),
+        // No id: the caller's own report (a student of school A) or a refusal.
+        case("submitSelfReport", "mutation { submitSelfReport(month: \"2026-11\", text: \"本校汇报\") { id } }", json!({}), false),
         case("policyPresets", "{ policyPresets { id level } }", json!({}), false),
         case("districtBaseline", "{ districtBaseline { current { id version } versions { id } } }", json!({}), false),
         case("schoolPolicy", "query($s: ID) { schoolPolicy(schoolId: $s) { schoolId current { id rules } versions { id } } }", json!({ "s": f.school }), true),
@@ -475,6 +566,9 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         user: String::new(),
         grant: String::new(),
         teaching: String::new(),
+        activity: String::new(),
+        message: String::new(),
+        talk: String::new(),
         event_term: String::new(),
         event: String::new(),
         round: String::new(),

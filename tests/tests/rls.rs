@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 21] = [
+const SCHOOL_TABLES: [&str; 24] = [
     "terms",
     "classes",
     "staff",
@@ -19,6 +19,9 @@ const SCHOOL_TABLES: [&str; 21] = [
     "activity_students",
     "activity_amendments",
     "growth_messages",
+    "growth_file_notes",
+    "exam_results",
+    "talk_requests",
     "matching_rounds",
     "matching_choices",
     "matching_mentor_prefs",
@@ -181,5 +184,19 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
     // The audit log is append-only for the app.
     let del = as_tenant(&app, &a, "DELETE FROM audit_log");
     ensure!(del.is_err(), "the app role could delete audit records");
+    // Mentoring records are tamper-evident: activities are never deleted,
+    // amendments and growth-file notes never rewritten.
+    for stmt in [
+        "DELETE FROM activities",
+        "UPDATE activity_amendments SET reason = 'x'",
+        "DELETE FROM activity_amendments",
+        "UPDATE growth_file_notes SET body = 'x'",
+        "DELETE FROM growth_file_notes",
+    ] {
+        ensure!(
+            as_tenant(&app, &a, stmt).is_err(),
+            "the app role could run {stmt}"
+        );
+    }
     Ok(())
 }

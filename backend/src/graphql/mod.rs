@@ -11,6 +11,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::error::ApiError;
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
+use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
@@ -20,11 +21,23 @@ pub use limits::check_aliases;
 
 /// The root query: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, OrgQuery, PolicyQuery, MatchingQuery);
+pub struct Query(
+    AuthQuery,
+    OrgQuery,
+    PolicyQuery,
+    MatchingQuery,
+    MentoringQuery,
+);
 
 /// The root mutation: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, OrgMutation, PolicyMutation, MatchingMutation);
+pub struct Mutation(
+    AuthMutation,
+    OrgMutation,
+    PolicyMutation,
+    MatchingMutation,
+    MentoringMutation,
+);
 
 /// The schema type.
 pub type DaoshiSchema = Schema<Query, Mutation, EmptySubscription>;

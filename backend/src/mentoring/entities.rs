@@ -145,7 +145,7 @@ pub mod growth_message {
         pub body: String,
         /// JSON array of bright spots (闪光点).
         pub bright_spots: String,
-        /// draft | submitted | published.
+        /// draft | submitted | reviewed | published.
         pub status: String,
         /// Reviewer (user id), when reviewed.
         pub reviewed_by: Option<Uuid>,
@@ -155,6 +155,126 @@ pub mod growth_message {
         pub created_at: DateTimeUtc,
         /// When last changed.
         pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A growth-file note (成长档案): one entry of one section.
+pub mod growth_note {
+    use sea_orm::entity::prelude::*;
+
+    /// A note row (append-only).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "growth_file_notes")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// The student.
+        pub student_id: Uuid,
+        /// `GrowthSection` code.
+        pub section: String,
+        /// For monthly observations: `YYYY-MM`.
+        pub month: Option<String>,
+        /// The text.
+        pub body: String,
+        /// Who wrote it (user id).
+        pub written_by: Uuid,
+        /// When.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One exam result of one student in one subject (shown only as a band).
+pub mod exam_result {
+    use sea_orm::entity::prelude::*;
+
+    /// An exam result row.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "exam_results")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// The student.
+        pub student_id: Uuid,
+        /// Subject.
+        pub subject: String,
+        /// Exam name, e.g. 期中考试.
+        pub exam_name: String,
+        /// The day of the exam.
+        pub taken_on: Date,
+        /// Raw score (never exposed).
+        pub score: f64,
+        /// Full marks.
+        pub full_marks: f64,
+        /// The mentor's analysis.
+        pub analysis: Option<String>,
+        /// Who recorded it (user id).
+        pub recorded_by: Uuid,
+        /// When.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A parent's or student's request for a talk with the mentor.
+pub mod talk_request {
+    use sea_orm::entity::prelude::*;
+
+    /// A request row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "talk_requests")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// The student it is about.
+        pub student_id: Uuid,
+        /// Who asked (user id).
+        pub requested_by: Uuid,
+        /// `parent` or `student`.
+        pub requester_role: String,
+        /// The request.
+        pub message: String,
+        /// `open` or `answered`.
+        pub status: String,
+        /// The mentor's answer.
+        pub answer: Option<String>,
+        /// Who answered (user id).
+        pub answered_by: Option<Uuid>,
+        /// When answered.
+        pub answered_at: Option<DateTimeUtc>,
+        /// When asked.
+        pub created_at: DateTimeUtc,
     }
 
     /// No relations are navigated through the ORM.

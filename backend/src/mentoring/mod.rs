@@ -1,4 +1,10 @@
 //! Mentoring work: activities (the three tasks and more), growth messages
-//! (成长寄语). The tables are shared with the task engine, which reads them.
+//! (成长寄语), the private growth file (成长档案), talk requests from parents
+//! and students, and the home–school communication view. The activity tables
+//! are shared with the task engine, which reads them.
 
+pub mod demo;
 pub mod entities;
+pub mod graphql;
+pub mod growth;
+pub mod service;

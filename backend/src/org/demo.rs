@@ -530,6 +530,7 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                 .await?;
         }
         crate::policy::demo::seed_demo(ctx, district_id, school_id, plan.stage).await?;
+        crate::mentoring::demo::seed_demo(ctx, school_id).await?;
     }
     Ok(DemoSummary {
         created: true,

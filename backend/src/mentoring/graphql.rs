@@ -1,0 +1,766 @@
+//! GraphQL types and operations of mentoring work. Resolvers are thin: they
+//! parse ids and call the services.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::activity::{ActivityKind, Channel, GuidanceArea, Trigger};
+use shared::grading::DisplayKind;
+
+/// How a band is shown: a percentage range (middle and high school) or a
+/// level (等第, primary school).
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum BandDisplay {
+    /// 百分比区间, e.g. "90%–100%".
+    PercentBands,
+    /// 等第, e.g. "优秀".
+    GradeLevels,
+}
+
+impl From<DisplayKind> for BandDisplay {
+    fn from(d: DisplayKind) -> Self {
+        match d {
+            DisplayKind::PercentBands => BandDisplay::PercentBands,
+            DisplayKind::GradeLevels => BandDisplay::GradeLevels,
+        }
+    }
+}
+
+use super::entities::growth_note;
+use super::growth::{
+    self, BandedResult, ExamResultInput, GrowthMessageStatus, GrowthSection, MessageView, TalkView,
+};
+use super::service::{self as svc, ActivityChanges, ActivityInput, ActivityView};
+use crate::error::ApiError;
+use crate::graphql::ctx_of;
+use crate::org::service::parse_id;
+use crate::pagination::{Conn, connection, page};
+
+fn id(u: uuid::Uuid) -> ID {
+    ID(u.to_string())
+}
+
+/// A student named on a record.
+#[derive(SimpleObject)]
+pub struct StudentRef {
+    /// Student id.
+    pub id: ID,
+    /// Name.
+    pub name: String,
+}
+
+/// A teacher named on a record.
+#[derive(SimpleObject)]
+pub struct StaffRef {
+    /// Staff id.
+    pub id: ID,
+    /// Name.
+    pub name: String,
+}
+
+/// An earlier version of an activity's fields (records are amended, never
+/// silently overwritten).
+#[derive(SimpleObject)]
+pub struct ActivityAmendment {
+    /// Id.
+    pub id: ID,
+    /// JSON of the fields before the change.
+    pub before: String,
+    /// Why it changed.
+    pub reason: Option<String>,
+    /// Who changed it (user id).
+    pub amended_by: ID,
+    /// When.
+    pub amended_at: DateTime<Utc>,
+}
+
+/// A recorded mentoring activity. `summary`, `followUp` and `amendments`
+/// are private: only the student's mentors and head teacher (and the
+/// participants) see them; for anybody else they are null or empty.
+#[derive(SimpleObject)]
+pub struct Activity {
+    /// Id.
+    pub id: ID,
+    /// The client's idempotency key.
+    pub client_key: String,
+    /// What was done.
+    pub kind: ActivityKind,
+    /// Chinese label of the kind.
+    pub kind_label: String,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// The (China) day it happened.
+    pub occurred_on: NaiveDate,
+    /// Where.
+    pub place: Option<String>,
+    /// How.
+    pub channel: Channel,
+    /// The key moment.
+    pub trigger: Option<Trigger>,
+    /// Areas of guidance.
+    pub guidance_areas: Vec<GuidanceArea>,
+    /// Optional action code.
+    pub optional_action: Option<String>,
+    /// Private summary (null when the caller may not read it).
+    pub summary: Option<String>,
+    /// Follow-up (private).
+    pub follow_up: Option<String>,
+    /// Follow-up due (private).
+    pub follow_up_due: Option<NaiveDate>,
+    /// The mentor whose record it is.
+    pub mentor: StaffRef,
+    /// Co-mentors who took part.
+    pub co_mentors: Vec<StaffRef>,
+    /// Joint with the head teacher.
+    pub with_head_teacher: bool,
+    /// Students involved.
+    pub students: Vec<StudentRef>,
+    /// Who recorded it (user id).
+    pub recorded_by: ID,
+    /// When recorded.
+    pub created_at: DateTime<Utc>,
+    /// Until when the recorder may amend it.
+    pub editable_until: DateTime<Utc>,
+    /// Earlier versions, oldest first (private).
+    pub amendments: Vec<ActivityAmendment>,
+}
+
+impl From<ActivityView> for Activity {
+    fn from(v: ActivityView) -> Self {
+        let a = v.activity;
+        let private = v.private_visible;
+        Activity {
+            id: id(a.id),
+            kind: ActivityKind::from_code(&a.kind).unwrap_or(ActivityKind::Other),
+            kind_label: ActivityKind::from_code(&a.kind)
+                .unwrap_or(ActivityKind::Other)
+                .label_zh()
+                .into(),
+            occurred_at: a.occurred_at,
+            occurred_on: a.occurred_on,
+            place: a.place,
+            channel: Channel::from_code(&a.channel).unwrap_or(Channel::FaceToFace),
+            trigger: a.trigger.as_deref().and_then(Trigger::from_code),
+            guidance_areas: serde_json::from_str::<Vec<String>>(&a.guidance_areas)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| GuidanceArea::from_code(c))
+                .collect(),
+            optional_action: a.optional_action,
+            summary: private.then_some(a.summary),
+            follow_up: if private { a.follow_up } else { None },
+            follow_up_due: if private { a.follow_up_due } else { None },
+            mentor: StaffRef {
+                id: id(a.staff_id),
+                name: v.staff_name,
+            },
+            co_mentors: v
+                .co_mentors
+                .into_iter()
+                .map(|(i, name)| StaffRef { id: id(i), name })
+                .collect(),
+            with_head_teacher: a.with_head_teacher,
+            students: v
+                .students
+                .into_iter()
+                .map(|(i, name)| StudentRef { id: id(i), name })
+                .collect(),
+            recorded_by: id(a.recorded_by),
+            created_at: a.created_at,
+            editable_until: a.created_at + chrono::Duration::days(svc::AMEND_GRACE_DAYS),
+            amendments: v
+                .amendments
+                .into_iter()
+                .map(|m| ActivityAmendment {
+                    id: id(m.id),
+                    before: m.before,
+                    reason: m.reason,
+                    amended_by: id(m.amended_by),
+                    amended_at: m.amended_at,
+                })
+                .collect(),
+            client_key: a.client_key,
+        }
+    }
+}
+
+/// A growth message (成长寄语).
+#[derive(SimpleObject)]
+pub struct GrowthMessage {
+    /// Id.
+    pub id: ID,
+    /// The student.
+    pub student: StudentRef,
+    /// The mentor who wrote it.
+    pub mentor: StaffRef,
+    /// Term id.
+    pub term_id: ID,
+    /// Term name.
+    pub term_name: String,
+    /// The message.
+    pub body: String,
+    /// Bright spots (闪光点).
+    pub bright_spots: Vec<String>,
+    /// Lifecycle status.
+    pub status: GrowthMessageStatus,
+    /// The day it was published.
+    pub published_on: Option<NaiveDate>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<MessageView> for GrowthMessage {
+    fn from(v: MessageView) -> Self {
+        let m = v.message;
+        GrowthMessage {
+            id: id(m.id),
+            student: StudentRef {
+                id: id(m.student_id),
+                name: v.student_name,
+            },
+            mentor: StaffRef {
+                id: id(m.staff_id),
+                name: v.mentor_name,
+            },
+            term_id: id(m.term_id),
+            term_name: v.term_name,
+            bright_spots: serde_json::from_str(&m.bright_spots).unwrap_or_default(),
+            status: GrowthMessageStatus::from_code(&m.status),
+            published_on: m.published_on,
+            updated_at: m.updated_at,
+            body: m.body,
+        }
+    }
+}
+
+/// A note in a growth file.
+#[derive(SimpleObject)]
+pub struct GrowthNote {
+    /// Id.
+    pub id: ID,
+    /// Section.
+    pub section: GrowthSection,
+    /// Month (`YYYY-MM`) for monthly observations.
+    pub month: Option<String>,
+    /// Text.
+    pub body: String,
+    /// Who wrote it.
+    pub written_by_name: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+fn note(n: growth_note::Model, who: String) -> GrowthNote {
+    GrowthNote {
+        id: id(n.id),
+        section: GrowthSection::from_code(&n.section).unwrap_or(GrowthSection::Monthly),
+        month: n.month,
+        body: n.body,
+        written_by_name: who,
+        created_at: n.created_at,
+    }
+}
+
+/// An exam result shown as a band of the school's scale (百分比区间 or
+/// 等第). The score itself is never exposed, and nothing compares students.
+#[derive(SimpleObject)]
+pub struct ExamResult {
+    /// Id.
+    pub id: ID,
+    /// Subject.
+    pub subject: String,
+    /// Exam name.
+    pub exam_name: String,
+    /// The day of the exam.
+    pub taken_on: NaiveDate,
+    /// Percentage bands or grade levels.
+    pub display: BandDisplay,
+    /// Band code.
+    pub band_code: String,
+    /// The band as users see it ("90%–100%" or "优秀").
+    pub band: String,
+    /// The mentor's analysis.
+    pub analysis: Option<String>,
+}
+
+impl From<BandedResult> for ExamResult {
+    fn from(b: BandedResult) -> Self {
+        ExamResult {
+            id: id(b.result.id),
+            subject: b.result.subject,
+            exam_name: b.result.exam_name,
+            taken_on: b.result.taken_on,
+            display: b.display.into(),
+            band_code: b.band_code,
+            band: b.band_label,
+            analysis: b.result.analysis,
+        }
+    }
+}
+
+/// A student's growth file (成长档案).
+#[derive(SimpleObject)]
+pub struct GrowthFile {
+    /// The student.
+    pub student: StudentRef,
+    /// Notes, newest first.
+    pub notes: Vec<GrowthNote>,
+    /// Exam results as bands, newest exam first.
+    pub exam_results: Vec<ExamResult>,
+}
+
+/// A request for a talk with the mentor.
+#[derive(SimpleObject)]
+pub struct TalkRequest {
+    /// Id.
+    pub id: ID,
+    /// The student.
+    pub student: StudentRef,
+    /// `parent` or `student`.
+    pub requester_role: String,
+    /// The request.
+    pub message: String,
+    /// `open` or `answered`.
+    pub status: String,
+    /// The answer.
+    pub answer: Option<String>,
+    /// When answered.
+    pub answered_at: Option<DateTime<Utc>>,
+    /// When asked.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<TalkView> for TalkRequest {
+    fn from(v: TalkView) -> Self {
+        let r = v.request;
+        TalkRequest {
+            id: id(r.id),
+            student: StudentRef {
+                id: id(r.student_id),
+                name: v.student_name,
+            },
+            requester_role: r.requester_role,
+            message: r.message,
+            status: r.status,
+            answer: r.answer,
+            answered_at: r.answered_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// Contacts through one channel.
+#[derive(SimpleObject)]
+pub struct ChannelCount {
+    /// Channel.
+    pub channel: Channel,
+    /// Contacts.
+    pub count: i64,
+}
+
+/// Who contacted whom, how often.
+#[derive(SimpleObject)]
+pub struct ContactLine {
+    /// The teacher.
+    pub staff: StaffRef,
+    /// The teacher's relation to the student: 导师, 班主任 or 教师.
+    pub relation: String,
+    /// Whom: 家长 or 学生.
+    pub whom: String,
+    /// Contacts.
+    pub count: i64,
+}
+
+/// One student's home–school contacts (no private text).
+#[derive(SimpleObject)]
+pub struct StudentContacts {
+    /// The student.
+    pub student: StudentRef,
+    /// The last contact.
+    pub last_contact_at: Option<DateTime<Utc>>,
+    /// Its kind.
+    pub last_contact_kind: Option<ActivityKind>,
+    /// Contacts in all (talks, parent contacts, home visits).
+    pub total: i64,
+    /// Share in person (面对面 or 家访), 0–1.
+    pub face_to_face_share: Option<f64>,
+    /// By channel.
+    pub channels: Vec<ChannelCount>,
+    /// By who and whom.
+    pub contacts: Vec<ContactLine>,
+}
+
+impl From<svc::StudentContacts> for StudentContacts {
+    fn from(s: svc::StudentContacts) -> Self {
+        StudentContacts {
+            student: StudentRef {
+                id: id(s.student_id),
+                name: s.student_name,
+            },
+            last_contact_at: s.last_contact_at,
+            last_contact_kind: s.last_kind,
+            total: s.total,
+            face_to_face_share: s.face_to_face_share,
+            channels: s
+                .channels
+                .into_iter()
+                .map(|c| ChannelCount {
+                    channel: c.channel,
+                    count: c.count,
+                })
+                .collect(),
+            contacts: s
+                .lines
+                .into_iter()
+                .map(|l| ContactLine {
+                    staff: StaffRef {
+                        id: id(l.staff_id),
+                        name: l.staff_name,
+                    },
+                    relation: l.relation,
+                    whom: l.whom,
+                    count: l.count,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Activities of one kind.
+#[derive(SimpleObject)]
+pub struct ActivityKindCount {
+    /// Kind.
+    pub kind: ActivityKind,
+    /// Activities.
+    pub count: i64,
+}
+
+/// One mentor's activity counts, for the school admin (no private text).
+#[derive(SimpleObject)]
+pub struct MentorActivityCount {
+    /// The mentor.
+    pub mentor: StaffRef,
+    /// Current mentees.
+    pub mentee_count: i64,
+    /// Activities in all.
+    pub total: i64,
+    /// By kind.
+    pub by_kind: Vec<ActivityKindCount>,
+    /// Share in person, 0–1.
+    pub face_to_face_share: Option<f64>,
+}
+
+/// Mentoring queries.
+#[derive(Default)]
+pub struct MentoringQuery;
+
+#[Object]
+impl MentoringQuery {
+    /// Activities about a student, of a class, or (neither given) the
+    /// caller's own records; newest first. Staff only.
+    async fn activities(
+        &self,
+        cx: &Context<'_>,
+        student_id: Option<ID>,
+        class_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Activity>, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let p = page(first, after)?;
+        let sid = student_id.map(|s| parse_id(&s, "学生")).transpose()?;
+        let cid = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
+        let (rows, total) = svc::list_activities(ctx, sid, cid, p).await?;
+        Ok(connection(
+            rows.into_iter().map(Activity::from).collect(),
+            p,
+            total,
+        ))
+    }
+
+    /// One activity.
+    async fn activity(&self, cx: &Context<'_>, id: ID) -> Result<Activity, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(svc::get_activity(ctx, parse_id(&id, "活动记录")?)
+            .await?
+            .into())
+    }
+
+    /// This term's activities about a student: the side panel for drafting
+    /// a growth message (mentors and head teacher).
+    async fn term_activities_for(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+        term_id: ID,
+    ) -> Result<Vec<Activity>, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let rows = svc::term_activities_for(
+            ctx,
+            parse_id(&student_id, "学生")?,
+            parse_id(&term_id, "学期")?,
+        )
+        .await?;
+        Ok(rows.into_iter().map(Activity::from).collect())
+    }
+
+    /// A student's growth messages: all for the mentors and head teacher,
+    /// published only for the student and the parents.
+    async fn growth_messages(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+    ) -> Result<Vec<GrowthMessage>, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let rows = growth::growth_messages(ctx, parse_id(&student_id, "学生")?).await?;
+        Ok(rows.into_iter().map(GrowthMessage::from).collect())
+    }
+
+    /// Published growth messages of the caller's children or of the caller.
+    async fn my_growth_messages(&self, cx: &Context<'_>) -> Result<Vec<GrowthMessage>, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let rows = growth::my_growth_messages(ctx).await?;
+        Ok(rows.into_iter().map(GrowthMessage::from).collect())
+    }
+
+    /// A student's growth file (mentors, head teacher, school admin); every
+    /// read is audited.
+    async fn growth_file(&self, cx: &Context<'_>, student_id: ID) -> Result<GrowthFile, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let f = growth::growth_file(ctx, parse_id(&student_id, "学生")?).await?;
+        Ok(GrowthFile {
+            student: StudentRef {
+                id: id(f.student.id),
+                name: f.student.name,
+            },
+            notes: f.notes.into_iter().map(|(n, w)| note(n, w)).collect(),
+            exam_results: f.exams.into_iter().map(ExamResult::from).collect(),
+        })
+    }
+
+    /// Talk requests: about the caller's mentees and class (staff), or the
+    /// caller's own (parents, students).
+    async fn talk_requests(
+        &self,
+        cx: &Context<'_>,
+        #[graphql(default)] open_only: bool,
+    ) -> Result<Vec<TalkRequest>, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let rows = growth::talk_requests(ctx, open_only).await?;
+        Ok(rows.into_iter().map(TalkRequest::from).collect())
+    }
+
+    /// Home–school communication per student: last contact, channel mix,
+    /// who contacted whom (mentor: mentees; head teacher: the class).
+    async fn home_school_contacts(
+        &self,
+        cx: &Context<'_>,
+        class_id: Option<ID>,
+    ) -> Result<Vec<StudentContacts>, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let cid = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
+        let rows = svc::home_school_contacts(ctx, cid).await?;
+        Ok(rows.into_iter().map(StudentContacts::from).collect())
+    }
+
+    /// Per-mentor activity counts for the school admin (no private text).
+    async fn mentor_activity_counts(
+        &self,
+        cx: &Context<'_>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<MentorActivityCount>, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let rows = svc::mentor_activity_counts(ctx, from, to).await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| MentorActivityCount {
+                mentor: StaffRef {
+                    id: id(m.staff_id),
+                    name: m.staff_name,
+                },
+                mentee_count: m.mentees,
+                total: m.by_kind.values().sum(),
+                by_kind: m
+                    .by_kind
+                    .into_iter()
+                    .map(|(kind, count)| ActivityKindCount { kind, count })
+                    .collect(),
+                face_to_face_share: m.face_to_face_share,
+            })
+            .collect())
+    }
+}
+
+/// Mentoring mutations.
+#[derive(Default)]
+pub struct MentoringMutation;
+
+#[Object]
+impl MentoringMutation {
+    /// Records an activity. Idempotent by `input.clientKey`: the same key
+    /// sent again by the same user returns the activity already recorded.
+    async fn log_activity(
+        &self,
+        cx: &Context<'_>,
+        input: ActivityInput,
+    ) -> Result<Activity, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(svc::log_activity(ctx, input).await?.into())
+    }
+
+    /// Amends an activity within the grace period (the recorder only); the
+    /// fields before the change are kept.
+    async fn amend_activity(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        changes: ActivityChanges,
+        reason: String,
+    ) -> Result<Activity, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(
+            svc::amend_activity(ctx, parse_id(&id, "活动记录")?, changes, reason)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Saves the draft growth message of a student for a term (the mentor).
+    async fn save_growth_message(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+        term_id: ID,
+        body: String,
+        #[graphql(default)] bright_spots: Vec<String>,
+    ) -> Result<GrowthMessage, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(growth::save_growth_message(
+            ctx,
+            parse_id(&student_id, "学生")?,
+            parse_id(&term_id, "学期")?,
+            body,
+            bright_spots,
+        )
+        .await?
+        .into())
+    }
+
+    /// Submits a draft growth message.
+    async fn submit_growth_message(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+    ) -> Result<GrowthMessage, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(
+            growth::submit_growth_message(ctx, parse_id(&id, "成长寄语")?)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Reviews a submitted growth message (head teacher or grade leader):
+    /// approve, or send it back to draft.
+    async fn review_growth_message(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        approve: bool,
+    ) -> Result<GrowthMessage, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(
+            growth::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Publishes a growth message to the student and the parents.
+    async fn publish_growth_message(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+    ) -> Result<GrowthMessage, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(
+            growth::publish_growth_message(ctx, parse_id(&id, "成长寄语")?)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Adds a note to a student's growth file (mentor or head teacher).
+    async fn add_growth_note(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+        section: GrowthSection,
+        month: Option<String>,
+        body: String,
+    ) -> Result<GrowthNote, ApiError> {
+        let ctx = ctx_of(cx)?;
+        let (n, who) =
+            growth::add_growth_note(ctx, parse_id(&student_id, "学生")?, section, month, body)
+                .await?;
+        Ok(note(n, who))
+    }
+
+    /// Records an exam result in a student's growth file; answers with its
+    /// band only.
+    async fn record_exam_result(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+        input: ExamResultInput,
+    ) -> Result<ExamResult, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(
+            growth::record_exam_result(ctx, parse_id(&student_id, "学生")?, input)
+                .await?
+                .into(),
+        )
+    }
+
+    /// A parent or the student asks the mentor for a talk.
+    async fn request_talk(
+        &self,
+        cx: &Context<'_>,
+        student_id: ID,
+        message: String,
+    ) -> Result<TalkRequest, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(
+            growth::request_talk(ctx, parse_id(&student_id, "学生")?, message)
+                .await?
+                .into(),
+        )
+    }
+
+    /// The mentor (or head teacher) answers a talk request.
+    async fn answer_talk_request(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        answer: String,
+    ) -> Result<TalkRequest, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(
+            growth::answer_talk_request(ctx, parse_id(&id, "谈心预约")?, answer)
+                .await?
+                .into(),
+        )
+    }
+
+    /// The student's monthly report to the mentor (`month` as `YYYY-MM`),
+    /// recorded once per month as a `STUDENT_REPORT` activity.
+    async fn submit_self_report(
+        &self,
+        cx: &Context<'_>,
+        month: String,
+        text: String,
+    ) -> Result<Activity, ApiError> {
+        let ctx = ctx_of(cx)?;
+        Ok(growth::submit_self_report(ctx, month, text).await?.into())
+    }
+}
