@@ -137,7 +137,13 @@ async fn graphql_post(
     if h.state.config.production && !admin {
         req = req.disable_introspection();
     }
-    let ctx = match Ctx::begin(&h.state.db, caller).await {
+    let writes = graphql::is_mutation(&req.query, req.operation_name.as_deref());
+    let begun = if writes {
+        Ctx::begin_for_write(&h.state.db, caller).await
+    } else {
+        Ctx::begin(&h.state.db, caller).await
+    };
+    let ctx = match begun {
         Ok(c) => Arc::new(c),
         Err(e) => return error_response(e),
     };

@@ -1,6 +1,6 @@
 //! The alias limit (async-graphql has depth and complexity limits built in).
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 
 fn count(set: &SelectionSet) -> usize {
     set.items
@@ -39,6 +39,23 @@ pub fn check_aliases(query: &str, max: usize) -> Result<(), String> {
     }
 }
 
+/// Whether the document's operation to run (by name, or the only one) is a
+/// mutation. Unparsable documents count as not a mutation (the executor
+/// refuses them anyway).
+pub fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    doc.operations.iter().any(|(name, op)| {
+        let selected = match (operation_name, name) {
+            (Some(wanted), Some(n)) => n.as_str() == wanted,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        selected && op.node.ty == OperationType::Mutation
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +65,16 @@ mod tests {
         let q = "query { a: me { id } b: me { id } ...F } fragment F on Query { c: me { d: id } }";
         assert!(check_aliases(q, 4).is_ok());
         assert!(check_aliases(q, 3).is_err());
+    }
+
+    #[test]
+    fn tells_mutations_from_queries() {
+        assert!(is_mutation(
+            "mutation { logout(refreshToken: \"x\") }",
+            None
+        ));
+        assert!(!is_mutation("{ me { id } }", None));
+        let both = "query A { me { id } } mutation B { logout(refreshToken: \"x\") }";
+        assert!(is_mutation(both, Some("B")) && !is_mutation(both, Some("A")));
     }
 }

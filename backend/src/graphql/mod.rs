@@ -17,7 +17,7 @@ use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
 use crate::tenancy::Ctx;
 
-pub use limits::check_aliases;
+pub use limits::{check_aliases, is_mutation};
 
 /// The root query: one part per capability.
 #[derive(MergedObject, Default)]

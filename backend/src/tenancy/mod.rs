@@ -70,7 +70,32 @@ pub struct Ctx {
 impl Ctx {
     /// Opens the request's transaction and sets the tenant for RLS.
     pub async fn begin(db: &DatabaseConnection, caller: Option<Caller>) -> ApiResult<Ctx> {
+        Ctx::begin_with(db, caller, false).await
+    }
+
+    /// Opens the transaction of a request that will write. On SQLite the
+    /// write lock is taken first: a deferred transaction that read first
+    /// could not upgrade while another writer is active and would fail
+    /// instead of waiting its turn (busy timeout).
+    pub async fn begin_for_write(
+        db: &DatabaseConnection,
+        caller: Option<Caller>,
+    ) -> ApiResult<Ctx> {
+        Ctx::begin_with(db, caller, true).await
+    }
+
+    async fn begin_with(
+        db: &DatabaseConnection,
+        caller: Option<Caller>,
+        write: bool,
+    ) -> ApiResult<Ctx> {
         let tx = db.begin().await?;
+        if write && tx.get_database_backend() == DbBackend::Sqlite {
+            // Any write statement takes SQLite's RESERVED lock, even one that
+            // matches no row.
+            tx.execute_unprepared("UPDATE districts SET code = code WHERE 1 = 0")
+                .await?;
+        }
         let ctx = Ctx {
             caller,
             tx,
