@@ -40,6 +40,14 @@ fn staff_of(srv: &TestServer, username: &str) -> Result<String> {
     Ok(id)
 }
 
+/// Drops the demo's open grade-7 round (with its choices), so that a test can
+/// open its own round for the same term and grade.
+fn drop_demo_round(srv: &TestServer) -> Result<()> {
+    srv.sql("DELETE FROM matching_choices")?;
+    srv.sql("DELETE FROM matching_rounds")?;
+    Ok(())
+}
+
 async fn first_term(srv: &TestServer, admin: &str) -> Result<String> {
     let d = srv
         .data_as(admin, "{ terms { id name } }", json!({}))
@@ -76,6 +84,7 @@ async fn grade_students(srv: &TestServer, grade: i32) -> Result<Vec<(String, Str
 
 async fn two_way_round_end_to_end(backend: Backend) -> Result<()> {
     let srv = TestServer::start(Options::new(backend)).await?;
+    drop_demo_round(&srv)?;
     let term = first_term(&srv, "s2.admin").await?;
     let students = grade_students(&srv, 7).await?;
     ensure!(
@@ -563,6 +572,7 @@ async fn rush_keeps_quotas_under_concurrency(backend: Backend) -> Result<()> {
         Backend::Postgres => Some(srv.start_replica().await?),
         Backend::Sqlite => None,
     };
+    drop_demo_round(&srv)?;
     let term = first_term(&srv, "s2.admin").await?;
     let cap = 5;
     let d = srv
@@ -993,6 +1003,7 @@ both!(blind_box_training_and_window);
 
 async fn round_caps_follow_the_policy(backend: Backend) -> Result<()> {
     let s = TestServer::start(Options::new(backend)).await?;
+    drop_demo_round(&s)?;
     let t = s.login("s2.admin").await?;
     let terms = s.gql(Some(&t), "{ terms { id name } }", json!({})).await?;
     let term = terms["data"]["terms"]

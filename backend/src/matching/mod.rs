@@ -5,6 +5,7 @@
 //! live in `shared::matching`; this module feeds them from the database and
 //! writes the published pairs to `mentor_assignments`.
 
+pub mod demo;
 pub mod entities;
 pub mod graphql;
 pub mod rush;
