@@ -9,6 +9,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod builders;
 mod m20261129_000001_org;
 mod m20261129_000002_mentoring;
 mod m20261129_000003_policy;

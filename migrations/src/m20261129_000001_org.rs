@@ -4,6 +4,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::builders::{index, tenant};
+
 use crate::rls::{self, Scope};
 
 /// Creates the organisation schema.
@@ -78,17 +80,6 @@ fn at_null(name: &str) -> ColumnDef {
         .to_owned()
 }
 
-/// A table with `id`, `district_id` and `school_id` (tenant-owned, below district).
-fn school_table(name: &str) -> TableCreateStatement {
-    Table::create()
-        .table(Alias::new(name))
-        .if_not_exists()
-        .col(id())
-        .col(uuid("district_id"))
-        .col(uuid("school_id"))
-        .to_owned()
-}
-
 fn fk(from: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from}_{col}"))
@@ -96,20 +87,6 @@ fn fk(from: &str, col: &str, to: &str) -> ForeignKeyCreateStatement {
         .to(Alias::new(to), Alias::new("id"))
         .on_delete(ForeignKeyAction::Restrict)
         .to_owned()
-}
-
-fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(format!("ix_{table}_{}", cols.join("_")))
-        .table(Alias::new(table))
-        .if_not_exists();
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
 }
 
 /// Tables below school level, in creation order.
@@ -163,7 +140,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         m.create_table(
-            school_table("terms")
+            tenant("terms")
                 .col(text("name"))
                 .col(text("academic_year"))
                 .col(date("starts_on"))
@@ -176,7 +153,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         m.create_table(
-            school_table("staff")
+            tenant("staff")
                 .col(text("staff_no"))
                 .col(text("name"))
                 .col(text_null("gender"))
@@ -195,7 +172,7 @@ impl MigrationTrait for Migration {
         m.create_index(index("staff", &["user_id"], false)).await?;
 
         m.create_table(
-            school_table("classes")
+            tenant("classes")
                 .col(int("grade"))
                 .col(text("name"))
                 .col(uuid_null("head_teacher_id"))
@@ -209,7 +186,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         m.create_table(
-            school_table("teaching")
+            tenant("teaching")
                 .col(uuid("staff_id"))
                 .col(uuid("class_id"))
                 .col(text("subject"))
@@ -228,7 +205,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         m.create_table(
-            school_table("students")
+            tenant("students")
                 .col(text("student_no"))
                 .col(text("name"))
                 .col(text("gender"))
@@ -251,7 +228,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         m.create_table(
-            school_table("guardians")
+            tenant("guardians")
                 .col(text("name"))
                 .col(text("phone"))
                 .col(uuid_null("user_id"))
@@ -266,7 +243,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         m.create_table(
-            school_table("student_guardians")
+            tenant("student_guardians")
                 .col(uuid("student_id"))
                 .col(uuid("guardian_id"))
                 .col(text("relation"))
@@ -285,7 +262,7 @@ impl MigrationTrait for Migration {
             .await?;
 
         m.create_table(
-            school_table("mentor_assignments")
+            tenant("mentor_assignments")
                 .col(uuid("student_id"))
                 .col(uuid("staff_id"))
                 .col(date("starts_on"))

@@ -8,6 +8,8 @@
 //! for the app role (no UPDATE or DELETE): a change is a new version.
 
 use sea_orm_migration::prelude::*;
+
+use crate::builders::col;
 use sea_orm_migration::sea_orm::ConnectionTrait;
 
 use crate::rls::{self, Scope};
@@ -19,10 +21,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261129_000003_policy"
     }
-}
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
 }
 
 /// The caller's district, school and role as set per transaction (see `rls`).

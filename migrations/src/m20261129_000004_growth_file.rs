@@ -4,6 +4,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::builders::{col, index, tenant};
+
 use crate::rls::{self, Scope};
 
 /// Creates the growth-file tables.
@@ -13,31 +15,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261129_000004_growth_file"
     }
-}
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-}
-
-fn tenant(name: &str) -> TableCreateStatement {
-    Table::create()
-        .table(Alias::new(name))
-        .if_not_exists()
-        .col(col("id").uuid().not_null().primary_key())
-        .col(col("district_id").uuid().not_null())
-        .col(col("school_id").uuid().not_null())
-        .to_owned()
-}
-
-fn index(table: &str, cols: &[&str]) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(format!("ix_{table}_{}", cols.join("_")))
-        .table(Alias::new(table))
-        .if_not_exists();
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    i.to_owned()
 }
 
 const TABLES: [&str; 3] = ["growth_file_notes", "exam_results", "talk_requests"];
@@ -63,8 +40,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("growth_file_notes", &["student_id", "section"]))
-            .await?;
+        m.create_index(index(
+            "growth_file_notes",
+            &["student_id", "section"],
+            false,
+        ))
+        .await?;
 
         // Raw scores stay here; the API shows only the band of the school's scale.
         m.create_table(
@@ -81,7 +62,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("exam_results", &["student_id", "taken_on"]))
+        m.create_index(index("exam_results", &["student_id", "taken_on"], false))
             .await?;
 
         // A parent or the student asks the mentor for a talk.
@@ -99,7 +80,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("talk_requests", &["student_id", "created_at"]))
+        m.create_index(index("talk_requests", &["student_id", "created_at"], false))
             .await?;
 
         let mut sql = vec![];

@@ -6,6 +6,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::builders::{col, index, tenant};
+
 use crate::rls::{self, Scope};
 
 /// Creates the matching tables.
@@ -15,34 +17,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261129_000005_matching"
     }
-}
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-}
-
-fn tenant(name: &str) -> TableCreateStatement {
-    Table::create()
-        .table(Alias::new(name))
-        .if_not_exists()
-        .col(col("id").uuid().not_null().primary_key())
-        .col(col("district_id").uuid().not_null())
-        .col(col("school_id").uuid().not_null())
-        .to_owned()
-}
-
-fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(format!("ix_{table}_{}", cols.join("_")))
-        .table(Alias::new(table))
-        .if_not_exists();
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
 }
 
 const TABLES: [&str; 8] = [
