@@ -10,7 +10,7 @@ use shared::org::Role;
 use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
-use crate::pages::{district, people, policy, school, tasks};
+use crate::pages::{district, matching, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("district/supervision") view=district::Supervision/>
                     <Route path=path!("district/baseline") view=policy::Baseline/>
                     <Route path=path!("school/policy") view=policy::SchoolPolicy/>
+                    <Route path=path!("school/matching") view=matching::MatchingAdmin/>
                     <Route path=path!("school") view=school::Setup/>
                     <Route path=path!("school/classes") view=school::Classes/>
                     <Route path=path!("school/staff") view=school::Staff/>

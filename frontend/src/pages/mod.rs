@@ -2,6 +2,7 @@
 
 pub mod district;
 pub mod edit;
+pub mod matching;
 pub mod people;
 pub mod policy;
 pub mod school;

@@ -480,6 +480,6 @@ pub fn StudentHome() -> impl IntoView {
     view! {
         <PageTitle title=|t| t.student_home_title/>
         {loaded(me, move |page| student_cards(i18n, page))}
-        <p class="hint">{move || i18n.t().my_mentor_soon}</p>
+        <crate::pages::matching::StudentMatching/>
     }
 }

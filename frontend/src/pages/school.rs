@@ -20,7 +20,8 @@ pub fn Setup() -> impl IntoView {
             .map(|d| d.terms)
     });
     let adding = RwSignal::new(false);
-    let steps: [(&str, Label); 4] = [
+    let steps: [(&str, Label); 5] = [
+        ("/school/matching", |t| t.m.nav),
         ("/school/classes", |t| t.nav_classes),
         ("/school/staff", |t| t.nav_staff),
         ("/school/students", |t| t.nav_students),
