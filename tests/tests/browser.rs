@@ -674,7 +674,13 @@ async fn admin_bad_roster(ui: &Ui) -> Result<()> {
 
     ui.login("s2.admin", PASSWORD).await?;
     ui.wait_home("/school", "学校设置").await?;
-    // Import is one of the setup steps (the tabs hold the policy instead).
+    // Import is one of the setup steps (the tabs hold the policy instead);
+    // tapped once the terms above it have loaded and the list stays put.
+    ui.wait(
+        "document.querySelector('#terms .term') && !document.querySelector('.content [role=status]')",
+        "the setup page to load",
+    )
+    .await?;
     ui.click("ul.steps a[href='/school/import']").await?;
     ui.wait_home("/school/import", "导入名册").await?;
     // Put a file in the input as a user picking one would.
