@@ -91,7 +91,11 @@ fn median_text(m: f64) -> String {
 
 /// A bar's width in percent of the largest value.
 fn width(v: i64, max: i64) -> String {
-    let w = if max <= 0 { 0 } else { (v * 100 / max).clamp(0, 100) };
+    let w = if max <= 0 {
+        0
+    } else {
+        (v * 100 / max).clamp(0, 100)
+    };
     format!("width: {w}%")
 }
 
@@ -209,10 +213,9 @@ async fn load_rounds(term_id: String) -> Result<Vec<RoundRow>, ApiError> {
 }
 
 async fn load_preview(round_id: String) -> Result<PreviewView, ApiError> {
-    let d = api::query::<ops::MatchingPreviewPage>(ops::matching_preview_page::Variables {
-        round_id,
-    })
-    .await?;
+    let d =
+        api::query::<ops::MatchingPreviewPage>(ops::matching_preview_page::Variables { round_id })
+            .await?;
     let r = d.matching_round;
     let round = RoundRow {
         id: r.id,
@@ -473,10 +476,19 @@ fn OpenRoundForm(term: RwSignal<String>, on_open: Callback<String>) -> impl Into
             cap: cap.get_untracked().trim().parse::<i64>().ok(),
         });
     };
+    let shown = RwSignal::new(false);
     view! {
-        <details class="open-round">
-            <summary class="btn secondary">{move || i18n.t().m.open_title}</summary>
-            <form class="form" on:submit=on_submit novalidate=true>
+        <div class="open-round">
+            <button
+                type="button"
+                class="btn secondary"
+                id="open-round-toggle"
+                aria-expanded=move || if shown.get() { "true" } else { "false" }
+                on:click=move |_| shown.update(|s| *s = !*s)
+            >
+                {move || i18n.t().m.open_title}
+            </button>
+            <form class="form" on:submit=on_submit novalidate=true hidden=move || !shown.get()>
                 <label for="round-grade">{move || i18n.t().m.grade}</label>
                 <input id="round-grade" type="number" min="1" max="12" inputmode="numeric" bind:value=grade/>
                 <label for="round-method">{move || i18n.t().m.method}</label>
@@ -494,7 +506,7 @@ fn OpenRoundForm(term: RwSignal<String>, on_open: Callback<String>) -> impl Into
                     {move || i18n.t().m.open_button}
                 </button>
             </form>
-        </details>
+        </div>
     }
 }
 
@@ -671,9 +683,21 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
     let placed_by_choice: i64 = s.histogram.iter().sum();
     let (w, st) = (s.with_choices, s.students);
     let lines: Vec<(fn(&crate::i18n::Tr) -> &'static str, String, &'static str)> = vec![
-        (|t| t.m.stat_first, format!("{}|{}", s.first, pct(s.first, w)), "stat-first"),
-        (|t| t.m.stat_top3, format!("{}|{}", s.top3, pct(s.top3, w)), "stat-top3"),
-        (|t| t.m.stat_fill, format!("{}|{}", s.fill, pct(s.fill, st)), "stat-fill"),
+        (
+            |t| t.m.stat_first,
+            format!("{}|{}", s.first, pct(s.first, w)),
+            "stat-first",
+        ),
+        (
+            |t| t.m.stat_top3,
+            format!("{}|{}", s.top3, pct(s.top3, w)),
+            "stat-top3",
+        ),
+        (
+            |t| t.m.stat_fill,
+            format!("{}|{}", s.fill, pct(s.fill, st)),
+            "stat-fill",
+        ),
         (
             |t| t.m.stat_unplaced,
             format!("{}|{}", s.unplaced, pct(s.unplaced, st)),
@@ -958,11 +982,18 @@ fn ReassignForm(
     let mentor = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<fn(&crate::i18n::Tr) -> &'static str>);
-    let names: Vec<(String, String)> = loads.iter().map(|l| (l.id.clone(), l.name.clone())).collect();
+    let names: Vec<(String, String)> = loads
+        .iter()
+        .map(|l| (l.id.clone(), l.name.clone()))
+        .collect();
     let sname = student_name.clone();
     let save = Action::new_local(move |v: &ops::adjust_assignment::Variables| {
         let v = v.clone();
-        async move { api::query::<ops::AdjustAssignment>(v).await.map(|d| d.adjust_assignment.mentor_id) }
+        async move {
+            api::query::<ops::AdjustAssignment>(v)
+                .await
+                .map(|d| d.adjust_assignment.mentor_id)
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(mid)) = save.value().get() {
@@ -1003,7 +1034,13 @@ fn ReassignForm(
         <form class="form reassign-form" id="reassign-form" on:submit=on_submit novalidate=true>
             <h4>{move || (i18n.t().m.reassign_title)(&student_name)}</h4>
             <label for="reassign-mentor">{move || i18n.t().m.new_mentor}</label>
-            <select id="reassign-mentor" on:change=move |ev| mentor.set(event_target_value(&ev))>
+            <select
+                id="reassign-mentor"
+                on:change=move |ev| {
+                    problem.set(None);
+                    mentor.set(event_target_value(&ev));
+                }
+            >
                 <option value="">{move || i18n.t().m.choose_mentor}</option>
                 {loads
                     .into_iter()
@@ -1030,7 +1067,10 @@ fn ReassignForm(
                 required=true
                 placeholder=move || i18n.t().m.reason_placeholder
                 prop:value=move || reason.get()
-                on:input=move |ev| reason.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    problem.set(None);
+                    reason.set(event_target_value(&ev));
+                }
             ></textarea>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{move || p(i18n.t())}</p> })}
             {move || save.value().get().and_then(Result::err).map(|e| view! { <ErrorBox err=e/> })}
@@ -1092,7 +1132,8 @@ async fn load_student() -> Result<StudentView, ApiError> {
             round: None,
         });
     };
-    let d = api::query::<ops::StudentMatching>(ops::student_matching::Variables { term_id }).await?;
+    let d =
+        api::query::<ops::StudentMatching>(ops::student_matching::Variables { term_id }).await?;
     let grade = d.students.edges.first().map(|e| e.node.grade);
     let round = d
         .matching_rounds
