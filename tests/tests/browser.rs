@@ -498,6 +498,12 @@ async fn admin_edits_policy(ui: &Ui) -> Result<()> {
         "the policy to validate",
     )
     .await?;
+    // The server's validateSchoolPolicy agrees, as the draft is edited.
+    ui.wait(
+        "document.querySelector('#policy-server-ok')",
+        "the server's check of the draft",
+    )
+    .await?;
     let diff = ui.text("#policy-diff").await?;
     if !(diff.contains("7年级") && diff.contains("14")) {
         bail!("the diff does not show the grade 7 change: {diff:?}");

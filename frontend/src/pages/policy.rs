@@ -387,6 +387,19 @@ fn rules_fields(
     }
 }
 
+/// The server's answer to the draft, checked as it is edited.
+#[derive(Debug, Clone, PartialEq)]
+enum ServerCheck {
+    /// Not asked (the browser already found problems, or no date).
+    Idle,
+    /// Asked, no answer yet.
+    Checking,
+    /// The server accepts the draft.
+    Valid,
+    /// The server's violations.
+    Problems(Vec<Violation>),
+}
+
 /// What a save ended with.
 #[derive(Debug, Clone)]
 enum SaveOutcome {
@@ -529,6 +542,52 @@ fn editor(
         }
     });
     let changes = Memo::new(move |_| draft.with(|d| policy::diff(&compare_to, d)));
+    // The server's `validateSchoolPolicy` on the draft, half a second after the
+    // last change the browser found valid; a later change discards the answer.
+    let server = RwSignal::new(ServerCheck::Idle);
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let rules = draft.get();
+        let from = effective.get();
+        let term_id = term.get();
+        if level != Level::School || !problems.with(Vec::is_empty) || from.len() != 10 {
+            server.set(ServerCheck::Idle);
+            return;
+        }
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        server.set(ServerCheck::Checking);
+        set_timeout(
+            move || {
+                if asked.try_get_value() != Some(n) {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let vars = ops::validate_school_policy::Variables {
+                        rules: serde_json::to_value(&rules).unwrap_or(Value::Null),
+                        effective_from: Some(from),
+                        term_id: Some(term_id).filter(|t| !t.is_empty()),
+                    };
+                    let answer = api::query::<ops::ValidateSchoolPolicy>(vars).await;
+                    if asked.try_get_value() != Some(n) {
+                        return;
+                    }
+                    server.set(match answer {
+                        Ok(d) if d.validate_school_policy.is_empty() => ServerCheck::Valid,
+                        Ok(d) => ServerCheck::Problems(
+                            d.validate_school_policy
+                                .into_iter()
+                                .map(|p| Violation::new(p.path, p.message_zh, p.message_en))
+                                .collect(),
+                        ),
+                        // The save will ask again and show why.
+                        Err(_) => ServerCheck::Idle,
+                    });
+                });
+            },
+            std::time::Duration::from_millis(500),
+        );
+    });
     let outcome = RwSignal::new(None::<SaveOutcome>);
     let save = Action::new_local(move |input: &SaveInput| save_policy(level, input.clone()));
     Effect::new(move |_| match save.value().get() {
@@ -644,6 +703,28 @@ fn editor(
                     }
                 }}
             </section>
+            <div class="server-check" aria-live="polite">
+                {move || match server.get() {
+                    ServerCheck::Idle => None,
+                    ServerCheck::Checking => Some(
+                        view! { <p class="meta" id="policy-server-checking">{move || i18n.t().server_live_checking}</p> }.into_any(),
+                    ),
+                    ServerCheck::Valid => Some(
+                        view! { <p class="ok-line" id="policy-server-ok">{move || i18n.t().server_live_ok}</p> }.into_any(),
+                    ),
+                    ServerCheck::Problems(ps) => Some(
+                        view! {
+                            <div class="error" id="policy-server-live-problems">
+                                <p>{move || i18n.t().server_live_problems}</p>
+                                <ul>
+                                    {ps.into_iter().map(|v| view! { <li>{move || message(i18n, &v)}</li> }).collect_view()}
+                                </ul>
+                            </div>
+                        }
+                        .into_any(),
+                    ),
+                }}
+            </div>
             <section class="diff" id="policy-diff">
                 <h3>{move || i18n.t().diff_title}</h3>
                 {move || {
