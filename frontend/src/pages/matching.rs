@@ -680,27 +680,21 @@ fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl IntoView {
 }
 
 fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
-    let placed_by_choice: i64 = s.histogram.iter().sum();
     let (w, st) = (s.with_choices, s.students);
-    let lines: Vec<(fn(&crate::i18n::Tr) -> &'static str, String, &'static str)> = vec![
-        (
-            |t| t.m.stat_first,
-            format!("{}|{}", s.first, pct(s.first, w)),
-            "stat-first",
-        ),
-        (
-            |t| t.m.stat_top3,
-            format!("{}|{}", s.top3, pct(s.top3, w)),
-            "stat-top3",
-        ),
-        (
-            |t| t.m.stat_fill,
-            format!("{}|{}", s.fill, pct(s.fill, st)),
-            "stat-fill",
-        ),
+    type Line = (
+        fn(&crate::i18n::Tr) -> &'static str,
+        i64,
+        String,
+        &'static str,
+    );
+    let lines: Vec<Line> = vec![
+        (|t| t.m.stat_first, s.first, pct(s.first, w), "stat-first"),
+        (|t| t.m.stat_top3, s.top3, pct(s.top3, w), "stat-top3"),
+        (|t| t.m.stat_fill, s.fill, pct(s.fill, st), "stat-fill"),
         (
             |t| t.m.stat_unplaced,
-            format!("{}|{}", s.unplaced, pct(s.unplaced, st)),
+            s.unplaced,
+            pct(s.unplaced, st),
             "stat-unplaced",
         ),
     ];
@@ -719,7 +713,6 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
     bars.push((String::new(), s.fill, "fill"));
     bars.push((String::new(), s.unplaced, "unplaced"));
     let hist_max = bars.iter().map(|b| b.1).max().unwrap_or(0);
-    let _ = placed_by_choice;
     let load_rows: Vec<LoadRow> = loads.into_iter().filter(|l| l.qualified).collect();
     let load_max = load_rows
         .iter()
@@ -734,8 +727,8 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
                 <dd id="stat-students">{st}</dd>
                 {lines
                     .into_iter()
-                    .map(|(label, v, id)| {
-                        let (n, p) = v.split_once('|').map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or_default();
+                    .map(|(label, n, p, id)| {
+                        let n = n.to_string();
                         view! {
                             <dt>{move || label(i18n.t())}</dt>
                             <dd id=id>{move || (i18n.t().m.count_share)(&n, &p)}</dd>
@@ -1181,8 +1174,8 @@ pub fn StudentMatching() -> impl IntoView {
                             .into_any()
                     } else {
                         v.matches
-                            .iter()
-                            .cloned()
+                            .clone()
+                            .into_iter()
                             .map(|m| {
                                 let stage = m.stage.clone().unwrap_or_default();
                                 let choice = m.choice_no;
