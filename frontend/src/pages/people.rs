@@ -388,7 +388,9 @@ pub fn MyClass() -> impl IntoView {
         <PageTitle title=|t| t.my_class_title/>
         {loaded(classes, move |cs| {
             // The classes whose head teacher is the signed-in teacher.
-            let me = session.user.with_untracked(|u| u.as_ref().and_then(|u| u.staff_id.clone()));
+            // Tracked: right after signing in the staff id arrives with `me`,
+            // possibly after the classes.
+            let me = session.user.with(|u| u.as_ref().and_then(|u| u.staff_id.clone()));
             let cs: Vec<ClassRow> = cs
                 .into_iter()
                 .filter(|c| me.is_some() && c.head_teacher_id == me)
