@@ -1194,6 +1194,13 @@ pub struct MatchTr {
     pub rush_mine: Fmt1,
     pub rush_none_left: &'static str,
     pub blind_box_note: &'static str,
+    pub why_first: &'static str,
+    pub why_choice: Fmt1,
+    pub why_fill: &'static str,
+    pub why_manual: &'static str,
+    pub why_lottery: &'static str,
+    pub why_club: &'static str,
+    pub why_continuity: &'static str,
 }
 
 impl MatchTr {
@@ -1212,6 +1219,20 @@ impl MatchTr {
             "PREVIEWED" => self.status_previewed,
             "PUBLISHED" => self.status_published,
             _ => self.status_open,
+        }
+    }
+
+    /// The explanation of a pair in this language, from its stage and the
+    /// choice number (the server's own line is Chinese).
+    pub fn explain(&self, stage: &str, choice_no: Option<i64>) -> String {
+        match (stage, choice_no) {
+            ("PREFERENCE", Some(1)) => self.why_first.to_string(),
+            ("PREFERENCE", Some(n)) => (self.why_choice)(&n.to_string()),
+            ("FILL", _) => self.why_fill.to_string(),
+            ("LOTTERY", _) => self.why_lottery.to_string(),
+            ("CLUB", _) => self.why_club.to_string(),
+            ("CONTINUITY", _) => self.why_continuity.to_string(),
+            _ => self.why_manual.to_string(),
         }
     }
 
@@ -1339,6 +1360,13 @@ pub static MATCH_ZH: MatchTr = MatchTr {
     rush_mine: |n| format!("你已选择{n}老师。"),
     rush_none_left: "所有导师名额已满，学校会统筹安排。",
     blind_box_note: "本轮为导师盲盒：学校会在名额内随机分配导师，无需填报。",
+    why_first: "第1志愿，如愿匹配",
+    why_choice: |n| format!("第{n}志愿；之前的志愿导师名额已满"),
+    why_fill: "学校统筹安排，保证每位学生都有导师",
+    why_manual: "学校调整",
+    why_lottery: "导师盲盒随机分配",
+    why_club: "按社团分配",
+    why_continuity: "双方同意，延续上学期结对",
 };
 
 /// Mentor matching, English.
@@ -1452,6 +1480,13 @@ pub static MATCH_EN: MatchTr = MatchTr {
     rush_mine: |n| format!("You picked {n}."),
     rush_none_left: "Every mentor is full; the school will place you.",
     blind_box_note: "This round is a blind box: the school draws mentors at random within the places; nothing to choose.",
+    why_first: "Your 1st choice.",
+    why_choice: |n| format!("Your choice {n}: your earlier choices were full."),
+    why_fill: "Placed by the school so that every student has a mentor.",
+    why_manual: "Changed by the school.",
+    why_lottery: "Drawn at random (blind box).",
+    why_club: "Through your club.",
+    why_continuity: "Kept from last term, as both of you asked.",
 };
 
 #[cfg(test)]

@@ -568,6 +568,20 @@ async fn student_sees_result(ui: &Ui, mentor: &str) -> Result<()> {
     ui.scroll_to("#my-match").await?;
     ui.screenshot("matching-student-result-360x640").await?;
     check_phone_usable(ui, "student result").await?;
+    // In English, an English line comes before the school's Chinese one.
+    ui.click("#lang-switch").await?;
+    ui.wait(
+        "document.querySelector('#my-match-why .why-en') && document.querySelector('#my-match-why .why-en').innerText.trim().length > 0",
+        "the explanation in English",
+    )
+    .await?;
+    ui.screenshot("matching-student-result-en-360x640").await?;
+    ui.click("#lang-switch").await?;
+    ui.wait(
+        "!document.querySelector('#my-match-why .why-en')",
+        "back in Chinese",
+    )
+    .await?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::i18n::{I18n, use_i18n};
+use crate::i18n::{I18n, Lang, use_i18n};
 use crate::ops;
 use crate::ui::{ErrorBox, PageTitle, loaded};
 
@@ -86,6 +86,23 @@ fn median_text(m: f64) -> String {
         format!("{}", m.round() as i64)
     } else {
         format!("{m:.1}")
+    }
+}
+
+/// A pair's explanation: the server's line (Chinese), and in English an
+/// English line from the stage and choice number before it.
+fn why_view(i18n: I18n, stage: String, choice: Option<i64>, why: String) -> impl IntoView {
+    let english = move || {
+        (i18n.lang() == Lang::En && !stage.is_empty()).then(|| {
+            view! {
+                <span class="why-en">{i18n.t().m.explain(&stage, choice)}</span>
+                <br/>
+            }
+        })
+    };
+    view! {
+        {english}
+        <span lang="zh-CN">{why}</span>
     }
 }
 
@@ -918,7 +935,7 @@ fn assign_item(
                     }
                         .into_any()
                 }}
-                <p class="why">{r.why.clone()}</p>
+                <p class="why">{why_view(i18n, r.stage.clone(), r.choice_no, r.why.clone())}</p>
             </div>
             {(!published)
                 .then(|| {
@@ -1200,7 +1217,9 @@ pub fn StudentMatching() -> impl IntoView {
                                             {move || (i18n.t().m.since)(&i18n.date(&since))}
                                         </p>
                                         <p class="why-label muted">{move || i18n.t().m.why}</p>
-                                        <p class="why" id="my-match-why">{m.why.clone()}</p>
+                                        <p class="why" id="my-match-why">
+                                            {why_view(i18n, m.stage.clone().unwrap_or_default(), m.choice_no, m.why.clone())}
+                                        </p>
                                     </div>
                                 }
                             })
@@ -1557,6 +1576,17 @@ mod tests {
         assert_eq!(current_term(&terms, "2027-02-01").as_deref(), Some("b"));
         assert_eq!(current_term(&terms, "2027-08-01").as_deref(), Some("b"));
         assert_eq!(current_term(&[], "2027-08-01"), None);
+    }
+
+    #[test]
+    fn every_stage_is_explained_in_both_languages() {
+        use crate::i18n::{MATCH_EN, MATCH_ZH};
+        assert_eq!(MATCH_EN.explain("PREFERENCE", Some(1)), "Your 1st choice.");
+        assert!(MATCH_EN.explain("PREFERENCE", Some(2)).contains("choice 2"));
+        assert!(MATCH_ZH.explain("PREFERENCE", Some(3)).contains("第3志愿"));
+        for stage in ["FILL", "MANUAL", "LOTTERY", "CLUB", "CONTINUITY"] {
+            assert_ne!(MATCH_EN.explain(stage, None), MATCH_ZH.explain(stage, None));
+        }
     }
 
     #[test]
