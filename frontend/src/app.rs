@@ -85,6 +85,7 @@ fn Shell() -> impl IntoView {
         }
         view! {
             <Header/>
+            <crate::outbox::OutboxSync/>
             <main id="main" class="content">
                 <Outlet/>
             </main>

@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod i18n;
 mod ops;
+mod outbox;
 mod pages;
 mod session;
 mod storage;

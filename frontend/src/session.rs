@@ -9,6 +9,9 @@ use crate::ops;
 use crate::storage;
 
 const ROLE_KEY: &str = "daoshi.role";
+/// The last `me` answer, so that a reload while offline keeps the user
+/// signed in (their queued records stay reachable); cleared on sign-out.
+const ME_KEY: &str = "daoshi.me";
 
 /// The signed-in user.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +82,11 @@ impl Session {
             leptos::task::spawn_local(async move {
                 // On failure other than expiry (network), show the login page;
                 // the tokens stay so a reload can retry.
-                let _ = session.load_me().await;
+                if let Err(ApiError::Network) = session.load_me().await
+                    && let Some(user) = cached_user()
+                {
+                    session.sign_in(user);
+                }
                 session.ready.set(true);
             });
         }
@@ -94,8 +101,16 @@ impl Session {
             roles: from_wire(&me.roles),
             place: me.school_name.or(Some(me.district_name)),
             grades: me.grades,
-            staff_id: me.staff_id,
+            staff_id: me.staff_id.clone(),
         });
+        let cached = serde_json::json!({
+            "name": me_name_of(&self),
+            "roles": from_wire(&me.roles).iter().map(|r| r.code()).collect::<Vec<_>>(),
+            "place": self.user.with_untracked(|u| u.as_ref().and_then(|u| u.place.clone())),
+            "grades": self.user.with_untracked(|u| u.as_ref().map(|u| u.grades.clone()).unwrap_or_default()),
+            "staffId": me.staff_id,
+        });
+        storage::set(ME_KEY, &cached.to_string());
         Ok(())
     }
 
@@ -131,10 +146,38 @@ impl Session {
     /// Ends the session locally.
     pub fn end(self, notice: Option<Notice>) {
         Tokens::clear();
+        storage::remove(ME_KEY);
+        // The mentoring pages' offline copy of the user's students.
+        storage::remove("daoshi.my-students");
         self.user.set(None);
         self.role.set(None);
         self.notice.set(notice);
     }
+}
+
+fn me_name_of(session: &Session) -> String {
+    session
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.name.clone()).unwrap_or_default())
+}
+
+/// The user of the last `me` answer, if stored (see `ME_KEY`).
+fn cached_user() -> Option<User> {
+    let v: serde_json::Value = serde_json::from_str(&storage::get(ME_KEY)?).ok()?;
+    Some(User {
+        name: v["name"].as_str()?.to_string(),
+        roles: v["roles"]
+            .as_array()?
+            .iter()
+            .filter_map(|r| Role::from_code(r.as_str()?))
+            .collect(),
+        place: v["place"].as_str().map(str::to_string),
+        grades: v["grades"]
+            .as_array()
+            .map(|g| g.iter().filter_map(|x| x.as_i64()).collect())
+            .unwrap_or_default(),
+        staff_id: v["staffId"].as_str().map(str::to_string),
+    })
 }
 
 /// The role a user lands as when none is remembered: the broadest, except

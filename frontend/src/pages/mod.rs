@@ -3,6 +3,7 @@
 pub mod district;
 pub mod edit;
 pub mod matching;
+pub mod mentoring;
 pub mod people;
 pub mod policy;
 pub mod school;

@@ -133,6 +133,7 @@ pub fn MentorHome() -> impl IntoView {
     let report = my_students_resource();
     view! {
         <PageTitle title=|t| t.mentor_title/>
+        <crate::pages::mentoring::QuickLog/>
         {move || match report.get() {
             None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
             Some(Ok(r)) => {
@@ -155,6 +156,7 @@ pub fn MentorHome() -> impl IntoView {
             }
             .into_any(),
         }}
+        <crate::pages::mentoring::MentorTalkRequests/>
     }
 }
 
@@ -226,6 +228,10 @@ pub fn StudentDetail() -> impl IntoView {
                 </section>
             }
         })}
+        {move || {
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            crate::pages::mentoring::student_work(session.role.get(), id)
+        }}
         <StudentTasks/>
         <GuardianContacts/>
         <ComingSoon title=|t| t.growth_file body=|t| t.growth_soon/>
@@ -470,7 +476,8 @@ pub fn ParentHome() -> impl IntoView {
                 student_cards(i18n, page).into_any()
             }
         })}
-        <ComingSoon title=|t| t.growth_file body=|t| t.messages_soon/>
+        <crate::pages::mentoring::PublishedGrowthMessages/>
+        <crate::pages::mentoring::TalkRequestForm/>
     }
 }
 
@@ -483,5 +490,8 @@ pub fn StudentHome() -> impl IntoView {
         <PageTitle title=|t| t.student_home_title/>
         {loaded(me, move |page| student_cards(i18n, page))}
         <crate::pages::matching::StudentMatching/>
+        <crate::pages::mentoring::PublishedGrowthMessages/>
+        <crate::pages::mentoring::SelfReport/>
+        <crate::pages::mentoring::TalkRequestForm/>
     }
 }

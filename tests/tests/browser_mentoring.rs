@@ -1,0 +1,601 @@
+//! Browser tests of mentoring work on a phone (360×640): the quick log, the
+//! offline outbox (go offline, log two activities, reload, go online: both
+//! recorded once) and a parent reading a published growth message but not a
+//! draft. The real app (`frontend/dist`) against a `daoshi` server with the
+//! demo district, in headless Chromium over the DevTools protocol; the
+//! helpers follow `browser.rs`. Screenshots go to `test-artifacts/`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::cdp::browser_protocol::network::EmulateNetworkConditionsParams;
+use chromiumoxide::cdp::browser_protocol::target::SetAutoAttachParams;
+use chromiumoxide::handler::viewport::Viewport;
+use chromiumoxide::page::{Page, ScreenshotParams};
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "daoshi-demo";
+const WIDTH: u32 = 360;
+const HEIGHT: u32 = 640;
+
+fn workspace_root() -> PathBuf {
+    if let Ok(root) = std::env::var("DAOSHI_ROOT") {
+        return PathBuf::from(root);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+fn artifacts() -> PathBuf {
+    let dir = workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).expect("create test-artifacts/");
+    dir
+}
+
+/// A headless Chromium with one phone-sized page.
+struct Ui {
+    browser: Browser,
+    handler: tokio::task::JoinHandle<()>,
+    page: Page,
+    base: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Ui {
+    async fn launch(base: &str) -> Result<Ui> {
+        let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        if !std::path::Path::new(&exe).exists() {
+            bail!("Chromium not found at {exe}: install Debian's `chromium` (see README)");
+        }
+        let profile = tempfile::tempdir()?;
+        let config = BrowserConfig::builder()
+            .chrome_executable(&exe)
+            .no_sandbox()
+            .user_data_dir(profile.path())
+            .window_size(WIDTH, HEIGHT)
+            .viewport(Viewport {
+                width: WIDTH,
+                height: HEIGHT,
+                device_scale_factor: Some(2.0),
+                emulating_mobile: true,
+                is_landscape: false,
+                has_touch: true,
+            })
+            .args([
+                "disable-gpu",
+                "disable-quic",
+                "no-first-run",
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-sync",
+                "disable-dev-shm-usage",
+            ])
+            .launch_timeout(Duration::from_secs(60))
+            .request_timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| anyhow!("browser config: {e}"))?;
+        let (browser, mut handler) = Browser::launch(config).await.context("launch chromium")?;
+        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
+        let page = browser.new_page("about:blank").await?;
+        // chromiumoxide auto-attaches to new targets and holds them until
+        // the debugger resumes them; a service worker held that way never
+        // installs (its registration never settles). The app's service
+        // worker must run for the offline reload, so targets are left alone.
+        page.execute(SetAutoAttachParams::new(false, false)).await?;
+        Ok(Ui {
+            browser,
+            handler,
+            page,
+            base: base.trim_end_matches('/').to_string(),
+            _profile: profile,
+        })
+    }
+
+    async fn close(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.browser.wait().await;
+        self.handler.abort();
+    }
+
+    /// Loads a path and waits until the wasm app has started.
+    async fn open(&self, path: &str) -> Result<()> {
+        self.page.goto(format!("{}{path}", self.base)).await?;
+        self.wait(
+            "document.body && document.body.dataset.app === 'ready'",
+            "the wasm app to start",
+        )
+        .await
+    }
+
+    async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> Result<T> {
+        let v = self
+            .page
+            .evaluate(js)
+            .await
+            .with_context(|| format!("evaluate {js}"))?;
+        Ok(v.into_value()?)
+    }
+
+    /// Polls a JavaScript condition until it is true (20 s at most).
+    async fn wait(&self, cond: &str, what: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let js =
+            format!("(() => {{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()");
+        loop {
+            if self.eval::<bool>(&js).await.unwrap_or(false) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let body: String = self
+                    .eval("document.body ? document.body.innerText.slice(0, 600) : ''")
+                    .await
+                    .unwrap_or_default();
+                let url: String = self.eval("location.href").await.unwrap_or_default();
+                bail!("timed out waiting for {what} at {url}; page text: {body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn text(&self, selector: &str) -> Result<String> {
+        self.eval(&format!(
+            "(() => {{ const e = document.querySelector({}); return e ? e.innerText : ''; }})()",
+            serde_json::to_string(selector)?
+        ))
+        .await
+    }
+
+    /// Types into a field; text the key map cannot type (Chinese) is put in
+    /// as an input method would, with an `input` event.
+    async fn fill(&self, selector: &str, value: &str) -> Result<()> {
+        let el = self.page.find_element(selector).await?;
+        el.click().await?;
+        if value.is_ascii() {
+            el.type_str(value).await?;
+        } else {
+            self.eval::<bool>(&format!(
+                "(() => {{ const e = document.querySelector({}); e.value = {};
+                   e.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()",
+                serde_json::to_string(selector)?,
+                serde_json::to_string(value)?
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces a field's value as a user clearing it and typing would, with
+    /// an `input` event.
+    async fn set_value(&self, selector: &str, value: &str) -> Result<()> {
+        let ok: bool = self
+            .eval(&format!(
+                "(() => {{ const e = document.querySelector({}); if (!e) return false;
+                   e.focus(); e.value = {}; e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+                   e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true; }})()",
+                serde_json::to_string(selector)?,
+                serde_json::to_string(value)?
+            ))
+            .await?;
+        if !ok {
+            bail!("no field {selector}");
+        }
+        Ok(())
+    }
+
+    /// Scrolls an element to the middle of the screen (before a screenshot).
+    async fn scroll_to(&self, selector: &str) -> Result<()> {
+        self.eval::<bool>(&format!(
+            "(() => {{ const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return true; }})()",
+            serde_json::to_string(selector)?
+        ))
+        .await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        Ok(())
+    }
+
+    async fn click(&self, selector: &str) -> Result<()> {
+        self.page.find_element(selector).await?.click().await?;
+        Ok(())
+    }
+
+    async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let path = artifacts().join(format!("{name}.png"));
+        self.page
+            .save_screenshot(ScreenshotParams::builder().build(), &path)
+            .await?;
+        Ok(path)
+    }
+
+    /// A screenshot of the whole page, beyond the screen.
+    async fn screenshot_full(&self, name: &str) -> Result<PathBuf> {
+        let path = artifacts().join(format!("{name}.png"));
+        self.page
+            .save_screenshot(ScreenshotParams::builder().full_page(true).build(), &path)
+            .await?;
+        Ok(path)
+    }
+
+    /// Signs in through the login page (starting from a clean session).
+    async fn login(&self, username: &str, password: &str) -> Result<()> {
+        self.open("/login").await?;
+        self.eval::<bool>("(localStorage.removeItem('daoshi.access'), localStorage.removeItem('daoshi.refresh'), localStorage.removeItem('daoshi.role'), true)")
+            .await?;
+        self.open("/login").await?;
+        self.wait("document.querySelector('#username')", "the login form")
+            .await?;
+        self.fill("#username", username).await?;
+        self.fill("#password", password).await?;
+        self.click("#login-submit").await
+    }
+
+    /// Waits for a page whose path is `path` and whose heading reads `title`.
+    async fn wait_home(&self, path: &str, title: &str) -> Result<()> {
+        self.wait(
+            &format!(
+                "location.pathname === {} && document.querySelector('h1.page-title') && document.querySelector('h1.page-title').innerText.trim() === {}",
+                serde_json::to_string(path)?,
+                serde_json::to_string(title)?
+            ),
+            &format!("{path} titled {title}"),
+        )
+        .await
+    }
+}
+
+impl Ui {
+    /// Emulates losing (or regaining) the network.
+    async fn set_offline(&self, offline: bool) -> Result<()> {
+        let throughput = if offline { 0.0 } else { -1.0 };
+        self.page
+            .execute(EmulateNetworkConditionsParams::new(
+                offline, 0.0, throughput, throughput,
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// The client keys of the entries listed under `selector`.
+    async fn keys(&self, selector: &str) -> Result<Vec<String>> {
+        self.eval(&format!(
+            "[...document.querySelectorAll({})].map(e => e.dataset.key)",
+            serde_json::to_string(selector)?
+        ))
+        .await
+    }
+}
+
+/// Runs one scenario; on failure saves a screenshot named after it.
+async fn scenario<F>(ui: &Ui, name: &str, failures: &mut Vec<String>, f: F)
+where
+    F: AsyncFnOnce(&Ui) -> Result<()>,
+{
+    eprintln!("browser scenario: {name}");
+    if let Err(e) = f(ui).await {
+        let shot = ui
+            .screenshot(&format!("failure-{name}"))
+            .await
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|e| format!("(no screenshot: {e})"));
+        failures.push(format!("{name}: {e:#} [screenshot: {shot}]"));
+    }
+}
+
+/// Usable at 360 px: nothing scrolls sideways, every visible control is a
+/// 44 px target with an accessible name.
+async fn check_phone_usable(ui: &Ui, what: &str) -> Result<()> {
+    let overflow: i64 = ui
+        .eval("document.documentElement.scrollWidth - window.innerWidth")
+        .await?;
+    if overflow > 0 {
+        bail!("{what}: page is {overflow}px wider than the 360px viewport");
+    }
+    let small: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select, summary')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44; })
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !small.is_empty() {
+        bail!("{what}: tap targets under 44px: {small:?}");
+    }
+    let unnamed: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => !(e.innerText || '').trim() && !e.getAttribute('aria-label')
+                            && !(e.id && document.querySelector(`label[for='${e.id}']`))
+                            && !e.closest('label'))
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !unnamed.is_empty() {
+        bail!("{what}: controls without an accessible name: {unnamed:?}");
+    }
+    Ok(())
+}
+
+const ACTIVITIES: &str = "query($s: ID!) { activities(studentId: $s, first: 100) { totalCount edges { node { clientKey kind } } } }";
+
+/// The client keys of a student's activities, as the mentor reads them.
+async fn recorded_keys(server: &tests::TestServer, student: &str) -> Result<Vec<String>> {
+    let d = server
+        .data_as("s2.mentor1", ACTIVITIES, json!({ "s": student }))
+        .await?;
+    Ok(d["activities"]["edges"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["node"]["clientKey"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// (a) The mentor logs a talk from the home in three taps and sees it on
+/// the student's page.
+async fn quick_log_a_talk(ui: &Ui, server: &tests::TestServer) -> Result<()> {
+    ui.login("s2.mentor1", PASSWORD).await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.wait(
+        "document.querySelectorAll('#log-student option').length > 1",
+        "the quick log's students",
+    )
+    .await?;
+    check_phone_usable(ui, "mentor home with the quick log").await?;
+    let student: String = ui
+        .eval("document.querySelectorAll('#log-student option')[1].value")
+        .await?;
+    let before = recorded_keys(server, &student).await?;
+    // Tap 1: the student; tap 2: the kind (谈心谈话 is preselected, tapped anyway); tap 3: save.
+    ui.set_value("#log-student", &student).await?;
+    ui.click("#log-kind input[value='TALK']").await?;
+    ui.click("#log-save").await?;
+    ui.wait(
+        "document.querySelector('#log-note') && document.querySelector('#log-note').innerText.includes('已记录')",
+        "the saved note",
+    )
+    .await?;
+    ui.open(&format!("/students/{student}")).await?;
+    ui.wait(
+        "document.querySelectorAll('#activity-list li').length > 0",
+        "the student's activities",
+    )
+    .await?;
+    let after = recorded_keys(server, &student).await?;
+    let new: Vec<&String> = after.iter().filter(|k| !before.contains(k)).collect();
+    if new.len() != 1 {
+        bail!("expected one new activity, found {new:?}");
+    }
+    let listed = ui.keys("#activity-list li").await?;
+    if !listed.contains(new[0]) {
+        bail!("the new talk {} is not in the list {listed:?}", new[0]);
+    }
+    let first = ui.text("#activity-list li").await?;
+    if !first.contains("谈心谈话") || !first.contains("面对面") {
+        bail!("the newest record reads {first:?}");
+    }
+    ui.scroll_to("#activities").await?;
+    ui.screenshot("mentoring-quick-log-360x640").await?;
+    check_phone_usable(ui, "student page").await?;
+    Ok(())
+}
+
+/// (b) Offline: two activities wait in the outbox, survive a reload, and are
+/// each recorded once when the network returns.
+async fn offline_outbox(ui: &Ui, server: &tests::TestServer) -> Result<()> {
+    // Continues as s2.mentor1; the second mentee this time.
+    ui.open("/mentor").await?;
+    ui.wait(
+        "document.querySelectorAll('#log-student option').length > 2",
+        "the quick log's students",
+    )
+    .await?;
+    let student: String = ui
+        .eval("document.querySelectorAll('#log-student option')[2].value")
+        .await?;
+    ui.open(&format!("/students/{student}")).await?;
+    ui.wait("document.querySelector('#quick-log')", "the quick log")
+        .await?;
+    // The service worker keeps the app shell so a reload works offline.
+    ui.wait(
+        "navigator.serviceWorker && navigator.serviceWorker.controller",
+        "the service worker to control the page",
+    )
+    .await?;
+    let before = recorded_keys(server, &student).await?;
+
+    ui.set_offline(true).await?;
+    ui.wait("!navigator.onLine", "the browser to be offline")
+        .await?;
+    ui.click("#log-save").await?;
+    ui.wait(
+        "document.querySelectorAll('#pending-list li.pending').length === 1",
+        "the first pending entry",
+    )
+    .await?;
+    ui.click("#log-kind input[value='PARENT_CONTACT']").await?;
+    ui.set_value("#log-channel", "PHONE").await?;
+    ui.click("#log-save").await?;
+    ui.wait(
+        "document.querySelectorAll('#pending-list li.pending').length === 2",
+        "two pending entries",
+    )
+    .await?;
+    let text = ui.text("#pending-list").await?;
+    if !text.contains("待发送") {
+        bail!("the pending entries read {text:?}");
+    }
+    let keys = ui.keys("#pending-list li.pending").await?;
+    ui.scroll_to("#activities").await?;
+    ui.screenshot("mentoring-offline-pending-360x640").await?;
+
+    // Reload while still offline: nothing is lost.
+    ui.page.reload().await?;
+    ui.wait(
+        "document.body && document.body.dataset.app === 'ready'",
+        "the app to start offline",
+    )
+    .await?;
+    ui.wait(
+        "document.querySelectorAll('#pending-list li.pending').length === 2",
+        "two pending entries after the reload",
+    )
+    .await?;
+    let again = ui.keys("#pending-list li.pending").await?;
+    if again.len() != 2 || !keys.iter().all(|k| again.contains(k)) {
+        bail!("after the reload the outbox holds {again:?}, before {keys:?}");
+    }
+    if recorded_keys(server, &student)
+        .await?
+        .iter()
+        .any(|k| keys.contains(k))
+    {
+        bail!("an entry reached the server while offline");
+    }
+
+    // Back online: the `online` event sends both.
+    ui.set_offline(false).await?;
+    ui.wait(
+        "document.querySelectorAll('#pending-list li').length === 0",
+        "the outbox to empty",
+    )
+    .await?;
+    ui.wait(
+        &format!(
+            "{}.every(k => document.querySelector(`#activity-list li[data-key='${{k}}']`))",
+            serde_json::to_string(&keys)?
+        ),
+        "both entries in the recorded list",
+    )
+    .await?;
+    ui.scroll_to("#activities").await?;
+    ui.screenshot("mentoring-offline-recorded-360x640").await?;
+
+    // On the server: exactly these two are new, each recorded once.
+    let after = recorded_keys(server, &student).await?;
+    let new: Vec<&String> = after.iter().filter(|k| !before.contains(k)).collect();
+    if new.len() != 2 {
+        bail!("expected two new activities, found {new:?}");
+    }
+    for k in &keys {
+        let n = after.iter().filter(|x| *x == k).count();
+        if n != 1 {
+            bail!("{k} recorded {n} times");
+        }
+    }
+    let stored: String = ui
+        .eval("Object.keys(localStorage).filter(k => k.startsWith('daoshi.outbox.')).map(k => localStorage.getItem(k)).join('')")
+        .await?;
+    if !stored.is_empty() && stored != "[]" {
+        bail!("the outbox still holds {stored}");
+    }
+    Ok(())
+}
+
+/// (c) A parent reads the published growth message of one child and not the
+/// draft the mentor saved for the other.
+async fn parent_reads_growth_message(ui: &Ui, server: &tests::TestServer) -> Result<()> {
+    ui.set_offline(false).await?;
+    // The mentor saves a draft for s2.student1 (s2.parent1's first child).
+    let me = server
+        .data_as(
+            "s2.student1",
+            "{ students(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await?;
+    let student = me["students"]["edges"][0]["node"]["id"].clone();
+    let terms = server
+        .data_as("s2.mentor1", "{ terms { id } }", json!({}))
+        .await?;
+    let draft: Value = server
+        .data_as(
+            "s2.mentor1",
+            "mutation($s: ID!, $t: ID!) { saveGrowthMessage(studentId: $s, termId: $t, body: \"草稿寄语：不应给家长看\") { status } }",
+            json!({ "s": student, "t": terms["terms"][0]["id"] }),
+        )
+        .await?;
+    if draft["saveGrowthMessage"]["status"] != json!("DRAFT") {
+        bail!("the draft was not saved: {draft}");
+    }
+    ui.login("s2.parent1", PASSWORD).await?;
+    ui.wait(
+        "location.pathname === '/parent' && document.querySelectorAll('#growth-messages article.growth-message').length > 0",
+        "the published growth message",
+    )
+    .await?;
+    let text = ui.text("#growth-messages").await?;
+    if text.contains("草稿寄语") {
+        bail!("the parent sees the draft: {text:?}");
+    }
+    let shown: Vec<String> = ui
+        .eval("[...document.querySelectorAll('#growth-messages article')].map(a => a.dataset.student)")
+        .await?;
+    if shown.iter().any(|s| Some(s.as_str()) == student.as_str()) {
+        bail!("a message of the child with only a draft is shown");
+    }
+    ui.wait(
+        "document.querySelector('#print-growth')",
+        "the print button",
+    )
+    .await?;
+    check_phone_usable(ui, "parent home").await?;
+    ui.scroll_to("#growth-messages").await?;
+    ui.screenshot("mentoring-parent-growth-360x640").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mentoring_works_on_a_phone() -> Result<()> {
+    // `DAOSHI_SITE_DIR` may point at a copy of a build (the tree's
+    // `frontend/dist` is rebuilt by whoever builds next).
+    let site = std::env::var("DAOSHI_SITE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join("frontend/dist"));
+    let wasm = site.join("pkg/app_bg.wasm");
+    if !wasm.exists() {
+        bail!(
+            "{} is missing: run scripts/build-frontend.sh first",
+            wasm.display()
+        );
+    }
+    let server = tests::TestServer::start(tests::Options {
+        class_size: 10,
+        env: vec![("DAOSHI_SITE_DIR".into(), site.display().to_string())],
+        ..tests::Options::new(tests::Backend::Sqlite)
+    })
+    .await?;
+    let ui = Ui::launch(&server.base_url()).await?;
+    let mut failures = Vec::new();
+    scenario(&ui, "quick-log", &mut failures, async |ui: &Ui| {
+        quick_log_a_talk(ui, &server).await
+    })
+    .await;
+    scenario(&ui, "offline-outbox", &mut failures, async |ui: &Ui| {
+        offline_outbox(ui, &server).await
+    })
+    .await;
+    scenario(
+        &ui,
+        "parent-growth-message",
+        &mut failures,
+        async |ui: &Ui| parent_reads_growth_message(ui, &server).await,
+    )
+    .await;
+    ui.close().await;
+    if !failures.is_empty() {
+        bail!(
+            "{} scenario(s) failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+    Ok(())
+}
