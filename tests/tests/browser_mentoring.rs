@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use chromiumoxide::browser::{Browser, BrowserConfig};
+#[allow(deprecated)]
+// deprecated in CDP, still honoured by Chromium (the DevTools offline switch)
 use chromiumoxide::cdp::browser_protocol::network::EmulateNetworkConditionsParams;
 use chromiumoxide::cdp::browser_protocol::target::SetAutoAttachParams;
 use chromiumoxide::handler::viewport::Viewport;
@@ -211,15 +213,6 @@ impl Ui {
         Ok(path)
     }
 
-    /// A screenshot of the whole page, beyond the screen.
-    async fn screenshot_full(&self, name: &str) -> Result<PathBuf> {
-        let path = artifacts().join(format!("{name}.png"));
-        self.page
-            .save_screenshot(ScreenshotParams::builder().full_page(true).build(), &path)
-            .await?;
-        Ok(path)
-    }
-
     /// Signs in through the login page (starting from a clean session).
     async fn login(&self, username: &str, password: &str) -> Result<()> {
         self.open("/login").await?;
@@ -249,6 +242,7 @@ impl Ui {
 
 impl Ui {
     /// Emulates losing (or regaining) the network.
+    #[allow(deprecated)]
     async fn set_offline(&self, offline: bool) -> Result<()> {
         let throughput = if offline { 0.0 } else { -1.0 };
         self.page
