@@ -45,8 +45,31 @@ pub struct Entry {
     pub summary: String,
     /// Follow-up.
     pub follow_up: Option<String>,
-    /// Why the server refused it; `None` while pending.
+    /// Why the server refused it (see [`Entry::failure`]); `None` while
+    /// pending.
     pub failed: Option<String>,
+}
+
+impl Entry {
+    /// The refusal as an error, to show in the user's language: the
+    /// server's message for a validation or conflict, else the kind.
+    pub fn failure(&self) -> Option<ApiError> {
+        let f = self.failed.as_deref()?;
+        Some(match f {
+            "FORBIDDEN" => ApiError::Forbidden,
+            "NOT_FOUND" => ApiError::NotFound,
+            other => ApiError::Validation(other.to_string()),
+        })
+    }
+}
+
+fn refusal(e: &ApiError) -> String {
+    match e {
+        ApiError::Forbidden => "FORBIDDEN".into(),
+        ApiError::NotFound => "NOT_FOUND".into(),
+        ApiError::Validation(m) | ApiError::Conflict(m) => m.clone(),
+        _ => String::new(),
+    }
 }
 
 thread_local! {
@@ -224,7 +247,6 @@ pub fn flush() {
         return;
     }
     leptos::task::spawn_local(async move {
-        let i18n_lang = crate::i18n::Lang::Zh;
         loop {
             AGAIN.with(|a| a.set(false));
             let pending: Vec<Entry> = entries()
@@ -236,10 +258,7 @@ pub fn flush() {
                 match outcome(&r) {
                     Outcome::Recorded => update(|all| all.retain(|x| x.client_key != e.client_key)),
                     Outcome::Refused => {
-                        let msg = r
-                            .err()
-                            .map(|err| err.message(i18n_lang.tr()))
-                            .unwrap_or_default();
+                        let msg = r.err().map(|err| refusal(&err)).unwrap_or_default();
                         update(|all| {
                             for x in all.iter_mut().filter(|x| x.client_key == e.client_key) {
                                 x.failed = Some(msg.clone());

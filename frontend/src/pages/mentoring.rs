@@ -443,7 +443,7 @@ pub fn ActivityList(
 
 fn pending_item(i18n: I18n, e: Entry) -> impl IntoView {
     let day = local_day(&e.occurred_at);
-    let failed = e.failed.clone();
+    let failed = e.failure();
     let key = e.client_key.clone();
     let key2 = e.client_key.clone();
     let kind = e.kind.clone();
@@ -465,7 +465,7 @@ fn pending_item(i18n: I18n, e: Entry) -> impl IntoView {
                 Some(msg) => view! {
                     <div class="failed-box">
                         <span class="badge failed-badge">{move || i18n.mt().failed}</span>
-                        <p class="error">{msg}</p>
+                        <p class="error">{move || msg.message(i18n.t())}</p>
                         <button type="button" class="btn secondary" on:click=move |_| outbox::retry(&key)>
                             {move || i18n.mt().retry}
                         </button>
@@ -641,7 +641,7 @@ fn GrowthForm(
     let act2 = act.clone();
     view! {
         <p class="meta">
-            {move || i18n.mt().growth_term} ": " {term_name.clone()}
+            {move || (i18n.mt().growth_term)(&term_name)}
             {move || status.get().map(|s| view! {
                 " · " <span class="badge" id="growth-status">{move || i18n.mt().status_name(&s)}</span>
             })}
@@ -742,7 +742,7 @@ pub fn PublishedGrowthMessages() -> impl IntoView {
                                 <p class="meta">{move || (i18n.mt().growth_from)(&term, &mentor)}</p>
                                 <p class="growth-body">{m.body.clone()}</p>
                                 {(!spots.is_empty()).then(|| view! {
-                                    <p class="meta">{move || i18n.mt().bright_spots} ": " {spots.join("、")}</p>
+                                    <p class="meta">{move || (i18n.mt().bright_spots)(&spots.join("、"))}</p>
                                 })}
                             </article>
                         }
