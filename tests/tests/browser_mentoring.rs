@@ -546,6 +546,53 @@ async fn parent_reads_growth_message(ui: &Ui, server: &tests::TestServer) -> Res
     Ok(())
 }
 
+/// (d) The mentor writes a growth message on the student's page and
+/// publishes it (saved, submitted, published); the parent then reads it.
+async fn mentor_publishes_growth_message(ui: &Ui, server: &tests::TestServer) -> Result<()> {
+    let me = server
+        .data_as(
+            "s2.student1",
+            "{ students(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await?;
+    let student = me["students"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    ui.login("s2.mentor1", PASSWORD).await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.open(&format!("/students/{student}")).await?;
+    ui.wait(
+        "document.querySelector('#growth-body')",
+        "the growth message editor",
+    )
+    .await?;
+    ui.set_value("#growth-body", "本学期你进步很大，继续加油！")
+        .await?;
+    ui.click("#growth-save").await?;
+    ui.wait(
+        "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('草稿')",
+        "the saved draft",
+    )
+    .await?;
+    ui.click("#growth-publish").await?;
+    ui.wait(
+        "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已发布')",
+        "the published message",
+    )
+    .await?;
+    ui.scroll_to("#growth-editor").await?;
+    ui.screenshot("mentoring-growth-editor-360x640").await?;
+    ui.login("s2.parent1", PASSWORD).await?;
+    ui.wait(
+        "location.pathname === '/parent' && document.querySelector('#growth-messages') && document.querySelector('#growth-messages').innerText.includes('本学期你进步很大')",
+        "the parent to read the new message",
+    )
+    .await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mentoring_works_on_a_phone() -> Result<()> {
     // `DAOSHI_SITE_DIR` may point at a copy of a build (the tree's
@@ -581,6 +628,13 @@ async fn mentoring_works_on_a_phone() -> Result<()> {
         "parent-growth-message",
         &mut failures,
         async |ui: &Ui| parent_reads_growth_message(ui, &server).await,
+    )
+    .await;
+    scenario(
+        &ui,
+        "mentor-publishes-growth-message",
+        &mut failures,
+        async |ui: &Ui| mentor_publishes_growth_message(ui, &server).await,
     )
     .await;
     ui.close().await;
