@@ -200,7 +200,10 @@ impl Ui {
         Ok(())
     }
 
+    /// Taps an element, first scrolled to the middle of the screen so that
+    /// the fixed bottom tabs cannot take the tap.
     async fn click(&self, selector: &str) -> Result<()> {
+        self.scroll_to(selector).await?;
         self.page.find_element(selector).await?.click().await?;
         Ok(())
     }
@@ -593,6 +596,25 @@ async fn mentor_publishes_growth_message(ui: &Ui, server: &tests::TestServer) ->
     Ok(())
 }
 
+/// The quick log in English (then back to Chinese).
+async fn quick_log_in_english(ui: &Ui) -> Result<()> {
+    ui.login("s2.mentor1", PASSWORD).await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.click("#lang-switch").await?;
+    ui.wait(
+        "document.querySelector('#quick-log h2') && document.querySelector('#quick-log h2').innerText === 'Quick log'",
+        "the quick log in English",
+    )
+    .await?;
+    let kinds = ui.text("#log-kind").await?;
+    let save = ui.text("#log-save").await?;
+    ui.click("#lang-switch").await?;
+    if !kinds.contains("Talk") || !kinds.contains("Home visit") || save != "Save" {
+        bail!("the English quick log reads {kinds:?} / {save:?}");
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mentoring_works_on_a_phone() -> Result<()> {
     // `DAOSHI_SITE_DIR` may point at a copy of a build (the tree's
@@ -635,6 +657,13 @@ async fn mentoring_works_on_a_phone() -> Result<()> {
         "mentor-publishes-growth-message",
         &mut failures,
         async |ui: &Ui| mentor_publishes_growth_message(ui, &server).await,
+    )
+    .await;
+    scenario(
+        &ui,
+        "quick-log-in-english",
+        &mut failures,
+        quick_log_in_english,
     )
     .await;
     ui.close().await;

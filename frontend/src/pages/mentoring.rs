@@ -228,7 +228,8 @@ pub fn QuickLog(
     let areas = RwSignal::new(Vec::<String>::new());
     let summary = RwSignal::new(String::new());
     let follow_up = RwSignal::new(String::new());
-    let note = RwSignal::new(None::<Result<bool, ()>>);
+    // The last entry saved (its client key), or `Err` for "pick a student".
+    let note = RwSignal::new(None::<Result<String, ()>>);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -250,8 +251,9 @@ pub fn QuickLog(
             follow_up: (!follow.is_empty()).then_some(follow),
             failed: None,
         };
+        let key = entry.client_key.clone();
         outbox::push(entry);
-        note.set(Some(Ok(outbox::online())));
+        note.set(Some(Ok(key)));
         summary.set(String::new());
         follow_up.set(String::new());
         trigger.set(String::new());
@@ -363,8 +365,20 @@ pub fn QuickLog(
             </details>
             {move || note.get().map(|n| match n {
                 Err(()) => view! { <p class="error" role="alert">{move || i18n.mt().no_student_picked}</p> }.into_any(),
-                Ok(true) => view! { <p class="notice" role="status" id="log-note">{move || i18n.mt().saved_sent}</p> }.into_any(),
-                Ok(false) => view! { <p class="notice" role="status" id="log-note">{move || i18n.mt().saved_pending}</p> }.into_any(),
+                // "Recorded" only once the server has it (the entry left the outbox).
+                Ok(key) => view! {
+                    <p class="notice" role="status" id="log-note">
+                        {move || {
+                            outbox::track();
+                            if outbox::entries().iter().any(|e| e.client_key == key) {
+                                i18n.mt().saved_pending
+                            } else {
+                                i18n.mt().saved_sent
+                            }
+                        }}
+                    </p>
+                }
+                .into_any(),
             })}
             <button type="submit" class="btn primary wide" id="log-save">{move || i18n.mt().save}</button>
         </form>
@@ -402,6 +416,13 @@ pub fn ActivityList(
             })
         }
     });
+    // The last answer, shown while a refetch is on its way (no flicker).
+    let shown = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(r) = recorded.get() {
+            shown.set(Some(r));
+        }
+    });
     let sid = student_id.clone();
     let waiting = move || {
         outbox::track();
@@ -422,7 +443,7 @@ pub fn ActivityList(
             <ul class="plain activity-list" id="pending-list">
                 {move || waiting().into_iter().map(|e| pending_item(i18n, e)).collect_view()}
             </ul>
-            {move || match recorded.get() {
+            {move || match recorded.get().or_else(|| shown.get()) {
                 None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
                 // Offline: the outbox above is what there is.
                 Some(Err(ApiError::Network)) => ().into_any(),
@@ -665,9 +686,15 @@ fn GrowthForm(
 #[component]
 fn TermSide(student_id: String, term_id: String) -> impl IntoView {
     let i18n = use_i18n();
+    // Loaded when first opened (most visits do not need it).
+    let opened = RwSignal::new(false);
     let list = LocalResource::new(move || {
         let (student_id, term_id) = (student_id.clone(), term_id.clone());
+        let go = opened.get();
         async move {
+            if !go {
+                return Ok(Vec::new());
+            }
             api::query::<ops::TermActivitiesFor>(ops::term_activities_for::Variables {
                 student_id,
                 term_id,
@@ -677,7 +704,11 @@ fn TermSide(student_id: String, term_id: String) -> impl IntoView {
         }
     });
     view! {
-        <details class="more term-side" id="term-side">
+        <details class="more term-side" id="term-side" on:toggle=move |_| {
+            if !opened.get_untracked() {
+                opened.set(true);
+            }
+        }>
             <summary>{move || i18n.mt().growth_side}</summary>
             {loaded(list, move |acts| {
                 if acts.is_empty() {
