@@ -43,6 +43,9 @@ fi
 
 # 4. Compile.
 log "cargo build (profile $PROFILE, target dir $TARGET_DIR)"
+# A target dir shared by several checkouts keeps one uplifted frontend.wasm;
+# removing it makes cargo link this checkout's artifact again.
+rm -f "$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/frontend.wasm"
 # `erase_components` type-erases Leptos views: ~10% smaller wasm, faster builds.
 # (--config appends to the rustflags of .cargo/config.toml.)
 CARGO_TARGET_DIR="$TARGET_DIR" cargo build -p frontend --lib \
