@@ -8,6 +8,8 @@
 //! `postgres://postgres@127.0.0.1:5432/test`), `DAOSHI_TEST_REDIS` (default
 //! `redis://127.0.0.1:6379`).
 
+pub mod browser;
+
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;

@@ -6,255 +6,11 @@
 //! (`scripts/build-frontend.sh`). Screenshots go to `test-artifacts/`: one of
 //! the mentor home always, and one of the page at the moment any step fails.
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-
-use anyhow::{Context, Result, anyhow, bail};
-use chromiumoxide::browser::{Browser, BrowserConfig};
-use chromiumoxide::handler::viewport::Viewport;
-use chromiumoxide::page::{Page, ScreenshotParams};
-use futures::StreamExt;
+use anyhow::{Context, Result, bail};
+use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+use tests::browser::{HEIGHT, Ui, WIDTH, scenario};
 
 const PASSWORD: &str = "daoshi-demo";
-const WIDTH: u32 = 360;
-const HEIGHT: u32 = 640;
-
-fn workspace_root() -> PathBuf {
-    if let Ok(root) = std::env::var("DAOSHI_ROOT") {
-        return PathBuf::from(root);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
-
-fn artifacts() -> PathBuf {
-    let dir = workspace_root().join("test-artifacts");
-    std::fs::create_dir_all(&dir).expect("create test-artifacts/");
-    dir
-}
-
-/// A headless Chromium with one phone-sized page.
-struct Ui {
-    browser: Browser,
-    handler: tokio::task::JoinHandle<()>,
-    page: Page,
-    base: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Ui {
-    async fn launch(base: &str) -> Result<Ui> {
-        let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        if !std::path::Path::new(&exe).exists() {
-            bail!("Chromium not found at {exe}: install Debian's `chromium` (see README)");
-        }
-        let profile = tempfile::tempdir()?;
-        let config = BrowserConfig::builder()
-            .chrome_executable(&exe)
-            .no_sandbox()
-            .user_data_dir(profile.path())
-            .window_size(WIDTH, HEIGHT)
-            .viewport(Viewport {
-                width: WIDTH,
-                height: HEIGHT,
-                device_scale_factor: Some(2.0),
-                emulating_mobile: true,
-                is_landscape: false,
-                has_touch: true,
-            })
-            .args([
-                "disable-gpu",
-                "disable-quic",
-                "no-first-run",
-                "disable-background-networking",
-                "disable-component-update",
-                "disable-sync",
-                "disable-dev-shm-usage",
-            ])
-            .launch_timeout(Duration::from_secs(60))
-            .request_timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| anyhow!("browser config: {e}"))?;
-        let (browser, mut handler) = Browser::launch(config).await.context("launch chromium")?;
-        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
-        let page = browser.new_page("about:blank").await?;
-        Ok(Ui {
-            browser,
-            handler,
-            page,
-            base: base.trim_end_matches('/').to_string(),
-            _profile: profile,
-        })
-    }
-
-    async fn close(mut self) {
-        let _ = self.browser.close().await;
-        let _ = self.browser.wait().await;
-        self.handler.abort();
-    }
-
-    /// Loads a path and waits until the wasm app has started.
-    async fn open(&self, path: &str) -> Result<()> {
-        self.page.goto(format!("{}{path}", self.base)).await?;
-        self.wait(
-            "document.body && document.body.dataset.app === 'ready'",
-            "the wasm app to start",
-        )
-        .await
-    }
-
-    async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> Result<T> {
-        let v = self
-            .page
-            .evaluate(js)
-            .await
-            .with_context(|| format!("evaluate {js}"))?;
-        Ok(v.into_value()?)
-    }
-
-    /// Polls a JavaScript condition until it is true (20 s at most).
-    async fn wait(&self, cond: &str, what: &str) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let js =
-            format!("(() => {{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()");
-        loop {
-            if self.eval::<bool>(&js).await.unwrap_or(false) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                let body: String = self
-                    .eval("document.body ? document.body.innerText.slice(0, 600) : ''")
-                    .await
-                    .unwrap_or_default();
-                let url: String = self.eval("location.href").await.unwrap_or_default();
-                bail!("timed out waiting for {what} at {url}; page text: {body}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn text(&self, selector: &str) -> Result<String> {
-        self.eval(&format!(
-            "(() => {{ const e = document.querySelector({}); return e ? e.innerText : ''; }})()",
-            serde_json::to_string(selector)?
-        ))
-        .await
-    }
-
-    /// Types into a field; text the key map cannot type (Chinese) is put in
-    /// as an input method would, with an `input` event.
-    async fn fill(&self, selector: &str, value: &str) -> Result<()> {
-        let el = self.page.find_element(selector).await?;
-        el.click().await?;
-        if value.is_ascii() {
-            el.type_str(value).await?;
-        } else {
-            self.eval::<bool>(&format!(
-                "(() => {{ const e = document.querySelector({}); e.value = {};
-                   e.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()",
-                serde_json::to_string(selector)?,
-                serde_json::to_string(value)?
-            ))
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// Replaces a field's value as a user clearing it and typing would, with
-    /// an `input` event.
-    async fn set_value(&self, selector: &str, value: &str) -> Result<()> {
-        let ok: bool = self
-            .eval(&format!(
-                "(() => {{ const e = document.querySelector({}); if (!e) return false;
-                   e.focus(); e.value = {}; e.dispatchEvent(new Event('input', {{ bubbles: true }}));
-                   e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true; }})()",
-                serde_json::to_string(selector)?,
-                serde_json::to_string(value)?
-            ))
-            .await?;
-        if !ok {
-            bail!("no field {selector}");
-        }
-        Ok(())
-    }
-
-    /// Scrolls an element to the middle of the screen (before a screenshot).
-    async fn scroll_to(&self, selector: &str) -> Result<()> {
-        self.eval::<bool>(&format!(
-            "(() => {{ const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return true; }})()",
-            serde_json::to_string(selector)?
-        ))
-        .await?;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        Ok(())
-    }
-
-    async fn click(&self, selector: &str) -> Result<()> {
-        self.page.find_element(selector).await?.click().await?;
-        Ok(())
-    }
-
-    async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let path = artifacts().join(format!("{name}.png"));
-        self.page
-            .save_screenshot(ScreenshotParams::builder().build(), &path)
-            .await?;
-        Ok(path)
-    }
-
-    /// A screenshot of the whole page, beyond the screen.
-    async fn screenshot_full(&self, name: &str) -> Result<PathBuf> {
-        let path = artifacts().join(format!("{name}.png"));
-        self.page
-            .save_screenshot(ScreenshotParams::builder().full_page(true).build(), &path)
-            .await?;
-        Ok(path)
-    }
-
-    /// Signs in through the login page (starting from a clean session).
-    async fn login(&self, username: &str, password: &str) -> Result<()> {
-        self.open("/login").await?;
-        self.eval::<bool>("(localStorage.removeItem('daoshi.access'), localStorage.removeItem('daoshi.refresh'), localStorage.removeItem('daoshi.role'), true)")
-            .await?;
-        self.open("/login").await?;
-        self.wait("document.querySelector('#username')", "the login form")
-            .await?;
-        self.fill("#username", username).await?;
-        self.fill("#password", password).await?;
-        self.click("#login-submit").await
-    }
-
-    /// Waits for a page whose path is `path` and whose heading reads `title`.
-    async fn wait_home(&self, path: &str, title: &str) -> Result<()> {
-        self.wait(
-            &format!(
-                "location.pathname === {} && document.querySelector('h1.page-title') && document.querySelector('h1.page-title').innerText.trim() === {}",
-                serde_json::to_string(path)?,
-                serde_json::to_string(title)?
-            ),
-            &format!("{path} titled {title}"),
-        )
-        .await
-    }
-}
-
-/// Runs one scenario; on failure saves a screenshot named after it.
-async fn scenario<F>(ui: &Ui, name: &str, failures: &mut Vec<String>, f: F)
-where
-    F: AsyncFnOnce(&Ui) -> Result<()>,
-{
-    eprintln!("browser scenario: {name}");
-    if let Err(e) = f(ui).await {
-        let shot = ui
-            .screenshot(&format!("failure-{name}"))
-            .await
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|e| format!("(no screenshot: {e})"));
-        failures.push(format!("{name}: {e:#} [screenshot: {shot}]"));
-    }
-}
 
 async fn wrong_password(ui: &Ui) -> Result<()> {
     ui.login("s2.mentor1", "not-the-password").await?;
@@ -335,20 +91,6 @@ async fn mentor_home(ui: &Ui) -> Result<()> {
     )
     .await?;
     Ok(())
-}
-
-impl Ui {
-    async fn wait_home_prefix(&self, prefix: &str, title: &str) -> Result<()> {
-        self.wait(
-            &format!(
-                "location.pathname.startsWith({}) && document.querySelector('h1.page-title').innerText.trim() === {} && document.querySelector('#student-card')",
-                serde_json::to_string(prefix)?,
-                serde_json::to_string(title)?
-            ),
-            &format!("{prefix}… titled {title}"),
-        )
-        .await
-    }
 }
 
 /// Usable at 360 px: nothing scrolls sideways, every visible control is a
@@ -603,7 +345,6 @@ async fn district_baseline_and_counts(ui: &Ui) -> Result<()> {
 }
 
 async fn desktop_layout(ui: &Ui) -> Result<()> {
-    use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
     // Continues signed in as s2.mentor1; the same page on a 1280×800 desktop.
     ui.page
         .execute(SetDeviceMetricsOverrideParams::new(1280, 800, 1.0, false))
@@ -901,7 +642,7 @@ async fn every_account_lands_home(ui: &Ui) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_works_on_a_phone() -> Result<()> {
-    let dist = workspace_root().join("frontend/dist/pkg/app_bg.wasm");
+    let dist = tests::workspace_root().join("frontend/dist/pkg/app_bg.wasm");
     if !dist.exists() {
         bail!(
             "{} is missing: run scripts/build-frontend.sh first",

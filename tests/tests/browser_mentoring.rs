@@ -6,281 +6,14 @@
 //! helpers follow `browser.rs`. Screenshots go to `test-artifacts/`.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
-use chromiumoxide::browser::{Browser, BrowserConfig};
+use anyhow::{Result, bail};
 #[allow(deprecated)]
 // deprecated in CDP, still honoured by Chromium (the DevTools offline switch)
-use chromiumoxide::cdp::browser_protocol::network::EmulateNetworkConditionsParams;
-use chromiumoxide::cdp::browser_protocol::target::SetAutoAttachParams;
-use chromiumoxide::handler::viewport::Viewport;
-use chromiumoxide::page::{Page, ScreenshotParams};
-use futures::StreamExt;
 use serde_json::{Value, json};
+use tests::browser::{Ui, scenario};
 
 const PASSWORD: &str = "daoshi-demo";
-const WIDTH: u32 = 360;
-const HEIGHT: u32 = 640;
-
-fn workspace_root() -> PathBuf {
-    if let Ok(root) = std::env::var("DAOSHI_ROOT") {
-        return PathBuf::from(root);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
-
-fn artifacts() -> PathBuf {
-    let dir = workspace_root().join("test-artifacts");
-    std::fs::create_dir_all(&dir).expect("create test-artifacts/");
-    dir
-}
-
-/// A headless Chromium with one phone-sized page.
-struct Ui {
-    browser: Browser,
-    handler: tokio::task::JoinHandle<()>,
-    page: Page,
-    base: String,
-    _profile: tempfile::TempDir,
-}
-
-impl Ui {
-    async fn launch(base: &str) -> Result<Ui> {
-        let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        if !std::path::Path::new(&exe).exists() {
-            bail!("Chromium not found at {exe}: install Debian's `chromium` (see README)");
-        }
-        let profile = tempfile::tempdir()?;
-        let config = BrowserConfig::builder()
-            .chrome_executable(&exe)
-            .no_sandbox()
-            .user_data_dir(profile.path())
-            .window_size(WIDTH, HEIGHT)
-            .viewport(Viewport {
-                width: WIDTH,
-                height: HEIGHT,
-                device_scale_factor: Some(2.0),
-                emulating_mobile: true,
-                is_landscape: false,
-                has_touch: true,
-            })
-            .args([
-                "disable-gpu",
-                "disable-quic",
-                "no-first-run",
-                "disable-background-networking",
-                "disable-component-update",
-                "disable-sync",
-                "disable-dev-shm-usage",
-            ])
-            .launch_timeout(Duration::from_secs(60))
-            .request_timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| anyhow!("browser config: {e}"))?;
-        let (browser, mut handler) = Browser::launch(config).await.context("launch chromium")?;
-        let handler = tokio::spawn(async move { while handler.next().await.is_some() {} });
-        let page = browser.new_page("about:blank").await?;
-        // chromiumoxide auto-attaches to new targets and holds them until
-        // the debugger resumes them; a service worker held that way never
-        // installs (its registration never settles). The app's service
-        // worker must run for the offline reload, so targets are left alone.
-        page.execute(SetAutoAttachParams::new(false, false)).await?;
-        Ok(Ui {
-            browser,
-            handler,
-            page,
-            base: base.trim_end_matches('/').to_string(),
-            _profile: profile,
-        })
-    }
-
-    async fn close(mut self) {
-        let _ = self.browser.close().await;
-        let _ = self.browser.wait().await;
-        self.handler.abort();
-    }
-
-    /// Loads a path and waits until the wasm app has started.
-    async fn open(&self, path: &str) -> Result<()> {
-        self.page.goto(format!("{}{path}", self.base)).await?;
-        self.wait(
-            "document.body && document.body.dataset.app === 'ready'",
-            "the wasm app to start",
-        )
-        .await
-    }
-
-    async fn eval<T: serde::de::DeserializeOwned>(&self, js: &str) -> Result<T> {
-        let v = self
-            .page
-            .evaluate(js)
-            .await
-            .with_context(|| format!("evaluate {js}"))?;
-        Ok(v.into_value()?)
-    }
-
-    /// Polls a JavaScript condition until it is true (20 s at most).
-    async fn wait(&self, cond: &str, what: &str) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let js =
-            format!("(() => {{ try {{ return !!({cond}); }} catch (e) {{ return false; }} }})()");
-        loop {
-            if self.eval::<bool>(&js).await.unwrap_or(false) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                let body: String = self
-                    .eval("document.body ? document.body.innerText.slice(0, 600) : ''")
-                    .await
-                    .unwrap_or_default();
-                let url: String = self.eval("location.href").await.unwrap_or_default();
-                bail!("timed out waiting for {what} at {url}; page text: {body}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn text(&self, selector: &str) -> Result<String> {
-        self.eval(&format!(
-            "(() => {{ const e = document.querySelector({}); return e ? e.innerText : ''; }})()",
-            serde_json::to_string(selector)?
-        ))
-        .await
-    }
-
-    /// Types into a field; text the key map cannot type (Chinese) is put in
-    /// as an input method would, with an `input` event.
-    async fn fill(&self, selector: &str, value: &str) -> Result<()> {
-        let el = self.page.find_element(selector).await?;
-        el.click().await?;
-        if value.is_ascii() {
-            el.type_str(value).await?;
-        } else {
-            self.eval::<bool>(&format!(
-                "(() => {{ const e = document.querySelector({}); e.value = {};
-                   e.dispatchEvent(new Event('input', {{ bubbles: true }})); return true; }})()",
-                serde_json::to_string(selector)?,
-                serde_json::to_string(value)?
-            ))
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// Replaces a field's value as a user clearing it and typing would, with
-    /// an `input` event.
-    async fn set_value(&self, selector: &str, value: &str) -> Result<()> {
-        let ok: bool = self
-            .eval(&format!(
-                "(() => {{ const e = document.querySelector({}); if (!e) return false;
-                   e.focus(); e.value = {}; e.dispatchEvent(new Event('input', {{ bubbles: true }}));
-                   e.dispatchEvent(new Event('change', {{ bubbles: true }})); return true; }})()",
-                serde_json::to_string(selector)?,
-                serde_json::to_string(value)?
-            ))
-            .await?;
-        if !ok {
-            bail!("no field {selector}");
-        }
-        Ok(())
-    }
-
-    /// Scrolls an element to the middle of the screen (before a screenshot).
-    async fn scroll_to(&self, selector: &str) -> Result<()> {
-        self.eval::<bool>(&format!(
-            "(() => {{ const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return true; }})()",
-            serde_json::to_string(selector)?
-        ))
-        .await?;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        Ok(())
-    }
-
-    /// Taps an element, first scrolled to the middle of the screen so that
-    /// the fixed bottom tabs cannot take the tap.
-    async fn click(&self, selector: &str) -> Result<()> {
-        self.scroll_to(selector).await?;
-        self.page.find_element(selector).await?.click().await?;
-        Ok(())
-    }
-
-    async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let path = artifacts().join(format!("{name}.png"));
-        self.page
-            .save_screenshot(ScreenshotParams::builder().build(), &path)
-            .await?;
-        Ok(path)
-    }
-
-    /// Signs in through the login page (starting from a clean session).
-    async fn login(&self, username: &str, password: &str) -> Result<()> {
-        self.open("/login").await?;
-        self.eval::<bool>("(localStorage.removeItem('daoshi.access'), localStorage.removeItem('daoshi.refresh'), localStorage.removeItem('daoshi.role'), true)")
-            .await?;
-        self.open("/login").await?;
-        self.wait("document.querySelector('#username')", "the login form")
-            .await?;
-        self.fill("#username", username).await?;
-        self.fill("#password", password).await?;
-        self.click("#login-submit").await
-    }
-
-    /// Waits for a page whose path is `path` and whose heading reads `title`.
-    async fn wait_home(&self, path: &str, title: &str) -> Result<()> {
-        self.wait(
-            &format!(
-                "location.pathname === {} && document.querySelector('h1.page-title') && document.querySelector('h1.page-title').innerText.trim() === {}",
-                serde_json::to_string(path)?,
-                serde_json::to_string(title)?
-            ),
-            &format!("{path} titled {title}"),
-        )
-        .await
-    }
-}
-
-impl Ui {
-    /// Emulates losing (or regaining) the network.
-    #[allow(deprecated)]
-    async fn set_offline(&self, offline: bool) -> Result<()> {
-        let throughput = if offline { 0.0 } else { -1.0 };
-        self.page
-            .execute(EmulateNetworkConditionsParams::new(
-                offline, 0.0, throughput, throughput,
-            ))
-            .await?;
-        Ok(())
-    }
-
-    /// The client keys of the entries listed under `selector`.
-    async fn keys(&self, selector: &str) -> Result<Vec<String>> {
-        self.eval(&format!(
-            "[...document.querySelectorAll({})].map(e => e.dataset.key)",
-            serde_json::to_string(selector)?
-        ))
-        .await
-    }
-}
-
-/// Runs one scenario; on failure saves a screenshot named after it.
-async fn scenario<F>(ui: &Ui, name: &str, failures: &mut Vec<String>, f: F)
-where
-    F: AsyncFnOnce(&Ui) -> Result<()>,
-{
-    eprintln!("browser scenario: {name}");
-    if let Err(e) = f(ui).await {
-        let shot = ui
-            .screenshot(&format!("failure-{name}"))
-            .await
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|e| format!("(no screenshot: {e})"));
-        failures.push(format!("{name}: {e:#} [screenshot: {shot}]"));
-    }
-}
 
 /// Usable at 360 px: nothing scrolls sideways, every visible control is a
 /// 44 px target with an accessible name.
@@ -621,7 +354,7 @@ async fn mentoring_works_on_a_phone() -> Result<()> {
     // `frontend/dist` is rebuilt by whoever builds next).
     let site = std::env::var("DAOSHI_SITE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| workspace_root().join("frontend/dist"));
+        .unwrap_or_else(|_| tests::workspace_root().join("frontend/dist"));
     let wasm = site.join("pkg/app_bg.wasm");
     if !wasm.exists() {
         bail!(
@@ -635,7 +368,7 @@ async fn mentoring_works_on_a_phone() -> Result<()> {
         ..tests::Options::new(tests::Backend::Sqlite)
     })
     .await?;
-    let ui = Ui::launch(&server.base_url()).await?;
+    let ui = Ui::launch_for_service_worker(&server.base_url()).await?;
     let mut failures = Vec::new();
     scenario(&ui, "quick-log", &mut failures, async |ui: &Ui| {
         quick_log_a_talk(ui, &server).await
