@@ -317,3 +317,39 @@ where
         failures.push(format!("{name}: {e:#} [screenshot: {shot}]"));
     }
 }
+
+/// Usable at 360 px: nothing scrolls sideways, every visible control is a
+/// 44 px target with an accessible name.
+pub async fn check_phone_usable(ui: &Ui, what: &str) -> Result<()> {
+    let overflow: i64 = ui
+        .eval("document.documentElement.scrollWidth - window.innerWidth")
+        .await?;
+    if overflow > 0 {
+        bail!("{what}: page is {overflow}px wider than the 360px viewport");
+    }
+    let small: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select, summary')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44; })
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !small.is_empty() {
+        bail!("{what}: tap targets under 44px: {small:?}");
+    }
+    let unnamed: Vec<String> = ui
+        .eval(
+            "[...document.querySelectorAll('button, a, input, select')]
+               .filter(e => e.offsetParent !== null)
+               .filter(e => !(e.innerText || '').trim() && !e.getAttribute('aria-label')
+                            && !(e.id && document.querySelector(`label[for='${e.id}']`))
+                            && !e.closest('label'))
+               .map(e => e.outerHTML.slice(0, 80))",
+        )
+        .await?;
+    if !unnamed.is_empty() {
+        bail!("{what}: controls without an accessible name: {unnamed:?}");
+    }
+    Ok(())
+}

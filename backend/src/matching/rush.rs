@@ -16,13 +16,11 @@
 //! - Every request locks in the same order (place, then counter) and holds
 //!   the counter lock last, so there is no deadlock.
 //! - On SQLite (one process) writers are serialised; the request takes the
-//!   write lock first so that its reads and writes see one state.
+//!   write lock first (every mutation does, see `tenancy::Ctx::begin_for_write`)
+//!   so that its reads and writes see one state.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::entities::{round, rush_place, rush_quota};
@@ -58,19 +56,6 @@ async fn rush_round(ctx: &Ctx, round_id: Uuid) -> ApiResult<round::Model> {
 /// the mentor is full: `CONFLICT`, nothing changes, and
 /// [`mentors_with_places`] lists who still has places.
 pub async fn select_mentor(ctx: &Ctx, round_id: Uuid, mentor_id: Uuid) -> ApiResult<GradeMentor> {
-    if ctx.db().get_database_backend() == DbBackend::Sqlite {
-        // Take SQLite's write lock before reading (a deferred transaction
-        // that reads first could not upgrade under concurrent writers).
-        round::Entity::update_many()
-            .col_expr(
-                round::Column::Status,
-                Expr::col(round::Column::Status).into(),
-            )
-            .filter(round::Column::Id.eq(round_id))
-            .filter(round::Column::SchoolId.eq(ctx.school_id()?))
-            .exec(ctx.db())
-            .await?;
-    }
     let me = my_student(ctx).await?;
     let r = rush_round(ctx, round_id).await?;
     let grade = one_in_school::<class::Entity>(ctx, me.class_id, "班级")

@@ -18,7 +18,7 @@ use shared::policy::AssessmentDisplay;
 use uuid::Uuid;
 
 use super::entities::{activity, exam_result, growth_message, growth_note, talk_request};
-use super::service::{self as svc, ActivityView, Me, NewActivity, local_day, write_lock_first};
+use super::service::{self as svc, ActivityView, Me, NewActivity, local_day};
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult};
@@ -135,7 +135,6 @@ pub async fn save_growth_message(
     body: String,
     bright_spots: Vec<String>,
 ) -> ApiResult<MessageView> {
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let staff_id = me.staff_id()?;
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
@@ -213,7 +212,6 @@ enum Step {
 }
 
 async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let m = one_in_school::<growth_message::Entity>(ctx, id, "成长寄语").await?;
     let s = one_in_school::<student::Entity>(ctx, m.student_id, "学生").await?;
@@ -539,7 +537,6 @@ pub async fn add_growth_note(
     month: Option<String>,
     body: String,
 ) -> ApiResult<(growth_note::Model, String)> {
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let s = writable_file(ctx, &me, student_id).await?;
     let mut p = Problems::default();
@@ -605,7 +602,6 @@ pub async fn record_exam_result(
     student_id: Uuid,
     input: ExamResultInput,
 ) -> ApiResult<BandedResult> {
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let s = writable_file(ctx, &me, student_id).await?;
     let mut p = Problems::default();
@@ -671,7 +667,6 @@ pub struct TalkView {
 /// A parent (of the student) or the student asks the mentor for a talk.
 pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiResult<TalkView> {
     let caller = ctx.require_any(&[Role::Parent, Role::Student])?.clone();
-    write_lock_first(ctx).await?;
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
     if !own_student_ids(ctx).await?.contains(&s.id) {
         return Err(ApiError::not_found("学生"));
@@ -754,7 +749,6 @@ pub async fn talk_requests(ctx: &Ctx, open_only: bool) -> ApiResult<Vec<TalkView
 
 /// The mentor (or head teacher) answers a talk request.
 pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResult<TalkView> {
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let r = one_in_school::<talk_request::Entity>(ctx, id, "谈心预约").await?;
     let s = one_in_school::<student::Entity>(ctx, r.student_id, "学生").await?;
@@ -784,7 +778,6 @@ pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResu
 /// repeated send returns the report already recorded).
 pub async fn submit_self_report(ctx: &Ctx, month: String, text: String) -> ApiResult<ActivityView> {
     let caller = ctx.require_any(&[Role::Student])?.clone();
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let s = student::Entity::find()
         .filter(student::Column::SchoolId.eq(me.school_id))

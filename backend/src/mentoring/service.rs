@@ -12,8 +12,8 @@ use async_graphql::InputObject;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TryIntoModel,
 };
 use shared::activity::{ActivityKind, Channel, GuidanceArea, Trigger};
 use shared::org::Role;
@@ -60,18 +60,6 @@ pub async fn communication_rules(ctx: &Ctx) -> ApiResult<CommunicationRules> {
         parent_contact_roles: vec![Role::HeadTeacher, Role::Mentor],
         preferred_channel: Channel::FaceToFace,
     })
-}
-
-/// On SQLite, takes the write lock first so that concurrent writers queue
-/// (busy timeout) instead of failing to upgrade a read snapshot. A no-op on
-/// PostgreSQL.
-pub async fn write_lock_first(ctx: &Ctx) -> ApiResult<()> {
-    if ctx.db().get_database_backend() == DbBackend::Sqlite {
-        ctx.db()
-            .execute_unprepared("UPDATE activities SET kind = kind WHERE 1 = 0")
-            .await?;
-    }
-    Ok(())
 }
 
 /// The caller and their relations to students: staff record, mentees,
@@ -461,7 +449,6 @@ pub async fn insert_once(ctx: &Ctx, new: NewActivity) -> ApiResult<(activity::Mo
 
 /// Records an activity (idempotent by `clientKey`).
 pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<ActivityView> {
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     let staff_id = me.staff_id()?;
     let key = input.client_key.trim().to_string();
@@ -648,7 +635,6 @@ pub async fn amend_activity(
     changes: ActivityChanges,
     reason: String,
 ) -> ApiResult<ActivityView> {
-    write_lock_first(ctx).await?;
     let me = Me::load(ctx).await?;
     me.staff_id()?;
     let a = one_in_school::<activity::Entity>(ctx, id, "活动记录").await?;
