@@ -38,7 +38,8 @@ pub async fn connect_owner(config: &Config) -> anyhow::Result<DatabaseConnection
     let url = config.database_url.expose_secret();
     if url.starts_with("postgres") {
         let mut u = url::Url::parse(url).context("DATABASE_URL is not a valid URL")?;
-        u.query_pairs_mut().append_pair("options[app.operator]", "on");
+        u.query_pairs_mut()
+            .append_pair("options[app.operator]", "on");
         connect(u.as_str(), 4).await
     } else {
         connect(url, 4).await

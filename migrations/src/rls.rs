@@ -119,7 +119,9 @@ fn policies(table: &str, c: Commands) -> Vec<String> {
         sql.push(format!("CREATE POLICY sel ON {table} FOR SELECT USING {p}"));
     }
     if let Some(p) = c.insert {
-        sql.push(format!("CREATE POLICY ins ON {table} FOR INSERT WITH CHECK {p}"));
+        sql.push(format!(
+            "CREATE POLICY ins ON {table} FOR INSERT WITH CHECK {p}"
+        ));
     }
     if let Some((using, check)) = c.update {
         sql.push(format!(

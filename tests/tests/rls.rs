@@ -268,7 +268,10 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         owner,
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
-    ensure!(tables == "31", "{tables} tables with forced RLS, expected 31");
+    ensure!(
+        tables == "31",
+        "{tables} tables with forced RLS, expected 31"
+    );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(
         owner,
@@ -301,7 +304,8 @@ async fn the_district_admin_is_read_only_and_sees_aggregated_tables_only() -> Re
         };
         probed += 1;
         let json = json.replace('\'', "''");
-        let copy = format!("INSERT INTO {t} SELECT * FROM json_populate_record(NULL::{t}, '{json}')");
+        let copy =
+            format!("INSERT INTO {t} SELECT * FROM json_populate_record(NULL::{t}, '{json}')");
         // The district admin may not insert the row; its school may (the
         // copy then fails only on the primary key, past RLS).
         let r = try_as(&app, &dist, &copy);
@@ -341,9 +345,15 @@ async fn the_district_admin_is_read_only_and_sees_aggregated_tables_only() -> Re
             "0".to_string()
         };
         let seen = as_tenant(&app, &dist, &format!("SELECT count(*) FROM {t}"))?;
-        ensure!(seen == expected, "{t}: district reads {seen}, expected {expected}");
+        ensure!(
+            seen == expected,
+            "{t}: district reads {seen}, expected {expected}"
+        );
     }
-    ensure!(probed >= 18, "only {probed} school tables had rows to probe");
+    ensure!(
+        probed >= 18,
+        "only {probed} school tables had rows to probe"
+    );
     // The school's own updates still work.
     let school_a = psql(owner, "SELECT id FROM schools WHERE code = 'demo-s1'")?;
     let admin_a = psql(owner, "SELECT id FROM users WHERE username = 's1.admin'")?;
@@ -353,7 +363,10 @@ async fn the_district_admin_is_read_only_and_sees_aggregated_tables_only() -> Re
         &format!("SELECT count(*) FROM students WHERE school_id = '{school_a}'"),
     )?;
     let r = affected(&app, &a, "UPDATE students SET name = name");
-    ensure!(r.as_deref() == Ok(own.as_str()), "school updates {r:?} of {own} students");
+    ensure!(
+        r.as_deref() == Ok(own.as_str()),
+        "school updates {r:?} of {own} students"
+    );
     // Accounts: the district sees its admins, not the people of the schools.
     let people = as_tenant(
         &app,
@@ -361,15 +374,25 @@ async fn the_district_admin_is_read_only_and_sees_aggregated_tables_only() -> Re
         "SELECT count(*) FROM users u WHERE EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role IN ('student', 'parent', 'mentor', 'head_teacher'))",
     )?;
     ensure!(people == "0", "the district reads {people} school accounts");
-    let admins = as_tenant(&app, &dist, "SELECT count(*) FROM users WHERE school_id IS NOT NULL")?;
-    ensure!(admins == "3", "the district reads {admins} school-admin accounts, expected 3");
+    let admins = as_tenant(
+        &app,
+        &dist,
+        "SELECT count(*) FROM users WHERE school_id IS NOT NULL",
+    )?;
+    ensure!(
+        admins == "3",
+        "the district reads {admins} school-admin accounts, expected 3"
+    );
     // The audit log: district-level records only.
     let foreign = as_tenant(
         &app,
         &dist,
         "SELECT count(*) FROM audit_log WHERE school_id IS NOT NULL",
     )?;
-    ensure!(foreign == "0", "the district reads {foreign} school audit records");
+    ensure!(
+        foreign == "0",
+        "the district reads {foreign} school audit records"
+    );
     // Its own district-level writes still work: rename a school, create a
     // school admin account and grant.
     let r = affected(&app, &dist, "UPDATE schools SET name = name");
@@ -378,11 +401,14 @@ async fn the_district_admin_is_read_only_and_sees_aggregated_tables_only() -> Re
         &app,
         &dist,
         &format!(
-            "WITH u AS (INSERT INTO users (id, username, password_hash, display_name, district_id, school_id, active, created_at) VALUES (gen_random_uuid(), 'rls.new.admin', 'x', 'x', '{district}', '{school_a}', true, now()) RETURNING id) \
-             INSERT INTO role_grants (id, user_id, role, district_id, school_id, created_at) SELECT gen_random_uuid(), id, 'school_admin', '{district}', '{school_a}', now() FROM u RETURNING role"
+            "INSERT INTO users (id, username, password_hash, display_name, district_id, school_id, active, created_at) VALUES (gen_random_uuid(), 'rls.new.admin', 'x', 'x', '{district}', '{school_a}', true, now()) RETURNING id; \
+             INSERT INTO role_grants (id, user_id, role, district_id, school_id, created_at) SELECT gen_random_uuid(), id, 'school_admin', '{district}', '{school_a}', now() FROM users WHERE username = 'rls.new.admin' RETURNING role"
         ),
     );
-    ensure!(r.as_deref() == Ok("school_admin"), "district creates a school admin: {r:?}");
+    ensure!(
+        r.as_deref() == Ok("school_admin"),
+        "district creates a school admin: {r:?}"
+    );
     // …but grants nothing else.
     let r = try_as(
         &app,
@@ -435,7 +461,10 @@ async fn a_school_session_cannot_touch_the_district_and_the_audit_log_is_checked
     };
     let own_school = format!("'{school_a}'");
     let r = try_as(&app, &a, &grant(&head_a, "counsellor", &own_school));
-    ensure!(r.as_deref() == Ok("counsellor"), "school grants a school role: {r:?}");
+    ensure!(
+        r.as_deref() == Ok("counsellor"),
+        "school grants a school role: {r:?}"
+    );
     for (user, role, school) in [
         (&head_a, "district_admin", own_school.clone()),
         (&head_a, "district_admin", "NULL".to_string()),
@@ -443,9 +472,16 @@ async fn a_school_session_cannot_touch_the_district_and_the_audit_log_is_checked
         (&head_b, "counsellor", format!("'{school_b}'")),
     ] {
         let r = try_as(&app, &a, &grant(user, role, &school));
-        ensure!(refused_by_rls(&r), "school grants {role} at {school}: {r:?}");
+        ensure!(
+            refused_by_rls(&r),
+            "school grants {role} at {school}: {r:?}"
+        );
     }
-    let r = affected(&app, &a, "DELETE FROM role_grants WHERE role = 'district_admin'");
+    let r = affected(
+        &app,
+        &a,
+        "DELETE FROM role_grants WHERE role = 'district_admin'",
+    );
     ensure!(touched_nothing(&r), "school revokes district grants: {r:?}");
     // Accounts stay in their school; one's own row may change otherwise.
     let r = affected(
@@ -453,7 +489,10 @@ async fn a_school_session_cannot_touch_the_district_and_the_audit_log_is_checked
         &a,
         &format!("UPDATE users SET school_id = '{school_b}' WHERE id = '{head_a}'"),
     );
-    ensure!(r.is_err(), "school moves an account to another school: {r:?}");
+    ensure!(
+        r.is_err(),
+        "school moves an account to another school: {r:?}"
+    );
     let r = affected(
         &app,
         &a,
@@ -541,8 +580,12 @@ async fn the_server_refuses_an_app_role_rls_would_not_bind() -> Result<()> {
     refuses_to_serve(&s, &s.db.url, "superuser").await?;
     // A role owning a table (in this test's database only).
     psql(&s.db.url, "ALTER TABLE terms OWNER TO daoshi_app")?;
-    refuses_to_serve(&s, &s.db.app_url()?, "owns (or can act as the owner of) tables: terms")
-        .await?;
+    refuses_to_serve(
+        &s,
+        &s.db.app_url()?,
+        "owns (or can act as the owner of) tables: terms",
+    )
+    .await?;
     psql(&s.db.url, "ALTER TABLE terms OWNER TO CURRENT_USER")?;
     // The proper role still starts.
     let replica = s.start_replica().await?;
