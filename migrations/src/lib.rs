@@ -15,6 +15,7 @@ mod m20261129_000002_mentoring;
 mod m20261129_000003_policy;
 mod m20261129_000004_growth_file;
 mod m20261129_000005_matching;
+mod m20261207_000001_rls_walls;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_policy::Migration),
             Box::new(m20261129_000004_growth_file::Migration),
             Box::new(m20261129_000005_matching::Migration),
+            Box::new(m20261207_000001_rls_walls::Migration),
         ]
     }
 }

@@ -1,4 +1,23 @@
 //! Row-level security helpers (PostgreSQL only).
+//!
+//! Every tenant table gets one policy per command (`sel`, `ins`, `upd`,
+//! `del`; a command without a policy is refused), `FORCE ROW LEVEL
+//! SECURITY` (the table owner is bound too), and an `operator` policy for
+//! the migrating role that applies only on connections that declare
+//! `app.operator = on` (the server's owner connection for migrations and
+//! operator commands, see `backend::db::connect_owner`).
+//!
+//! The walls, in terms of the per-transaction settings:
+//! - no `app.district_id`, no rows;
+//! - a school session (`app.school_id` set) reads and writes its school's
+//!   rows only, never updates `districts` or `schools`, and never grants a
+//!   district-level role;
+//! - the district admin (`app.role = district_admin`, no school) writes no
+//!   school-level row at all, and reads school-level rows only of the tables
+//!   its aggregate pages count (`Scope::Aggregated`); its own writes are the
+//!   district's: schools, school-admin accounts and grants, the policy
+//!   baseline, audit records;
+//! - `audit_log` is insert-only, and only for the caller's own user and tenant.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
@@ -11,27 +30,44 @@ const D: &str = "NULLIF(current_setting('app.district_id', true), '')::uuid";
 const S: &str = "NULLIF(current_setting('app.school_id', true), '')::uuid";
 const R: &str = "COALESCE(current_setting('app.role', true), '')";
 const U: &str = "NULLIF(current_setting('app.user_id', true), '')::uuid";
+/// The account being logged into (set only inside the login transaction).
+const LOGIN: &str = "NULLIF(current_setting('app.login', true), '')";
+/// Set on the owner's connections only (never by the server's app pool).
+const OPERATOR: &str = "(COALESCE(current_setting('app.operator', true), '') = 'on')";
 
 /// How a table is owned by tenants.
 pub enum Scope {
-    /// Has `district_id` and `school_id`: the school's rows, or all the
-    /// district's rows for a district admin with no school set.
+    /// Has `district_id` and `school_id`: only the school's rows. The
+    /// district admin neither reads nor writes them.
     School,
+    /// A school table the district admin's aggregate pages count (read-only
+    /// for it, limited to rows matching the filter, e.g. `true`).
+    Aggregated(&'static str),
     /// `schools` itself: its `id` is the school.
     SchoolsTable,
     /// `districts` itself.
     DistrictsTable,
 }
 
-/// The predicate for a scope.
+/// The district admin acting at district level (no school set).
+fn district() -> String {
+    format!("({S} IS NULL AND {R} = 'district_admin')")
+}
+
+/// A school session's own rows (never the district role).
+fn school_rows() -> String {
+    format!("(district_id = {D} AND school_id = {S} AND {R} <> 'district_admin')")
+}
+
+/// The read predicate for a scope.
 pub fn predicate(scope: &Scope) -> String {
+    let dist = district();
     match scope {
-        Scope::School => format!(
-            "(district_id = {D} AND (school_id = {S} OR ({S} IS NULL AND {R} = 'district_admin')))"
-        ),
-        Scope::SchoolsTable => format!(
-            "(district_id = {D} AND (id = {S} OR ({S} IS NULL AND {R} = 'district_admin')))"
-        ),
+        Scope::School => format!("(district_id = {D} AND school_id = {S})"),
+        Scope::Aggregated(filter) => {
+            format!("(district_id = {D} AND (school_id = {S} OR ({dist} AND {filter})))")
+        }
+        Scope::SchoolsTable => format!("(district_id = {D} AND (id = {S} OR {dist}))"),
         Scope::DistrictsTable => format!("(id = {D})"),
     }
 }
@@ -48,68 +84,224 @@ pub async fn pg(manager: &SchemaManager<'_>, statements: &[String]) -> Result<()
     Ok(())
 }
 
-/// Enables RLS on a table with one policy for all commands.
-pub fn tenant_policy(table: &str, scope: &Scope) -> Vec<String> {
-    let p = predicate(scope);
-    vec![
+/// Policy names ever used; dropped before a table's policies are (re)created.
+const NAMES: [&str; 10] = [
+    "tenant", "own", "append", "read", "write", "sel", "ins", "upd", "del", "operator",
+];
+
+/// Enables and forces RLS, drops every earlier policy of the table and adds
+/// the operator's.
+fn reset(table: &str) -> Vec<String> {
+    let mut sql = vec![
         format!("ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"),
-        format!("DROP POLICY IF EXISTS tenant ON {table}"),
-        format!("CREATE POLICY tenant ON {table} USING {p} WITH CHECK {p}"),
-    ]
+        format!("ALTER TABLE {table} FORCE ROW LEVEL SECURITY"),
+    ];
+    for n in NAMES {
+        sql.push(format!("DROP POLICY IF EXISTS {n} ON {table}"));
+    }
+    sql.push(format!(
+        "CREATE POLICY operator ON {table} TO CURRENT_USER USING {OPERATOR} WITH CHECK {OPERATOR}"
+    ));
+    sql
+}
+
+/// Per-command policies; `None` leaves the command without a policy (refused).
+struct Commands {
+    select: Option<String>,
+    insert: Option<String>,
+    update: Option<(String, String)>,
+    delete: Option<String>,
+}
+
+fn policies(table: &str, c: Commands) -> Vec<String> {
+    let mut sql = reset(table);
+    if let Some(p) = c.select {
+        sql.push(format!("CREATE POLICY sel ON {table} FOR SELECT USING {p}"));
+    }
+    if let Some(p) = c.insert {
+        sql.push(format!(
+            "CREATE POLICY ins ON {table} FOR INSERT WITH CHECK {p}"
+        ));
+    }
+    if let Some((using, check)) = c.update {
+        sql.push(format!(
+            "CREATE POLICY upd ON {table} FOR UPDATE USING {using} WITH CHECK {check}"
+        ));
+    }
+    if let Some(p) = c.delete {
+        sql.push(format!("CREATE POLICY del ON {table} FOR DELETE USING {p}"));
+    }
+    sql
+}
+
+/// A tenant table's policies by scope.
+pub fn tenant_policy(table: &str, scope: &Scope) -> Vec<String> {
+    let read = predicate(scope);
+    let c = match scope {
+        Scope::School | Scope::Aggregated(_) => {
+            let w = school_rows();
+            Commands {
+                select: Some(read),
+                insert: Some(w.clone()),
+                update: Some((w.clone(), w.clone())),
+                delete: Some(w),
+            }
+        }
+        // Schools are the district admin's to create and rename; a school
+        // session reads its own row only.
+        Scope::SchoolsTable => {
+            let w = format!("(district_id = {D} AND {})", district());
+            Commands {
+                select: Some(read),
+                insert: Some(w.clone()),
+                update: Some((w.clone(), w)),
+                delete: None,
+            }
+        }
+        // Districts are the operator's.
+        Scope::DistrictsTable => Commands {
+            select: Some(read),
+            insert: None,
+            update: None,
+            delete: None,
+        },
+    };
+    policies(table, c)
+}
+
+/// Whether the district admin may see and manage an account: one of the
+/// district's that holds no role below school admin (a fresh account
+/// included, so that the school admin it is creating can be returned).
+fn district_manages_user() -> String {
+    format!(
+        "(district_id = {D} AND {} AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = users.id AND g.role NOT IN ('school_admin', 'district_admin')))",
+        district()
+    )
 }
 
 /// Users: a user sees themself, the account being logged into (by username),
-/// and the accounts of their tenant.
+/// the accounts of their school; the district admin the district's admin
+/// accounts. Nobody deletes accounts; tenant columns never change
+/// ([`tenant_move_guard`]).
 pub fn users_policy() -> Vec<String> {
-    let p = format!(
-        "(id = {U} OR username = NULLIF(current_setting('app.login', true), '') OR (district_id = {D} AND (school_id = {S} OR ({S} IS NULL AND {R} = 'district_admin'))))"
-    );
-    let w = format!(
-        "(id = {U} OR (district_id = {D} AND (school_id = {S} OR ({S} IS NULL AND {R} = 'district_admin'))))"
-    );
+    let school = format!("(district_id = {D} AND school_id = {S})");
+    let school_w = school_rows();
+    let dist = district_manages_user();
+    policies(
+        "users",
+        Commands {
+            select: Some(format!(
+                "(id = {U} OR username = {LOGIN} OR {school} OR {dist})"
+            )),
+            insert: Some(format!(
+                "({school_w} OR (district_id = {D} AND {} AND school_id IN (SELECT id FROM schools)))",
+                district()
+            )),
+            update: Some((
+                format!("(id = {U} OR {school_w} OR {dist})"),
+                format!("(id = {U} OR {school_w} OR {dist})"),
+            )),
+            delete: None,
+        },
+    )
+}
+
+/// Refuses to move an account to another district or school (except for
+/// the operator).
+pub fn tenant_move_guard() -> Vec<String> {
     vec![
-        "ALTER TABLE users ENABLE ROW LEVEL SECURITY".into(),
-        "DROP POLICY IF EXISTS tenant ON users".into(),
-        format!("CREATE POLICY tenant ON users USING {p} WITH CHECK {w}"),
+        format!(
+            "CREATE OR REPLACE FUNCTION daoshi_refuse_tenant_move() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NOT {OPERATOR} THEN RAISE EXCEPTION 'an account cannot move to another district or school' USING ERRCODE = '42501'; END IF; RETURN NEW; END $$"
+        ),
+        "DROP TRIGGER IF EXISTS users_tenant_fixed ON users".into(),
+        "CREATE TRIGGER users_tenant_fixed BEFORE UPDATE ON users FOR EACH ROW WHEN (OLD.district_id IS DISTINCT FROM NEW.district_id OR OLD.school_id IS DISTINCT FROM NEW.school_id) EXECUTE FUNCTION daoshi_refuse_tenant_move()".into(),
     ]
 }
 
-/// Role grants: one's own, and those of one's tenant.
+/// Role grants: one's own, and those of one's tenant. A school grants and
+/// revokes school roles to its own accounts; the district admin only grants
+/// school admin to an account of that school; no grant is ever updated.
 pub fn grants_policy() -> Vec<String> {
-    let p = format!("(user_id = {U} OR {})", predicate(&Scope::School));
-    vec![
-        "ALTER TABLE role_grants ENABLE ROW LEVEL SECURITY".into(),
-        "DROP POLICY IF EXISTS tenant ON role_grants".into(),
-        format!(
-            "CREATE POLICY tenant ON role_grants USING {p} WITH CHECK {}",
-            predicate(&Scope::School)
-        ),
-    ]
+    let dist = district();
+    let school_w = school_rows();
+    let school_grant = format!(
+        "({school_w} AND role <> 'district_admin' AND EXISTS (SELECT 1 FROM users u WHERE u.id = role_grants.user_id AND u.district_id = {D} AND u.school_id = {S}))"
+    );
+    let district_grant = format!(
+        "(district_id = {D} AND {dist} AND role = 'school_admin' AND school_id IS NOT NULL AND EXISTS (SELECT 1 FROM users u WHERE u.id = role_grants.user_id AND u.district_id = {D} AND u.school_id = role_grants.school_id))"
+    );
+    policies(
+        "role_grants",
+        Commands {
+            select: Some(format!(
+                "(user_id = {U} OR (district_id = {D} AND (school_id = {S} OR {dist})))"
+            )),
+            insert: Some(format!("({school_grant} OR {district_grant})")),
+            update: None,
+            delete: Some(format!("({school_w} AND role <> 'district_admin')")),
+        },
+    )
 }
 
 /// Refresh tokens: only the user's own.
 pub fn tokens_policy() -> Vec<String> {
-    vec![
-        "ALTER TABLE refresh_tokens ENABLE ROW LEVEL SECURITY".into(),
-        "DROP POLICY IF EXISTS own ON refresh_tokens".into(),
-        format!(
-            "CREATE POLICY own ON refresh_tokens USING (user_id = {U}) WITH CHECK (user_id = {U})"
-        ),
-    ]
+    let own = format!("(user_id = {U})");
+    policies(
+        "refresh_tokens",
+        Commands {
+            select: Some(own.clone()),
+            insert: Some(own.clone()),
+            update: Some((own.clone(), own.clone())),
+            delete: Some(own),
+        },
+    )
 }
 
-/// The audit log is append-only for the app; reads are tenant-scoped.
+/// The audit log is append-only for the app: a record names the caller as
+/// its actor and the caller's own tenant (checked against the settings, or
+/// against the caller's account inside login, where no tenant is set yet);
+/// a record of nobody carries no tenant. A school reads its school's
+/// records, the district admin only district-level ones.
 pub fn audit_policy() -> Vec<String> {
-    vec![
-        "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY".into(),
-        "DROP POLICY IF EXISTS append ON audit_log".into(),
-        "DROP POLICY IF EXISTS read ON audit_log".into(),
-        "CREATE POLICY append ON audit_log FOR INSERT WITH CHECK (true)".into(),
-        format!(
-            "CREATE POLICY read ON audit_log FOR SELECT USING ({})",
-            predicate(&Scope::School)
-        ),
-    ]
+    let own = format!(
+        "(actor_user_id = {U} AND (({D} IS NOT NULL AND district_id = {D} AND school_id IS NOT DISTINCT FROM {S}) OR ({D} IS NULL AND EXISTS (SELECT 1 FROM users u WHERE u.id = {U} AND u.district_id = audit_log.district_id AND u.school_id IS NOT DISTINCT FROM audit_log.school_id))))"
+    );
+    let nobody = "(actor_user_id IS NULL AND district_id IS NULL AND school_id IS NULL)";
+    policies(
+        "audit_log",
+        Commands {
+            select: Some(format!(
+                "({} OR (district_id = {D} AND school_id IS NULL AND {}))",
+                school_rows(),
+                district()
+            )),
+            insert: Some(format!("({own} OR {nobody})")),
+            update: None,
+            delete: None,
+        },
+    )
+}
+
+/// Policy versions: a school reads its own rows and the district baseline,
+/// the district admin every row of the district. A school inserts only its
+/// own versions, the district admin only the baseline; versions are never
+/// updated or deleted (no grant either).
+pub fn policy_versions_policy() -> Vec<String> {
+    let dist = district();
+    policies(
+        "policy_versions",
+        Commands {
+            select: Some(format!(
+                "(district_id = {D} AND (school_id IS NULL OR school_id = {S} OR {dist}))"
+            )),
+            insert: Some(format!(
+                "({} OR (district_id = {D} AND school_id IS NULL AND {dist}))",
+                school_rows()
+            )),
+            update: None,
+            delete: None,
+        },
+    )
 }
 
 /// Creates the application role (once per cluster) and grants it DML on the
