@@ -8,7 +8,7 @@
 //! `docs/ROSTER.md`; samples are in `infra/samples/`.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use async_graphql::SimpleObject;
@@ -38,7 +38,8 @@ pub const MAX_CONCURRENT_PARSES: usize = 2;
 /// How long an import waits for a turn before it is told to retry.
 const PARSE_QUEUE_WAIT: Duration = Duration::from_secs(10);
 
-static PARSE_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(MAX_CONCURRENT_PARSES));
+static PARSE_SLOTS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(MAX_CONCURRENT_PARSES)));
 
 /// One problem in the file.
 #[derive(Debug, Clone, SimpleObject, PartialEq, Eq)]
@@ -173,14 +174,19 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Table, ReadError> {
 
 /// [`parse`] off the async workers, a few files at a time, with a time limit.
 async fn parse_bounded(name: &str, bytes: &[u8]) -> ApiResult<Result<Table, String>> {
-    let _slot = tokio::time::timeout(PARSE_QUEUE_WAIT, PARSE_SLOTS.acquire())
+    // The turn is held by the blocking task, so a file that outlives the
+    // timeout still counts until its reader stops (at the caps).
+    let slot = tokio::time::timeout(PARSE_QUEUE_WAIT, PARSE_SLOTS.clone().acquire_owned())
         .await
         .map_err(|_| ApiError::RateLimited {
             retry_after_secs: 10,
         })?
         .map_err(|e| ApiError::Internal(e.into()))?;
     let (name, bytes) = (name.to_string(), bytes.to_vec());
-    let job = tokio::task::spawn_blocking(move || parse(&name, &bytes));
+    let job = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        parse(&name, &bytes)
+    });
     match tokio::time::timeout(PARSE_TIMEOUT, job).await {
         Err(_) => Err(ApiError::invalid(
             "file",
@@ -255,20 +261,6 @@ struct Checker<'a> {
     flagged: HashSet<(usize, Option<usize>)>,
 }
 
-/// A column as Excel names it (`A`, `B`, … `AA`), for cells without a header.
-fn column_letters(mut c: usize) -> String {
-    let mut s = vec![];
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
 impl<'a> Checker<'a> {
     fn new(table: &'a Table) -> Self {
         Checker {
@@ -288,7 +280,7 @@ impl<'a> Checker<'a> {
             row: row as i32 + 2,
             column: col.map(|c| match self.table.headers.get(c) {
                 Some(h) if !h.is_empty() => h.clone(),
-                _ => format!("第{}列", column_letters(c)),
+                _ => format!("第{}列", sheet::column_letters(c as u32 + 1)),
             }),
             message: message.into(),
         });

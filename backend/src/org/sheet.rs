@@ -375,6 +375,18 @@ fn cell_ref(r: &str) -> Result<(u32, u32), ReadError> {
     Ok((row, col))
 }
 
+/// A 1-based column number as Excel names it (`1` → `A`, `65` → `BM`).
+pub fn column_letters(mut c: u32) -> String {
+    let mut s = vec![];
+    while c > 0 {
+        c -= 1;
+        s.push(b'A' + (c % 26) as u8);
+        c /= 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
 /// How a cell's value is stored (`t` attribute).
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -481,7 +493,11 @@ fn read_sheet(xml: &mut PartReader<'_>, strings: &SharedStrings) -> Result<Rows,
                         None => {
                             let c = col + 1;
                             if c > MAX_COLUMNS {
-                                return Err(cell_out_of_range(&format!("#{}/{c}", row.max(1))));
+                                return Err(cell_out_of_range(&format!(
+                                    "{}{}",
+                                    column_letters(c),
+                                    row.max(1)
+                                )));
                             }
                             (row.max(1), c)
                         }
@@ -651,6 +667,9 @@ mod tests {
         assert!(matches!(cell_ref("XFD1048576"), Err(ReadError::Limit(_))));
         assert!(matches!(cell_ref("A0"), Err(ReadError::Unreadable(_))));
         assert!(matches!(cell_ref("1A"), Err(ReadError::Unreadable(_))));
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(65), "BM");
+        assert_eq!(column_letters(16_384), "XFD");
     }
 
     #[test]
