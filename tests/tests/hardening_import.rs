@@ -97,8 +97,14 @@ fn bomb_xlsx(lying: bool) -> Result<Vec<u8>> {
 }
 
 async fn upload(s: &TestServer, token: &str, name: &str, bytes: Vec<u8>) -> Result<Value> {
-    s.gql_upload(token, IMPORT, json!({ "file": null, "dry": true }), name, bytes)
-        .await
+    s.gql_upload(
+        token,
+        IMPORT,
+        json!({ "file": null, "dry": true }),
+        name,
+        bytes,
+    )
+    .await
 }
 
 /// A refusal: `VALIDATION` on the file, nothing else, message containing `needle`.
@@ -137,7 +143,11 @@ async fn crafted_spreadsheets_are_refused_and_the_server_keeps_serving(
     let other = s.login("s1.admin").await?;
 
     let sparse = sparse_xlsx()?;
-    assert!(sparse.len() < 2048, "the sparse file is {} bytes", sparse.len());
+    assert!(
+        sparse.len() < 2048,
+        "the sparse file is {} bytes",
+        sparse.len()
+    );
     assert_refused(&upload(&s, &t, "roster.xlsx", sparse).await?, "XFD1048576");
     others_still_served(&s, &other).await?;
 
@@ -154,7 +164,10 @@ async fn crafted_spreadsheets_are_refused_and_the_server_keeps_serving(
         "{SHEET_HEAD}<sheetData><row>{}</row></sheetData></worksheet>",
         "<c t=\"inlineStr\"><is><t>x</t></is></c>".repeat(65)
     );
-    assert_refused(&upload(&s, &t, "roster.xlsx", xlsx(&implicit)?).await?, "BM1");
+    assert_refused(
+        &upload(&s, &t, "roster.xlsx", xlsx(&implicit)?).await?,
+        "BM1",
+    );
 
     // A zip bomb, with its real size declared and with a lie, while another
     // school keeps working.
@@ -187,11 +200,17 @@ async fn crafted_spreadsheets_are_refused_and_the_server_keeps_serving(
         "20000",
     );
     let wide = format!("学号{}\n1\n", ",x".repeat(64));
-    assert_refused(&upload(&s, &t, "roster.csv", wide.into_bytes()).await?, "64");
+    assert_refused(
+        &upload(&s, &t, "roster.csv", wide.into_bytes()).await?,
+        "64",
+    );
 
     // Old binary Excel: refused with what to do instead, by name or by content.
     let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0].repeat(40);
-    assert_refused(&upload(&s, &t, "名单.xls", ole.clone()).await?, "另存为 .xlsx");
+    assert_refused(
+        &upload(&s, &t, "名单.xls", ole.clone()).await?,
+        "另存为 .xlsx",
+    );
     assert_refused(&upload(&s, &t, "名单.xlsx", ole).await?, "save as .xlsx");
 
     others_still_served(&s, &other).await?;
@@ -235,7 +254,11 @@ async fn invisible_characters_are_listed_by_row_and_column(backend: Backend) -> 
     assert!(has(e, 5, "备注", "500"), "over-long cell: {e}");
     assert!(has(e, 6, "姓名", "方向"), "bidi isolate: {e}");
     assert!(has(e, 7, "姓名", "零宽"), "BOM inside a name: {e}");
-    assert_eq!(e.as_array().map(Vec::len), Some(6), "one error per cell: {e}");
+    assert_eq!(
+        e.as_array().map(Vec::len),
+        Some(6),
+        "one error per cell: {e}"
+    );
 
     // The same in a sheet, and a clean file still imports.
     let sheet = xlsx(&format!(
@@ -276,12 +299,7 @@ async fn the_cli_refuses_the_sparse_file_cleanly() -> Result<()> {
     let path = dir.path().join("roster.xlsx");
     std::fs::write(&path, sparse_xlsx()?)?;
     let out = s
-        .cli(&[
-            "import",
-            "--school",
-            "demo-s2",
-            path.to_str().unwrap_or(""),
-        ])
+        .cli(&["import", "--school", "demo-s2", path.to_str().unwrap_or("")])
         .await?;
     let err = String::from_utf8_lossy(&out.stderr);
     // Killed by a signal (an abort) would have no exit code.

@@ -195,7 +195,9 @@ async fn parse_bounded(name: &str, bytes: &[u8]) -> ApiResult<Result<Table, Stri
                 PARSE_TIMEOUT.as_secs()
             ),
         )),
-        Ok(Err(e)) => Err(ApiError::Internal(anyhow::anyhow!("roster parse task: {e}"))),
+        Ok(Err(e)) => Err(ApiError::Internal(anyhow::anyhow!(
+            "roster parse task: {e}"
+        ))),
         Ok(Ok(Err(ReadError::Limit(m)))) => Err(ApiError::invalid("file", m)),
         Ok(Ok(Err(ReadError::Unreadable(m)))) => Ok(Err(m)),
         Ok(Ok(Ok(t))) => Ok(Ok(t)),

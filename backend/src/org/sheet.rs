@@ -108,7 +108,11 @@ fn check_zip_directory(bytes: &[u8]) -> Result<(), ReadError> {
     const EOCD: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
     const LOCATOR: [u8; 4] = [0x50, 0x4b, 0x06, 0x07];
     const EOCD64: [u8; 4] = [0x50, 0x4b, 0x06, 0x06];
-    let u16_at = |p: usize| bytes.get(p..p + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u16_at = |p: usize| {
+        bytes
+            .get(p..p + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
     let u64_at = |p: usize| {
         bytes
             .get(p..p + 8)
@@ -127,17 +131,18 @@ fn check_zip_directory(bytes: &[u8]) -> Result<(), ReadError> {
             return Err(damaged());
         };
         let mut count = u64::from(on_disk.max(total));
-        if on_disk == u16::MAX || total == u16::MAX {
-            if pos >= 20 && bytes[pos - 20..pos - 16] == LOCATOR {
-                let at = u64_at(pos - 20 + 8)
-                    .and_then(|o| usize::try_from(o).ok())
-                    .filter(|o| bytes.get(*o..o + 4) == Some(&EOCD64[..]))
-                    .ok_or_else(damaged)?;
-                count = u64_at(at + 24)
-                    .zip(u64_at(at + 32))
-                    .map(|(a, b)| a.max(b))
-                    .ok_or_else(damaged)?;
-            }
+        if (on_disk == u16::MAX || total == u16::MAX)
+            && pos >= 20
+            && bytes[pos - 20..pos - 16] == LOCATOR
+        {
+            let at = u64_at(pos - 20 + 8)
+                .and_then(|o| usize::try_from(o).ok())
+                .filter(|&o| o.checked_add(4).and_then(|e| bytes.get(o..e)) == Some(&EOCD64[..]))
+                .ok_or_else(damaged)?;
+            count = u64_at(at + 24)
+                .zip(u64_at(at + 32))
+                .map(|(a, b)| a.max(b))
+                .ok_or_else(damaged)?;
         }
         if count > MAX_ZIP_ENTRIES as u64 {
             return Err(limit(
@@ -169,7 +174,9 @@ impl<R: Read> Read for Capped<R> {
                 }
             };
         }
-        let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let got = self.inner.read(&mut buf[..want])?;
         self.left -= got as u64;
         self.used += got as u64;
@@ -688,8 +695,51 @@ mod tests {
     }
 
     #[test]
+    fn zip_directories_claiming_many_entries_are_refused() {
+        let mut eocd = vec![0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0];
+        eocd.extend_from_slice(&600u16.to_le_bytes());
+        eocd.extend_from_slice(&600u16.to_le_bytes());
+        eocd.extend_from_slice(&[0; 10]);
+        assert!(matches!(
+            check_zip_directory(&eocd),
+            Err(ReadError::Limit(_))
+        ));
+        // zip64: the locator points past the end, or at a record with many entries.
+        let mut z64 = vec![0x50, 0x4b, 0x06, 0x06];
+        z64.extend_from_slice(&[0; 20]);
+        z64.extend_from_slice(&1_000_000u64.to_le_bytes());
+        z64.extend_from_slice(&1_000_000u64.to_le_bytes());
+        let mut locator = vec![0x50, 0x4b, 0x06, 0x07, 0, 0, 0, 0];
+        locator.extend_from_slice(&0u64.to_le_bytes());
+        locator.extend_from_slice(&[0; 4]);
+        let mut file = z64.clone();
+        file.extend_from_slice(&locator);
+        let mut end = vec![0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
+        end.extend_from_slice(&[0; 10]);
+        file.extend_from_slice(&end);
+        assert!(matches!(
+            check_zip_directory(&file),
+            Err(ReadError::Limit(_))
+        ));
+        let mut bad = locator.clone();
+        bad[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+        bad.extend_from_slice(&end);
+        assert!(matches!(
+            check_zip_directory(&bad),
+            Err(ReadError::Unreadable(_))
+        ));
+        assert!(matches!(
+            check_zip_directory(b"not a zip"),
+            Err(ReadError::Unreadable(_))
+        ));
+    }
+
+    #[test]
     fn the_sample_workbook_reads() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/samples/students-s2.xlsx");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../infra/samples/students-s2.xlsx"
+        );
         let rows = read_xlsx(&std::fs::read(path).unwrap()).unwrap();
         assert_eq!(rows[0][0], "学号");
         assert!(rows.len() > 1);

@@ -34,9 +34,11 @@ impl TextProblem {
 /// and zero-width characters)?
 pub fn invisible(c: char) -> Option<TextProblem> {
     match c {
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
-            Some(TextProblem::Bidi)
-        }
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => Some(TextProblem::Bidi),
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Some(TextProblem::ZeroWidth),
         _ => None,
     }
@@ -161,7 +163,14 @@ mod tests {
 
     #[test]
     fn invisible_and_control_characters_are_refused() {
-        for bad in ["张\0三", "张\u{202E}三", "\u{2066}张三", "张\u{200B}三", "\u{FEFF}张三", "张\u{200D}三"] {
+        for bad in [
+            "张\0三",
+            "张\u{202E}三",
+            "\u{2066}张三",
+            "张\u{200B}三",
+            "\u{FEFF}张三",
+            "张\u{200D}三",
+        ] {
             assert!(name(bad).is_err(), "{bad:?}");
             assert!(text(bad, 100, true).is_err(), "{bad:?}");
         }
