@@ -8,24 +8,38 @@
 //! `docs/ROSTER.md`; samples are in `infra/samples/`.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Cursor;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use async_graphql::SimpleObject;
-use calamine::{Data, Reader};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
 use super::service::{link_guardian, upsert_guardian};
+use super::sheet::{self, ReadError};
 use super::validate;
 use crate::audit;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::tenancy::Ctx;
 
 /// Largest file accepted.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// Most data rows in one file.
-pub const MAX_ROWS: usize = 20_000;
+pub const MAX_ROWS: usize = sheet::MAX_DATA_ROWS;
+/// Most characters in any one cell (names have their own, lower limit).
+pub const MAX_CELL_CHARS: usize = 500;
+/// How long reading one file may take before the import is refused.
+pub const PARSE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Files read at the same time by the whole process (each may use a few
+/// tens of MiB while it is read); further imports wait for a turn.
+pub const MAX_CONCURRENT_PARSES: usize = 2;
+/// How long an import waits for a turn before it is told to retry.
+const PARSE_QUEUE_WAIT: Duration = Duration::from_secs(10);
+
+static PARSE_SLOTS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(MAX_CONCURRENT_PARSES)));
 
 /// One problem in the file.
 #[derive(Debug, Clone, SimpleObject, PartialEq, Eq)]
@@ -83,40 +97,9 @@ fn file_error(message: impl Into<String>) -> ImportResult {
     }
 }
 
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        other => other.to_string().trim().to_string(),
-    }
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
-    let mut wb = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|_| "无法读取Excel文件：文件已损坏或不是.xlsx格式".to_string())?;
-    let sheet = wb
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or("Excel文件中没有工作表")?;
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|_| "无法读取第一个工作表".to_string())?;
-    let mut it = range.rows();
-    let headers = it.next().ok_or("文件为空")?.iter().map(cell_text).collect();
-    Ok(Table {
-        headers,
-        rows: it.map(|r| r.iter().map(cell_text).collect()).collect(),
-    })
-}
-
 const KNOWN_HEADERS: [&str; 4] = ["学号", "工号", "姓名", "班级"];
 
-fn decode(bytes: &[u8]) -> Result<String, String> {
+fn decode(bytes: &[u8]) -> Result<String, ReadError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok(s.to_string());
@@ -128,50 +111,97 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
     if !had_errors && KNOWN_HEADERS.iter().any(|h| first_line.contains(h)) {
         return Ok(s.into_owned());
     }
-    Err("文件编码无法识别：请保存为“CSV UTF-8”格式，或直接上传.xlsx文件".into())
+    Err(ReadError::Unreadable(
+        "文件编码无法识别：请保存为“CSV UTF-8”格式，或直接上传.xlsx文件".into(),
+    ))
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Table, String> {
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     let text = decode(bytes)?;
+    sheet::check_csv(&text)?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = vec![];
     for rec in rdr.records() {
-        let rec =
-            rec.map_err(|e| format!("CSV格式错误：第{}行", e.position().map_or(0, |p| p.line())))?;
+        let rec = rec.map_err(|e| {
+            ReadError::Unreadable(format!(
+                "CSV格式错误：第{}行",
+                e.position().map_or(0, |p| p.line())
+            ))
+        })?;
         rows.push(rec.iter().map(|c| c.trim().to_string()).collect::<Vec<_>>());
     }
-    if rows.is_empty() {
-        return Err("文件为空".into());
-    }
-    let headers = rows.remove(0);
-    Ok(Table { headers, rows })
+    Ok(rows)
 }
 
-fn parse(name: &str, bytes: &[u8]) -> Result<Table, String> {
+/// Reads a file into a table, within the caps of [`sheet`]. Runs on a
+/// blocking thread.
+fn parse(name: &str, bytes: &[u8]) -> Result<Table, ReadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err("文件超过10MB".into());
+        return Err(ReadError::Limit(format!(
+            "文件超过{0}MB / the file is larger than {0} MB",
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
     }
     let lower = name.to_lowercase();
-    let mut t = if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
-        read_xlsx(bytes)?
+    let mut rows = if lower.ends_with(".xls") {
+        return Err(sheet::old_excel());
+    } else if lower.ends_with(".xlsx") {
+        sheet::read_xlsx(bytes)?
     } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
         read_csv(bytes)?
     } else {
-        return Err("只支持.xlsx或.csv文件".into());
+        return Err(ReadError::Unreadable("只支持.xlsx或.csv文件".into()));
     };
-    t.headers = t
-        .headers
+    if rows.is_empty() {
+        return Err(ReadError::Unreadable("文件为空".into()));
+    }
+    let headers = rows
+        .remove(0)
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    t.rows.retain(|r| r.iter().any(|c| !c.is_empty()));
-    if t.rows.len() > MAX_ROWS {
-        return Err(format!("一次最多导入{MAX_ROWS}行"));
+    rows.retain(|r| r.iter().any(|c| !c.is_empty()));
+    if rows.len() > MAX_ROWS {
+        return Err(ReadError::Limit(format!(
+            "一次最多导入{MAX_ROWS}行 / at most {MAX_ROWS} data rows per file"
+        )));
     }
-    Ok(t)
+    Ok(Table { headers, rows })
+}
+
+/// [`parse`] off the async workers, a few files at a time, with a time limit.
+async fn parse_bounded(name: &str, bytes: &[u8]) -> ApiResult<Result<Table, String>> {
+    // The turn is held by the blocking task, so a file that outlives the
+    // timeout still counts until its reader stops (at the caps).
+    let slot = tokio::time::timeout(PARSE_QUEUE_WAIT, PARSE_SLOTS.clone().acquire_owned())
+        .await
+        .map_err(|_| ApiError::RateLimited {
+            retry_after_secs: 10,
+        })?
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let (name, bytes) = (name.to_string(), bytes.to_vec());
+    let job = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        parse(&name, &bytes)
+    });
+    match tokio::time::timeout(PARSE_TIMEOUT, job).await {
+        Err(_) => Err(ApiError::invalid(
+            "file",
+            format!(
+                "文件读取超过{0}秒，已拒绝 / reading the file took more than {0} s",
+                PARSE_TIMEOUT.as_secs()
+            ),
+        )),
+        Ok(Err(e)) => Err(ApiError::Internal(anyhow::anyhow!(
+            "roster parse task: {e}"
+        ))),
+        Ok(Ok(Err(ReadError::Limit(m)))) => Err(ApiError::invalid("file", m)),
+        Ok(Ok(Err(ReadError::Unreadable(m)))) => Ok(Err(m)),
+        Ok(Ok(Ok(t))) => Ok(Ok(t)),
+    }
 }
 
 fn yes(v: &str) -> Option<bool> {
@@ -183,6 +213,11 @@ fn yes(v: &str) -> Option<bool> {
 }
 
 /// Imports a roster file for the caller's school (or checks it, with `dry_run`).
+///
+/// A file over the caps of [`sheet`] (cells beyond the row/column limits,
+/// too much decompressed data, too many rows, an old `.xls`) is refused with
+/// `VALIDATION` on the `file` field; a damaged file or bad rows come back as
+/// [`ImportResult::errors`].
 pub async fn import(
     ctx: &Ctx,
     file_name: &str,
@@ -190,7 +225,7 @@ pub async fn import(
     dry_run: bool,
 ) -> ApiResult<ImportResult> {
     ctx.require_school_admin()?;
-    let table = match parse(file_name, bytes) {
+    let table = match parse_bounded(file_name, bytes).await? {
         Ok(t) => t,
         Err(m) => {
             return Ok(ImportResult {
@@ -224,18 +259,44 @@ pub async fn import(
 struct Checker<'a> {
     table: &'a Table,
     errors: Vec<RowError>,
+    /// Cells that already have an error: one message per cell.
+    flagged: HashSet<(usize, Option<usize>)>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(table: &'a Table) -> Self {
+        Checker {
+            table,
+            errors: vec![],
+            flagged: HashSet::new(),
+        }
+    }
     fn get<'r>(&self, row: &'r [String], col: Option<usize>) -> &'r str {
         col.and_then(|c| row.get(c)).map_or("", |s| s.as_str())
     }
     fn err(&mut self, row: usize, col: Option<usize>, message: impl Into<String>) {
+        if !self.flagged.insert((row, col)) {
+            return;
+        }
         self.errors.push(RowError {
             row: row as i32 + 2,
-            column: col.and_then(|c| self.table.headers.get(c).cloned()),
+            column: col.map(|c| match self.table.headers.get(c) {
+                Some(h) if !h.is_empty() => h.clone(),
+                _ => format!("第{}列", sheet::column_letters(c as u32 + 1)),
+            }),
             message: message.into(),
         });
+    }
+    /// Every cell of every row: no control, bidi or zero-width characters,
+    /// at most [`MAX_CELL_CHARS`] characters.
+    fn check_cells(&mut self) {
+        for (i, r) in self.table.rows.iter().enumerate() {
+            for (c, v) in r.iter().enumerate() {
+                if let Err(p) = validate::text(v, MAX_CELL_CHARS, false) {
+                    self.err(i, Some(c), p.message());
+                }
+            }
+        }
     }
     fn required(&mut self, names: &[&str]) -> Vec<Option<usize>> {
         let cols: Vec<Option<usize>> = names.iter().map(|n| self.table.col(n)).collect();
@@ -270,12 +331,10 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
         .into_iter()
         .map(|c| (c.name.clone(), c))
         .collect();
-    let mut ck = Checker {
-        table,
-        errors: vec![],
-    };
+    let mut ck = Checker::new(table);
     let req = ck.required(&["学号", "姓名", "性别", "班级"]);
-    if !ck.errors.is_empty() {
+    ck.check_cells();
+    if ck.errors.iter().any(|e| e.row == 1) {
         return Ok(ImportResult {
             kind: "students".into(),
             errors: ck.errors,
@@ -451,16 +510,14 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
         .into_iter()
         .map(|c| (c.name.clone(), c))
         .collect();
-    let mut ck = Checker {
-        table,
-        errors: vec![],
-    };
+    let mut ck = Checker::new(table);
     let req = ck.required(&["工号", "姓名"]);
+    ck.check_cells();
     let mut result = ImportResult {
         kind: "staff".into(),
         ..Default::default()
     };
-    if !ck.errors.is_empty() {
+    if ck.errors.iter().any(|e| e.row == 1) {
         result.errors = ck.errors;
         return Ok(result);
     }

@@ -6,4 +6,5 @@ pub mod entities;
 pub mod graphql;
 pub mod import;
 pub mod service;
+pub mod sheet;
 pub mod validate;
