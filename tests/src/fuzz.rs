@@ -8,9 +8,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Context, Result, bail};
-use async_graphql_parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
+mod schema;
+mod tenant;
+
+pub use schema::{Field, InputValue, Schema, Ty};
 use serde_json::{Map, Value, json};
+pub use tenant::{Secrets, district_secrets};
 
 /// A small deterministic PRNG (SplitMix64): the same seed gives the same run.
 #[derive(Debug, Clone)]
@@ -66,173 +69,6 @@ impl Rng {
             let j = self.below(i + 1);
             items.swap(i, j);
         }
-    }
-}
-
-/// A GraphQL type reference: `T`, `T!`, `[T!]`, ...
-#[derive(Debug, Clone)]
-pub enum Ty {
-    /// A named type; `bool` is nullability.
-    Named(String, bool),
-    /// A list of the inner type; `bool` is nullability.
-    List(Box<Ty>, bool),
-}
-
-impl Ty {
-    fn from_parser(t: &Type) -> Ty {
-        match &t.base {
-            BaseType::Named(n) => Ty::Named(n.to_string(), t.nullable),
-            BaseType::List(inner) => Ty::List(Box::new(Ty::from_parser(inner)), t.nullable),
-        }
-    }
-
-    /// Whether `null` is allowed.
-    pub fn nullable(&self) -> bool {
-        match self {
-            Ty::Named(_, n) | Ty::List(_, n) => *n,
-        }
-    }
-
-    /// The named type at the bottom of the lists.
-    pub fn base(&self) -> &str {
-        match self {
-            Ty::Named(n, _) => n,
-            Ty::List(inner, _) => inner.base(),
-        }
-    }
-
-    /// The type as written in SDL (for variable declarations).
-    pub fn sdl(&self) -> String {
-        let (s, nullable) = match self {
-            Ty::Named(n, nullable) => (n.clone(), *nullable),
-            Ty::List(inner, nullable) => (format!("[{}]", inner.sdl()), *nullable),
-        };
-        if nullable { s } else { format!("{s}!") }
-    }
-}
-
-/// An argument or input field.
-#[derive(Debug, Clone)]
-pub struct InputValue {
-    /// Name.
-    pub name: String,
-    /// Type.
-    pub ty: Ty,
-    /// Whether the SDL gives a default (a non-null argument may then be omitted).
-    pub has_default: bool,
-}
-
-/// A field of an object type.
-#[derive(Debug, Clone)]
-pub struct Field {
-    /// Name.
-    pub name: String,
-    /// Arguments.
-    pub args: Vec<InputValue>,
-    /// Return type.
-    pub ty: Ty,
-}
-
-/// The parts of the SDL the generator needs.
-#[derive(Debug, Default)]
-pub struct Schema {
-    /// Object types by name.
-    pub objects: BTreeMap<String, Vec<Field>>,
-    /// Input object types by name.
-    pub inputs: BTreeMap<String, Vec<InputValue>>,
-    /// Enum values by enum name.
-    pub enums: BTreeMap<String, Vec<String>>,
-    /// The query root's name.
-    pub query: String,
-    /// The mutation root's name.
-    pub mutation: String,
-}
-
-fn input_value(v: &async_graphql_parser::types::InputValueDefinition) -> InputValue {
-    InputValue {
-        name: v.name.node.to_string(),
-        ty: Ty::from_parser(&v.ty.node),
-        has_default: v.default_value.is_some(),
-    }
-}
-
-impl Schema {
-    /// Parses SDL.
-    pub fn parse(sdl: &str) -> Result<Schema> {
-        let doc = async_graphql_parser::parse_schema(sdl).context("parsing the SDL")?;
-        let mut s = Schema {
-            query: "Query".into(),
-            mutation: "Mutation".into(),
-            ..Schema::default()
-        };
-        for def in doc.definitions {
-            match def {
-                TypeSystemDefinition::Schema(d) => {
-                    if let Some(q) = d.node.query {
-                        s.query = q.node.to_string();
-                    }
-                    if let Some(m) = d.node.mutation {
-                        s.mutation = m.node.to_string();
-                    }
-                }
-                TypeSystemDefinition::Type(t) => {
-                    let name = t.node.name.node.to_string();
-                    match t.node.kind {
-                        TypeKind::Object(o) => {
-                            let fields = o
-                                .fields
-                                .iter()
-                                .map(|f| Field {
-                                    name: f.node.name.node.to_string(),
-                                    args: f
-                                        .node
-                                        .arguments
-                                        .iter()
-                                        .map(|a| input_value(&a.node))
-                                        .collect(),
-                                    ty: Ty::from_parser(&f.node.ty.node),
-                                })
-                                .collect();
-                            s.objects.insert(name, fields);
-                        }
-                        TypeKind::InputObject(i) => {
-                            let fields = i.fields.iter().map(|f| input_value(&f.node)).collect();
-                            s.inputs.insert(name, fields);
-                        }
-                        TypeKind::Enum(e) => {
-                            let values = e
-                                .values
-                                .iter()
-                                .map(|v| v.node.value.node.to_string())
-                                .collect();
-                            s.enums.insert(name, values);
-                        }
-                        TypeKind::Interface(_) | TypeKind::Union(_) => {
-                            bail!("the fuzzer does not handle interfaces or unions yet ({name})")
-                        }
-                        TypeKind::Scalar => {}
-                    }
-                }
-                TypeSystemDefinition::Directive(_) => {}
-            }
-        }
-        Ok(s)
-    }
-
-    /// The fields of the query root.
-    pub fn queries(&self) -> &[Field] {
-        self.objects
-            .get(&self.query)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-    }
-
-    /// The fields of the mutation root.
-    pub fn mutations(&self) -> &[Field] {
-        self.objects
-            .get(&self.mutation)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
     }
 }
 
@@ -399,8 +235,9 @@ pub struct Op {
     pub query: String,
     /// Its variables.
     pub variables: Value,
-    /// Bytes for the `file` variable (an `Upload`), if the operation takes one.
-    pub upload: Option<Vec<u8>>,
+    /// The variable holding an `Upload` and the file's bytes, if the
+    /// operation takes one.
+    pub upload: Option<(String, Vec<u8>)>,
 }
 
 impl Op {
@@ -478,7 +315,7 @@ struct Build<'p> {
     pool: &'p Pool,
     decls: Vec<String>,
     vars: Map<String, Value>,
-    upload: Option<Vec<u8>>,
+    upload: Option<(String, Vec<u8>)>,
 }
 
 impl<'s> Generator<'s> {
@@ -539,7 +376,7 @@ impl<'s> Generator<'s> {
             };
             let value = self.value(&a.ty, &a.name, &hint, b);
             if a.ty.base() == "Upload" {
-                b.upload = Some(self.file());
+                b.upload = Some((var.clone(), self.file()));
             }
             b.vars.insert(var.clone(), value);
             out.push(format!("{}: ${var}", a.name));
@@ -820,6 +657,7 @@ pub fn uuids_in(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use anyhow::Result;
 
     #[test]
     fn generated_operations_parse_and_are_deterministic() -> Result<()> {
