@@ -170,6 +170,7 @@ pub struct TestServer {
     env: Vec<(String, String)>,
     client: reqwest::Client,
     alarms: Alarms,
+    errors: Alarms,
 }
 
 /// Lines of a server's stderr that show a crash (a panic, an abort).
@@ -225,7 +226,7 @@ impl TestServer {
             ],
         )
         .await?;
-        let (child, base, alarms) = spawn_serve(&env).await?;
+        let (child, base, alarms, errors) = spawn_serve(&env).await?;
         Ok(TestServer {
             child,
             base,
@@ -233,6 +234,7 @@ impl TestServer {
             env,
             client: reqwest::Client::new(),
             alarms,
+            errors,
         })
     }
 
@@ -260,6 +262,12 @@ impl TestServer {
     /// stderr is still passed through to the test's stderr.
     pub fn crash_lines(&self) -> Vec<String> {
         self.alarms.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The server's log lines (stdout) so far that report an internal error
+    /// (the cause behind an `INTERNAL` answer).
+    pub fn internal_error_lines(&self) -> Vec<String> {
+        self.errors.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// The environment the server runs with (for CLI calls against its database).
@@ -391,7 +399,7 @@ impl TestServer {
     /// Starts a second `daoshi serve` process on the same database (same
     /// environment), e.g. to prove that invariants hold across replicas.
     pub async fn start_replica(&self) -> Result<Replica> {
-        let (child, base, _alarms) = spawn_serve(&self.env).await?;
+        let (child, base, _alarms, _errors) = spawn_serve(&self.env).await?;
         Ok(Replica {
             child,
             base,
@@ -418,7 +426,9 @@ impl Drop for TestServer {
 
 /// Starts `daoshi serve` on a free port and waits until it listens. Its
 /// stderr is passed through to ours; lines showing a crash are also kept.
-async fn spawn_serve(env: &[(String, String)]) -> Result<(tokio::process::Child, String, Alarms)> {
+async fn spawn_serve(
+    env: &[(String, String)],
+) -> Result<(tokio::process::Child, String, Alarms, Alarms)> {
     let mut cmd = tokio::process::Command::new(daoshi_bin()?);
     cmd.args(["serve", "--bind", "127.0.0.1:0"])
         .envs(env.iter().cloned())
@@ -456,8 +466,19 @@ async fn spawn_serve(env: &[(String, String)]) -> Result<(tokio::process::Child,
     .await
     .context("server did not start within 60 s")??;
     // Keep draining stdout so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok((child, base, alarms))
+    let errors: Alarms = Arc::default();
+    let logged = errors.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("internal error")
+                && let Ok(mut l) = logged.lock()
+                && l.len() < 1000
+            {
+                l.push(line);
+            }
+        }
+    });
+    Ok((child, base, alarms, errors))
 }
 
 /// A second server process on a [`TestServer`]'s database (stopped on drop;
