@@ -123,3 +123,36 @@ pub fn district_secrets(s: &TestServer) -> Result<BTreeMap<String, Secrets>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn leaks_are_found_in_values_and_messages() {
+        let id = "0b7d3c6e-8f0a-4c1e-9d2b-3a4f5e6d7c8b";
+        let theirs = Secrets {
+            ids: [id.to_string()].into(),
+            names: ["远方区".to_string(), "王子涵".to_string()].into(),
+        };
+        let ours = Secrets {
+            ids: BTreeSet::new(),
+            names: ["王子涵".to_string()].into(),
+        };
+        let f = theirs.forbidden_for(&ours);
+        assert!(
+            f.leaks(&json!({"data": {"x": [{"name": "王子涵"}]}}))
+                .is_empty()
+        );
+        assert_eq!(f.leaks(&json!({"data": {"d": "远方区"}})), vec!["远方区"]);
+        assert_eq!(
+            f.leaks(&json!({"errors": [{"message": format!("no {id}")}]})),
+            vec![id]
+        );
+        assert_eq!(
+            f.leaks(&json!({"data": {"id": id.to_uppercase()}})).len(),
+            1
+        );
+    }
+}
