@@ -9,9 +9,11 @@
 //! `redis://127.0.0.1:6379`).
 
 pub mod browser;
+pub mod fuzz;
 
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -167,7 +169,20 @@ pub struct TestServer {
     pub db: TestDb,
     env: Vec<(String, String)>,
     client: reqwest::Client,
+    alarms: Alarms,
+    errors: Alarms,
 }
+
+/// Lines of a server's stderr that show a crash (a panic, an abort).
+type Alarms = Arc<Mutex<Vec<String>>>;
+
+/// What in a server's stderr counts as a crash.
+const ALARMS: &[&str] = &[
+    "panicked",
+    "memory allocation of",
+    "fatal runtime error",
+    "stack overflow",
+];
 
 impl TestServer {
     /// Starts a server on a fresh database with both demo districts.
@@ -211,13 +226,15 @@ impl TestServer {
             ],
         )
         .await?;
-        let (child, base) = spawn_serve(&env).await?;
+        let (child, base, alarms, errors) = spawn_serve(&env).await?;
         Ok(TestServer {
             child,
             base,
             db,
             env,
             client: reqwest::Client::new(),
+            alarms,
+            errors,
         })
     }
 
@@ -233,6 +250,24 @@ impl TestServer {
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         self.base.clone()
+    }
+
+    /// Whether the server process is still running (not exited or killed).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The lines of the server's stderr so far that show a crash: a panic
+    /// (`panicked at`), an allocation abort, a stack overflow. The server's
+    /// stderr is still passed through to the test's stderr.
+    pub fn crash_lines(&self) -> Vec<String> {
+        self.alarms.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The server's log lines (stdout) so far that report an internal error
+    /// (the cause behind an `INTERNAL` answer).
+    pub fn internal_error_lines(&self) -> Vec<String> {
+        self.errors.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// The environment the server runs with (for CLI calls against its database).
@@ -364,7 +399,7 @@ impl TestServer {
     /// Starts a second `daoshi serve` process on the same database (same
     /// environment), e.g. to prove that invariants hold across replicas.
     pub async fn start_replica(&self) -> Result<Replica> {
-        let (child, base) = spawn_serve(&self.env).await?;
+        let (child, base, _alarms, _errors) = spawn_serve(&self.env).await?;
         Ok(Replica {
             child,
             base,
@@ -389,15 +424,35 @@ impl Drop for TestServer {
     }
 }
 
-/// Starts `daoshi serve` on a free port and waits until it listens.
-async fn spawn_serve(env: &[(String, String)]) -> Result<(tokio::process::Child, String)> {
+/// Starts `daoshi serve` on a free port and waits until it listens. Its
+/// stderr is passed through to ours; lines showing a crash are also kept.
+async fn spawn_serve(
+    env: &[(String, String)],
+) -> Result<(tokio::process::Child, String, Alarms, Alarms)> {
     let mut cmd = tokio::process::Command::new(daoshi_bin()?);
     cmd.args(["serve", "--bind", "127.0.0.1:0"])
         .envs(env.iter().cloned())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = cmd.spawn().context("starting daoshi serve")?;
+    let alarms: Alarms = Arc::default();
+    let stderr = child.stderr.take().context("no stderr")?;
+    let seen = alarms.clone();
+    tokio::spawn(async move {
+        use std::io::Write;
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            // Written to the process's stderr directly, as `inherit` did (not
+            // through the test harness's output capture).
+            let _ = writeln!(std::io::stderr(), "{line}");
+            if ALARMS.iter().any(|a| line.contains(a))
+                && let Ok(mut l) = seen.lock()
+            {
+                l.push(line);
+            }
+        }
+    });
     let stdout = child.stdout.take().context("no stdout")?;
     let mut lines = BufReader::new(stdout).lines();
     let base = tokio::time::timeout(Duration::from_secs(60), async {
@@ -411,8 +466,19 @@ async fn spawn_serve(env: &[(String, String)]) -> Result<(tokio::process::Child,
     .await
     .context("server did not start within 60 s")??;
     // Keep draining stdout so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok((child, base))
+    let errors: Alarms = Arc::default();
+    let logged = errors.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains("internal error")
+                && let Ok(mut l) = logged.lock()
+                && l.len() < 1000
+            {
+                l.push(line);
+            }
+        }
+    });
+    Ok((child, base, alarms, errors))
 }
 
 /// A second server process on a [`TestServer`]'s database (stopped on drop;
