@@ -2,7 +2,8 @@
 //! passed where a staff member's is expected. Each wraps a [`Uuid`], is
 //! `Copy`, serializes as the bare UUID string (`#[serde(transparent)]`),
 //! displays and parses as the hyphenated UUID, and converts to and from
-//! [`Uuid`] with `From`. Nothing here generates ids (the server does), so the
+//! [`Uuid`] with `From` (and, through `Display`, to a GraphQL `ID` in the
+//! backend). Nothing here generates ids (the server does), so the
 //! wasm build needs no random source.
 //!
 //! ```
@@ -70,13 +71,6 @@ macro_rules! id_type {
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Uuid::parse_str(s).map(Self)
-            }
-        }
-
-        #[cfg(feature = "graphql")]
-        impl From<$name> for async_graphql::ID {
-            fn from(id: $name) -> async_graphql::ID {
-                async_graphql::ID(id.0.to_string())
             }
         }
     };

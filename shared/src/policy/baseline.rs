@@ -4,6 +4,7 @@
 use super::validate::{Out, covers, grades_en, grades_zh, reference_period, stage_en, stage_zh};
 use super::*;
 
+/// Whether a count with a cadence is at least a baseline count with its
 /// cadence; `Err(field)` names the field that loosens it.
 fn at_least(
     count: u32,

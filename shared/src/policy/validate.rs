@@ -447,8 +447,6 @@ pub fn validate_school(p: &SchoolPolicy, b: &DistrictBaseline) -> Vec<Violation>
     out.0
 }
 
-/// Whether a count with a cadence is at least a baseline count with its
-
 /// Checks that `next` may follow `current` as a new version of the same policy.
 pub fn validate_successor(current: &PolicyMeta, next: &PolicyMeta) -> Vec<Violation> {
     let mut out = Out(Vec::new());

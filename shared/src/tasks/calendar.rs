@@ -190,6 +190,7 @@ pub fn exam_talk_windows<'y>(
         .collect()
 }
 
+/// Calendar months of the term as windows; stubs shorter than 7 days are
 /// merged into the neighbouring month. Returns (month, window).
 pub fn term_months(term: &Term) -> Vec<(u32, Window)> {
     let mut out: Vec<(u32, Window)> = Vec::new();

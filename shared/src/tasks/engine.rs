@@ -598,8 +598,6 @@ fn resolve(spec: &WindowSpec, (s, e): (NaiveDate, NaiveDate)) -> Window {
     Window { from, to }
 }
 
-/// Calendar months of the term as windows; stubs shorter than 7 days are
-
 fn build_templates(
     rules: &PolicyRules,
     year: &SchoolYear,
