@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::Violation;
+use crate::validation::Violation;
 
 /// How results are shown to students and parents. Ranking is not an option:
 /// there is no variant for it.

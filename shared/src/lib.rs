@@ -1,10 +1,19 @@
 //! Daoshi's domain: what is true of the all-staff mentor system (全员导师制)
 //! whatever the storage. Pure: no I/O, no async; builds for native and wasm32,
 //! so the server and the browser share the same types and rules.
+//!
+//! Imports between the modules point one way: `validation`, `ids` and `time`
+//! depend on nothing else here; `org` and `activity` on nothing else;
+//! `grading` on `validation`; `policy` on `org`, `activity`, `grading` and
+//! `validation`; `tasks` on `policy`, `activity` and `validation`; `matching`
+//! stands alone.
 
 pub mod activity;
 pub mod grading;
+pub mod ids;
 pub mod matching;
 pub mod org;
 pub mod policy;
 pub mod tasks;
+pub mod time;
+pub mod validation;

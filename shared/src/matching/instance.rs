@@ -292,7 +292,6 @@ fn check_grade(kind: EntryKind, id: &str, grade: i64) -> Result<u8, InstanceErro
 
 /// Resolves a list of ids into `out`, rejecting unknown and repeated ids.
 /// `seen` is a scratch stamp array sized to the target set, `stamp` unique.
-#[allow(clippy::too_many_arguments)]
 fn resolve_list(
     list: &[String],
     map: &HashMap<&str, u32>,
