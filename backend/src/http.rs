@@ -517,11 +517,7 @@ async fn handle(
         }
     };
     let ip = client_ip(&h, &headers, peer);
-    let resp = audit::per_request(
-        h.schema
-            .execute(req.data(ctx.clone()).data(ClientIp(ip))),
-    )
-    .await;
+    let resp = audit::per_request(h.schema.execute(req.data(ctx.clone()).data(ClientIp(ip)))).await;
     let ok = resp.errors.is_empty();
     match Arc::try_unwrap(ctx) {
         Ok(ctx) => {
@@ -559,11 +555,15 @@ mod tests {
             Some(Media::GraphqlResponse)
         );
         assert_eq!(
-            accept(Some("application/graphql-response+json;q=0.5, application/json")),
+            accept(Some(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
             Some(Media::Json)
         );
         assert_eq!(
-            accept(Some("application/json;q=0, application/graphql-response+json")),
+            accept(Some(
+                "application/json;q=0, application/graphql-response+json"
+            )),
             Some(Media::GraphqlResponse)
         );
         assert_eq!(accept(Some("text/html")), None);

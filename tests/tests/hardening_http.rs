@@ -23,7 +23,10 @@ fn start_opts(backend: Backend) -> Options {
 /// Another school still gets its answer.
 async fn others_still_served(s: &TestServer) -> Result<()> {
     let d = s.data_as("s2.admin", ME, json!({})).await?;
-    assert_eq!(d["me"]["schoolName"].as_str().map(|n| !n.is_empty()), Some(true));
+    assert_eq!(
+        d["me"]["schoolName"].as_str().map(|n| !n.is_empty()),
+        Some(true)
+    );
     Ok(())
 }
 
@@ -174,7 +177,10 @@ async fn request_limits(backend: Backend) -> Result<()> {
             "姓名,学号\n".as_bytes().to_vec(),
         )
         .await?;
-    assert!(ok["errors"].is_null() || error_code(&ok).as_deref() == Some("VALIDATION"), "{ok}");
+    assert!(
+        ok["errors"].is_null() || error_code(&ok).as_deref() == Some("VALIDATION"),
+        "{ok}"
+    );
 
     // Content types: none, text/plain and form posts are refused with 415.
     for ct in [
@@ -187,7 +193,14 @@ async fn request_limits(backend: Backend) -> Result<()> {
         assert_eq!(r.status().as_u16(), 415, "{ct:?}");
     }
     // Not valid JSON: 400.
-    let r = post(&s, Some("application/json"), None, None, b"{\"query\":".to_vec()).await?;
+    let r = post(
+        &s,
+        Some("application/json"),
+        None,
+        None,
+        b"{\"query\":".to_vec(),
+    )
+    .await?;
     assert_eq!(r.status().as_u16(), 400);
 
     // GET and other methods: 405 with Allow: POST.
@@ -211,9 +224,7 @@ async fn request_limits(backend: Backend) -> Result<()> {
 both!(request_limits);
 
 fn amplification(aliases: usize, first: usize) -> String {
-    let one = format!(
-        "edges {{ node {{ id sensitive {{ familyFlags specialNeeds }} }} }}"
-    );
+    let one = format!("edges {{ node {{ id sensitive {{ familyFlags specialNeeds }} }} }}");
     let body: Vec<String> = (0..aliases)
         .map(|i| format!("a{i}: students(first: {first}) {{ {one} }}"))
         .collect();
@@ -221,9 +232,11 @@ fn amplification(aliases: usize, first: usize) -> String {
 }
 
 fn audit_rows(s: &TestServer) -> Result<i64> {
-    Ok(s.sql("SELECT count(*) FROM audit_log WHERE action = 'student.sensitive.read'")?
-        .trim()
-        .parse()?)
+    Ok(
+        s.sql("SELECT count(*) FROM audit_log WHERE action = 'student.sensitive.read'")?
+            .trim()
+            .parse()?,
+    )
 }
 
 async fn cost_and_errors(backend: Backend) -> Result<()> {
@@ -234,7 +247,9 @@ async fn cost_and_errors(backend: Backend) -> Result<()> {
     // The issue's query: 15 aliases × 200 students × `sensitive`. Refused
     // by cost before any resolver ran: no audit rows, quickly.
     let started = Instant::now();
-    let r = s.gql(Some(&admin), &amplification(15, 200), json!({})).await?;
+    let r = s
+        .gql(Some(&admin), &amplification(15, 200), json!({}))
+        .await?;
     assert_eq!(error_code(&r).as_deref(), Some("VALIDATION"), "{r}");
     assert!(r.get("data").is_none_or(Value::is_null), "{r}");
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -243,7 +258,9 @@ async fn cost_and_errors(backend: Backend) -> Result<()> {
     let r = s
         .gql(
             Some(&admin),
-            &amplification(15, 200).replace("first: 200", "first: $n").replacen("{", "query($n: Int) {", 1),
+            &amplification(15, 200)
+                .replace("first: 200", "first: $n")
+                .replacen("{", "query($n: Int) {", 1),
             json!({ "n": 200 }),
         )
         .await?;
@@ -251,12 +268,18 @@ async fn cost_and_errors(backend: Backend) -> Result<()> {
 
     // Under the budget, repeated reads of the same students are one record each.
     let students: i64 = s
-        .data_as("s1.admin", "{ students(first: 200) { totalCount } }", json!({}))
+        .data_as(
+            "s1.admin",
+            "{ students(first: 200) { totalCount } }",
+            json!({}),
+        )
         .await?["students"]["totalCount"]
         .as_i64()
         .unwrap_or_default();
     assert!(students > 0 && students <= 200);
-    let d = s.gql(Some(&admin), &amplification(3, 200), json!({})).await?;
+    let d = s
+        .gql(Some(&admin), &amplification(3, 200), json!({}))
+        .await?;
     assert!(d["errors"].is_null(), "{d}");
     assert_eq!(audit_rows(&s)? - before, students);
     // One student under many aliases: one more record per request.
@@ -282,22 +305,45 @@ async fn cost_and_errors(backend: Backend) -> Result<()> {
     let q = format!("{{ {spreads} }} fragment F on Me {{ {frag} }}");
     let r = s.gql(Some(&admin), &q, json!({})).await?;
     assert_eq!(error_code(&r).as_deref(), Some("VALIDATION"), "{r}");
-    assert!(r["errors"][0]["message"].as_str().unwrap_or("").contains("别名"), "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("别名"),
+        "{r}"
+    );
 
     // No field suggestions.
-    let r = s.gql(Some(&admin), "{ studnets { totalCount } }", json!({})).await?;
+    let r = s
+        .gql(Some(&admin), "{ studnets { totalCount } }", json!({}))
+        .await?;
     assert_eq!(error_code(&r).as_deref(), Some("VALIDATION"), "{r}");
     assert!(!r.to_string().contains("Did you mean"), "{r}");
-    let r = s.gql(Some(&admin), "{ students(frist: 2) { totalCount } }", json!({})).await?;
+    let r = s
+        .gql(
+            Some(&admin),
+            "{ students(frist: 2) { totalCount } }",
+            json!({}),
+        )
+        .await?;
     assert!(!r.to_string().contains("Did you mean"), "{r}");
 
     // Coercion errors carry a code, for literals and variables alike.
     for (q, vars) in [
         ("{ students(first: 99999999999) { totalCount } }", json!({})),
         ("{ students(first: \"ten\") { totalCount } }", json!({})),
-        ("query($n: Int) { students(first: $n) { totalCount } }", json!({ "n": "ten" })),
-        ("query($n: Int) { students(first: $n) { totalCount } }", json!({ "n": 1e12 })),
-        ("query($n: Int!) { students(first: $n) { totalCount } }", json!({})),
+        (
+            "query($n: Int) { students(first: $n) { totalCount } }",
+            json!({ "n": "ten" }),
+        ),
+        (
+            "query($n: Int) { students(first: $n) { totalCount } }",
+            json!({ "n": 1e12 }),
+        ),
+        (
+            "query($n: Int!) { students(first: $n) { totalCount } }",
+            json!({}),
+        ),
     ] {
         let r = s.gql(Some(&admin), q, vars).await?;
         let errors = r["errors"].as_array().cloned().unwrap_or_default();
@@ -327,7 +373,9 @@ async fn headers_and_media_types(backend: Backend) -> Result<()> {
     ] {
         assert!(csp.contains(part), "{csp}");
     }
-    assert!(!csp.contains("unsafe-inline'; ") || !csp.contains("script-src 'self' 'unsafe-inline'"));
+    assert!(
+        !csp.contains("unsafe-inline'; ") || !csp.contains("script-src 'self' 'unsafe-inline'")
+    );
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["x-content-type-options"], "nosniff");
@@ -343,9 +391,11 @@ async fn headers_and_media_types(backend: Backend) -> Result<()> {
         .header("x-forwarded-proto", "https")
         .send()
         .await?;
-    assert!(r.headers()["strict-transport-security"]
-        .to_str()?
-        .starts_with("max-age="));
+    assert!(
+        r.headers()["strict-transport-security"]
+            .to_str()?
+            .starts_with("max-age=")
+    );
 
     // /graphql: never cached; media type as accepted.
     let token = s.login("s1.admin").await?;
@@ -361,12 +411,25 @@ async fn headers_and_media_types(backend: Backend) -> Result<()> {
     let cases = [
         (Some("application/json"), "application/json"),
         (Some(GRJ), GRJ),
-        (Some("application/graphql-response+json, application/json"), GRJ),
-        (Some("application/graphql-response+json;q=0.5, application/json"), "application/json"),
+        (
+            Some("application/graphql-response+json, application/json"),
+            GRJ,
+        ),
+        (
+            Some("application/graphql-response+json;q=0.5, application/json"),
+            "application/json",
+        ),
         (Some("*/*"), "application/json"),
     ];
     for (accept, want) in cases {
-        let r = post(&s, Some("application/json"), accept, Some(&token), query(ME)).await?;
+        let r = post(
+            &s,
+            Some("application/json"),
+            accept,
+            Some(&token),
+            query(ME),
+        )
+        .await?;
         assert_eq!(r.status().as_u16(), 200, "{accept:?}");
         assert_eq!(r.headers()["cache-control"], "no-store");
         assert_eq!(r.headers()["content-security-policy"].to_str()?, csp);
@@ -375,24 +438,62 @@ async fn headers_and_media_types(backend: Backend) -> Result<()> {
         let body: Value = r.json().await?;
         assert!(body["data"]["me"]["id"].is_string());
     }
-    let r = post(&s, Some("application/json"), Some("text/html"), Some(&token), query(ME)).await?;
+    let r = post(
+        &s,
+        Some("application/json"),
+        Some("text/html"),
+        Some(&token),
+        query(ME),
+    )
+    .await?;
     assert_eq!(r.status().as_u16(), 406);
 
     // Request errors: 400 without `data` under graphql-response+json, 200
     // under application/json.
-    for bad in ["{ me { id ", "{ nosuchfield }", "query($n: Int) { students(first: $n) { totalCount } }"] {
-        let vars = if bad.contains("$n") { json!({ "n": "x" }) } else { json!({}) };
-        let b = json!({ "query": bad, "variables": vars }).to_string().into_bytes();
-        let r = post(&s, Some("application/json"), Some(GRJ), Some(&token), b.clone()).await?;
+    for bad in [
+        "{ me { id ",
+        "{ nosuchfield }",
+        "query($n: Int) { students(first: $n) { totalCount } }",
+    ] {
+        let vars = if bad.contains("$n") {
+            json!({ "n": "x" })
+        } else {
+            json!({})
+        };
+        let b = json!({ "query": bad, "variables": vars })
+            .to_string()
+            .into_bytes();
+        let r = post(
+            &s,
+            Some("application/json"),
+            Some(GRJ),
+            Some(&token),
+            b.clone(),
+        )
+        .await?;
         assert_eq!(r.status().as_u16(), 400, "{bad}");
         let body: Value = r.json().await?;
         assert!(body.get("data").is_none(), "{bad}: {body}");
         assert_eq!(error_code(&body).as_deref(), Some("VALIDATION"));
-        let r = post(&s, Some("application/json"), Some("application/json"), Some(&token), b).await?;
+        let r = post(
+            &s,
+            Some("application/json"),
+            Some("application/json"),
+            Some(&token),
+            b,
+        )
+        .await?;
         assert_eq!(r.status().as_u16(), 200, "{bad}");
     }
     // A bad token under graphql-response+json: 401; field errors stay 200 with data.
-    let r = post(&s, Some("application/json"), Some(GRJ), Some("forged"), query(ME)).await?;
+    let r = post(
+        &s,
+        Some("application/json"),
+        Some(GRJ),
+        Some("forged"),
+        query(ME),
+    )
+    .await?;
     assert_eq!(r.status().as_u16(), 401);
     let r = post(
         &s,
@@ -404,7 +505,10 @@ async fn headers_and_media_types(backend: Backend) -> Result<()> {
     .await?;
     assert_eq!(r.status().as_u16(), 200);
     let body: Value = r.json().await?;
-    assert!(body.get("data").is_some() && body["errors"].is_array(), "{body}");
+    assert!(
+        body.get("data").is_some() && body["errors"].is_array(),
+        "{body}"
+    );
 
     others_still_served(&s).await
 }

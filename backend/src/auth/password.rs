@@ -58,9 +58,7 @@ pub async fn verify_async(phc: String, password: String) -> ApiResult<bool> {
         Ok(Ok(p)) => p,
         _ => {
             tracing::warn!("login refused: every password-check slot busy");
-            return Err(ApiError::Unavailable(
-                "登录的人太多，请稍后再试".into(),
-            ));
+            return Err(ApiError::Unavailable("登录的人太多，请稍后再试".into()));
         }
     };
     Ok(tokio::task::spawn_blocking(move || verify(&phc, &password))

@@ -220,24 +220,37 @@ mod tests {
     fn counts_aliases_in_operations_and_every_use_of_a_fragment() {
         let q = "query { a: me { id } b: me { id } ...F } fragment F on Query { c: me { d: id } }";
         assert_eq!(of(q, serde_json::json!({})).aliases, 4);
-        let spread_twice = "query { x: me { ...G } y: me { ...G } } fragment G on User { a: id b: id }";
+        let spread_twice =
+            "query { x: me { ...G } y: me { ...G } } fragment G on User { a: id b: id }";
         assert_eq!(of(spread_twice, serde_json::json!({})).aliases, 6);
     }
 
     #[test]
     fn connection_fields_multiply_by_their_page() {
-        let one = of("{ students(first: 200) { edges { node { id } } } }", serde_json::json!({}));
+        let one = of(
+            "{ students(first: 200) { edges { node { id } } } }",
+            serde_json::json!({}),
+        );
         assert_eq!(one.cost, 1 + 200 * 3);
         let by_var = of(
             "query($n: Int) { students(first: $n) { edges { node { id } } } }",
             serde_json::json!({ "n": 10 }),
         );
         assert_eq!(by_var.cost, 1 + 10 * 3);
-        let default = of("{ students { edges { node { id } } } }", serde_json::json!({}));
+        let default = of(
+            "{ students { edges { node { id } } } }",
+            serde_json::json!({}),
+        );
         assert_eq!(default.cost, 1 + DEFAULT_PAGE * 3);
-        let clamped = of("{ students(first: 100000) { edges { cursor } } }", serde_json::json!({}));
+        let clamped = of(
+            "{ students(first: 100000) { edges { cursor } } }",
+            serde_json::json!({}),
+        );
         assert_eq!(clamped.cost, 1 + MAX_PAGE * 2);
-        let count_only = of("{ students(first: 200) { totalCount } }", serde_json::json!({}));
+        let count_only = of(
+            "{ students(first: 200) { totalCount } }",
+            serde_json::json!({}),
+        );
         assert_eq!(count_only.cost, 2);
         let via_fragment = of(
             "{ students(first: 20) { ...E } } fragment E on StudentConnection { edges { node { id } } }",
@@ -260,13 +273,15 @@ mod tests {
         q.push_str(" fragment F40 on User { id }");
         let m = of(&q, serde_json::json!({}));
         assert!(m.aliases > 1_000_000 && m.cost > 1_000_000);
-        assert!(check(
-            &async_graphql::parser::parse_query(&q).unwrap(),
-            &Variables::default(),
-            30,
-            10_000
-        )
-        .is_err());
+        assert!(
+            check(
+                &async_graphql::parser::parse_query(&q).unwrap(),
+                &Variables::default(),
+                30,
+                10_000
+            )
+            .is_err()
+        );
     }
 
     #[test]
