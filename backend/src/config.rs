@@ -34,6 +34,16 @@ pub struct Config {
     pub login_limit_ip: u32,
     /// Trust `X-Forwarded-For` for the client address (behind a load balancer): `DAOSHI_TRUST_PROXY=1`.
     pub trust_proxy: bool,
+    /// Longest a request may take before it is answered `UNAVAILABLE`:
+    /// `DAOSHI_REQUEST_TIMEOUT_SECS`, default 30.
+    pub request_timeout_secs: u32,
+    /// Password checks (argon2) running at once; further logins wait briefly,
+    /// then get `UNAVAILABLE`: `DAOSHI_LOGIN_CONCURRENCY`, default 4.
+    pub login_concurrency: u32,
+    /// Send `Strict-Transport-Security` on every response (the server sits
+    /// behind TLS): `DAOSHI_HSTS=1`. Without it HSTS is sent only when a
+    /// trusted proxy says `X-Forwarded-Proto: https`.
+    pub hsts: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -76,6 +86,13 @@ impl Config {
                     .with_context(|| format!("{name} must be a number"))
             })
         };
+        let positive = |name: &str, default: u32| -> anyhow::Result<u32> {
+            match num(name, default)? {
+                0 => bail!("{name} must be at least 1"),
+                n => Ok(n),
+            }
+        };
+        let flag = |name: &str| env(name).is_some_and(|v| v == "1" || v == "true");
         Ok(Config {
             data_dir,
             database_url: database_url.into(),
@@ -87,7 +104,10 @@ impl Config {
             site_dir,
             login_limit_user: num("DAOSHI_LOGIN_LIMIT_USER", 5)?,
             login_limit_ip: num("DAOSHI_LOGIN_LIMIT_IP", 50)?,
-            trust_proxy: env("DAOSHI_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
+            trust_proxy: flag("DAOSHI_TRUST_PROXY"),
+            request_timeout_secs: positive("DAOSHI_REQUEST_TIMEOUT_SECS", 30)?,
+            login_concurrency: positive("DAOSHI_LOGIN_CONCURRENCY", 4)?,
+            hsts: flag("DAOSHI_HSTS"),
         })
     }
 

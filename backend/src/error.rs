@@ -42,6 +42,9 @@ pub enum ApiError {
         /// Seconds until the window resets.
         retry_after_secs: u64,
     },
+    /// The server is busy or a dependency is slow; retrying later may work
+    /// (code `UNAVAILABLE`).
+    Unavailable(String),
     /// Anything else; logged, never shown (code `INTERNAL`).
     Internal(anyhow::Error),
 }
@@ -93,7 +96,8 @@ impl ApiError {
             ApiError::Unauthenticated(m)
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
-            | ApiError::Conflict(m) => m.clone(),
+            | ApiError::Conflict(m)
+            | ApiError::Unavailable(m) => m.clone(),
             ApiError::Validation { message, .. } => message.clone(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("尝试次数过多，请{retry_after_secs}秒后再试")
@@ -119,7 +123,22 @@ impl ApiError {
             ApiError::Validation { .. } => "VALIDATION",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+/// Gives every error of a response an `extensions.code`. Errors raised by
+/// the API itself carry one already; the rest come from the GraphQL engine
+/// and are all about the request: syntax, validation, limits, and argument
+/// or variable values that do not coerce (`Failed to parse "Int"`). They
+/// become `VALIDATION`.
+pub fn ensure_codes(errors: &mut [async_graphql::ServerError]) {
+    for e in errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", "VALIDATION");
         }
     }
 }
@@ -168,6 +187,9 @@ impl From<ApiError> for async_graphql::Error {
                 }
                 ApiError::RateLimited { retry_after_secs } => {
                     ext.set("retryAfter", *retry_after_secs);
+                }
+                ApiError::Unavailable(_) => {
+                    ext.set("retryAfter", 1);
                 }
                 _ => {}
             }

@@ -2,8 +2,8 @@
 // app opens without a network, which lets a mentor see and keep the records
 // waiting in the outbox. Network first, so an online user always gets the
 // current build; GraphQL is never cached.
-const CACHE = "daoshi-shell-v1";
-const SHELL = ["/", "/app.css", "/mentoring.css", "/pkg/app.js", "/pkg/app_bg.wasm"];
+const CACHE = "daoshi-shell-v2";
+const SHELL = ["/", "/boot.js", "/app.css", "/mentoring.css", "/pkg/app.js", "/pkg/app_bg.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -2,14 +2,46 @@
 //! sensitive personal information and every change to people's data writes
 //! a record; records are append-only (the app role cannot update or delete
 //! them on PostgreSQL).
+//!
+//! Within one request a record is written once per actor, action, subject
+//! and reason: a query that reads the same student's sensitive fields under
+//! fifteen aliases is one read of one student, not fifteen records.
 
 pub mod entity;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Mutex;
 
 use sea_orm::{EntityTrait, Set};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
 use crate::tenancy::{Caller, Ctx};
+
+type Key = (Option<Uuid>, String, String, Option<Uuid>, Option<String>);
+
+tokio::task_local! {
+    /// The records written so far by the request running on this task.
+    static WRITTEN: Mutex<HashSet<Key>>;
+}
+
+/// Runs one request: records repeated within it are written once.
+/// (Outside such a scope, e.g. operator commands, every record is written.)
+pub async fn per_request<F: Future>(f: F) -> F::Output {
+    WRITTEN.scope(Mutex::new(HashSet::new()), f).await
+}
+
+/// Whether this record is new in the current request (and remembers it).
+fn first_in_request(key: Key) -> bool {
+    WRITTEN
+        .try_with(|seen| {
+            seen.lock()
+                .map(|mut s| s.insert(key.clone()))
+                .unwrap_or(true)
+        })
+        .unwrap_or(true)
+}
 
 /// Writes an audit record for the caller (or the system for operator commands).
 pub async fn record(
@@ -39,6 +71,16 @@ pub async fn record_as(
     subject_id: Option<Uuid>,
     reason: Option<String>,
 ) -> ApiResult<()> {
+    let key = (
+        caller.map(|c| c.user_id),
+        action.to_string(),
+        subject_type.to_string(),
+        subject_id,
+        reason.clone(),
+    );
+    if !first_in_request(key) {
+        return Ok(());
+    }
     let row = entity::ActiveModel {
         id: Set(Uuid::new_v4()),
         district_id: Set(caller.map(|c| c.district_id)),

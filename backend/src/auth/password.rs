@@ -1,6 +1,8 @@
 //! Password hashing with argon2 (run off the async executor).
 
 use argon2::Argon2;
+
+use crate::error::{ApiError, ApiResult};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// Hashes a password into a PHC string.
@@ -35,11 +37,33 @@ pub async fn hash_async(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash(&password)).await?
 }
 
-/// Verifies on the blocking pool.
-pub async fn verify_async(phc: String, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify(&phc, &password))
+/// Password checks allowed to run at once (argon2 is deliberately costly:
+/// a login flood must not take every core from the other schools).
+static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+
+/// How long a login waits for a free slot before it is told to retry.
+const SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Sets the number of password checks that may run at once (once, at
+/// start-up; the default is 4).
+pub fn set_concurrency(n: u32) {
+    let _ = SLOTS.set(tokio::sync::Semaphore::new(n.max(1) as usize));
+}
+
+/// Verifies on the blocking pool, at most a few at once; `UNAVAILABLE`
+/// when no slot frees up within a few seconds.
+pub async fn verify_async(phc: String, password: String) -> ApiResult<bool> {
+    let slots = SLOTS.get_or_init(|| tokio::sync::Semaphore::new(4));
+    let _permit = match tokio::time::timeout(SLOT_WAIT, slots.acquire()).await {
+        Ok(Ok(p)) => p,
+        _ => {
+            tracing::warn!("login refused: every password-check slot busy");
+            return Err(ApiError::Unavailable("登录的人太多，请稍后再试".into()));
+        }
+    };
+    Ok(tokio::task::spawn_blocking(move || verify(&phc, &password))
         .await
-        .unwrap_or(false)
+        .unwrap_or(false))
 }
 
 /// The password rule: 8–128 characters.

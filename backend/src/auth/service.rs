@@ -93,7 +93,7 @@ pub async fn login(
         || password::dummy_hash().to_string(),
         |u| u.password_hash.clone(),
     );
-    let ok = password::verify_async(hash, password.to_string()).await;
+    let ok = password::verify_async(hash, password.to_string()).await?;
     let user = match found {
         Some(u) if ok && u.active => u,
         _ => {
