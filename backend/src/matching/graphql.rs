@@ -11,16 +11,7 @@ use uuid::Uuid;
 use super::rush;
 use super::service::{self as svc, GradeMentor, RoundMethod, RoundStatus};
 use super::teams;
-use crate::graphql::ctx_of;
-use crate::org::service::parse_id;
-
-fn id(u: Uuid) -> ID {
-    ID(u.to_string())
-}
-
-fn ids(list: &[ID], what: &str) -> Result<Vec<Uuid>, crate::error::ApiError> {
-    list.iter().map(|i| parse_id(i, what)).collect()
-}
+use crate::graphql::context::{GqlResult, ctx_of, id, ids, parse_id};
 
 /// A matching round of a school, term and grade.
 #[derive(SimpleObject)]
@@ -444,11 +435,7 @@ pub struct MatchingQuery;
 #[Object]
 impl MatchingQuery {
     /// One matching round of the caller's school.
-    async fn matching_round(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-    ) -> async_graphql::Result<MatchingRound> {
+    async fn matching_round(&self, cx: &Context<'_>, id: ID) -> GqlResult<MatchingRound> {
         Ok(svc::get_round(ctx_of(cx)?, parse_id(&id, "匹配轮次")?)
             .await?
             .into())
@@ -459,7 +446,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         term_id: ID,
-    ) -> async_graphql::Result<Vec<MatchingRound>> {
+    ) -> GqlResult<Vec<MatchingRound>> {
         Ok(svc::list_rounds(ctx_of(cx)?, parse_id(&term_id, "学期")?)
             .await?
             .into_iter()
@@ -472,7 +459,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Option<MatchingPreview>> {
+    ) -> GqlResult<Option<MatchingPreview>> {
         Ok(
             svc::get_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
@@ -485,7 +472,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Vec<EligibleMentor>> {
+    ) -> GqlResult<Vec<EligibleMentor>> {
         Ok(
             svc::eligible_mentors(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
@@ -500,7 +487,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Vec<EligibleMentor>> {
+    ) -> GqlResult<Vec<EligibleMentor>> {
         Ok(
             svc::my_choices(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
@@ -515,7 +502,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Vec<MentorWithPlaces>> {
+    ) -> GqlResult<Vec<MentorWithPlaces>> {
         Ok(
             rush::mentors_with_places(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
@@ -539,7 +526,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Option<EligibleMentor>> {
+    ) -> GqlResult<Option<EligibleMentor>> {
         Ok(
             rush::my_place(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
@@ -548,7 +535,7 @@ impl MatchingQuery {
     }
 
     /// The calling student's current mentors with the explanation (students).
-    async fn my_match(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<MyMatch>> {
+    async fn my_match(&self, cx: &Context<'_>) -> GqlResult<Vec<MyMatch>> {
         Ok(svc::my_match(ctx_of(cx)?)
             .await?
             .into_iter()
@@ -567,7 +554,7 @@ impl MatchingQuery {
     async fn mentor_team_applications(
         &self,
         cx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<MentorTeamApplication>> {
+    ) -> GqlResult<Vec<MentorTeamApplication>> {
         Ok(teams::list_applications(ctx_of(cx)?)
             .await?
             .into_iter()
@@ -576,7 +563,7 @@ impl MatchingQuery {
     }
 
     /// Approved mentor teams: all (school admin) or those one belongs to.
-    async fn mentor_teams(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<MentorTeam>> {
+    async fn mentor_teams(&self, cx: &Context<'_>) -> GqlResult<Vec<MentorTeam>> {
         Ok(teams::list_teams(ctx_of(cx)?)
             .await?
             .into_iter()
@@ -613,7 +600,7 @@ impl MatchingMutation {
         cap: Option<i32>,
         opens_at: Option<DateTime<Utc>>,
         closes_at: Option<DateTime<Utc>>,
-    ) -> async_graphql::Result<MatchingRound> {
+    ) -> GqlResult<MatchingRound> {
         let input = svc::OpenRound {
             term_id: parse_id(&term_id, "学期")?,
             grade,
@@ -632,7 +619,7 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         mentor_ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<EligibleMentor>> {
+    ) -> GqlResult<Vec<EligibleMentor>> {
         let ctx = ctx_of(cx)?;
         let round = parse_id(&round_id, "匹配轮次")?;
         let mentors = ids(&mentor_ids, "导师")?;
@@ -650,7 +637,7 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         student_ids: Vec<ID>,
-    ) -> async_graphql::Result<bool> {
+    ) -> GqlResult<bool> {
         let ctx = ctx_of(cx)?;
         let round = parse_id(&round_id, "匹配轮次")?;
         let students = ids(&student_ids, "学生")?;
@@ -664,7 +651,7 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         seed: Option<i64>,
-    ) -> async_graphql::Result<MatchingPreview> {
+    ) -> GqlResult<MatchingPreview> {
         Ok(
             svc::run_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?, seed)
                 .await?
@@ -681,7 +668,7 @@ impl MatchingMutation {
         student_id: ID,
         mentor_id: ID,
         reason: String,
-    ) -> async_graphql::Result<MatchAssignment> {
+    ) -> GqlResult<MatchAssignment> {
         let ctx = ctx_of(cx)?;
         let line = svc::adjust(
             ctx,
@@ -700,7 +687,7 @@ impl MatchingMutation {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<MatchingRound> {
+    ) -> GqlResult<MatchingRound> {
         Ok(svc::publish(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
             .await?
             .into())
@@ -714,7 +701,7 @@ impl MatchingMutation {
         student_id: ID,
         mentor_id: ID,
         reason: String,
-    ) -> async_graphql::Result<bool> {
+    ) -> GqlResult<bool> {
         Ok(svc::change_mentor(
             ctx_of(cx)?,
             parse_id(&student_id, "学生")?,
@@ -732,7 +719,7 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         mentor_id: ID,
-    ) -> async_graphql::Result<EligibleMentor> {
+    ) -> GqlResult<EligibleMentor> {
         Ok(rush::select_mentor(
             ctx_of(cx)?,
             parse_id(&round_id, "匹配轮次")?,
@@ -749,7 +736,7 @@ impl MatchingMutation {
         student_id: ID,
         reason: String,
         proposed_member_ids: Vec<ID>,
-    ) -> async_graphql::Result<MentorTeamApplication> {
+    ) -> GqlResult<MentorTeamApplication> {
         let ctx = ctx_of(cx)?;
         let student = parse_id(&student_id, "学生")?;
         let proposed = ids(&proposed_member_ids, "教师")?;
@@ -766,7 +753,7 @@ impl MatchingMutation {
         lead_mentor_id: Option<ID>,
         #[graphql(default)] member_ids: Vec<ID>,
         note: Option<String>,
-    ) -> async_graphql::Result<MentorTeamApplication> {
+    ) -> GqlResult<MentorTeamApplication> {
         let ctx = ctx_of(cx)?;
         let app = parse_id(&application_id, "导师团申请")?;
         let lead = lead_mentor_id.map(|l| parse_id(&l, "导师")).transpose()?;

@@ -30,8 +30,8 @@ use super::service::{
 };
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::class;
-use crate::org::service::one_in_school;
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// A mentor with places left in a rush.
 pub struct PlacesView {

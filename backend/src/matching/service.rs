@@ -24,10 +24,11 @@ use uuid::Uuid;
 use super::entities::{choice, mentor_pref, result, round, rush_quota};
 use crate::audit;
 use crate::authz;
+use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, mentor_assignment, staff, student, teaching, term};
-use crate::org::service::{Problems, one_in_school};
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// The default cap per mentor (the district baseline 1:15).
 pub const DEFAULT_CAP: i32 = 15;

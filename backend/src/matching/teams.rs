@@ -17,10 +17,11 @@ use uuid::Uuid;
 use super::entities::{team_application, team_member};
 use crate::audit;
 use crate::authz;
+use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, staff, student};
-use crate::org::service::{Problems, one_in_school};
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// Most members of a team, the lead included.
 pub const MAX_TEAM: usize = 8;

@@ -30,14 +30,8 @@ use super::growth::{
     self, BandedResult, ExamResultInput, GrowthMessageStatus, GrowthSection, MessageView, TalkView,
 };
 use super::service::{self as svc, ActivityChanges, ActivityInput, ActivityView};
-use crate::error::ApiError;
-use crate::graphql::ctx_of;
-use crate::org::service::parse_id;
+use crate::graphql::context::{GqlResult, ctx_of, id, parse_id};
 use crate::pagination::{Conn, connection, page};
-
-fn id(u: uuid::Uuid) -> ID {
-    ID(u.to_string())
-}
 
 /// A student named on a record.
 #[derive(SimpleObject)]
@@ -464,7 +458,7 @@ impl MentoringQuery {
         class_id: Option<ID>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Conn<Activity>, ApiError> {
+    ) -> GqlResult<Conn<Activity>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
         let sid = student_id.map(|s| parse_id(&s, "学生")).transpose()?;
@@ -478,7 +472,7 @@ impl MentoringQuery {
     }
 
     /// One activity.
-    async fn activity(&self, cx: &Context<'_>, id: ID) -> Result<Activity, ApiError> {
+    async fn activity(&self, cx: &Context<'_>, id: ID) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
         Ok(svc::get_activity(ctx, parse_id(&id, "活动记录")?)
             .await?
@@ -492,7 +486,7 @@ impl MentoringQuery {
         cx: &Context<'_>,
         student_id: ID,
         term_id: ID,
-    ) -> Result<Vec<Activity>, ApiError> {
+    ) -> GqlResult<Vec<Activity>> {
         let ctx = ctx_of(cx)?;
         let rows = svc::term_activities_for(
             ctx,
@@ -509,14 +503,14 @@ impl MentoringQuery {
         &self,
         cx: &Context<'_>,
         student_id: ID,
-    ) -> Result<Vec<GrowthMessage>, ApiError> {
+    ) -> GqlResult<Vec<GrowthMessage>> {
         let ctx = ctx_of(cx)?;
         let rows = growth::growth_messages(ctx, parse_id(&student_id, "学生")?).await?;
         Ok(rows.into_iter().map(GrowthMessage::from).collect())
     }
 
     /// Published growth messages of the caller's children or of the caller.
-    async fn my_growth_messages(&self, cx: &Context<'_>) -> Result<Vec<GrowthMessage>, ApiError> {
+    async fn my_growth_messages(&self, cx: &Context<'_>) -> GqlResult<Vec<GrowthMessage>> {
         let ctx = ctx_of(cx)?;
         let rows = growth::my_growth_messages(ctx).await?;
         Ok(rows.into_iter().map(GrowthMessage::from).collect())
@@ -524,7 +518,7 @@ impl MentoringQuery {
 
     /// A student's growth file (mentors, head teacher, school admin); every
     /// read is audited.
-    async fn growth_file(&self, cx: &Context<'_>, student_id: ID) -> Result<GrowthFile, ApiError> {
+    async fn growth_file(&self, cx: &Context<'_>, student_id: ID) -> GqlResult<GrowthFile> {
         let ctx = ctx_of(cx)?;
         let f = growth::growth_file(ctx, parse_id(&student_id, "学生")?).await?;
         Ok(GrowthFile {
@@ -543,7 +537,7 @@ impl MentoringQuery {
         &self,
         cx: &Context<'_>,
         #[graphql(default)] open_only: bool,
-    ) -> Result<Vec<TalkRequest>, ApiError> {
+    ) -> GqlResult<Vec<TalkRequest>> {
         let ctx = ctx_of(cx)?;
         let rows = growth::talk_requests(ctx, open_only).await?;
         Ok(rows.into_iter().map(TalkRequest::from).collect())
@@ -555,7 +549,7 @@ impl MentoringQuery {
         &self,
         cx: &Context<'_>,
         class_id: Option<ID>,
-    ) -> Result<Vec<StudentContacts>, ApiError> {
+    ) -> GqlResult<Vec<StudentContacts>> {
         let ctx = ctx_of(cx)?;
         let cid = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
         let rows = svc::home_school_contacts(ctx, cid).await?;
@@ -568,7 +562,7 @@ impl MentoringQuery {
         cx: &Context<'_>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> Result<Vec<MentorActivityCount>, ApiError> {
+    ) -> GqlResult<Vec<MentorActivityCount>> {
         let ctx = ctx_of(cx)?;
         let rows = svc::mentor_activity_counts(ctx, from, to).await?;
         Ok(rows
@@ -599,11 +593,7 @@ pub struct MentoringMutation;
 impl MentoringMutation {
     /// Records an activity. Idempotent by `input.clientKey`: the same key
     /// sent again by the same user returns the activity already recorded.
-    async fn log_activity(
-        &self,
-        cx: &Context<'_>,
-        input: ActivityInput,
-    ) -> Result<Activity, ApiError> {
+    async fn log_activity(&self, cx: &Context<'_>, input: ActivityInput) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
         Ok(svc::log_activity(ctx, input).await?.into())
     }
@@ -616,7 +606,7 @@ impl MentoringMutation {
         id: ID,
         changes: ActivityChanges,
         reason: String,
-    ) -> Result<Activity, ApiError> {
+    ) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
         Ok(
             svc::amend_activity(ctx, parse_id(&id, "活动记录")?, changes, reason)
@@ -633,7 +623,7 @@ impl MentoringMutation {
         term_id: ID,
         body: String,
         #[graphql(default)] bright_spots: Vec<String>,
-    ) -> Result<GrowthMessage, ApiError> {
+    ) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(growth::save_growth_message(
             ctx,
@@ -647,11 +637,7 @@ impl MentoringMutation {
     }
 
     /// Submits a draft growth message.
-    async fn submit_growth_message(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-    ) -> Result<GrowthMessage, ApiError> {
+    async fn submit_growth_message(&self, cx: &Context<'_>, id: ID) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(
             growth::submit_growth_message(ctx, parse_id(&id, "成长寄语")?)
@@ -667,7 +653,7 @@ impl MentoringMutation {
         cx: &Context<'_>,
         id: ID,
         approve: bool,
-    ) -> Result<GrowthMessage, ApiError> {
+    ) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(
             growth::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve)
@@ -677,11 +663,7 @@ impl MentoringMutation {
     }
 
     /// Publishes a growth message to the student and the parents.
-    async fn publish_growth_message(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-    ) -> Result<GrowthMessage, ApiError> {
+    async fn publish_growth_message(&self, cx: &Context<'_>, id: ID) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(
             growth::publish_growth_message(ctx, parse_id(&id, "成长寄语")?)
@@ -698,7 +680,7 @@ impl MentoringMutation {
         section: GrowthSection,
         month: Option<String>,
         body: String,
-    ) -> Result<GrowthNote, ApiError> {
+    ) -> GqlResult<GrowthNote> {
         let ctx = ctx_of(cx)?;
         let (n, who) =
             growth::add_growth_note(ctx, parse_id(&student_id, "学生")?, section, month, body)
@@ -713,7 +695,7 @@ impl MentoringMutation {
         cx: &Context<'_>,
         student_id: ID,
         input: ExamResultInput,
-    ) -> Result<ExamResult, ApiError> {
+    ) -> GqlResult<ExamResult> {
         let ctx = ctx_of(cx)?;
         Ok(
             growth::record_exam_result(ctx, parse_id(&student_id, "学生")?, input)
@@ -728,7 +710,7 @@ impl MentoringMutation {
         cx: &Context<'_>,
         student_id: ID,
         message: String,
-    ) -> Result<TalkRequest, ApiError> {
+    ) -> GqlResult<TalkRequest> {
         let ctx = ctx_of(cx)?;
         Ok(
             growth::request_talk(ctx, parse_id(&student_id, "学生")?, message)
@@ -743,7 +725,7 @@ impl MentoringMutation {
         cx: &Context<'_>,
         id: ID,
         answer: String,
-    ) -> Result<TalkRequest, ApiError> {
+    ) -> GqlResult<TalkRequest> {
         let ctx = ctx_of(cx)?;
         Ok(
             growth::answer_talk_request(ctx, parse_id(&id, "谈心预约")?, answer)
@@ -759,7 +741,7 @@ impl MentoringMutation {
         cx: &Context<'_>,
         month: String,
         text: String,
-    ) -> Result<Activity, ApiError> {
+    ) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
         Ok(growth::submit_self_report(ctx, month, text).await?.into())
     }

@@ -21,10 +21,11 @@ use super::entities::{activity, exam_result, growth_message, growth_note, talk_r
 use super::service::{self as svc, ActivityView, Me, NewActivity, local_day};
 use crate::audit;
 use crate::authz;
+use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, mentor_assignment, school, staff, student, term};
-use crate::org::service::{Problems, one_in_school};
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// Where a growth message is in its lifecycle.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]

@@ -23,11 +23,13 @@ use uuid::Uuid;
 use super::entities::{activity, activity_amendment, activity_student};
 use crate::audit;
 use crate::authz;
+use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::context::parse_id;
 use crate::org::entities::{class, mentor_assignment, staff, student};
-use crate::org::service::{Problems, one_in_school, parse_id};
 use crate::pagination::Page;
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// Days after recording during which the recorder may amend an activity.
 pub const AMEND_GRACE_DAYS: i64 = 7;

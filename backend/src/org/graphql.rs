@@ -7,15 +7,11 @@ use shared::org::{FamilyFlag, Qualification, Role, SchoolStage, SpecialNeed};
 
 use super::entities::{guardian, school, teaching, term};
 use super::import::{self, ImportResult};
-use super::service::{self as svc, parse_id};
+use super::service as svc;
 use crate::auth::entities::{role_grant, user};
 use crate::error::ApiError;
-use crate::graphql::ctx_of;
+use crate::graphql::context::{GqlResult, ctx_of, id, parse_id};
 use crate::pagination::{Conn, connection, page};
-
-fn id(u: uuid::Uuid) -> ID {
-    ID(u.to_string())
-}
 
 /// A school.
 #[derive(SimpleObject)]
@@ -247,7 +243,7 @@ impl From<svc::StudentView> for Student {
 impl Student {
     /// Family situation and special needs. Only the school admin, the head
     /// teacher and the student's mentors may read it; every read is audited.
-    async fn sensitive(&self, cx: &Context<'_>) -> async_graphql::Result<StudentSensitive> {
+    async fn sensitive(&self, cx: &Context<'_>) -> GqlResult<StudentSensitive> {
         let s = svc::read_sensitive(ctx_of(cx)?, &self.model).await?;
         Ok(StudentSensitive {
             family_flags: s.family_flags,
@@ -354,7 +350,7 @@ pub struct OrgQuery;
 #[Object]
 impl OrgQuery {
     /// Schools: the district's (district admin, counts only) or the caller's own.
-    async fn schools(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<School>> {
+    async fn schools(&self, cx: &Context<'_>) -> GqlResult<Vec<School>> {
         Ok(svc::list_schools(ctx_of(cx)?)
             .await?
             .into_iter()
@@ -363,14 +359,14 @@ impl OrgQuery {
     }
 
     /// One school the caller sees.
-    async fn school(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<School> {
+    async fn school(&self, cx: &Context<'_>, id: ID) -> GqlResult<School> {
         Ok(svc::get_school(ctx_of(cx)?, parse_id(&id, "学校")?)
             .await?
             .into())
     }
 
     /// The school's terms, newest first.
-    async fn terms(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<Term>> {
+    async fn terms(&self, cx: &Context<'_>) -> GqlResult<Vec<Term>> {
         Ok(svc::list_terms(ctx_of(cx)?)
             .await?
             .into_iter()
@@ -379,11 +375,7 @@ impl OrgQuery {
     }
 
     /// The school's classes (staff).
-    async fn classes(
-        &self,
-        cx: &Context<'_>,
-        grade: Option<i32>,
-    ) -> async_graphql::Result<Vec<Class>> {
+    async fn classes(&self, cx: &Context<'_>, grade: Option<i32>) -> GqlResult<Vec<Class>> {
         Ok(svc::list_classes(ctx_of(cx)?, grade)
             .await?
             .into_iter()
@@ -398,7 +390,7 @@ impl OrgQuery {
         first: Option<i32>,
         after: Option<String>,
         search: Option<String>,
-    ) -> async_graphql::Result<Conn<Staff>> {
+    ) -> GqlResult<Conn<Staff>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
         let (rows, total) = svc::list_staff(ctx, p, search).await?;
@@ -420,7 +412,7 @@ impl OrgQuery {
         after: Option<String>,
         class_id: Option<ID>,
         search: Option<String>,
-    ) -> async_graphql::Result<Conn<Student>> {
+    ) -> GqlResult<Conn<Student>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
         let class_id = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
@@ -433,18 +425,14 @@ impl OrgQuery {
     }
 
     /// One student the caller may see; `NOT_FOUND` otherwise, also for other schools.
-    async fn student(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<Student> {
+    async fn student(&self, cx: &Context<'_>, id: ID) -> GqlResult<Student> {
         Ok(svc::get_student(ctx_of(cx)?, parse_id(&id, "学生")?)
             .await?
             .into())
     }
 
     /// A student's guardians (audited).
-    async fn guardians(
-        &self,
-        cx: &Context<'_>,
-        student_id: ID,
-    ) -> async_graphql::Result<Vec<Guardian>> {
+    async fn guardians(&self, cx: &Context<'_>, student_id: ID) -> GqlResult<Vec<Guardian>> {
         let rows = svc::list_guardians(ctx_of(cx)?, parse_id(&student_id, "学生")?).await?;
         Ok(rows.into_iter().map(|(g, r)| guardian_out(g, r)).collect())
     }
@@ -455,7 +443,7 @@ impl OrgQuery {
         cx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Conn<Account>> {
+    ) -> GqlResult<Conn<Account>> {
         let p = page(first, after)?;
         let (rows, total) = svc::list_accounts(ctx_of(cx)?, p).await?;
         Ok(connection(
@@ -468,11 +456,7 @@ impl OrgQuery {
     }
 
     /// Who did or read what about a record (school admin).
-    async fn audit_trail(
-        &self,
-        cx: &Context<'_>,
-        subject_id: ID,
-    ) -> async_graphql::Result<Vec<AuditEntry>> {
+    async fn audit_trail(&self, cx: &Context<'_>, subject_id: ID) -> GqlResult<Vec<AuditEntry>> {
         let rows = svc::audit_trail(ctx_of(cx)?, parse_id(&subject_id, "记录")?).await?;
         Ok(rows
             .into_iter()
@@ -496,11 +480,7 @@ pub struct OrgMutation;
 #[Object]
 impl OrgMutation {
     /// Creates a school (district admin).
-    async fn create_school(
-        &self,
-        cx: &Context<'_>,
-        input: svc::SchoolInput,
-    ) -> async_graphql::Result<School> {
+    async fn create_school(&self, cx: &Context<'_>, input: svc::SchoolInput) -> GqlResult<School> {
         Ok(school_plain(svc::create_school(ctx_of(cx)?, input).await?))
     }
 
@@ -510,7 +490,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         id: ID,
         input: svc::SchoolInput,
-    ) -> async_graphql::Result<School> {
+    ) -> GqlResult<School> {
         Ok(school_plain(
             svc::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
         ))
@@ -522,18 +502,14 @@ impl OrgMutation {
         cx: &Context<'_>,
         school_id: ID,
         input: svc::AccountInput,
-    ) -> async_graphql::Result<Account> {
+    ) -> GqlResult<Account> {
         let ctx = ctx_of(cx)?;
         let u = svc::create_school_admin(ctx, parse_id(&school_id, "学校")?, input).await?;
         Ok(account_out(u, vec![]))
     }
 
     /// Creates a term (school admin).
-    async fn create_term(
-        &self,
-        cx: &Context<'_>,
-        input: svc::TermInput,
-    ) -> async_graphql::Result<Term> {
+    async fn create_term(&self, cx: &Context<'_>, input: svc::TermInput) -> GqlResult<Term> {
         Ok(svc::create_term(ctx_of(cx)?, input).await?.into())
     }
 
@@ -543,23 +519,19 @@ impl OrgMutation {
         cx: &Context<'_>,
         id: ID,
         input: svc::TermInput,
-    ) -> async_graphql::Result<Term> {
+    ) -> GqlResult<Term> {
         Ok(svc::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
             .await?
             .into())
     }
 
     /// Deletes a term (school admin).
-    async fn delete_term(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+    async fn delete_term(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(svc::delete_term(ctx_of(cx)?, parse_id(&id, "学期")?).await?)
     }
 
     /// Creates a class (school admin).
-    async fn create_class(
-        &self,
-        cx: &Context<'_>,
-        input: svc::ClassInput,
-    ) -> async_graphql::Result<Class> {
+    async fn create_class(&self, cx: &Context<'_>, input: svc::ClassInput) -> GqlResult<Class> {
         Ok(svc::create_class(ctx_of(cx)?, input).await?.into())
     }
 
@@ -569,7 +541,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         id: ID,
         input: svc::ClassInput,
-    ) -> async_graphql::Result<Class> {
+    ) -> GqlResult<Class> {
         Ok(
             svc::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
                 .await?
@@ -578,16 +550,12 @@ impl OrgMutation {
     }
 
     /// Deletes an empty class (school admin).
-    async fn delete_class(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+    async fn delete_class(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(svc::delete_class(ctx_of(cx)?, parse_id(&id, "班级")?).await?)
     }
 
     /// Creates a staff member (school admin).
-    async fn create_staff(
-        &self,
-        cx: &Context<'_>,
-        input: svc::StaffInput,
-    ) -> async_graphql::Result<Staff> {
+    async fn create_staff(&self, cx: &Context<'_>, input: svc::StaffInput) -> GqlResult<Staff> {
         Ok(staff_out(
             svc::create_staff(ctx_of(cx)?, input).await?,
             true,
@@ -600,7 +568,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         id: ID,
         input: svc::StaffInput,
-    ) -> async_graphql::Result<Staff> {
+    ) -> GqlResult<Staff> {
         Ok(staff_out(
             svc::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
             true,
@@ -608,7 +576,7 @@ impl OrgMutation {
     }
 
     /// Deletes a staff member (school admin).
-    async fn delete_staff(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+    async fn delete_staff(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(svc::delete_staff(ctx_of(cx)?, parse_id(&id, "教职工")?).await?)
     }
 
@@ -619,7 +587,7 @@ impl OrgMutation {
         staff_id: ID,
         class_id: ID,
         subject: String,
-    ) -> async_graphql::Result<ID> {
+    ) -> GqlResult<ID> {
         let ctx = ctx_of(cx)?;
         let t: teaching::Model = svc::set_teaching(
             ctx,
@@ -632,7 +600,7 @@ impl OrgMutation {
     }
 
     /// Removes a teaching record (school admin).
-    async fn remove_teaching(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+    async fn remove_teaching(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(svc::remove_teaching(ctx_of(cx)?, parse_id(&id, "任教记录")?).await?)
     }
 
@@ -641,7 +609,7 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         input: svc::StudentInput,
-    ) -> async_graphql::Result<Student> {
+    ) -> GqlResult<Student> {
         Ok(svc::create_student(ctx_of(cx)?, input).await?.into())
     }
 
@@ -651,7 +619,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         id: ID,
         input: svc::StudentInput,
-    ) -> async_graphql::Result<Student> {
+    ) -> GqlResult<Student> {
         Ok(
             svc::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
                 .await?
@@ -660,7 +628,7 @@ impl OrgMutation {
     }
 
     /// Deletes a student without an account (school admin).
-    async fn delete_student(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+    async fn delete_student(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(svc::delete_student(ctx_of(cx)?, parse_id(&id, "学生")?).await?)
     }
 
@@ -670,7 +638,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         student_id: ID,
         input: svc::GuardianInput,
-    ) -> async_graphql::Result<Guardian> {
+    ) -> GqlResult<Guardian> {
         let relation = input.relation.trim().to_string();
         let g = svc::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
         Ok(guardian_out(g, relation))
@@ -682,7 +650,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         student_id: ID,
         guardian_id: ID,
-    ) -> async_graphql::Result<bool> {
+    ) -> GqlResult<bool> {
         let ctx = ctx_of(cx)?;
         Ok(svc::unlink_guardian(
             ctx,
@@ -697,7 +665,7 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         input: svc::SchoolAccountInput,
-    ) -> async_graphql::Result<Account> {
+    ) -> GqlResult<Account> {
         let a = svc::create_account(ctx_of(cx)?, input).await?;
         Ok(account_out(a.user, a.grants))
     }
@@ -709,7 +677,7 @@ impl OrgMutation {
         user_id: ID,
         role: Role,
         grade: Option<i32>,
-    ) -> async_graphql::Result<RoleGrant> {
+    ) -> GqlResult<RoleGrant> {
         Ok(
             svc::grant_role(ctx_of(cx)?, parse_id(&user_id, "账号")?, role, grade)
                 .await?
@@ -718,7 +686,7 @@ impl OrgMutation {
     }
 
     /// Revokes a role grant (school admin).
-    async fn revoke_role(&self, cx: &Context<'_>, grant_id: ID) -> async_graphql::Result<bool> {
+    async fn revoke_role(&self, cx: &Context<'_>, grant_id: ID) -> GqlResult<bool> {
         Ok(svc::revoke_role(ctx_of(cx)?, parse_id(&grant_id, "角色授权")?).await?)
     }
 
@@ -730,7 +698,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         file: Upload,
         dry_run: Option<bool>,
-    ) -> async_graphql::Result<ImportResult> {
+    ) -> GqlResult<ImportResult> {
         let dry_run = dry_run.unwrap_or(false);
         let ctx = ctx_of(cx)?;
         ctx.require_school_admin()?;

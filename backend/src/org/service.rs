@@ -3,13 +3,12 @@
 //! anything (the request's transaction rolls back on any error).
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use async_graphql::InputObject;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
-    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::org::{FamilyFlag, Qualification, Role, SchoolStage, SpecialNeed};
 use uuid::Uuid;
@@ -22,66 +21,10 @@ use crate::audit;
 use crate::auth::entities::{role_grant, user};
 use crate::auth::password;
 use crate::authz;
-use crate::error::{ApiError, ApiResult, FieldProblem};
+use crate::error::{ApiError, ApiResult, Problems};
+use crate::graphql::context::parse_id;
 use crate::pagination::Page;
-use crate::tenancy::Ctx;
-
-/// Collects problems with input fields, then fails with all of them.
-#[derive(Default)]
-pub struct Problems(Vec<FieldProblem>);
-
-impl Problems {
-    /// Checks one field with a rule.
-    pub fn check(&mut self, field: &str, r: Result<(), &str>) {
-        if let Err(m) = r {
-            self.0.push(FieldProblem {
-                field: field.into(),
-                message: m.into(),
-            });
-        }
-    }
-    /// Adds a problem.
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldProblem {
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-    /// Fails when any problem was found.
-    pub fn finish(self) -> ApiResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid_all(self.0))
-        }
-    }
-}
-
-/// Parses an id; a malformed id is treated as missing.
-pub fn parse_id(id: &str, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found(what))
-}
-
-/// Loads a row of the caller's school by id, else `NOT_FOUND` (rows of
-/// other schools are indistinguishable from missing ones).
-pub async fn one_in_school<E>(ctx: &Ctx, id: Uuid, what: &str) -> ApiResult<E::Model>
-where
-    E: EntityTrait,
-    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
-    let school = ctx.school_id()?;
-    let district = ctx.district_id()?;
-    let school_col = E::Column::from_str("school_id")
-        .map_err(|_| anyhow::anyhow!("{} has no school_id", E::default().table_name()))?;
-    let district_col = E::Column::from_str("district_id")
-        .map_err(|_| anyhow::anyhow!("{} has no district_id", E::default().table_name()))?;
-    E::find_by_id(id)
-        .filter(school_col.eq(school))
-        .filter(district_col.eq(district))
-        .one(ctx.db())
-        .await?
-        .ok_or_else(|| ApiError::not_found(what))
-}
+use crate::tenancy::{Ctx, one_in_school};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()

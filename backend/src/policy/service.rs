@@ -17,10 +17,11 @@ use uuid::Uuid;
 
 use super::entities::{calendar_event, policy_version};
 use crate::audit;
+use crate::error::Problems;
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::org::entities::{school, term};
-use crate::org::service::{Problems, one_in_school};
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// A stored version with its rules and diff parsed.
 #[derive(Debug, Clone)]
@@ -569,7 +570,7 @@ pub async fn create_calendar_event(
     input: CalendarEventInput,
 ) -> ApiResult<calendar_event::Model> {
     let (district, school) = ctx.require_school_admin()?;
-    let term_id = crate::org::service::parse_id(&input.term_id, "学期")?;
+    let term_id = crate::graphql::context::parse_id(&input.term_id, "学期")?;
     let t = one_in_school::<term::Entity>(ctx, term_id, "学期").await?;
     let mut p = Problems::default();
     let name = input.name.trim();

@@ -24,8 +24,8 @@ use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::mentoring::entities::{activity, activity_student, growth_message};
 use crate::org::entities::{class, mentor_assignment, school, student, term};
-use crate::org::service::one_in_school;
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// Which policy applies to a term's evaluation.
 #[derive(Debug, Clone)]
