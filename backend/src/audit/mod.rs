@@ -5,7 +5,7 @@
 
 pub mod entity;
 
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
@@ -56,4 +56,18 @@ pub async fn record_as(
         .exec_without_returning(ctx.db())
         .await?;
     Ok(())
+}
+
+/// The audit trail of one record of the school (school admin).
+pub async fn trail(ctx: &Ctx, subject_id: Uuid) -> ApiResult<Vec<entity::Model>> {
+    let (district, school) = ctx.require_school_admin()?;
+    use entity as a;
+    Ok(a::Entity::find()
+        .filter(a::Column::DistrictId.eq(district))
+        .filter(a::Column::SchoolId.eq(school))
+        .filter(a::Column::SubjectId.eq(subject_id))
+        .order_by_desc(a::Column::At)
+        .limit(500)
+        .all(ctx.db())
+        .await?)
 }

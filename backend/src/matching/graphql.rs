@@ -8,9 +8,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use shared::matching::Stage;
 use uuid::Uuid;
 
+use super::rounds::{self, GradeMentor, RoundMethod, RoundStatus};
 use super::rush;
-use super::service::{self as svc, GradeMentor, RoundMethod, RoundStatus};
 use super::teams;
+use super::{choices, preview, publish};
 use crate::graphql::context::{GqlResult, ctx_of, id, ids, parse_id};
 
 /// A matching round of a school, term and grade.
@@ -43,14 +44,14 @@ pub struct MatchingRound {
     pub participant_count: i64,
 }
 
-impl From<svc::RoundView> for MatchingRound {
-    fn from(v: svc::RoundView) -> Self {
+impl From<rounds::RoundView> for MatchingRound {
+    fn from(v: rounds::RoundView) -> Self {
         let r = v.round;
         MatchingRound {
             id: id(r.id),
             term_id: id(r.term_id),
             grade: r.grade,
-            method: svc::method_of(&r),
+            method: rounds::method_of(&r),
             cap: r.cap,
             status: RoundStatus::from_code(&r.status),
             opens_at: r.opens_at,
@@ -249,7 +250,7 @@ fn stage_of(code: Option<&str>) -> Stage {
     .unwrap_or(Stage::Manual)
 }
 
-fn assignment_out(l: svc::PreviewLine) -> MatchAssignment {
+fn assignment_out(l: preview::PreviewLine) -> MatchAssignment {
     MatchAssignment {
         student_id: id(l.row.student_id),
         student_name: l.student_name,
@@ -262,8 +263,8 @@ fn assignment_out(l: svc::PreviewLine) -> MatchAssignment {
     }
 }
 
-impl From<svc::PreviewView> for MatchingPreview {
-    fn from(v: svc::PreviewView) -> Self {
+impl From<preview::PreviewView> for MatchingPreview {
+    fn from(v: preview::PreviewView) -> Self {
         let names: HashMap<String, String> = v
             .loads
             .iter()
@@ -436,7 +437,7 @@ pub struct MatchingQuery;
 impl MatchingQuery {
     /// One matching round of the caller's school.
     async fn matching_round(&self, cx: &Context<'_>, id: ID) -> GqlResult<MatchingRound> {
-        Ok(svc::get_round(ctx_of(cx)?, parse_id(&id, "匹配轮次")?)
+        Ok(rounds::get_round(ctx_of(cx)?, parse_id(&id, "匹配轮次")?)
             .await?
             .into())
     }
@@ -447,11 +448,13 @@ impl MatchingQuery {
         cx: &Context<'_>,
         term_id: ID,
     ) -> GqlResult<Vec<MatchingRound>> {
-        Ok(svc::list_rounds(ctx_of(cx)?, parse_id(&term_id, "学期")?)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(
+            rounds::list_rounds(ctx_of(cx)?, parse_id(&term_id, "学期")?)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
     }
 
     /// The stored preview of a round (school admin); null before the first run.
@@ -461,7 +464,7 @@ impl MatchingQuery {
         round_id: ID,
     ) -> GqlResult<Option<MatchingPreview>> {
         Ok(
-            svc::get_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+            preview::get_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
                 .map(Into::into),
         )
@@ -474,7 +477,7 @@ impl MatchingQuery {
         round_id: ID,
     ) -> GqlResult<Vec<EligibleMentor>> {
         Ok(
-            svc::eligible_mentors(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+            choices::eligible_mentors(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
                 .into_iter()
                 .map(Into::into)
@@ -489,7 +492,7 @@ impl MatchingQuery {
         round_id: ID,
     ) -> GqlResult<Vec<EligibleMentor>> {
         Ok(
-            svc::my_choices(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+            choices::my_choices(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
                 .into_iter()
                 .map(Into::into)
@@ -536,7 +539,7 @@ impl MatchingQuery {
 
     /// The calling student's current mentors with the explanation (students).
     async fn my_match(&self, cx: &Context<'_>) -> GqlResult<Vec<MyMatch>> {
-        Ok(svc::my_match(ctx_of(cx)?)
+        Ok(publish::my_match(ctx_of(cx)?)
             .await?
             .into_iter()
             .map(|m| MyMatch {
@@ -601,7 +604,7 @@ impl MatchingMutation {
         opens_at: Option<DateTime<Utc>>,
         closes_at: Option<DateTime<Utc>>,
     ) -> GqlResult<MatchingRound> {
-        let input = svc::OpenRound {
+        let input = rounds::OpenRound {
             term_id: parse_id(&term_id, "学期")?,
             grade,
             method,
@@ -609,7 +612,7 @@ impl MatchingMutation {
             opens_at,
             closes_at,
         };
-        Ok(svc::open_round(ctx_of(cx)?, input).await?.into())
+        Ok(rounds::open_round(ctx_of(cx)?, input).await?.into())
     }
 
     /// Replaces the calling student's ranked choices (1–5 mentors, first
@@ -623,7 +626,7 @@ impl MatchingMutation {
         let ctx = ctx_of(cx)?;
         let round = parse_id(&round_id, "匹配轮次")?;
         let mentors = ids(&mentor_ids, "导师")?;
-        Ok(svc::submit_choices(ctx, round, mentors)
+        Ok(choices::submit_choices(ctx, round, mentors)
             .await?
             .into_iter()
             .map(Into::into)
@@ -641,7 +644,7 @@ impl MatchingMutation {
         let ctx = ctx_of(cx)?;
         let round = parse_id(&round_id, "匹配轮次")?;
         let students = ids(&student_ids, "学生")?;
-        Ok(svc::submit_student_prefs(ctx, round, students).await?)
+        Ok(choices::submit_student_prefs(ctx, round, students).await?)
     }
 
     /// Runs the round's engine and stores the preview (school admin); the
@@ -653,7 +656,7 @@ impl MatchingMutation {
         seed: Option<i64>,
     ) -> GqlResult<MatchingPreview> {
         Ok(
-            svc::run_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?, seed)
+            preview::run_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?, seed)
                 .await?
                 .into(),
         )
@@ -670,7 +673,7 @@ impl MatchingMutation {
         reason: String,
     ) -> GqlResult<MatchAssignment> {
         let ctx = ctx_of(cx)?;
-        let line = svc::adjust(
+        let line = preview::adjust(
             ctx,
             parse_id(&round_id, "匹配轮次")?,
             parse_id(&student_id, "学生")?,
@@ -688,9 +691,11 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
     ) -> GqlResult<MatchingRound> {
-        Ok(svc::publish(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
-            .await?
-            .into())
+        Ok(
+            publish::publish(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+                .await?
+                .into(),
+        )
     }
 
     /// Changes a student's mentor during the year (动态调整, school admin;
@@ -702,7 +707,7 @@ impl MatchingMutation {
         mentor_id: ID,
         reason: String,
     ) -> GqlResult<bool> {
-        Ok(svc::change_mentor(
+        Ok(publish::change_mentor(
             ctx_of(cx)?,
             parse_id(&student_id, "学生")?,
             parse_id(&mentor_id, "导师")?,

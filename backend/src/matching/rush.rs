@@ -24,7 +24,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::entities::{round, rush_place, rush_quota};
-use super::service::{
+use super::rounds::{
     GradeMentor, RoundMethod, RoundStatus, grade_mentors, load_round, method_of, my_student,
     require_window,
 };

@@ -7,7 +7,9 @@ use shared::org::{FamilyFlag, Qualification, Role, SchoolStage, SpecialNeed};
 
 use super::entities::{guardian, school, teaching, term};
 use super::import::{self, ImportResult};
-use super::service as svc;
+use super::{classes, guardians, schools, staff, students, terms};
+use crate::audit;
+use crate::auth::accounts;
 use crate::auth::entities::{role_grant, user};
 use crate::error::ApiError;
 use crate::graphql::context::{GqlResult, ctx_of, id, parse_id};
@@ -32,8 +34,8 @@ pub struct School {
     pub staff_count: i64,
 }
 
-impl From<svc::SchoolStats> for School {
-    fn from(s: svc::SchoolStats) -> Self {
+impl From<schools::SchoolStats> for School {
+    fn from(s: schools::SchoolStats) -> Self {
         School {
             id: id(s.school.id),
             stage: SchoolStage::from_code(&s.school.stage).unwrap_or(SchoolStage::Middle),
@@ -47,7 +49,7 @@ impl From<svc::SchoolStats> for School {
 }
 
 fn school_plain(s: school::Model) -> School {
-    School::from(svc::SchoolStats {
+    School::from(schools::SchoolStats {
         school: s,
         students: 0,
         classes: 0,
@@ -99,8 +101,8 @@ pub struct Class {
     pub student_count: i64,
 }
 
-impl From<svc::ClassView> for Class {
-    fn from(v: svc::ClassView) -> Self {
+impl From<classes::ClassView> for Class {
+    fn from(v: classes::ClassView) -> Self {
         Class {
             id: id(v.class.id),
             name: v.class.name,
@@ -150,7 +152,7 @@ pub struct Staff {
     pub teaching: Vec<Teaching>,
 }
 
-fn staff_out(v: svc::StaffView, show_phone: bool) -> Staff {
+fn staff_out(v: staff::StaffView, show_phone: bool) -> Staff {
     Staff {
         id: id(v.staff.id),
         staff_no: v.staff.staff_no,
@@ -219,8 +221,8 @@ pub struct StudentSensitive {
     pub lives_in_town: bool,
 }
 
-impl From<svc::StudentView> for Student {
-    fn from(v: svc::StudentView) -> Self {
+impl From<students::StudentView> for Student {
+    fn from(v: students::StudentView) -> Self {
         Student {
             id: id(v.student.id),
             name: v.student.name.clone(),
@@ -244,7 +246,7 @@ impl Student {
     /// Family situation and special needs. Only the school admin, the head
     /// teacher and the student's mentors may read it; every read is audited.
     async fn sensitive(&self, cx: &Context<'_>) -> GqlResult<StudentSensitive> {
-        let s = svc::read_sensitive(ctx_of(cx)?, &self.model).await?;
+        let s = students::read_sensitive(ctx_of(cx)?, &self.model).await?;
         Ok(StudentSensitive {
             family_flags: s.family_flags,
             special_needs: s.special_needs,
@@ -351,7 +353,7 @@ pub struct OrgQuery;
 impl OrgQuery {
     /// Schools: the district's (district admin, counts only) or the caller's own.
     async fn schools(&self, cx: &Context<'_>) -> GqlResult<Vec<School>> {
-        Ok(svc::list_schools(ctx_of(cx)?)
+        Ok(schools::list_schools(ctx_of(cx)?)
             .await?
             .into_iter()
             .map(Into::into)
@@ -360,14 +362,14 @@ impl OrgQuery {
 
     /// One school the caller sees.
     async fn school(&self, cx: &Context<'_>, id: ID) -> GqlResult<School> {
-        Ok(svc::get_school(ctx_of(cx)?, parse_id(&id, "学校")?)
+        Ok(schools::get_school(ctx_of(cx)?, parse_id(&id, "学校")?)
             .await?
             .into())
     }
 
     /// The school's terms, newest first.
     async fn terms(&self, cx: &Context<'_>) -> GqlResult<Vec<Term>> {
-        Ok(svc::list_terms(ctx_of(cx)?)
+        Ok(terms::list_terms(ctx_of(cx)?)
             .await?
             .into_iter()
             .map(Into::into)
@@ -376,7 +378,7 @@ impl OrgQuery {
 
     /// The school's classes (staff).
     async fn classes(&self, cx: &Context<'_>, grade: Option<i32>) -> GqlResult<Vec<Class>> {
-        Ok(svc::list_classes(ctx_of(cx)?, grade)
+        Ok(classes::list_classes(ctx_of(cx)?, grade)
             .await?
             .into_iter()
             .map(Into::into)
@@ -393,7 +395,7 @@ impl OrgQuery {
     ) -> GqlResult<Conn<Staff>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
-        let (rows, total) = svc::list_staff(ctx, p, search).await?;
+        let (rows, total) = staff::list_staff(ctx, p, search).await?;
         let admin = ctx.caller()?.has(Role::SchoolAdmin);
         Ok(connection(
             rows.into_iter().map(|v| staff_out(v, admin)).collect(),
@@ -416,7 +418,7 @@ impl OrgQuery {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
         let class_id = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
-        let (rows, total) = svc::list_students(ctx, p, class_id, search).await?;
+        let (rows, total) = students::list_students(ctx, p, class_id, search).await?;
         Ok(connection(
             rows.into_iter().map(Into::into).collect(),
             p,
@@ -426,14 +428,14 @@ impl OrgQuery {
 
     /// One student the caller may see; `NOT_FOUND` otherwise, also for other schools.
     async fn student(&self, cx: &Context<'_>, id: ID) -> GqlResult<Student> {
-        Ok(svc::get_student(ctx_of(cx)?, parse_id(&id, "学生")?)
+        Ok(students::get_student(ctx_of(cx)?, parse_id(&id, "学生")?)
             .await?
             .into())
     }
 
     /// A student's guardians (audited).
     async fn guardians(&self, cx: &Context<'_>, student_id: ID) -> GqlResult<Vec<Guardian>> {
-        let rows = svc::list_guardians(ctx_of(cx)?, parse_id(&student_id, "学生")?).await?;
+        let rows = guardians::list_guardians(ctx_of(cx)?, parse_id(&student_id, "学生")?).await?;
         Ok(rows.into_iter().map(|(g, r)| guardian_out(g, r)).collect())
     }
 
@@ -445,7 +447,7 @@ impl OrgQuery {
         after: Option<String>,
     ) -> GqlResult<Conn<Account>> {
         let p = page(first, after)?;
-        let (rows, total) = svc::list_accounts(ctx_of(cx)?, p).await?;
+        let (rows, total) = accounts::list_accounts(ctx_of(cx)?, p).await?;
         Ok(connection(
             rows.into_iter()
                 .map(|a| account_out(a.user, a.grants))
@@ -457,7 +459,7 @@ impl OrgQuery {
 
     /// Who did or read what about a record (school admin).
     async fn audit_trail(&self, cx: &Context<'_>, subject_id: ID) -> GqlResult<Vec<AuditEntry>> {
-        let rows = svc::audit_trail(ctx_of(cx)?, parse_id(&subject_id, "记录")?).await?;
+        let rows = audit::trail(ctx_of(cx)?, parse_id(&subject_id, "记录")?).await?;
         Ok(rows
             .into_iter()
             .map(|a| AuditEntry {
@@ -480,8 +482,14 @@ pub struct OrgMutation;
 #[Object]
 impl OrgMutation {
     /// Creates a school (district admin).
-    async fn create_school(&self, cx: &Context<'_>, input: svc::SchoolInput) -> GqlResult<School> {
-        Ok(school_plain(svc::create_school(ctx_of(cx)?, input).await?))
+    async fn create_school(
+        &self,
+        cx: &Context<'_>,
+        input: schools::SchoolInput,
+    ) -> GqlResult<School> {
+        Ok(school_plain(
+            schools::create_school(ctx_of(cx)?, input).await?,
+        ))
     }
 
     /// Updates a school (district admin).
@@ -489,10 +497,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::SchoolInput,
+        input: schools::SchoolInput,
     ) -> GqlResult<School> {
         Ok(school_plain(
-            svc::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
+            schools::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
         ))
     }
 
@@ -501,16 +509,16 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         school_id: ID,
-        input: svc::AccountInput,
+        input: accounts::AccountInput,
     ) -> GqlResult<Account> {
         let ctx = ctx_of(cx)?;
-        let u = svc::create_school_admin(ctx, parse_id(&school_id, "学校")?, input).await?;
+        let u = accounts::create_school_admin(ctx, parse_id(&school_id, "学校")?, input).await?;
         Ok(account_out(u, vec![]))
     }
 
     /// Creates a term (school admin).
-    async fn create_term(&self, cx: &Context<'_>, input: svc::TermInput) -> GqlResult<Term> {
-        Ok(svc::create_term(ctx_of(cx)?, input).await?.into())
+    async fn create_term(&self, cx: &Context<'_>, input: terms::TermInput) -> GqlResult<Term> {
+        Ok(terms::create_term(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a term (school admin).
@@ -518,21 +526,23 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::TermInput,
+        input: terms::TermInput,
     ) -> GqlResult<Term> {
-        Ok(svc::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
-            .await?
-            .into())
+        Ok(
+            terms::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
+                .await?
+                .into(),
+        )
     }
 
     /// Deletes a term (school admin).
     async fn delete_term(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
-        Ok(svc::delete_term(ctx_of(cx)?, parse_id(&id, "学期")?).await?)
+        Ok(terms::delete_term(ctx_of(cx)?, parse_id(&id, "学期")?).await?)
     }
 
     /// Creates a class (school admin).
-    async fn create_class(&self, cx: &Context<'_>, input: svc::ClassInput) -> GqlResult<Class> {
-        Ok(svc::create_class(ctx_of(cx)?, input).await?.into())
+    async fn create_class(&self, cx: &Context<'_>, input: classes::ClassInput) -> GqlResult<Class> {
+        Ok(classes::create_class(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a class (school admin).
@@ -540,10 +550,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::ClassInput,
+        input: classes::ClassInput,
     ) -> GqlResult<Class> {
         Ok(
-            svc::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
+            classes::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
                 .await?
                 .into(),
         )
@@ -551,13 +561,13 @@ impl OrgMutation {
 
     /// Deletes an empty class (school admin).
     async fn delete_class(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
-        Ok(svc::delete_class(ctx_of(cx)?, parse_id(&id, "班级")?).await?)
+        Ok(classes::delete_class(ctx_of(cx)?, parse_id(&id, "班级")?).await?)
     }
 
     /// Creates a staff member (school admin).
-    async fn create_staff(&self, cx: &Context<'_>, input: svc::StaffInput) -> GqlResult<Staff> {
+    async fn create_staff(&self, cx: &Context<'_>, input: staff::StaffInput) -> GqlResult<Staff> {
         Ok(staff_out(
-            svc::create_staff(ctx_of(cx)?, input).await?,
+            staff::create_staff(ctx_of(cx)?, input).await?,
             true,
         ))
     }
@@ -567,17 +577,17 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::StaffInput,
+        input: staff::StaffInput,
     ) -> GqlResult<Staff> {
         Ok(staff_out(
-            svc::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
+            staff::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
             true,
         ))
     }
 
     /// Deletes a staff member (school admin).
     async fn delete_staff(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
-        Ok(svc::delete_staff(ctx_of(cx)?, parse_id(&id, "教职工")?).await?)
+        Ok(staff::delete_staff(ctx_of(cx)?, parse_id(&id, "教职工")?).await?)
     }
 
     /// Records that a teacher teaches a subject in a class (school admin).
@@ -589,7 +599,7 @@ impl OrgMutation {
         subject: String,
     ) -> GqlResult<ID> {
         let ctx = ctx_of(cx)?;
-        let t: teaching::Model = svc::set_teaching(
+        let t: teaching::Model = staff::set_teaching(
             ctx,
             parse_id(&staff_id, "教职工")?,
             parse_id(&class_id, "班级")?,
@@ -601,16 +611,16 @@ impl OrgMutation {
 
     /// Removes a teaching record (school admin).
     async fn remove_teaching(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
-        Ok(svc::remove_teaching(ctx_of(cx)?, parse_id(&id, "任教记录")?).await?)
+        Ok(staff::remove_teaching(ctx_of(cx)?, parse_id(&id, "任教记录")?).await?)
     }
 
     /// Creates a student (school admin).
     async fn create_student(
         &self,
         cx: &Context<'_>,
-        input: svc::StudentInput,
+        input: students::StudentInput,
     ) -> GqlResult<Student> {
-        Ok(svc::create_student(ctx_of(cx)?, input).await?.into())
+        Ok(students::create_student(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a student (school admin).
@@ -618,10 +628,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::StudentInput,
+        input: students::StudentInput,
     ) -> GqlResult<Student> {
         Ok(
-            svc::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
+            students::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
                 .await?
                 .into(),
         )
@@ -629,7 +639,7 @@ impl OrgMutation {
 
     /// Deletes a student without an account (school admin).
     async fn delete_student(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
-        Ok(svc::delete_student(ctx_of(cx)?, parse_id(&id, "学生")?).await?)
+        Ok(students::delete_student(ctx_of(cx)?, parse_id(&id, "学生")?).await?)
     }
 
     /// Adds a guardian to a student (school admin).
@@ -637,10 +647,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         student_id: ID,
-        input: svc::GuardianInput,
+        input: guardians::GuardianInput,
     ) -> GqlResult<Guardian> {
         let relation = input.relation.trim().to_string();
-        let g = svc::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
+        let g = guardians::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
         Ok(guardian_out(g, relation))
     }
 
@@ -652,7 +662,7 @@ impl OrgMutation {
         guardian_id: ID,
     ) -> GqlResult<bool> {
         let ctx = ctx_of(cx)?;
-        Ok(svc::unlink_guardian(
+        Ok(guardians::unlink_guardian(
             ctx,
             parse_id(&student_id, "学生")?,
             parse_id(&guardian_id, "家长")?,
@@ -664,9 +674,9 @@ impl OrgMutation {
     async fn create_account(
         &self,
         cx: &Context<'_>,
-        input: svc::SchoolAccountInput,
+        input: accounts::SchoolAccountInput,
     ) -> GqlResult<Account> {
-        let a = svc::create_account(ctx_of(cx)?, input).await?;
+        let a = accounts::create_account(ctx_of(cx)?, input).await?;
         Ok(account_out(a.user, a.grants))
     }
 
@@ -679,7 +689,7 @@ impl OrgMutation {
         grade: Option<i32>,
     ) -> GqlResult<RoleGrant> {
         Ok(
-            svc::grant_role(ctx_of(cx)?, parse_id(&user_id, "账号")?, role, grade)
+            accounts::grant_role(ctx_of(cx)?, parse_id(&user_id, "账号")?, role, grade)
                 .await?
                 .into(),
         )
@@ -687,7 +697,7 @@ impl OrgMutation {
 
     /// Revokes a role grant (school admin).
     async fn revoke_role(&self, cx: &Context<'_>, grant_id: ID) -> GqlResult<bool> {
-        Ok(svc::revoke_role(ctx_of(cx)?, parse_id(&grant_id, "角色授权")?).await?)
+        Ok(accounts::revoke_role(ctx_of(cx)?, parse_id(&grant_id, "角色授权")?).await?)
     }
 
     /// Imports a roster file (.xlsx or .csv, Chinese headers) for the caller's

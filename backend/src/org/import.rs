@@ -16,7 +16,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
-use super::service::{link_guardian, upsert_guardian};
+use super::guardians::{link_guardian, upsert_guardian};
 use super::validate;
 use crate::audit;
 use crate::error::ApiResult;

@@ -17,7 +17,7 @@ use super::tasks::{self, SchoolCounts, StudentTasks, TermTasks};
 use crate::graphql::context::{GqlResult, ctx_of, id, opt_id, parse_id};
 
 fn today(as_of: Option<NaiveDate>) -> NaiveDate {
-    as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+    as_of.unwrap_or_else(crate::clock::today)
 }
 
 /// A preset a district or school can start from (the plans of the seed, 篇1–篇6).

@@ -78,14 +78,6 @@ fn check_preset(id: Option<&str>, level: presets::PresetLevel) -> Result<(), Vio
     }
 }
 
-fn require_district_admin(ctx: &Ctx) -> ApiResult<Uuid> {
-    let caller = ctx.require_any(&[Role::DistrictAdmin])?;
-    if caller.school_id.is_some() {
-        return Err(ApiError::forbidden("只有区教育局账号可以执行此操作"));
-    }
-    Ok(caller.district_id)
-}
-
 /// Every version of the district's baseline, newest first.
 pub async fn baseline_versions(ctx: &Ctx, district: Uuid) -> ApiResult<Vec<Version>> {
     policy_version::Entity::find()
@@ -119,6 +111,38 @@ pub fn in_effect(versions: &[Version], day: NaiveDate) -> Option<&Version> {
         .iter()
         .filter(|v| v.row.effective_from <= day)
         .max_by_key(|v| (v.row.effective_from, v.row.version))
+}
+
+/// The policy in effect for a school on a day: the school's own version in
+/// effect then, else the district baseline's (`district_baseline` true),
+/// else none. The one answer mentoring, tasks and matching all use.
+pub async fn policy_on(
+    ctx: &Ctx,
+    district: Uuid,
+    school: Uuid,
+    day: NaiveDate,
+) -> ApiResult<Option<Effective>> {
+    let own = school_versions(ctx, district, school).await?;
+    if let Some(v) = in_effect(&own, day) {
+        return Ok(Some(Effective {
+            version: v.clone(),
+            district_baseline: false,
+        }));
+    }
+    let base = baseline_versions(ctx, district).await?;
+    Ok(in_effect(&base, day).map(|v| Effective {
+        version: v.clone(),
+        district_baseline: true,
+    }))
+}
+
+/// A policy version in effect, and whether it is the district baseline's.
+#[derive(Debug, Clone)]
+pub struct Effective {
+    /// The version.
+    pub version: Version,
+    /// True when the school has none in effect and the baseline applies.
+    pub district_baseline: bool,
 }
 
 /// The baseline a school policy taking effect on `day` is checked against:
@@ -179,7 +203,7 @@ fn clean_name(name: Option<&str>, prev: Option<&Version>, default: &str) -> Stri
 
 /// Saves a new version of the district baseline (district admin).
 pub async fn save_district_baseline(ctx: &Ctx, args: SaveArgs) -> ApiResult<Version> {
-    let district = require_district_admin(ctx)?;
+    let district = crate::authz::require_district_admin(ctx)?;
     let rules = parse_rules(&args.rules).map_err(|v| problems_of(&[v]))?;
     let versions = baseline_versions(ctx, district).await?;
     let prev = versions.first();

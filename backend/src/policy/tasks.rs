@@ -19,7 +19,7 @@ use shared::tasks::{
 };
 use uuid::Uuid;
 
-use super::service::{self, baseline_versions, events_of_terms, school_versions, year_terms};
+use super::service::{self, events_of_terms, year_terms};
 use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::mentoring::entities::{activity, activity_student, growth_message};
@@ -51,22 +51,12 @@ pub async fn applied_policy(
     today: NaiveDate,
 ) -> ApiResult<Applied> {
     let day = today.clamp(t.starts_on, t.ends_on);
-    let own = school_versions(ctx, district, school).await?;
-    if let Some(v) = service::in_effect(&own, day) {
+    if let Some(e) = service::policy_on(ctx, district, school, day).await? {
         return Ok(Applied {
-            rules: v.rules.clone(),
-            version_id: v.row.id,
-            version: v.row.version,
-            district_baseline: false,
-        });
-    }
-    let base = baseline_versions(ctx, district).await?;
-    if let Some(v) = service::in_effect(&base, day) {
-        return Ok(Applied {
-            rules: v.rules.clone(),
-            version_id: v.row.id,
-            version: v.row.version,
-            district_baseline: true,
+            rules: e.version.rules,
+            version_id: e.version.row.id,
+            version: e.version.row.version,
+            district_baseline: e.district_baseline,
         });
     }
     Err(ApiError::NotFound(format!(
