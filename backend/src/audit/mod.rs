@@ -12,6 +12,7 @@ use crate::error::ApiResult;
 use crate::tenancy::{Caller, Ctx};
 
 /// Writes an audit record for the caller (or the system for operator commands).
+#[tracing::instrument(skip_all)]
 pub async fn record(
     ctx: &Ctx,
     action: &str,
@@ -31,6 +32,7 @@ pub async fn record(
 }
 
 /// Writes an audit record for an explicit actor (e.g. the user just logged in).
+#[tracing::instrument(skip_all)]
 pub async fn record_as(
     ctx: &Ctx,
     caller: Option<&Caller>,
@@ -59,6 +61,7 @@ pub async fn record_as(
 }
 
 /// The audit trail of one record of the school (school admin).
+#[tracing::instrument(skip_all, fields(subject_id = %subject_id))]
 pub async fn trail(ctx: &Ctx, subject_id: Uuid) -> ApiResult<Vec<entity::Model>> {
     let (district, school) = ctx.require_school_admin()?;
     use entity as a;

@@ -20,10 +20,10 @@ use super::password;
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
-use crate::graphql::context::parse_id;
 use crate::org::entities::{guardian, school, staff, student};
 use crate::org::validate;
 use crate::pagination::Page;
+use crate::tenancy::parse_id;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A new login account.
@@ -118,6 +118,7 @@ async fn insert_grant(
 }
 
 /// Creates a school admin account for a school of the caller's district.
+#[tracing::instrument(skip_all, fields(school_id = %school_id))]
 pub async fn create_school_admin(
     ctx: &Ctx,
     school_id: Uuid,
@@ -162,6 +163,7 @@ pub struct AccountView {
 }
 
 /// The school's accounts (school admin).
+#[tracing::instrument(skip_all)]
 pub async fn list_accounts(ctx: &Ctx, page: Page) -> ApiResult<(Vec<AccountView>, u64)> {
     let (district, school) = ctx.require_school_admin()?;
     let q = user::Entity::find()
@@ -210,6 +212,7 @@ fn check_grant(school_stage: SchoolStage, role: Role, grade: Option<i32>, p: &mu
 }
 
 /// Creates an account for a person of the school and grants roles.
+#[tracing::instrument(skip_all)]
 pub async fn create_account(ctx: &Ctx, input: SchoolAccountInput) -> ApiResult<AccountView> {
     let (district, school) = ctx.require_school_admin()?;
     let stage = crate::org::schools::stage_of(ctx, school).await?;
@@ -303,6 +306,7 @@ pub async fn create_account(ctx: &Ctx, input: SchoolAccountInput) -> ApiResult<A
 }
 
 /// Grants a role to an account of the school.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn grant_role(
     ctx: &Ctx,
     user_id: Uuid,
@@ -345,6 +349,7 @@ pub async fn grant_role(
 }
 
 /// Revokes a grant of the school.
+#[tracing::instrument(skip_all, fields(grant_id = %grant_id))]
 pub async fn revoke_role(ctx: &Ctx, grant_id: Uuid) -> ApiResult<bool> {
     let (district, school) = ctx.require_school_admin()?;
     let g = role_grant::Entity::find_by_id(grant_id)

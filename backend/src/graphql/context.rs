@@ -38,10 +38,7 @@ pub fn id(u: Uuid) -> ID {
     ID(u.to_string())
 }
 
-/// Parses an id; a malformed id is treated as missing (`NOT_FOUND`).
-pub fn parse_id(id: &str, what: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found(what))
-}
+pub use crate::tenancy::parse_id;
 
 /// Parses an optional id.
 pub fn opt_id(v: Option<ID>, what: &str) -> ApiResult<Option<Uuid>> {

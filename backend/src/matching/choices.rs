@@ -18,6 +18,7 @@ use crate::tenancy::Ctx;
 
 /// The qualified mentors a round's students may choose (name, subjects,
 /// specialties — never their load).
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn eligible_mentors(ctx: &Ctx, round_id: Uuid) -> ApiResult<Vec<GradeMentor>> {
     let r = load_round(ctx, round_id).await?;
     Ok(grade_mentors(ctx, r.grade)
@@ -29,6 +30,7 @@ pub async fn eligible_mentors(ctx: &Ctx, round_id: Uuid) -> ApiResult<Vec<GradeM
 
 /// Replaces the calling student's ranked choices (1–5 distinct eligible
 /// mentors, first choice first).
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn submit_choices(
     ctx: &Ctx,
     round_id: Uuid,
@@ -95,6 +97,7 @@ pub async fn submit_choices(
 }
 
 /// The calling student's choices in a round, first choice first.
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn my_choices(ctx: &Ctx, round_id: Uuid) -> ApiResult<Vec<GradeMentor>> {
     let me = my_student(ctx).await?;
     let r = load_round(ctx, round_id).await?;
@@ -118,6 +121,7 @@ pub async fn my_choices(ctx: &Ctx, round_id: Uuid) -> ApiResult<Vec<GradeMentor>
 
 /// Replaces the calling mentor's ranking of students in a two-way round
 /// (students of the round's grade, most preferred first).
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn submit_student_prefs(
     ctx: &Ctx,
     round_id: Uuid,

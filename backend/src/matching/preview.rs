@@ -181,6 +181,7 @@ pub const RUSH_WHY: &str = "线上自主选择：学生自己选定的导师";
 
 /// Runs the round's engine on the current choices and stores the preview
 /// (school admin). The seed is recorded so the run can be reproduced.
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn run_preview(ctx: &Ctx, round_id: Uuid, seed: Option<i64>) -> ApiResult<PreviewView> {
     ctx.require_school_admin()?;
     let r = load_round(ctx, round_id).await?;
@@ -257,6 +258,7 @@ pub async fn run_preview(ctx: &Ctx, round_id: Uuid, seed: Option<i64>) -> ApiRes
 }
 
 /// The stored preview of a round (school admin).
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn get_preview(ctx: &Ctx, round_id: Uuid) -> ApiResult<Option<PreviewView>> {
     ctx.require_school_admin()?;
     let r = load_round(ctx, round_id).await?;
@@ -375,6 +377,7 @@ pub(crate) fn check_reason(reason: &str) -> ApiResult<String> {
 /// Reassigns one student of a previewed round by hand (school admin): the
 /// mentor must teach the grade and be qualified, the cap is enforced, the
 /// reason is required and audited; the line becomes stage MANUAL.
+#[tracing::instrument(skip_all, fields(round_id = %round_id, student_id = %student_id, mentor_id = %mentor_id))]
 pub async fn adjust(
     ctx: &Ctx,
     round_id: Uuid,

@@ -80,6 +80,7 @@ fn new_pair(
 /// left unplaced keep their current mentor while that mentor stays within
 /// the cap; otherwise that pair is closed too, so publishing never puts a
 /// mentor over the cap.
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
     ctx.require_school_admin()?;
     let r = load_round(ctx, round_id).await?;
@@ -186,6 +187,7 @@ pub const CHANGE_WHY: &str = "学期中学校动态调整了导师";
 /// old pair is closed today, a new one opened; the mentor must teach the
 /// student's grade and be qualified; the cap is enforced; audited with the
 /// reason.
+#[tracing::instrument(skip_all, fields(student_id = %student_id, mentor_id = %mentor_id))]
 pub async fn change_mentor(
     ctx: &Ctx,
     student_id: Uuid,
@@ -278,6 +280,7 @@ fn stage_of(code: &str) -> Option<Stage> {
 
 /// The calling student's current mentors with the explanation from the
 /// published round that made each pair (students only).
+#[tracing::instrument(skip_all)]
 pub async fn my_match(ctx: &Ctx) -> ApiResult<Vec<MyMatchView>> {
     let me = my_student(ctx).await?;
     let open = mentor_assignment::Entity::find()

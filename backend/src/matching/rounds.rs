@@ -123,6 +123,7 @@ impl GradeMentor {
 }
 
 /// A round of the caller's school, else `NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn load_round(ctx: &Ctx, id: Uuid) -> ApiResult<round::Model> {
     one_in_school::<round::Entity>(ctx, id, "匹配轮次").await
 }
@@ -133,6 +134,7 @@ pub fn method_of(r: &round::Model) -> RoundMethod {
 }
 
 /// Classes of a grade in the caller's school.
+#[tracing::instrument(skip_all)]
 pub async fn grade_classes(ctx: &Ctx, grade: i32) -> ApiResult<Vec<class::Model>> {
     Ok(class::Entity::find()
         .filter(class::Column::SchoolId.eq(ctx.school_id()?))
@@ -143,6 +145,7 @@ pub async fn grade_classes(ctx: &Ctx, grade: i32) -> ApiResult<Vec<class::Model>
 }
 
 /// Students of a grade in the caller's school.
+#[tracing::instrument(skip_all)]
 pub async fn grade_students(ctx: &Ctx, grade: i32) -> ApiResult<Vec<student::Model>> {
     let classes: Vec<Uuid> = grade_classes(ctx, grade)
         .await?
@@ -158,6 +161,7 @@ pub async fn grade_students(ctx: &Ctx, grade: i32) -> ApiResult<Vec<student::Mod
 }
 
 /// The teachers of a grade (eligible by default), qualified or not.
+#[tracing::instrument(skip_all)]
 pub async fn grade_mentors(ctx: &Ctx, grade: i32) -> ApiResult<Vec<GradeMentor>> {
     let school = ctx.school_id()?;
     let classes: Vec<Uuid> = grade_classes(ctx, grade)
@@ -201,6 +205,7 @@ pub async fn grade_mentors(ctx: &Ctx, grade: i32) -> ApiResult<Vec<GradeMentor>>
 
 /// Students each staff member currently mentors outside the given students
 /// (e.g. in other grades): these count against the cap too.
+#[tracing::instrument(skip_all)]
 pub async fn other_loads(
     ctx: &Ctx,
     staff_ids: &[Uuid],
@@ -222,6 +227,7 @@ pub async fn other_loads(
 }
 
 /// The caller's own student record (students only).
+#[tracing::instrument(skip_all)]
 pub async fn my_student(ctx: &Ctx) -> ApiResult<student::Model> {
     let caller = ctx.require_any(&[Role::Student])?;
     student::Entity::find()
@@ -312,6 +318,7 @@ pub struct OpenRound {
 
 /// Opens a matching round for a grade of a term (school admin). A
 /// self-selection round also sets every qualified mentor's quota.
+#[tracing::instrument(skip_all)]
 pub async fn open_round(ctx: &Ctx, input: OpenRound) -> ApiResult<RoundView> {
     let (district, school) = ctx.require_school_admin()?;
     let caller = ctx.caller()?.user_id;
@@ -413,12 +420,14 @@ pub async fn open_round(ctx: &Ctx, input: OpenRound) -> ApiResult<RoundView> {
 }
 
 /// One round of the caller's school (any member of the school).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn get_round(ctx: &Ctx, id: Uuid) -> ApiResult<RoundView> {
     let r = load_round(ctx, id).await?;
     round_view(ctx, r).await
 }
 
 /// The rounds of a term of the caller's school, newest first.
+#[tracing::instrument(skip_all, fields(term_id = %term_id))]
 pub async fn list_rounds(ctx: &Ctx, term_id: Uuid) -> ApiResult<Vec<RoundView>> {
     let school = ctx.school_id()?;
     let rows = round::Entity::find()

@@ -95,6 +95,7 @@ async fn check_staff(
 }
 
 /// Files an application for a mentor team (the student's head teacher).
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn apply(
     ctx: &Ctx,
     student_id: Uuid,
@@ -160,6 +161,7 @@ pub async fn apply(
 
 /// Approves (with a lead mentor and members) or rejects an application
 /// (school admin). The applying head teacher joins an approved team.
+#[tracing::instrument(skip_all, fields(app_id = %app_id))]
 pub async fn decide(
     ctx: &Ctx,
     app_id: Uuid,
@@ -246,6 +248,7 @@ pub async fn decide(
 
 /// Applications the caller may see: all of the school (school admin), or
 /// the ones the caller filed (head teacher); nothing for anyone else.
+#[tracing::instrument(skip_all)]
 pub async fn list_applications(ctx: &Ctx) -> ApiResult<Vec<ApplicationView>> {
     let caller = ctx.caller()?;
     let school = ctx.school_id()?;
@@ -274,6 +277,7 @@ pub async fn list_applications(ctx: &Ctx) -> ApiResult<Vec<ApplicationView>> {
 
 /// Approved teams the caller may see: all of the school (school admin), or
 /// those the caller is a member of; nothing for anyone else.
+#[tracing::instrument(skip_all)]
 pub async fn list_teams(ctx: &Ctx) -> ApiResult<Vec<TeamView>> {
     let caller = ctx.caller()?;
     let school = ctx.school_id()?;

@@ -28,6 +28,7 @@ pub const MAX_STUDENTS_PER_ACTIVITY: usize = 50;
 /// The school's home–school communication rule (归口管理) today: from the
 /// school's policy in effect, else the district baseline's, else the
 /// presets' default (the student's head teacher or mentor).
+#[tracing::instrument(skip_all)]
 pub async fn communication_rules(ctx: &Ctx) -> ApiResult<CommunicationRules> {
     let district = ctx.district_id()?;
     let school = ctx.school_id()?;
@@ -41,6 +42,7 @@ pub async fn communication_rules(ctx: &Ctx) -> ApiResult<CommunicationRules> {
 }
 
 /// Loads students of the caller's school by id; `NOT_FOUND` if any is missing.
+#[tracing::instrument(skip_all)]
 pub async fn students_in_school(ctx: &Ctx, ids: &[Uuid]) -> ApiResult<Vec<student::Model>> {
     let school = ctx.school_id()?;
     let district = ctx.district_id()?;
@@ -161,6 +163,7 @@ pub struct ActivityView {
 
 /// Builds views of activities for the caller, auditing every disclosed
 /// private summary (one record per student per request).
+#[tracing::instrument(skip_all)]
 pub async fn views(ctx: &Ctx, me: &Me, rows: Vec<activity::Model>) -> ApiResult<Vec<ActivityView>> {
     if rows.is_empty() {
         return Ok(vec![]);

@@ -69,6 +69,7 @@ const CONTACT_KINDS: [ActivityKind; 3] = [
 /// The communication view: the caller's mentees and the students of the
 /// classes they lead (or one class they lead, or any class for the admin
 /// and the grade's leader).
+#[tracing::instrument(skip_all)]
 pub async fn home_school_contacts(
     ctx: &Ctx,
     class_id: Option<Uuid>,
@@ -230,6 +231,7 @@ pub struct MentorCounts {
 
 /// Per-mentor counts of the school's activities in a date range (default:
 /// everything), for the school admin.
+#[tracing::instrument(skip_all)]
 pub async fn mentor_activity_counts(
     ctx: &Ctx,
     from: Option<NaiveDate>,

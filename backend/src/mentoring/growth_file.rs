@@ -95,6 +95,7 @@ pub struct GrowthFile {
 }
 
 /// The school's band scale for a student's grade.
+#[tracing::instrument(skip_all)]
 pub async fn scale_for(ctx: &Ctx, s: &student::Model) -> ApiResult<BandScale> {
     let sc = one_in_school_school(ctx).await?;
     let c = one_in_school::<class::Entity>(ctx, s.class_id, "班级").await?;
@@ -147,6 +148,7 @@ async fn writable_file(ctx: &Ctx, me: &Me, student_id: Uuid) -> ApiResult<studen
 
 /// Reads a student's growth file (mentors, head teacher, school admin);
 /// every read is audited.
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn growth_file(ctx: &Ctx, student_id: Uuid) -> ApiResult<GrowthFile> {
     let s = readable_file(ctx, student_id).await?;
     audit::record(ctx, "growth_file.read", "student", Some(s.id), None).await?;
@@ -197,6 +199,7 @@ pub async fn growth_file(ctx: &Ctx, student_id: Uuid) -> ApiResult<GrowthFile> {
 }
 
 /// Adds a note to a student's growth file (mentor or head teacher).
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn add_growth_note(
     ctx: &Ctx,
     student_id: Uuid,
@@ -264,6 +267,7 @@ pub struct ExamResultInput {
 }
 
 /// Records an exam result (mentor or head teacher); answers with the band.
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn record_exam_result(
     ctx: &Ctx,
     student_id: Uuid,

@@ -42,6 +42,7 @@ fn involving(students: Vec<Uuid>) -> sea_orm::sea_query::SelectStatement {
 
 /// Activities by student, by class, or (neither) the caller's own records
 /// (as the mentor, the recorder or a co-mentor), newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list_activities(
     ctx: &Ctx,
     student_id: Option<Uuid>,
@@ -97,6 +98,7 @@ pub async fn list_activities(
 }
 
 /// One activity the caller may see (staff with the student in scope).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn get_activity(ctx: &Ctx, id: Uuid) -> ApiResult<ActivityView> {
     is_staff(ctx)?;
     let me = Me::load(ctx).await?;
@@ -121,6 +123,7 @@ pub async fn get_activity(ctx: &Ctx, id: Uuid) -> ApiResult<ActivityView> {
 /// This term's activities about one student (including the break before the
 /// term), for the mentor drafting a growth message (mentors and head teacher
 /// of the student).
+#[tracing::instrument(skip_all, fields(student_id = %student_id, term_id = %term_id))]
 pub async fn term_activities_for(
     ctx: &Ctx,
     student_id: Uuid,

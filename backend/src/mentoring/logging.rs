@@ -19,10 +19,10 @@ use crate::authz::mentoring::Me;
 use crate::clock::local_day;
 use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::context::parse_id;
 use crate::org::entities::staff;
 use crate::tenancy::Ctx;
 use crate::tenancy::one_in_school;
+use crate::tenancy::parse_id;
 
 // ---------------------------------------------------------------- logging
 
@@ -38,6 +38,7 @@ pub struct NewActivity {
 /// concurrent or repeated send the unique index refuses the second row and
 /// the row already recorded is returned. The flag tells whether this call
 /// inserted it.
+#[tracing::instrument(skip_all)]
 pub async fn insert_once(ctx: &Ctx, new: NewActivity) -> ApiResult<(activity::Model, bool)> {
     let school = *new.row.school_id.as_ref();
     let district = *new.row.district_id.as_ref();
@@ -85,6 +86,7 @@ pub async fn insert_once(ctx: &Ctx, new: NewActivity) -> ApiResult<(activity::Mo
 }
 
 /// Records an activity (idempotent by `clientKey`).
+#[tracing::instrument(skip_all)]
 pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<ActivityView> {
     let me = Me::load(ctx).await?;
     let staff_id = me.staff_id()?;
@@ -266,6 +268,7 @@ fn snapshot(a: &activity::Model) -> String {
 
 /// Amends an activity within the grace period: only its recorder; the
 /// fields before the change are kept as an amendment.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn amend_activity(
     ctx: &Ctx,
     id: Uuid,

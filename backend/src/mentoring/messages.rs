@@ -126,6 +126,7 @@ async fn one_message(ctx: &Ctx, m: growth_message::Model) -> ApiResult<MessageVi
 
 /// Saves the draft of a student's growth message for a term (the student's
 /// mentor). A published message can no longer be changed.
+#[tracing::instrument(skip_all, fields(student_id = %student_id, term_id = %term_id))]
 pub async fn save_growth_message(
     ctx: &Ctx,
     student_id: Uuid,
@@ -271,17 +272,20 @@ async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
 }
 
 /// Submits a draft (the student's mentor).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn submit_growth_message(ctx: &Ctx, id: Uuid) -> ApiResult<MessageView> {
     advance(ctx, id, Step::Submit).await
 }
 
 /// Reviews a submitted message (head teacher or grade leader): approve, or
 /// send back to draft.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn review_growth_message(ctx: &Ctx, id: Uuid, approve: bool) -> ApiResult<MessageView> {
     advance(ctx, id, Step::Review(approve)).await
 }
 
 /// Publishes a submitted or reviewed message to the student and parents.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn publish_growth_message(ctx: &Ctx, id: Uuid) -> ApiResult<MessageView> {
     advance(ctx, id, Step::Publish).await
 }
@@ -309,6 +313,7 @@ pub(crate) async fn own_student_ids(ctx: &Ctx) -> ApiResult<Vec<Uuid>> {
 
 /// A student's growth messages: every status for the student's mentors and
 /// head teacher, published ones only for the student and the parents.
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn growth_messages(ctx: &Ctx, student_id: Uuid) -> ApiResult<Vec<MessageView>> {
     let me = Me::load(ctx).await?;
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
@@ -339,6 +344,7 @@ pub async fn growth_messages(ctx: &Ctx, student_id: Uuid) -> ApiResult<Vec<Messa
 
 /// The published growth messages of the caller's children (parent) or of
 /// the caller (student).
+#[tracing::instrument(skip_all)]
 pub async fn my_growth_messages(ctx: &Ctx) -> ApiResult<Vec<MessageView>> {
     let school = ctx.school_id()?;
     let ids = own_student_ids(ctx).await?;

@@ -35,6 +35,7 @@ pub struct TalkView {
 }
 
 /// A parent (of the student) or the student asks the mentor for a talk.
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiResult<TalkView> {
     let caller = ctx.require_any(&[Role::Parent, Role::Student])?.clone();
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
@@ -74,6 +75,7 @@ pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiRe
 
 /// Talk requests: for staff, those about their mentees and the students of
 /// their classes; for parents and students, their own.
+#[tracing::instrument(skip_all)]
 pub async fn talk_requests(ctx: &Ctx, open_only: bool) -> ApiResult<Vec<TalkView>> {
     let me = Me::load(ctx).await?;
     let mut cond = Condition::any().add(talk_request::Column::RequestedBy.eq(me.user_id));
@@ -118,6 +120,7 @@ pub async fn talk_requests(ctx: &Ctx, open_only: bool) -> ApiResult<Vec<TalkView
 }
 
 /// The mentor (or head teacher) answers a talk request.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResult<TalkView> {
     let me = Me::load(ctx).await?;
     let r = one_in_school::<talk_request::Entity>(ctx, id, "谈心预约").await?;
@@ -146,6 +149,7 @@ pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResu
 /// The student's monthly report to the mentor, recorded as a
 /// `STUDENT_REPORT` activity of the student's mentor (once per month: a
 /// repeated send returns the report already recorded).
+#[tracing::instrument(skip_all)]
 pub async fn submit_self_report(ctx: &Ctx, month: String, text: String) -> ApiResult<ActivityView> {
     let caller = ctx.require_any(&[Role::Student])?.clone();
     let me = Me::load(ctx).await?;

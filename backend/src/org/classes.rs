@@ -18,7 +18,7 @@ use super::entities::{class, staff, student, teaching};
 use super::validate;
 use crate::audit;
 use crate::error::{ApiError, ApiResult, Problems};
-use crate::graphql::context::parse_id;
+use crate::tenancy::parse_id;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A class with its head teacher's name and size.
@@ -51,6 +51,7 @@ const STAFF_ROLES: [Role; 5] = [
 ];
 
 /// The school's classes (staff roles).
+#[tracing::instrument(skip_all)]
 pub async fn list_classes(ctx: &Ctx, grade: Option<i32>) -> ApiResult<Vec<ClassView>> {
     ctx.require_any(&STAFF_ROLES)?;
     let school = ctx.school_id()?;
@@ -125,6 +126,7 @@ async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
 }
 
 /// Creates a class.
+#[tracing::instrument(skip_all)]
 pub async fn create_class(ctx: &Ctx, input: ClassInput) -> ApiResult<ClassView> {
     let (district, school) = ctx.require_school_admin()?;
     let head = check_class(ctx, &input).await?;
@@ -148,6 +150,7 @@ pub async fn create_class(ctx: &Ctx, input: ClassInput) -> ApiResult<ClassView> 
 }
 
 /// Updates a class.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassInput) -> ApiResult<ClassView> {
     ctx.require_school_admin()?;
     let found = one_in_school::<class::Entity>(ctx, id, "班级").await?;
@@ -168,6 +171,7 @@ pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassInput) -> ApiResult<C
 }
 
 /// Deletes an empty class.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_class(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     ctx.require_school_admin()?;
     let m = one_in_school::<class::Entity>(ctx, id, "班级").await?;

@@ -30,6 +30,7 @@ pub struct GuardianInput {
 
 /// A student's guardians: (guardian, relation). Visible to the school admin,
 /// the head teacher and the mentors (who contact parents), and to the parents themselves.
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn list_guardians(
     ctx: &Ctx,
     student_id: Uuid,
@@ -62,6 +63,7 @@ pub async fn list_guardians(
 }
 
 /// Adds a guardian to a student (reusing the school's guardian with the same phone).
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn add_guardian(
     ctx: &Ctx,
     student_id: Uuid,
@@ -81,6 +83,7 @@ pub async fn add_guardian(
 }
 
 /// Finds the school's guardian by phone, or creates one.
+#[tracing::instrument(skip_all, fields(district = %district, school = %school))]
 pub async fn upsert_guardian(
     ctx: &Ctx,
     district: Uuid,
@@ -115,6 +118,7 @@ pub async fn upsert_guardian(
 }
 
 /// Links a guardian to a student (idempotent).
+#[tracing::instrument(skip_all, fields(district = %district, school = %school, student_id = %student_id, guardian_id = %guardian_id))]
 pub async fn link_guardian(
     ctx: &Ctx,
     district: Uuid,
@@ -154,6 +158,7 @@ pub async fn link_guardian(
 }
 
 /// Unlinks a guardian from a student.
+#[tracing::instrument(skip_all, fields(student_id = %student_id, guardian_id = %guardian_id))]
 pub async fn unlink_guardian(ctx: &Ctx, student_id: Uuid, guardian_id: Uuid) -> ApiResult<bool> {
     let (_, school) = ctx.require_school_admin()?;
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;

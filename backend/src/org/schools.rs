@@ -68,6 +68,7 @@ async fn count_by_school<E: EntityTrait>(
 /// The schools the caller sees: all of the district for district admins
 /// (with counts only), else the caller's own school. Three grouped count
 /// queries whatever the number of schools.
+#[tracing::instrument(skip_all)]
 pub async fn list_schools(ctx: &Ctx) -> ApiResult<Vec<SchoolStats>> {
     let caller = ctx.caller()?;
     let district = caller.district_id;
@@ -102,6 +103,7 @@ pub async fn list_schools(ctx: &Ctx) -> ApiResult<Vec<SchoolStats>> {
 }
 
 /// One school the caller sees.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn get_school(ctx: &Ctx, id: Uuid) -> ApiResult<SchoolStats> {
     let list = list_schools(ctx).await?;
     list.into_iter()
@@ -117,6 +119,7 @@ fn check_school_input(input: &SchoolInput) -> ApiResult<()> {
 }
 
 /// Creates a school in the caller's district.
+#[tracing::instrument(skip_all)]
 pub async fn create_school(ctx: &Ctx, input: SchoolInput) -> ApiResult<school::Model> {
     let district = authz::require_district_admin(ctx)?;
     check_school_input(&input)?;
@@ -139,6 +142,7 @@ pub async fn create_school(ctx: &Ctx, input: SchoolInput) -> ApiResult<school::M
 }
 
 /// Updates a school of the caller's district.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_school(ctx: &Ctx, id: Uuid, input: SchoolInput) -> ApiResult<school::Model> {
     let district = authz::require_district_admin(ctx)?;
     check_school_input(&input)?;
@@ -157,6 +161,7 @@ pub async fn update_school(ctx: &Ctx, id: Uuid, input: SchoolInput) -> ApiResult
 }
 
 /// A school's stage (小学, 初中, …), for checking grades against it.
+#[tracing::instrument(skip_all, fields(school_id = %school_id))]
 pub async fn stage_of(ctx: &Ctx, school_id: Uuid) -> ApiResult<SchoolStage> {
     let s = school::Entity::find_by_id(school_id)
         .one(ctx.db())

@@ -52,6 +52,7 @@ pub struct StaffView {
 }
 
 /// The school's staff (school admin, grade leaders, head teachers).
+#[tracing::instrument(skip_all)]
 pub async fn list_staff(
     ctx: &Ctx,
     page: Page,
@@ -129,6 +130,7 @@ fn check_staff(input: &StaffInput) -> ApiResult<()> {
 }
 
 /// Creates a staff member.
+#[tracing::instrument(skip_all)]
 pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> {
     let (district, school) = ctx.require_school_admin()?;
     check_staff(&input)?;
@@ -164,6 +166,7 @@ pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> 
 }
 
 /// Updates a staff member.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffInput) -> ApiResult<StaffView> {
     ctx.require_school_admin()?;
     check_staff(&input)?;
@@ -191,6 +194,7 @@ pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffInput) -> ApiResult<S
 }
 
 /// Deletes a staff member who is no one's head teacher or current mentor.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_staff(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     ctx.require_school_admin()?;
     let m = one_in_school::<staff::Entity>(ctx, id, "教职工").await?;
@@ -222,6 +226,7 @@ pub async fn delete_staff(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
 }
 
 /// Records that a teacher teaches a subject in a class.
+#[tracing::instrument(skip_all, fields(staff_id = %staff_id, class_id = %class_id))]
 pub async fn set_teaching(
     ctx: &Ctx,
     staff_id: Uuid,
@@ -253,6 +258,7 @@ pub async fn set_teaching(
 }
 
 /// Removes a teaching record.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn remove_teaching(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     ctx.require_school_admin()?;
     let t = one_in_school::<teaching::Entity>(ctx, id, "任教记录").await?;

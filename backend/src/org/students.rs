@@ -19,8 +19,8 @@ use super::validate;
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
-use crate::graphql::context::parse_id;
 use crate::pagination::Page;
+use crate::tenancy::parse_id;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A student with class and current mentors.
@@ -58,6 +58,7 @@ pub struct StudentInput {
 }
 
 /// Adds class names and current mentors to a page of students (3 queries, no N+1).
+#[tracing::instrument(skip_all)]
 pub async fn student_views(ctx: &Ctx, rows: Vec<student::Model>) -> ApiResult<Vec<StudentView>> {
     let school = ctx.school_id()?;
     let class_ids: Vec<Uuid> = rows.iter().map(|s| s.class_id).collect();
@@ -108,6 +109,7 @@ pub async fn student_views(ctx: &Ctx, rows: Vec<student::Model>) -> ApiResult<Ve
 }
 
 /// The students the caller may see (see [`authz::student_scope`]).
+#[tracing::instrument(skip_all)]
 pub async fn list_students(
     ctx: &Ctx,
     page: Page,
@@ -139,6 +141,7 @@ pub async fn list_students(
 }
 
 /// One student the caller may see; `NOT_FOUND` otherwise (also for other schools).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn get_student(ctx: &Ctx, id: Uuid) -> ApiResult<StudentView> {
     let scope = authz::student_scope(ctx).await?;
     let s = student::Entity::find_by_id(id)
@@ -166,6 +169,7 @@ fn flags_json<T: serde::Serialize>(v: &[T]) -> ApiResult<String> {
 }
 
 /// Creates a student.
+#[tracing::instrument(skip_all)]
 pub async fn create_student(ctx: &Ctx, input: StudentInput) -> ApiResult<StudentView> {
     let (district, school) = ctx.require_school_admin()?;
     let class = check_student(ctx, &input).await?;
@@ -194,6 +198,7 @@ pub async fn create_student(ctx: &Ctx, input: StudentInput) -> ApiResult<Student
 }
 
 /// Updates a student.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentInput) -> ApiResult<StudentView> {
     ctx.require_school_admin()?;
     let found = one_in_school::<student::Entity>(ctx, id, "学生").await?;
@@ -218,6 +223,7 @@ pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentInput) -> ApiResu
 }
 
 /// Deletes a student without an account (graduates are kept, not deleted).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_student(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     ctx.require_school_admin()?;
     let m = one_in_school::<student::Entity>(ctx, id, "学生").await?;
@@ -247,6 +253,7 @@ pub struct Sensitive {
 
 /// Reads a student's sensitive information: only the school admin, the head
 /// teacher and the student's mentors; every read is audited.
+#[tracing::instrument(skip_all)]
 pub async fn read_sensitive(ctx: &Ctx, s: &student::Model) -> ApiResult<Sensitive> {
     if !authz::may_read_sensitive(ctx, s).await? {
         return Err(ApiError::forbidden(

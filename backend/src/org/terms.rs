@@ -44,6 +44,7 @@ fn check_term(input: &TermInput) -> ApiResult<()> {
 }
 
 /// The school's terms, newest first (any school user).
+#[tracing::instrument(skip_all)]
 pub async fn list_terms(ctx: &Ctx) -> ApiResult<Vec<term::Model>> {
     let school = ctx.school_id()?;
     Ok(term::Entity::find()
@@ -54,6 +55,7 @@ pub async fn list_terms(ctx: &Ctx) -> ApiResult<Vec<term::Model>> {
 }
 
 /// Creates a term.
+#[tracing::instrument(skip_all)]
 pub async fn create_term(ctx: &Ctx, input: TermInput) -> ApiResult<term::Model> {
     let (district, school) = ctx.require_school_admin()?;
     check_term(&input)?;
@@ -73,6 +75,7 @@ pub async fn create_term(ctx: &Ctx, input: TermInput) -> ApiResult<term::Model> 
 }
 
 /// Updates a term.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermInput) -> ApiResult<term::Model> {
     ctx.require_school_admin()?;
     check_term(&input)?;
@@ -89,6 +92,7 @@ pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermInput) -> ApiResult<ter
 }
 
 /// Deletes a term.
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_term(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     ctx.require_school_admin()?;
     let m = one_in_school::<term::Entity>(ctx, id, "学期").await?;

@@ -211,3 +211,9 @@ where
         .await?
         .ok_or_else(|| ApiError::not_found(what))
 }
+
+/// Parses the id of a tenant's row; a malformed id is treated as missing
+/// (`NOT_FOUND`), like a row of another tenant.
+pub fn parse_id(id: &str, what: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::not_found(what))
+}
