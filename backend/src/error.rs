@@ -49,6 +49,37 @@ pub enum ApiError {
     Internal(anyhow::Error),
 }
 
+/// Collects problems with input fields, then fails with all of them.
+#[derive(Default)]
+pub struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    /// Checks one field with a rule.
+    pub fn check(&mut self, field: &str, r: Result<(), &str>) {
+        if let Err(m) = r {
+            self.0.push(FieldProblem {
+                field: field.into(),
+                message: m.into(),
+            });
+        }
+    }
+    /// Adds a problem.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldProblem {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+    /// Fails when any problem was found.
+    pub fn finish(self) -> ApiResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_all(self.0))
+        }
+    }
+}
+
 /// Result alias for services.
 pub type ApiResult<T> = Result<T, ApiError>;
 

@@ -25,8 +25,6 @@ pub struct Inner {
     pub tokens: TokenStore,
     /// Login rate limiter (Redis or in-process).
     pub limiter: RateLimiter,
-    /// The Redis connection, when configured.
-    pub redis: Option<redis::aio::ConnectionManager>,
 }
 
 impl std::ops::Deref for AppState {
@@ -62,7 +60,6 @@ impl AppState {
             db,
             tokens,
             limiter,
-            redis,
         })))
     }
 }

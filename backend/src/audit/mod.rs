@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Mutex;
 
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
@@ -44,6 +44,7 @@ fn first_in_request(key: Key) -> bool {
 }
 
 /// Writes an audit record for the caller (or the system for operator commands).
+#[tracing::instrument(skip_all)]
 pub async fn record(
     ctx: &Ctx,
     action: &str,
@@ -63,6 +64,7 @@ pub async fn record(
 }
 
 /// Writes an audit record for an explicit actor (e.g. the user just logged in).
+#[tracing::instrument(skip_all)]
 pub async fn record_as(
     ctx: &Ctx,
     caller: Option<&Caller>,
@@ -98,4 +100,19 @@ pub async fn record_as(
         .exec_without_returning(ctx.db())
         .await?;
     Ok(())
+}
+
+/// The audit trail of one record of the school (school admin).
+#[tracing::instrument(skip_all, fields(subject_id = %subject_id))]
+pub async fn trail(ctx: &Ctx, subject_id: Uuid) -> ApiResult<Vec<entity::Model>> {
+    let (district, school) = ctx.require_school_admin()?;
+    use entity as a;
+    Ok(a::Entity::find()
+        .filter(a::Column::DistrictId.eq(district))
+        .filter(a::Column::SchoolId.eq(school))
+        .filter(a::Column::SubjectId.eq(subject_id))
+        .order_by_desc(a::Column::At)
+        .limit(500)
+        .all(ctx.db())
+        .await?)
 }

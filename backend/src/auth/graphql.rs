@@ -7,7 +7,7 @@ use shared::org::Role;
 use super::entities::user;
 use super::service;
 use crate::error::ApiError;
-use crate::graphql::{ClientIp, ctx_of, state_of};
+use crate::graphql::context::{ClientIp, GqlResult, ctx_of, state_of};
 use crate::org::entities::{district, school};
 
 /// The account as shown after login.
@@ -79,7 +79,7 @@ pub struct AuthQuery;
 #[Object]
 impl AuthQuery {
     /// The logged-in caller.
-    async fn me(&self, cx: &Context<'_>) -> async_graphql::Result<Me> {
+    async fn me(&self, cx: &Context<'_>) -> GqlResult<Me> {
         let ctx = ctx_of(cx)?;
         let caller = ctx.caller()?;
         let user = user::Entity::find_by_id(caller.user_id)
@@ -129,7 +129,7 @@ impl AuthMutation {
         cx: &Context<'_>,
         username: String,
         password: String,
-    ) -> async_graphql::Result<AuthPayload> {
+    ) -> GqlResult<AuthPayload> {
         let ip = cx.data_opt::<ClientIp>().map(|c| c.0);
         let s = service::login(ctx_of(cx)?, state_of(cx)?, &username, &password, ip).await?;
         Ok(s.into())
@@ -137,17 +137,13 @@ impl AuthMutation {
 
     /// Exchanges a refresh token for new tokens. The presented token is used
     /// up; presenting it again revokes the whole session.
-    async fn refresh(
-        &self,
-        cx: &Context<'_>,
-        refresh_token: String,
-    ) -> async_graphql::Result<AuthPayload> {
+    async fn refresh(&self, cx: &Context<'_>, refresh_token: String) -> GqlResult<AuthPayload> {
         let s = service::refresh(ctx_of(cx)?, state_of(cx)?, &refresh_token).await?;
         Ok(s.into())
     }
 
     /// Ends the session of this refresh token.
-    async fn logout(&self, cx: &Context<'_>, refresh_token: String) -> async_graphql::Result<bool> {
+    async fn logout(&self, cx: &Context<'_>, refresh_token: String) -> GqlResult<bool> {
         Ok(service::logout(ctx_of(cx)?, state_of(cx)?, &refresh_token).await?)
     }
 }

@@ -1,6 +1,7 @@
 //! Authentication: passwords, access tokens, rotating refresh tokens, login
 //! rate limits, and the `login` / `refresh` / `logout` / `me` operations.
 
+pub mod accounts;
 pub mod entities;
 pub mod graphql;
 pub mod jwt;

@@ -67,6 +67,7 @@ async fn caller_for(ctx: &Ctx, user: &user::Model) -> ApiResult<Caller> {
 }
 
 /// Checks a username and password and opens a session.
+#[tracing::instrument(skip_all)]
 pub async fn login(
     ctx: &Ctx,
     state: &AppState,
@@ -128,6 +129,7 @@ pub async fn login(
 }
 
 /// Rotates a refresh token. Presenting a used token revokes its family.
+#[tracing::instrument(skip_all)]
 pub async fn refresh(ctx: &Ctx, state: &AppState, token: &str) -> ApiResult<Session> {
     let expired = || ApiError::Unauthenticated("登录已失效，请重新登录".into());
     let presented = tokens::parse(token).ok_or_else(expired)?;
@@ -160,6 +162,7 @@ pub async fn refresh(ctx: &Ctx, state: &AppState, token: &str) -> ApiResult<Sess
 }
 
 /// Revokes the refresh token's family. Idempotent; unknown tokens are ignored.
+#[tracing::instrument(skip_all)]
 pub async fn logout(ctx: &Ctx, state: &AppState, token: &str) -> ApiResult<bool> {
     let Some(presented) = tokens::parse(token) else {
         return Ok(false);

@@ -1,22 +1,19 @@
 //! Schema assembly: merged roots of every capability, and the limits on
 //! depth, complexity and aliases.
 
+pub mod context;
 mod limits;
 
-use std::net::IpAddr;
-use std::sync::Arc;
-
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
-use crate::error::ApiError;
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
-use crate::tenancy::Ctx;
 
+pub use context::ClientIp;
 pub use limits::is_mutation;
 
 /// The root query: one part per capability.
@@ -54,10 +51,6 @@ pub const MAX_ALIASES: usize = 30;
 /// costs about 3,000.
 pub const MAX_COST: usize = 10_000;
 
-/// The client's address, for login rate limits.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub IpAddr);
-
 /// Builds the schema; `state` is absent only when printing the SDL.
 pub fn build(state: Option<AppState>) -> DaoshiSchema {
     let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
@@ -79,19 +72,6 @@ pub fn build(state: Option<AppState>) -> DaoshiSchema {
 /// The schema in SDL, as checked in at `backend/schema.graphql`.
 pub fn sdl() -> String {
     build(None).sdl()
-}
-
-/// The request context of a resolver.
-pub fn ctx_of<'a>(cx: &Context<'a>) -> Result<&'a Ctx, ApiError> {
-    cx.data::<Arc<Ctx>>()
-        .map(|c| c.as_ref())
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("request context missing")))
-}
-
-/// The application state of a resolver.
-pub fn state_of<'a>(cx: &Context<'a>) -> Result<&'a AppState, ApiError> {
-    cx.data::<AppState>()
-        .map_err(|_| ApiError::Internal(anyhow::anyhow!("state missing")))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use shared::org::{Qualification, Role};
 use uuid::Uuid;
 
 use super::entities::{choice, round};
-use super::service::{RoundMethod, RoundStatus};
+use super::rounds::{RoundMethod, RoundStatus};
 use crate::auth::entities::role_grant;
 use crate::org::entities::{class, staff, student, teaching, term};
 use crate::tenancy::Ctx;

@@ -8,19 +8,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use shared::matching::Stage;
 use uuid::Uuid;
 
+use super::rounds::{self, GradeMentor, RoundMethod, RoundStatus};
 use super::rush;
-use super::service::{self as svc, GradeMentor, RoundMethod, RoundStatus};
 use super::teams;
-use crate::graphql::ctx_of;
-use crate::org::service::parse_id;
-
-fn id(u: Uuid) -> ID {
-    ID(u.to_string())
-}
-
-fn ids(list: &[ID], what: &str) -> Result<Vec<Uuid>, crate::error::ApiError> {
-    list.iter().map(|i| parse_id(i, what)).collect()
-}
+use super::{choices, preview, publish};
+use crate::graphql::context::{GqlResult, ctx_of, id, ids, parse_id};
 
 /// A matching round of a school, term and grade.
 #[derive(SimpleObject)]
@@ -52,14 +44,14 @@ pub struct MatchingRound {
     pub participant_count: i64,
 }
 
-impl From<svc::RoundView> for MatchingRound {
-    fn from(v: svc::RoundView) -> Self {
+impl From<rounds::RoundView> for MatchingRound {
+    fn from(v: rounds::RoundView) -> Self {
         let r = v.round;
         MatchingRound {
             id: id(r.id),
             term_id: id(r.term_id),
             grade: r.grade,
-            method: svc::method_of(&r),
+            method: rounds::method_of(&r),
             cap: r.cap,
             status: RoundStatus::from_code(&r.status),
             opens_at: r.opens_at,
@@ -258,7 +250,7 @@ fn stage_of(code: Option<&str>) -> Stage {
     .unwrap_or(Stage::Manual)
 }
 
-fn assignment_out(l: svc::PreviewLine) -> MatchAssignment {
+fn assignment_out(l: preview::PreviewLine) -> MatchAssignment {
     MatchAssignment {
         student_id: id(l.row.student_id),
         student_name: l.student_name,
@@ -271,8 +263,8 @@ fn assignment_out(l: svc::PreviewLine) -> MatchAssignment {
     }
 }
 
-impl From<svc::PreviewView> for MatchingPreview {
-    fn from(v: svc::PreviewView) -> Self {
+impl From<preview::PreviewView> for MatchingPreview {
+    fn from(v: preview::PreviewView) -> Self {
         let names: HashMap<String, String> = v
             .loads
             .iter()
@@ -444,12 +436,8 @@ pub struct MatchingQuery;
 #[Object]
 impl MatchingQuery {
     /// One matching round of the caller's school.
-    async fn matching_round(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-    ) -> async_graphql::Result<MatchingRound> {
-        Ok(svc::get_round(ctx_of(cx)?, parse_id(&id, "匹配轮次")?)
+    async fn matching_round(&self, cx: &Context<'_>, id: ID) -> GqlResult<MatchingRound> {
+        Ok(rounds::get_round(ctx_of(cx)?, parse_id(&id, "匹配轮次")?)
             .await?
             .into())
     }
@@ -459,12 +447,14 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         term_id: ID,
-    ) -> async_graphql::Result<Vec<MatchingRound>> {
-        Ok(svc::list_rounds(ctx_of(cx)?, parse_id(&term_id, "学期")?)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+    ) -> GqlResult<Vec<MatchingRound>> {
+        Ok(
+            rounds::list_rounds(ctx_of(cx)?, parse_id(&term_id, "学期")?)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
     }
 
     /// The stored preview of a round (school admin); null before the first run.
@@ -472,9 +462,9 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Option<MatchingPreview>> {
+    ) -> GqlResult<Option<MatchingPreview>> {
         Ok(
-            svc::get_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+            preview::get_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
                 .map(Into::into),
         )
@@ -485,9 +475,9 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Vec<EligibleMentor>> {
+    ) -> GqlResult<Vec<EligibleMentor>> {
         Ok(
-            svc::eligible_mentors(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+            choices::eligible_mentors(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
                 .into_iter()
                 .map(Into::into)
@@ -500,9 +490,9 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Vec<EligibleMentor>> {
+    ) -> GqlResult<Vec<EligibleMentor>> {
         Ok(
-            svc::my_choices(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+            choices::my_choices(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
                 .into_iter()
                 .map(Into::into)
@@ -515,7 +505,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Vec<MentorWithPlaces>> {
+    ) -> GqlResult<Vec<MentorWithPlaces>> {
         Ok(
             rush::mentors_with_places(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
@@ -539,7 +529,7 @@ impl MatchingQuery {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<Option<EligibleMentor>> {
+    ) -> GqlResult<Option<EligibleMentor>> {
         Ok(
             rush::my_place(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
                 .await?
@@ -548,8 +538,8 @@ impl MatchingQuery {
     }
 
     /// The calling student's current mentors with the explanation (students).
-    async fn my_match(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<MyMatch>> {
-        Ok(svc::my_match(ctx_of(cx)?)
+    async fn my_match(&self, cx: &Context<'_>) -> GqlResult<Vec<MyMatch>> {
+        Ok(publish::my_match(ctx_of(cx)?)
             .await?
             .into_iter()
             .map(|m| MyMatch {
@@ -567,7 +557,7 @@ impl MatchingQuery {
     async fn mentor_team_applications(
         &self,
         cx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<MentorTeamApplication>> {
+    ) -> GqlResult<Vec<MentorTeamApplication>> {
         Ok(teams::list_applications(ctx_of(cx)?)
             .await?
             .into_iter()
@@ -576,7 +566,7 @@ impl MatchingQuery {
     }
 
     /// Approved mentor teams: all (school admin) or those one belongs to.
-    async fn mentor_teams(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<MentorTeam>> {
+    async fn mentor_teams(&self, cx: &Context<'_>) -> GqlResult<Vec<MentorTeam>> {
         Ok(teams::list_teams(ctx_of(cx)?)
             .await?
             .into_iter()
@@ -613,8 +603,8 @@ impl MatchingMutation {
         cap: Option<i32>,
         opens_at: Option<DateTime<Utc>>,
         closes_at: Option<DateTime<Utc>>,
-    ) -> async_graphql::Result<MatchingRound> {
-        let input = svc::OpenRound {
+    ) -> GqlResult<MatchingRound> {
+        let input = rounds::OpenRound {
             term_id: parse_id(&term_id, "学期")?,
             grade,
             method,
@@ -622,7 +612,7 @@ impl MatchingMutation {
             opens_at,
             closes_at,
         };
-        Ok(svc::open_round(ctx_of(cx)?, input).await?.into())
+        Ok(rounds::open_round(ctx_of(cx)?, input).await?.into())
     }
 
     /// Replaces the calling student's ranked choices (1–5 mentors, first
@@ -632,11 +622,11 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         mentor_ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<EligibleMentor>> {
+    ) -> GqlResult<Vec<EligibleMentor>> {
         let ctx = ctx_of(cx)?;
         let round = parse_id(&round_id, "匹配轮次")?;
         let mentors = ids(&mentor_ids, "导师")?;
-        Ok(svc::submit_choices(ctx, round, mentors)
+        Ok(choices::submit_choices(ctx, round, mentors)
             .await?
             .into_iter()
             .map(Into::into)
@@ -650,11 +640,11 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         student_ids: Vec<ID>,
-    ) -> async_graphql::Result<bool> {
+    ) -> GqlResult<bool> {
         let ctx = ctx_of(cx)?;
         let round = parse_id(&round_id, "匹配轮次")?;
         let students = ids(&student_ids, "学生")?;
-        Ok(svc::submit_student_prefs(ctx, round, students).await?)
+        Ok(choices::submit_student_prefs(ctx, round, students).await?)
     }
 
     /// Runs the round's engine and stores the preview (school admin); the
@@ -664,9 +654,9 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         seed: Option<i64>,
-    ) -> async_graphql::Result<MatchingPreview> {
+    ) -> GqlResult<MatchingPreview> {
         Ok(
-            svc::run_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?, seed)
+            preview::run_preview(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?, seed)
                 .await?
                 .into(),
         )
@@ -681,9 +671,9 @@ impl MatchingMutation {
         student_id: ID,
         mentor_id: ID,
         reason: String,
-    ) -> async_graphql::Result<MatchAssignment> {
+    ) -> GqlResult<MatchAssignment> {
         let ctx = ctx_of(cx)?;
-        let line = svc::adjust(
+        let line = preview::adjust(
             ctx,
             parse_id(&round_id, "匹配轮次")?,
             parse_id(&student_id, "学生")?,
@@ -700,10 +690,12 @@ impl MatchingMutation {
         &self,
         cx: &Context<'_>,
         round_id: ID,
-    ) -> async_graphql::Result<MatchingRound> {
-        Ok(svc::publish(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
-            .await?
-            .into())
+    ) -> GqlResult<MatchingRound> {
+        Ok(
+            publish::publish(ctx_of(cx)?, parse_id(&round_id, "匹配轮次")?)
+                .await?
+                .into(),
+        )
     }
 
     /// Changes a student's mentor during the year (动态调整, school admin;
@@ -714,8 +706,8 @@ impl MatchingMutation {
         student_id: ID,
         mentor_id: ID,
         reason: String,
-    ) -> async_graphql::Result<bool> {
-        Ok(svc::change_mentor(
+    ) -> GqlResult<bool> {
+        Ok(publish::change_mentor(
             ctx_of(cx)?,
             parse_id(&student_id, "学生")?,
             parse_id(&mentor_id, "导师")?,
@@ -732,7 +724,7 @@ impl MatchingMutation {
         cx: &Context<'_>,
         round_id: ID,
         mentor_id: ID,
-    ) -> async_graphql::Result<EligibleMentor> {
+    ) -> GqlResult<EligibleMentor> {
         Ok(rush::select_mentor(
             ctx_of(cx)?,
             parse_id(&round_id, "匹配轮次")?,
@@ -749,7 +741,7 @@ impl MatchingMutation {
         student_id: ID,
         reason: String,
         proposed_member_ids: Vec<ID>,
-    ) -> async_graphql::Result<MentorTeamApplication> {
+    ) -> GqlResult<MentorTeamApplication> {
         let ctx = ctx_of(cx)?;
         let student = parse_id(&student_id, "学生")?;
         let proposed = ids(&proposed_member_ids, "教师")?;
@@ -766,7 +758,7 @@ impl MatchingMutation {
         lead_mentor_id: Option<ID>,
         #[graphql(default)] member_ids: Vec<ID>,
         note: Option<String>,
-    ) -> async_graphql::Result<MentorTeamApplication> {
+    ) -> GqlResult<MentorTeamApplication> {
         let ctx = ctx_of(cx)?;
         let app = parse_id(&application_id, "导师团申请")?;
         let lead = lead_mentor_id.map(|l| parse_id(&l, "导师")).transpose()?;

@@ -5,9 +5,12 @@
 //! live in `shared::matching`; this module feeds them from the database and
 //! writes the published pairs to `mentor_assignments`.
 
+pub mod choices;
 pub mod demo;
 pub mod entities;
 pub mod graphql;
+pub mod preview;
+pub mod publish;
+pub mod rounds;
 pub mod rush;
-pub mod service;
 pub mod teams;

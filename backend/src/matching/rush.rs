@@ -24,14 +24,14 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::entities::{round, rush_place, rush_quota};
-use super::service::{
+use super::rounds::{
     GradeMentor, RoundMethod, RoundStatus, grade_mentors, load_round, method_of, my_student,
     require_window,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::class;
-use crate::org::service::one_in_school;
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// A mentor with places left in a rush.
 pub struct PlacesView {
@@ -55,6 +55,7 @@ async fn rush_round(ctx: &Ctx, round_id: Uuid) -> ApiResult<round::Model> {
 /// The calling student takes a place with a mentor (students only). When
 /// the mentor is full: `CONFLICT`, nothing changes, and
 /// [`mentors_with_places`] lists who still has places.
+#[tracing::instrument(skip_all, fields(round_id = %round_id, mentor_id = %mentor_id))]
 pub async fn select_mentor(ctx: &Ctx, round_id: Uuid, mentor_id: Uuid) -> ApiResult<GradeMentor> {
     let me = my_student(ctx).await?;
     let r = rush_round(ctx, round_id).await?;
@@ -133,6 +134,7 @@ fn full() -> ApiError {
 }
 
 /// The mentors of a rush who still have places (any member of the school).
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn mentors_with_places(ctx: &Ctx, round_id: Uuid) -> ApiResult<Vec<PlacesView>> {
     let r = rush_round(ctx, round_id).await?;
     let quotas = rush_quota::Entity::find()
@@ -161,6 +163,7 @@ pub async fn mentors_with_places(ctx: &Ctx, round_id: Uuid) -> ApiResult<Vec<Pla
 }
 
 /// The calling student's place in a rush, if any.
+#[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn my_place(ctx: &Ctx, round_id: Uuid) -> ApiResult<Option<GradeMentor>> {
     let me = my_student(ctx).await?;
     let r = rush_round(ctx, round_id).await?;

@@ -17,10 +17,11 @@ use uuid::Uuid;
 use super::entities::{team_application, team_member};
 use crate::audit;
 use crate::authz;
+use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, staff, student};
-use crate::org::service::{Problems, one_in_school};
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// Most members of a team, the lead included.
 pub const MAX_TEAM: usize = 8;
@@ -94,6 +95,7 @@ async fn check_staff(
 }
 
 /// Files an application for a mentor team (the student's head teacher).
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn apply(
     ctx: &Ctx,
     student_id: Uuid,
@@ -159,6 +161,7 @@ pub async fn apply(
 
 /// Approves (with a lead mentor and members) or rejects an application
 /// (school admin). The applying head teacher joins an approved team.
+#[tracing::instrument(skip_all, fields(app_id = %app_id))]
 pub async fn decide(
     ctx: &Ctx,
     app_id: Uuid,
@@ -245,6 +248,7 @@ pub async fn decide(
 
 /// Applications the caller may see: all of the school (school admin), or
 /// the ones the caller filed (head teacher); nothing for anyone else.
+#[tracing::instrument(skip_all)]
 pub async fn list_applications(ctx: &Ctx) -> ApiResult<Vec<ApplicationView>> {
     let caller = ctx.caller()?;
     let school = ctx.school_id()?;
@@ -273,6 +277,7 @@ pub async fn list_applications(ctx: &Ctx) -> ApiResult<Vec<ApplicationView>> {
 
 /// Approved teams the caller may see: all of the school (school admin), or
 /// those the caller is a member of; nothing for anyone else.
+#[tracing::instrument(skip_all)]
 pub async fn list_teams(ctx: &Ctx) -> ApiResult<Vec<TeamView>> {
     let caller = ctx.caller()?;
     let school = ctx.school_id()?;

@@ -283,3 +283,9 @@ pub mod talk_request {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The ids in a JSON id list column (e.g. `activities.co_staff_ids`); a
+/// malformed list reads as empty.
+pub fn parse_ids(json: &str) -> Vec<uuid::Uuid> {
+    serde_json::from_str::<Vec<uuid::Uuid>>(json).unwrap_or_default()
+}

@@ -25,19 +25,20 @@ impl From<DisplayKind> for BandDisplay {
     }
 }
 
+use super::activities::ActivityChanges;
+use super::activities::ActivityInput;
+use super::activities::ActivityView;
 use super::entities::growth_note;
-use super::growth::{
-    self, BandedResult, ExamResultInput, GrowthMessageStatus, GrowthSection, MessageView, TalkView,
-};
-use super::service::{self as svc, ActivityChanges, ActivityInput, ActivityView};
-use crate::error::ApiError;
-use crate::graphql::ctx_of;
-use crate::org::service::parse_id;
+use super::growth_file::BandedResult;
+use super::growth_file::ExamResultInput;
+use super::growth_file::GrowthSection;
+use super::messages::GrowthMessageStatus;
+use super::messages::MessageView;
+use super::talks::TalkView;
+use super::{activities, contacts, lists, logging};
+use super::{growth_file, messages, talks};
+use crate::graphql::context::{GqlResult, ctx_of, id, parse_id};
 use crate::pagination::{Conn, connection, page};
-
-fn id(u: uuid::Uuid) -> ID {
-    ID(u.to_string())
-}
 
 /// A student named on a record.
 #[derive(SimpleObject)]
@@ -166,7 +167,7 @@ impl From<ActivityView> for Activity {
                 .collect(),
             recorded_by: id(a.recorded_by),
             created_at: a.created_at,
-            editable_until: a.created_at + chrono::Duration::days(svc::AMEND_GRACE_DAYS),
+            editable_until: a.created_at + chrono::Duration::days(activities::AMEND_GRACE_DAYS),
             amendments: v
                 .amendments
                 .into_iter()
@@ -389,8 +390,8 @@ pub struct StudentContacts {
     pub contacts: Vec<ContactLine>,
 }
 
-impl From<svc::StudentContacts> for StudentContacts {
-    fn from(s: svc::StudentContacts) -> Self {
+impl From<contacts::StudentContacts> for StudentContacts {
+    fn from(s: contacts::StudentContacts) -> Self {
         StudentContacts {
             student: StudentRef {
                 id: id(s.student_id),
@@ -464,12 +465,12 @@ impl MentoringQuery {
         class_id: Option<ID>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Conn<Activity>, ApiError> {
+    ) -> GqlResult<Conn<Activity>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
         let sid = student_id.map(|s| parse_id(&s, "学生")).transpose()?;
         let cid = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
-        let (rows, total) = svc::list_activities(ctx, sid, cid, p).await?;
+        let (rows, total) = lists::list_activities(ctx, sid, cid, p).await?;
         Ok(connection(
             rows.into_iter().map(Activity::from).collect(),
             p,
@@ -478,9 +479,9 @@ impl MentoringQuery {
     }
 
     /// One activity.
-    async fn activity(&self, cx: &Context<'_>, id: ID) -> Result<Activity, ApiError> {
+    async fn activity(&self, cx: &Context<'_>, id: ID) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
-        Ok(svc::get_activity(ctx, parse_id(&id, "活动记录")?)
+        Ok(lists::get_activity(ctx, parse_id(&id, "活动记录")?)
             .await?
             .into())
     }
@@ -492,9 +493,9 @@ impl MentoringQuery {
         cx: &Context<'_>,
         student_id: ID,
         term_id: ID,
-    ) -> Result<Vec<Activity>, ApiError> {
+    ) -> GqlResult<Vec<Activity>> {
         let ctx = ctx_of(cx)?;
-        let rows = svc::term_activities_for(
+        let rows = lists::term_activities_for(
             ctx,
             parse_id(&student_id, "学生")?,
             parse_id(&term_id, "学期")?,
@@ -509,24 +510,24 @@ impl MentoringQuery {
         &self,
         cx: &Context<'_>,
         student_id: ID,
-    ) -> Result<Vec<GrowthMessage>, ApiError> {
+    ) -> GqlResult<Vec<GrowthMessage>> {
         let ctx = ctx_of(cx)?;
-        let rows = growth::growth_messages(ctx, parse_id(&student_id, "学生")?).await?;
+        let rows = messages::growth_messages(ctx, parse_id(&student_id, "学生")?).await?;
         Ok(rows.into_iter().map(GrowthMessage::from).collect())
     }
 
     /// Published growth messages of the caller's children or of the caller.
-    async fn my_growth_messages(&self, cx: &Context<'_>) -> Result<Vec<GrowthMessage>, ApiError> {
+    async fn my_growth_messages(&self, cx: &Context<'_>) -> GqlResult<Vec<GrowthMessage>> {
         let ctx = ctx_of(cx)?;
-        let rows = growth::my_growth_messages(ctx).await?;
+        let rows = messages::my_growth_messages(ctx).await?;
         Ok(rows.into_iter().map(GrowthMessage::from).collect())
     }
 
     /// A student's growth file (mentors, head teacher, school admin); every
     /// read is audited.
-    async fn growth_file(&self, cx: &Context<'_>, student_id: ID) -> Result<GrowthFile, ApiError> {
+    async fn growth_file(&self, cx: &Context<'_>, student_id: ID) -> GqlResult<GrowthFile> {
         let ctx = ctx_of(cx)?;
-        let f = growth::growth_file(ctx, parse_id(&student_id, "学生")?).await?;
+        let f = growth_file::growth_file(ctx, parse_id(&student_id, "学生")?).await?;
         Ok(GrowthFile {
             student: StudentRef {
                 id: id(f.student.id),
@@ -543,9 +544,9 @@ impl MentoringQuery {
         &self,
         cx: &Context<'_>,
         #[graphql(default)] open_only: bool,
-    ) -> Result<Vec<TalkRequest>, ApiError> {
+    ) -> GqlResult<Vec<TalkRequest>> {
         let ctx = ctx_of(cx)?;
-        let rows = growth::talk_requests(ctx, open_only).await?;
+        let rows = talks::talk_requests(ctx, open_only).await?;
         Ok(rows.into_iter().map(TalkRequest::from).collect())
     }
 
@@ -555,10 +556,10 @@ impl MentoringQuery {
         &self,
         cx: &Context<'_>,
         class_id: Option<ID>,
-    ) -> Result<Vec<StudentContacts>, ApiError> {
+    ) -> GqlResult<Vec<StudentContacts>> {
         let ctx = ctx_of(cx)?;
         let cid = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
-        let rows = svc::home_school_contacts(ctx, cid).await?;
+        let rows = contacts::home_school_contacts(ctx, cid).await?;
         Ok(rows.into_iter().map(StudentContacts::from).collect())
     }
 
@@ -568,9 +569,9 @@ impl MentoringQuery {
         cx: &Context<'_>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> Result<Vec<MentorActivityCount>, ApiError> {
+    ) -> GqlResult<Vec<MentorActivityCount>> {
         let ctx = ctx_of(cx)?;
-        let rows = svc::mentor_activity_counts(ctx, from, to).await?;
+        let rows = contacts::mentor_activity_counts(ctx, from, to).await?;
         Ok(rows
             .into_iter()
             .map(|m| MentorActivityCount {
@@ -599,13 +600,9 @@ pub struct MentoringMutation;
 impl MentoringMutation {
     /// Records an activity. Idempotent by `input.clientKey`: the same key
     /// sent again by the same user returns the activity already recorded.
-    async fn log_activity(
-        &self,
-        cx: &Context<'_>,
-        input: ActivityInput,
-    ) -> Result<Activity, ApiError> {
+    async fn log_activity(&self, cx: &Context<'_>, input: ActivityInput) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
-        Ok(svc::log_activity(ctx, input).await?.into())
+        Ok(logging::log_activity(ctx, input).await?.into())
     }
 
     /// Amends an activity within the grace period (the recorder only); the
@@ -616,10 +613,10 @@ impl MentoringMutation {
         id: ID,
         changes: ActivityChanges,
         reason: String,
-    ) -> Result<Activity, ApiError> {
+    ) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
         Ok(
-            svc::amend_activity(ctx, parse_id(&id, "活动记录")?, changes, reason)
+            logging::amend_activity(ctx, parse_id(&id, "活动记录")?, changes, reason)
                 .await?
                 .into(),
         )
@@ -633,9 +630,9 @@ impl MentoringMutation {
         term_id: ID,
         body: String,
         #[graphql(default)] bright_spots: Vec<String>,
-    ) -> Result<GrowthMessage, ApiError> {
+    ) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
-        Ok(growth::save_growth_message(
+        Ok(messages::save_growth_message(
             ctx,
             parse_id(&student_id, "学生")?,
             parse_id(&term_id, "学期")?,
@@ -647,14 +644,10 @@ impl MentoringMutation {
     }
 
     /// Submits a draft growth message.
-    async fn submit_growth_message(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-    ) -> Result<GrowthMessage, ApiError> {
+    async fn submit_growth_message(&self, cx: &Context<'_>, id: ID) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(
-            growth::submit_growth_message(ctx, parse_id(&id, "成长寄语")?)
+            messages::submit_growth_message(ctx, parse_id(&id, "成长寄语")?)
                 .await?
                 .into(),
         )
@@ -667,24 +660,20 @@ impl MentoringMutation {
         cx: &Context<'_>,
         id: ID,
         approve: bool,
-    ) -> Result<GrowthMessage, ApiError> {
+    ) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(
-            growth::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve)
+            messages::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve)
                 .await?
                 .into(),
         )
     }
 
     /// Publishes a growth message to the student and the parents.
-    async fn publish_growth_message(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-    ) -> Result<GrowthMessage, ApiError> {
+    async fn publish_growth_message(&self, cx: &Context<'_>, id: ID) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(
-            growth::publish_growth_message(ctx, parse_id(&id, "成长寄语")?)
+            messages::publish_growth_message(ctx, parse_id(&id, "成长寄语")?)
                 .await?
                 .into(),
         )
@@ -698,10 +687,10 @@ impl MentoringMutation {
         section: GrowthSection,
         month: Option<String>,
         body: String,
-    ) -> Result<GrowthNote, ApiError> {
+    ) -> GqlResult<GrowthNote> {
         let ctx = ctx_of(cx)?;
         let (n, who) =
-            growth::add_growth_note(ctx, parse_id(&student_id, "学生")?, section, month, body)
+            growth_file::add_growth_note(ctx, parse_id(&student_id, "学生")?, section, month, body)
                 .await?;
         Ok(note(n, who))
     }
@@ -713,10 +702,10 @@ impl MentoringMutation {
         cx: &Context<'_>,
         student_id: ID,
         input: ExamResultInput,
-    ) -> Result<ExamResult, ApiError> {
+    ) -> GqlResult<ExamResult> {
         let ctx = ctx_of(cx)?;
         Ok(
-            growth::record_exam_result(ctx, parse_id(&student_id, "学生")?, input)
+            growth_file::record_exam_result(ctx, parse_id(&student_id, "学生")?, input)
                 .await?
                 .into(),
         )
@@ -728,10 +717,10 @@ impl MentoringMutation {
         cx: &Context<'_>,
         student_id: ID,
         message: String,
-    ) -> Result<TalkRequest, ApiError> {
+    ) -> GqlResult<TalkRequest> {
         let ctx = ctx_of(cx)?;
         Ok(
-            growth::request_talk(ctx, parse_id(&student_id, "学生")?, message)
+            talks::request_talk(ctx, parse_id(&student_id, "学生")?, message)
                 .await?
                 .into(),
         )
@@ -743,10 +732,10 @@ impl MentoringMutation {
         cx: &Context<'_>,
         id: ID,
         answer: String,
-    ) -> Result<TalkRequest, ApiError> {
+    ) -> GqlResult<TalkRequest> {
         let ctx = ctx_of(cx)?;
         Ok(
-            growth::answer_talk_request(ctx, parse_id(&id, "谈心预约")?, answer)
+            talks::answer_talk_request(ctx, parse_id(&id, "谈心预约")?, answer)
                 .await?
                 .into(),
         )
@@ -759,8 +748,8 @@ impl MentoringMutation {
         cx: &Context<'_>,
         month: String,
         text: String,
-    ) -> Result<Activity, ApiError> {
+    ) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
-        Ok(growth::submit_self_report(ctx, month, text).await?.into())
+        Ok(talks::submit_self_report(ctx, month, text).await?.into())
     }
 }

@@ -3,8 +3,13 @@
 //! and students, and the home–school communication view. The activity tables
 //! are shared with the task engine, which reads them.
 
+pub mod activities;
+pub mod contacts;
 pub mod demo;
 pub mod entities;
 pub mod graphql;
-pub mod growth;
-pub mod service;
+pub mod growth_file;
+pub mod lists;
+pub mod logging;
+pub mod messages;
+pub mod talks;

@@ -7,15 +7,13 @@ use shared::org::{FamilyFlag, Qualification, Role, SchoolStage, SpecialNeed};
 
 use super::entities::{guardian, school, teaching, term};
 use super::import::{self, ImportResult};
-use super::service::{self as svc, parse_id};
+use super::{classes, guardians, schools, staff, students, terms};
+use crate::audit;
+use crate::auth::accounts;
 use crate::auth::entities::{role_grant, user};
 use crate::error::ApiError;
-use crate::graphql::ctx_of;
+use crate::graphql::context::{GqlResult, ctx_of, id, parse_id};
 use crate::pagination::{Conn, connection, page};
-
-fn id(u: uuid::Uuid) -> ID {
-    ID(u.to_string())
-}
 
 /// A school.
 #[derive(SimpleObject)]
@@ -36,8 +34,8 @@ pub struct School {
     pub staff_count: i64,
 }
 
-impl From<svc::SchoolStats> for School {
-    fn from(s: svc::SchoolStats) -> Self {
+impl From<schools::SchoolStats> for School {
+    fn from(s: schools::SchoolStats) -> Self {
         School {
             id: id(s.school.id),
             stage: SchoolStage::from_code(&s.school.stage).unwrap_or(SchoolStage::Middle),
@@ -51,7 +49,7 @@ impl From<svc::SchoolStats> for School {
 }
 
 fn school_plain(s: school::Model) -> School {
-    School::from(svc::SchoolStats {
+    School::from(schools::SchoolStats {
         school: s,
         students: 0,
         classes: 0,
@@ -103,8 +101,8 @@ pub struct Class {
     pub student_count: i64,
 }
 
-impl From<svc::ClassView> for Class {
-    fn from(v: svc::ClassView) -> Self {
+impl From<classes::ClassView> for Class {
+    fn from(v: classes::ClassView) -> Self {
         Class {
             id: id(v.class.id),
             name: v.class.name,
@@ -154,7 +152,7 @@ pub struct Staff {
     pub teaching: Vec<Teaching>,
 }
 
-fn staff_out(v: svc::StaffView, show_phone: bool) -> Staff {
+fn staff_out(v: staff::StaffView, show_phone: bool) -> Staff {
     Staff {
         id: id(v.staff.id),
         staff_no: v.staff.staff_no,
@@ -223,8 +221,8 @@ pub struct StudentSensitive {
     pub lives_in_town: bool,
 }
 
-impl From<svc::StudentView> for Student {
-    fn from(v: svc::StudentView) -> Self {
+impl From<students::StudentView> for Student {
+    fn from(v: students::StudentView) -> Self {
         Student {
             id: id(v.student.id),
             name: v.student.name.clone(),
@@ -247,8 +245,8 @@ impl From<svc::StudentView> for Student {
 impl Student {
     /// Family situation and special needs. Only the school admin, the head
     /// teacher and the student's mentors may read it; every read is audited.
-    async fn sensitive(&self, cx: &Context<'_>) -> async_graphql::Result<StudentSensitive> {
-        let s = svc::read_sensitive(ctx_of(cx)?, &self.model).await?;
+    async fn sensitive(&self, cx: &Context<'_>) -> GqlResult<StudentSensitive> {
+        let s = students::read_sensitive(ctx_of(cx)?, &self.model).await?;
         Ok(StudentSensitive {
             family_flags: s.family_flags,
             special_needs: s.special_needs,
@@ -354,8 +352,8 @@ pub struct OrgQuery;
 #[Object]
 impl OrgQuery {
     /// Schools: the district's (district admin, counts only) or the caller's own.
-    async fn schools(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<School>> {
-        Ok(svc::list_schools(ctx_of(cx)?)
+    async fn schools(&self, cx: &Context<'_>) -> GqlResult<Vec<School>> {
+        Ok(schools::list_schools(ctx_of(cx)?)
             .await?
             .into_iter()
             .map(Into::into)
@@ -363,15 +361,15 @@ impl OrgQuery {
     }
 
     /// One school the caller sees.
-    async fn school(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<School> {
-        Ok(svc::get_school(ctx_of(cx)?, parse_id(&id, "学校")?)
+    async fn school(&self, cx: &Context<'_>, id: ID) -> GqlResult<School> {
+        Ok(schools::get_school(ctx_of(cx)?, parse_id(&id, "学校")?)
             .await?
             .into())
     }
 
     /// The school's terms, newest first.
-    async fn terms(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<Term>> {
-        Ok(svc::list_terms(ctx_of(cx)?)
+    async fn terms(&self, cx: &Context<'_>) -> GqlResult<Vec<Term>> {
+        Ok(terms::list_terms(ctx_of(cx)?)
             .await?
             .into_iter()
             .map(Into::into)
@@ -379,12 +377,8 @@ impl OrgQuery {
     }
 
     /// The school's classes (staff).
-    async fn classes(
-        &self,
-        cx: &Context<'_>,
-        grade: Option<i32>,
-    ) -> async_graphql::Result<Vec<Class>> {
-        Ok(svc::list_classes(ctx_of(cx)?, grade)
+    async fn classes(&self, cx: &Context<'_>, grade: Option<i32>) -> GqlResult<Vec<Class>> {
+        Ok(classes::list_classes(ctx_of(cx)?, grade)
             .await?
             .into_iter()
             .map(Into::into)
@@ -398,10 +392,10 @@ impl OrgQuery {
         first: Option<i32>,
         after: Option<String>,
         search: Option<String>,
-    ) -> async_graphql::Result<Conn<Staff>> {
+    ) -> GqlResult<Conn<Staff>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
-        let (rows, total) = svc::list_staff(ctx, p, search).await?;
+        let (rows, total) = staff::list_staff(ctx, p, search).await?;
         let admin = ctx.caller()?.has(Role::SchoolAdmin);
         Ok(connection(
             rows.into_iter().map(|v| staff_out(v, admin)).collect(),
@@ -420,11 +414,11 @@ impl OrgQuery {
         after: Option<String>,
         class_id: Option<ID>,
         search: Option<String>,
-    ) -> async_graphql::Result<Conn<Student>> {
+    ) -> GqlResult<Conn<Student>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
         let class_id = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
-        let (rows, total) = svc::list_students(ctx, p, class_id, search).await?;
+        let (rows, total) = students::list_students(ctx, p, class_id, search).await?;
         Ok(connection(
             rows.into_iter().map(Into::into).collect(),
             p,
@@ -433,19 +427,15 @@ impl OrgQuery {
     }
 
     /// One student the caller may see; `NOT_FOUND` otherwise, also for other schools.
-    async fn student(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<Student> {
-        Ok(svc::get_student(ctx_of(cx)?, parse_id(&id, "学生")?)
+    async fn student(&self, cx: &Context<'_>, id: ID) -> GqlResult<Student> {
+        Ok(students::get_student(ctx_of(cx)?, parse_id(&id, "学生")?)
             .await?
             .into())
     }
 
     /// A student's guardians (audited).
-    async fn guardians(
-        &self,
-        cx: &Context<'_>,
-        student_id: ID,
-    ) -> async_graphql::Result<Vec<Guardian>> {
-        let rows = svc::list_guardians(ctx_of(cx)?, parse_id(&student_id, "学生")?).await?;
+    async fn guardians(&self, cx: &Context<'_>, student_id: ID) -> GqlResult<Vec<Guardian>> {
+        let rows = guardians::list_guardians(ctx_of(cx)?, parse_id(&student_id, "学生")?).await?;
         Ok(rows.into_iter().map(|(g, r)| guardian_out(g, r)).collect())
     }
 
@@ -455,9 +445,9 @@ impl OrgQuery {
         cx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Conn<Account>> {
+    ) -> GqlResult<Conn<Account>> {
         let p = page(first, after)?;
-        let (rows, total) = svc::list_accounts(ctx_of(cx)?, p).await?;
+        let (rows, total) = accounts::list_accounts(ctx_of(cx)?, p).await?;
         Ok(connection(
             rows.into_iter()
                 .map(|a| account_out(a.user, a.grants))
@@ -468,12 +458,8 @@ impl OrgQuery {
     }
 
     /// Who did or read what about a record (school admin).
-    async fn audit_trail(
-        &self,
-        cx: &Context<'_>,
-        subject_id: ID,
-    ) -> async_graphql::Result<Vec<AuditEntry>> {
-        let rows = svc::audit_trail(ctx_of(cx)?, parse_id(&subject_id, "记录")?).await?;
+    async fn audit_trail(&self, cx: &Context<'_>, subject_id: ID) -> GqlResult<Vec<AuditEntry>> {
+        let rows = audit::trail(ctx_of(cx)?, parse_id(&subject_id, "记录")?).await?;
         Ok(rows
             .into_iter()
             .map(|a| AuditEntry {
@@ -499,9 +485,11 @@ impl OrgMutation {
     async fn create_school(
         &self,
         cx: &Context<'_>,
-        input: svc::SchoolInput,
-    ) -> async_graphql::Result<School> {
-        Ok(school_plain(svc::create_school(ctx_of(cx)?, input).await?))
+        input: schools::SchoolInput,
+    ) -> GqlResult<School> {
+        Ok(school_plain(
+            schools::create_school(ctx_of(cx)?, input).await?,
+        ))
     }
 
     /// Updates a school (district admin).
@@ -509,10 +497,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::SchoolInput,
-    ) -> async_graphql::Result<School> {
+        input: schools::SchoolInput,
+    ) -> GqlResult<School> {
         Ok(school_plain(
-            svc::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
+            schools::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
         ))
     }
 
@@ -521,20 +509,16 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         school_id: ID,
-        input: svc::AccountInput,
-    ) -> async_graphql::Result<Account> {
+        input: accounts::AccountInput,
+    ) -> GqlResult<Account> {
         let ctx = ctx_of(cx)?;
-        let u = svc::create_school_admin(ctx, parse_id(&school_id, "学校")?, input).await?;
+        let u = accounts::create_school_admin(ctx, parse_id(&school_id, "学校")?, input).await?;
         Ok(account_out(u, vec![]))
     }
 
     /// Creates a term (school admin).
-    async fn create_term(
-        &self,
-        cx: &Context<'_>,
-        input: svc::TermInput,
-    ) -> async_graphql::Result<Term> {
-        Ok(svc::create_term(ctx_of(cx)?, input).await?.into())
+    async fn create_term(&self, cx: &Context<'_>, input: terms::TermInput) -> GqlResult<Term> {
+        Ok(terms::create_term(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a term (school admin).
@@ -542,25 +526,23 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::TermInput,
-    ) -> async_graphql::Result<Term> {
-        Ok(svc::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
-            .await?
-            .into())
+        input: terms::TermInput,
+    ) -> GqlResult<Term> {
+        Ok(
+            terms::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
+                .await?
+                .into(),
+        )
     }
 
     /// Deletes a term (school admin).
-    async fn delete_term(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        Ok(svc::delete_term(ctx_of(cx)?, parse_id(&id, "学期")?).await?)
+    async fn delete_term(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(terms::delete_term(ctx_of(cx)?, parse_id(&id, "学期")?).await?)
     }
 
     /// Creates a class (school admin).
-    async fn create_class(
-        &self,
-        cx: &Context<'_>,
-        input: svc::ClassInput,
-    ) -> async_graphql::Result<Class> {
-        Ok(svc::create_class(ctx_of(cx)?, input).await?.into())
+    async fn create_class(&self, cx: &Context<'_>, input: classes::ClassInput) -> GqlResult<Class> {
+        Ok(classes::create_class(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a class (school admin).
@@ -568,28 +550,24 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::ClassInput,
-    ) -> async_graphql::Result<Class> {
+        input: classes::ClassInput,
+    ) -> GqlResult<Class> {
         Ok(
-            svc::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
+            classes::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
                 .await?
                 .into(),
         )
     }
 
     /// Deletes an empty class (school admin).
-    async fn delete_class(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        Ok(svc::delete_class(ctx_of(cx)?, parse_id(&id, "班级")?).await?)
+    async fn delete_class(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(classes::delete_class(ctx_of(cx)?, parse_id(&id, "班级")?).await?)
     }
 
     /// Creates a staff member (school admin).
-    async fn create_staff(
-        &self,
-        cx: &Context<'_>,
-        input: svc::StaffInput,
-    ) -> async_graphql::Result<Staff> {
+    async fn create_staff(&self, cx: &Context<'_>, input: staff::StaffInput) -> GqlResult<Staff> {
         Ok(staff_out(
-            svc::create_staff(ctx_of(cx)?, input).await?,
+            staff::create_staff(ctx_of(cx)?, input).await?,
             true,
         ))
     }
@@ -599,17 +577,17 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::StaffInput,
-    ) -> async_graphql::Result<Staff> {
+        input: staff::StaffInput,
+    ) -> GqlResult<Staff> {
         Ok(staff_out(
-            svc::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
+            staff::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
             true,
         ))
     }
 
     /// Deletes a staff member (school admin).
-    async fn delete_staff(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        Ok(svc::delete_staff(ctx_of(cx)?, parse_id(&id, "教职工")?).await?)
+    async fn delete_staff(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(staff::delete_staff(ctx_of(cx)?, parse_id(&id, "教职工")?).await?)
     }
 
     /// Records that a teacher teaches a subject in a class (school admin).
@@ -619,9 +597,9 @@ impl OrgMutation {
         staff_id: ID,
         class_id: ID,
         subject: String,
-    ) -> async_graphql::Result<ID> {
+    ) -> GqlResult<ID> {
         let ctx = ctx_of(cx)?;
-        let t: teaching::Model = svc::set_teaching(
+        let t: teaching::Model = staff::set_teaching(
             ctx,
             parse_id(&staff_id, "教职工")?,
             parse_id(&class_id, "班级")?,
@@ -632,17 +610,17 @@ impl OrgMutation {
     }
 
     /// Removes a teaching record (school admin).
-    async fn remove_teaching(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        Ok(svc::remove_teaching(ctx_of(cx)?, parse_id(&id, "任教记录")?).await?)
+    async fn remove_teaching(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(staff::remove_teaching(ctx_of(cx)?, parse_id(&id, "任教记录")?).await?)
     }
 
     /// Creates a student (school admin).
     async fn create_student(
         &self,
         cx: &Context<'_>,
-        input: svc::StudentInput,
-    ) -> async_graphql::Result<Student> {
-        Ok(svc::create_student(ctx_of(cx)?, input).await?.into())
+        input: students::StudentInput,
+    ) -> GqlResult<Student> {
+        Ok(students::create_student(ctx_of(cx)?, input).await?.into())
     }
 
     /// Updates a student (school admin).
@@ -650,18 +628,18 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: svc::StudentInput,
-    ) -> async_graphql::Result<Student> {
+        input: students::StudentInput,
+    ) -> GqlResult<Student> {
         Ok(
-            svc::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
+            students::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
                 .await?
                 .into(),
         )
     }
 
     /// Deletes a student without an account (school admin).
-    async fn delete_student(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
-        Ok(svc::delete_student(ctx_of(cx)?, parse_id(&id, "学生")?).await?)
+    async fn delete_student(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        Ok(students::delete_student(ctx_of(cx)?, parse_id(&id, "学生")?).await?)
     }
 
     /// Adds a guardian to a student (school admin).
@@ -669,10 +647,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         student_id: ID,
-        input: svc::GuardianInput,
-    ) -> async_graphql::Result<Guardian> {
+        input: guardians::GuardianInput,
+    ) -> GqlResult<Guardian> {
         let relation = input.relation.trim().to_string();
-        let g = svc::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
+        let g = guardians::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
         Ok(guardian_out(g, relation))
     }
 
@@ -682,9 +660,9 @@ impl OrgMutation {
         cx: &Context<'_>,
         student_id: ID,
         guardian_id: ID,
-    ) -> async_graphql::Result<bool> {
+    ) -> GqlResult<bool> {
         let ctx = ctx_of(cx)?;
-        Ok(svc::unlink_guardian(
+        Ok(guardians::unlink_guardian(
             ctx,
             parse_id(&student_id, "学生")?,
             parse_id(&guardian_id, "家长")?,
@@ -696,9 +674,9 @@ impl OrgMutation {
     async fn create_account(
         &self,
         cx: &Context<'_>,
-        input: svc::SchoolAccountInput,
-    ) -> async_graphql::Result<Account> {
-        let a = svc::create_account(ctx_of(cx)?, input).await?;
+        input: accounts::SchoolAccountInput,
+    ) -> GqlResult<Account> {
+        let a = accounts::create_account(ctx_of(cx)?, input).await?;
         Ok(account_out(a.user, a.grants))
     }
 
@@ -709,17 +687,17 @@ impl OrgMutation {
         user_id: ID,
         role: Role,
         grade: Option<i32>,
-    ) -> async_graphql::Result<RoleGrant> {
+    ) -> GqlResult<RoleGrant> {
         Ok(
-            svc::grant_role(ctx_of(cx)?, parse_id(&user_id, "账号")?, role, grade)
+            accounts::grant_role(ctx_of(cx)?, parse_id(&user_id, "账号")?, role, grade)
                 .await?
                 .into(),
         )
     }
 
     /// Revokes a role grant (school admin).
-    async fn revoke_role(&self, cx: &Context<'_>, grant_id: ID) -> async_graphql::Result<bool> {
-        Ok(svc::revoke_role(ctx_of(cx)?, parse_id(&grant_id, "角色授权")?).await?)
+    async fn revoke_role(&self, cx: &Context<'_>, grant_id: ID) -> GqlResult<bool> {
+        Ok(accounts::revoke_role(ctx_of(cx)?, parse_id(&grant_id, "角色授权")?).await?)
     }
 
     /// Imports a roster file (.xlsx or .csv, Chinese headers) for the caller's
@@ -730,7 +708,7 @@ impl OrgMutation {
         cx: &Context<'_>,
         file: Upload,
         dry_run: Option<bool>,
-    ) -> async_graphql::Result<ImportResult> {
+    ) -> GqlResult<ImportResult> {
         let dry_run = dry_run.unwrap_or(false);
         let ctx = ctx_of(cx)?;
         ctx.require_school_admin()?;

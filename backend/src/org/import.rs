@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
-use super::service::{link_guardian, upsert_guardian};
+use super::guardians::{link_guardian, upsert_guardian};
 use super::sheet::{self, ReadError};
 use super::validate;
 use crate::audit;

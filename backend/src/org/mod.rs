@@ -1,10 +1,15 @@
 //! Organisation: districts, schools, terms, classes, staff, students,
 //! guardians, accounts and role grants, roster import and the demo district.
 
+pub mod classes;
 pub mod demo;
 pub mod entities;
 pub mod graphql;
+pub mod guardians;
 pub mod import;
-pub mod service;
+pub mod schools;
 pub mod sheet;
+pub mod staff;
+pub mod students;
+pub mod terms;
 pub mod validate;

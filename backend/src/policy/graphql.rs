@@ -14,19 +14,10 @@ use shared::tasks::{
 use super::entities::calendar_event;
 use super::service::{self as svc, SaveArgs, Version};
 use super::tasks::{self, SchoolCounts, StudentTasks, TermTasks};
-use crate::graphql::ctx_of;
-use crate::org::service::parse_id;
-
-fn id(u: uuid::Uuid) -> ID {
-    ID(u.to_string())
-}
+use crate::graphql::context::{GqlResult, ctx_of, id, opt_id, parse_id};
 
 fn today(as_of: Option<NaiveDate>) -> NaiveDate {
-    as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
-}
-
-fn opt_id(v: Option<ID>, what: &str) -> Result<Option<uuid::Uuid>, crate::error::ApiError> {
-    v.map(|x| parse_id(&x, what)).transpose()
+    as_of.unwrap_or_else(crate::clock::today)
 }
 
 /// A preset a district or school can start from (the plans of the seed, 篇1–篇6).
@@ -514,7 +505,7 @@ pub struct PolicyQuery;
 #[Object]
 impl PolicyQuery {
     /// The presets (篇1–篇6) a district or school can start from (any signed-in user).
-    async fn policy_presets(&self, cx: &Context<'_>) -> async_graphql::Result<Vec<PolicyPreset>> {
+    async fn policy_presets(&self, cx: &Context<'_>) -> GqlResult<Vec<PolicyPreset>> {
         ctx_of(cx)?.caller()?;
         let day = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default();
         Ok(presets::ALL
@@ -542,10 +533,7 @@ impl PolicyQuery {
 
     /// The district baseline: current version and history (district admin
     /// and every school user of the district).
-    async fn district_baseline(
-        &self,
-        cx: &Context<'_>,
-    ) -> async_graphql::Result<DistrictBaselineInfo> {
+    async fn district_baseline(&self, cx: &Context<'_>) -> GqlResult<DistrictBaselineInfo> {
         let versions = svc::district_baseline(ctx_of(cx)?).await?;
         Ok(DistrictBaselineInfo {
             current: versions.first().map(Into::into),
@@ -561,7 +549,7 @@ impl PolicyQuery {
         cx: &Context<'_>,
         school_id: Option<ID>,
         as_of: Option<NaiveDate>,
-    ) -> async_graphql::Result<SchoolPolicyInfo> {
+    ) -> GqlResult<SchoolPolicyInfo> {
         let v = svc::school_policy(ctx_of(cx)?, opt_id(school_id, "学校")?, today(as_of)).await?;
         let (in_effect, uses_baseline) = match v.in_effect() {
             Some((x, b)) => (Some(x.into()), b),
@@ -586,7 +574,7 @@ impl PolicyQuery {
         rules: Json<Value>,
         effective_from: Option<NaiveDate>,
         term_id: Option<ID>,
-    ) -> async_graphql::Result<Vec<PolicyViolation>> {
+    ) -> GqlResult<Vec<PolicyViolation>> {
         let ctx = ctx_of(cx)?;
         let v = svc::validate_school_policy(
             ctx,
@@ -603,7 +591,7 @@ impl PolicyQuery {
         &self,
         cx: &Context<'_>,
         term_id: ID,
-    ) -> async_graphql::Result<Vec<CalendarEvent>> {
+    ) -> GqlResult<Vec<CalendarEvent>> {
         Ok(
             svc::calendar_events(ctx_of(cx)?, parse_id(&term_id, "学期")?)
                 .await?
@@ -621,7 +609,7 @@ impl PolicyQuery {
         student_id: ID,
         term_id: Option<ID>,
         as_of: Option<NaiveDate>,
-    ) -> async_graphql::Result<TermTaskReport> {
+    ) -> GqlResult<TermTaskReport> {
         Ok(tasks::student_tasks(
             ctx_of(cx)?,
             parse_id(&student_id, "学生")?,
@@ -638,7 +626,7 @@ impl PolicyQuery {
         cx: &Context<'_>,
         term_id: Option<ID>,
         as_of: Option<NaiveDate>,
-    ) -> async_graphql::Result<TermTaskReport> {
+    ) -> GqlResult<TermTaskReport> {
         Ok(
             tasks::my_students_tasks(ctx_of(cx)?, opt_id(term_id, "学期")?, today(as_of))
                 .await?
@@ -653,7 +641,7 @@ impl PolicyQuery {
         class_id: ID,
         term_id: Option<ID>,
         as_of: Option<NaiveDate>,
-    ) -> async_graphql::Result<TermTaskReport> {
+    ) -> GqlResult<TermTaskReport> {
         Ok(tasks::class_tasks(
             ctx_of(cx)?,
             parse_id(&class_id, "班级")?,
@@ -672,7 +660,7 @@ impl PolicyQuery {
         cx: &Context<'_>,
         term_id: Option<ID>,
         as_of: Option<NaiveDate>,
-    ) -> async_graphql::Result<Vec<SchoolTaskCounts>> {
+    ) -> GqlResult<Vec<SchoolTaskCounts>> {
         Ok(
             tasks::school_task_counts(ctx_of(cx)?, opt_id(term_id, "学期")?, today(as_of))
                 .await?
@@ -697,7 +685,7 @@ impl PolicyMutation {
         effective_from: NaiveDate,
         name: Option<String>,
         preset_id: Option<String>,
-    ) -> async_graphql::Result<PolicyVersion> {
+    ) -> GqlResult<PolicyVersion> {
         let v = svc::save_district_baseline(
             ctx_of(cx)?,
             SaveArgs {
@@ -723,7 +711,7 @@ impl PolicyMutation {
         term_id: Option<ID>,
         name: Option<String>,
         preset_id: Option<String>,
-    ) -> async_graphql::Result<PolicyVersion> {
+    ) -> GqlResult<PolicyVersion> {
         let v = svc::save_school_policy(
             ctx_of(cx)?,
             SaveArgs {
@@ -743,12 +731,12 @@ impl PolicyMutation {
         &self,
         cx: &Context<'_>,
         input: svc::CalendarEventInput,
-    ) -> async_graphql::Result<CalendarEvent> {
+    ) -> GqlResult<CalendarEvent> {
         Ok(svc::create_calendar_event(ctx_of(cx)?, input).await?.into())
     }
 
     /// Deletes an event of the school calendar (school admin).
-    async fn delete_calendar_event(&self, cx: &Context<'_>, id: ID) -> async_graphql::Result<bool> {
+    async fn delete_calendar_event(&self, cx: &Context<'_>, id: ID) -> GqlResult<bool> {
         Ok(svc::delete_calendar_event(ctx_of(cx)?, parse_id(&id, "日历事件")?).await?)
     }
 }

@@ -17,10 +17,11 @@ use uuid::Uuid;
 
 use super::entities::{calendar_event, policy_version};
 use crate::audit;
+use crate::error::Problems;
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::org::entities::{school, term};
-use crate::org::service::{Problems, one_in_school};
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// A stored version with its rules and diff parsed.
 #[derive(Debug, Clone)]
@@ -77,15 +78,8 @@ fn check_preset(id: Option<&str>, level: presets::PresetLevel) -> Result<(), Vio
     }
 }
 
-fn require_district_admin(ctx: &Ctx) -> ApiResult<Uuid> {
-    let caller = ctx.require_any(&[Role::DistrictAdmin])?;
-    if caller.school_id.is_some() {
-        return Err(ApiError::forbidden("只有区教育局账号可以执行此操作"));
-    }
-    Ok(caller.district_id)
-}
-
 /// Every version of the district's baseline, newest first.
+#[tracing::instrument(skip_all, fields(district = %district))]
 pub async fn baseline_versions(ctx: &Ctx, district: Uuid) -> ApiResult<Vec<Version>> {
     policy_version::Entity::find()
         .filter(policy_version::Column::DistrictId.eq(district))
@@ -99,6 +93,7 @@ pub async fn baseline_versions(ctx: &Ctx, district: Uuid) -> ApiResult<Vec<Versi
 }
 
 /// Every version of a school's policy, newest first.
+#[tracing::instrument(skip_all, fields(district = %district, school = %school))]
 pub async fn school_versions(ctx: &Ctx, district: Uuid, school: Uuid) -> ApiResult<Vec<Version>> {
     policy_version::Entity::find()
         .filter(policy_version::Column::DistrictId.eq(district))
@@ -118,6 +113,39 @@ pub fn in_effect(versions: &[Version], day: NaiveDate) -> Option<&Version> {
         .iter()
         .filter(|v| v.row.effective_from <= day)
         .max_by_key(|v| (v.row.effective_from, v.row.version))
+}
+
+/// The policy in effect for a school on a day: the school's own version in
+/// effect then, else the district baseline's (`district_baseline` true),
+/// else none. The one answer mentoring, tasks and matching all use.
+#[tracing::instrument(skip_all, fields(district = %district, school = %school))]
+pub async fn policy_on(
+    ctx: &Ctx,
+    district: Uuid,
+    school: Uuid,
+    day: NaiveDate,
+) -> ApiResult<Option<Effective>> {
+    let own = school_versions(ctx, district, school).await?;
+    if let Some(v) = in_effect(&own, day) {
+        return Ok(Some(Effective {
+            version: v.clone(),
+            district_baseline: false,
+        }));
+    }
+    let base = baseline_versions(ctx, district).await?;
+    Ok(in_effect(&base, day).map(|v| Effective {
+        version: v.clone(),
+        district_baseline: true,
+    }))
+}
+
+/// A policy version in effect, and whether it is the district baseline's.
+#[derive(Debug, Clone)]
+pub struct Effective {
+    /// The version.
+    pub version: Version,
+    /// True when the school has none in effect and the baseline applies.
+    pub district_baseline: bool,
 }
 
 /// The baseline a school policy taking effect on `day` is checked against:
@@ -148,6 +176,7 @@ fn summary(version: u32, diff: &[Change]) -> String {
 
 /// The district's baseline: its versions, newest first (district admins and
 /// every school user of the district).
+#[tracing::instrument(skip_all)]
 pub async fn district_baseline(ctx: &Ctx) -> ApiResult<Vec<Version>> {
     let district = ctx.district_id()?;
     baseline_versions(ctx, district).await
@@ -177,8 +206,9 @@ fn clean_name(name: Option<&str>, prev: Option<&Version>, default: &str) -> Stri
 }
 
 /// Saves a new version of the district baseline (district admin).
+#[tracing::instrument(skip_all)]
 pub async fn save_district_baseline(ctx: &Ctx, args: SaveArgs) -> ApiResult<Version> {
-    let district = require_district_admin(ctx)?;
+    let district = crate::authz::require_district_admin(ctx)?;
     let rules = parse_rules(&args.rules).map_err(|v| problems_of(&[v]))?;
     let versions = baseline_versions(ctx, district).await?;
     let prev = versions.first();
@@ -324,6 +354,7 @@ async fn school_of_district(ctx: &Ctx, district: Uuid, id: Uuid) -> ApiResult<sc
 
 /// A school's policy: the caller's own school, or (district admin) any school
 /// of the district.
+#[tracing::instrument(skip_all)]
 pub async fn school_policy(
     ctx: &Ctx,
     school_id: Option<Uuid>,
@@ -350,6 +381,7 @@ pub async fn school_policy(
 
 /// Checks a draft school policy without saving (school admin): every
 /// violation of its own rules and of the district baseline.
+#[tracing::instrument(skip_all)]
 pub async fn validate_school_policy(
     ctx: &Ctx,
     rules: &Value,
@@ -458,6 +490,7 @@ async fn check_school(
 /// Saves a new version of the school's policy (school admin): refused with
 /// `VALIDATION` listing every violation when it is invalid or loosens the
 /// district baseline; else stored with its diff and audited.
+#[tracing::instrument(skip_all)]
 pub async fn save_school_policy(ctx: &Ctx, args: SaveArgs) -> ApiResult<Version> {
     let (violations, c) = check_school(
         ctx,
@@ -543,12 +576,14 @@ pub fn grades_of(e: &calendar_event::Model) -> Vec<i32> {
 }
 
 /// A term's events, by date (any user of the school).
+#[tracing::instrument(skip_all, fields(term_id = %term_id))]
 pub async fn calendar_events(ctx: &Ctx, term_id: Uuid) -> ApiResult<Vec<calendar_event::Model>> {
     let t = one_in_school::<term::Entity>(ctx, term_id, "学期").await?;
     events_of_terms(ctx, t.school_id, &[t.id]).await
 }
 
 /// Events of some terms of a school, by date.
+#[tracing::instrument(skip_all, fields(school = %school))]
 pub async fn events_of_terms(
     ctx: &Ctx,
     school: Uuid,
@@ -564,12 +599,13 @@ pub async fn events_of_terms(
 }
 
 /// Adds an event to a term of the school (school admin).
+#[tracing::instrument(skip_all)]
 pub async fn create_calendar_event(
     ctx: &Ctx,
     input: CalendarEventInput,
 ) -> ApiResult<calendar_event::Model> {
     let (district, school) = ctx.require_school_admin()?;
-    let term_id = crate::org::service::parse_id(&input.term_id, "学期")?;
+    let term_id = crate::tenancy::parse_id(&input.term_id, "学期")?;
     let t = one_in_school::<term::Entity>(ctx, term_id, "学期").await?;
     let mut p = Problems::default();
     let name = input.name.trim();
@@ -608,6 +644,7 @@ pub async fn create_calendar_event(
 }
 
 /// Deletes an event of the school (school admin).
+#[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_calendar_event(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
     ctx.require_school_admin()?;
     let e = one_in_school::<calendar_event::Entity>(ctx, id, "日历事件").await?;
@@ -617,6 +654,7 @@ pub async fn delete_calendar_event(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
 }
 
 /// Terms of a school in the same school year as `t`, in order.
+#[tracing::instrument(skip_all)]
 pub async fn year_terms(ctx: &Ctx, t: &term::Model) -> ApiResult<Vec<term::Model>> {
     Ok(term::Entity::find()
         .filter(

@@ -19,13 +19,13 @@ use shared::tasks::{
 };
 use uuid::Uuid;
 
-use super::service::{self, baseline_versions, events_of_terms, school_versions, year_terms};
+use super::service::{self, events_of_terms, year_terms};
 use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::mentoring::entities::{activity, activity_student, growth_message};
 use crate::org::entities::{class, mentor_assignment, school, student, term};
-use crate::org::service::one_in_school;
 use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
 
 /// Which policy applies to a term's evaluation.
 #[derive(Debug, Clone)]
@@ -43,6 +43,7 @@ pub struct Applied {
 /// The policy applying to a term judged on `today`: the school's version in
 /// effect on the reference day (`today` clamped into the term), else the
 /// district baseline's; else a clear error.
+#[tracing::instrument(skip_all, fields(district = %district, school = %school))]
 pub async fn applied_policy(
     ctx: &Ctx,
     district: Uuid,
@@ -51,22 +52,12 @@ pub async fn applied_policy(
     today: NaiveDate,
 ) -> ApiResult<Applied> {
     let day = today.clamp(t.starts_on, t.ends_on);
-    let own = school_versions(ctx, district, school).await?;
-    if let Some(v) = service::in_effect(&own, day) {
+    if let Some(e) = service::policy_on(ctx, district, school, day).await? {
         return Ok(Applied {
-            rules: v.rules.clone(),
-            version_id: v.row.id,
-            version: v.row.version,
-            district_baseline: false,
-        });
-    }
-    let base = baseline_versions(ctx, district).await?;
-    if let Some(v) = service::in_effect(&base, day) {
-        return Ok(Applied {
-            rules: v.rules.clone(),
-            version_id: v.row.id,
-            version: v.row.version,
-            district_baseline: true,
+            rules: e.version.rules,
+            version_id: e.version.row.id,
+            version: e.version.row.version,
+            district_baseline: e.district_baseline,
         });
     }
     Err(ApiError::NotFound(format!(
@@ -76,6 +67,7 @@ pub async fn applied_policy(
 
 /// Resolves the term to judge: the given one (of the caller's school), else
 /// the school's term containing `today`, else the next one, else the latest.
+#[tracing::instrument(skip_all, fields(school = %school))]
 pub async fn resolve_term(
     ctx: &Ctx,
     school: Uuid,
@@ -375,6 +367,7 @@ async fn evaluate(
 }
 
 /// One student's tasks in a term (anyone who may see the student).
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
 pub async fn student_tasks(
     ctx: &Ctx,
     student_id: Uuid,
@@ -391,6 +384,7 @@ pub async fn student_tasks(
 }
 
 /// The caller's current mentees' tasks (mentor).
+#[tracing::instrument(skip_all)]
 pub async fn my_students_tasks(
     ctx: &Ctx,
     term_id: Option<Uuid>,
@@ -412,6 +406,7 @@ pub async fn my_students_tasks(
 }
 
 /// A class's tasks: its head teacher, the grade's leader, the school admin.
+#[tracing::instrument(skip_all, fields(class_id = %class_id))]
 pub async fn class_tasks(
     ctx: &Ctx,
     class_id: Uuid,
@@ -501,6 +496,7 @@ async fn counts_for_school(
 /// school of the district (aggregates only). A district admin's `term_id` names a term of one school; every
 /// school is judged in its term of the same school year and name (else the
 /// term containing that term's first day).
+#[tracing::instrument(skip_all)]
 pub async fn school_task_counts(
     ctx: &Ctx,
     term_id: Option<Uuid>,

@@ -8,11 +8,12 @@
 //! The tenant comes only from the verified token (or, for operator commands,
 //! from the command line); nothing else sets it.
 
+use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    PrimaryKeyTrait, QueryFilter, Statement, TransactionTrait,
 };
 use shared::org::Role;
 use uuid::Uuid;
@@ -188,4 +189,31 @@ impl Ctx {
         }
         Ok(())
     }
+}
+
+/// Loads a row of the caller's school by id, else `NOT_FOUND` (rows of
+/// other schools are indistinguishable from missing ones).
+pub async fn one_in_school<E>(ctx: &Ctx, id: Uuid, what: &str) -> ApiResult<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    let school = ctx.school_id()?;
+    let district = ctx.district_id()?;
+    let school_col = E::Column::from_str("school_id")
+        .map_err(|_| anyhow::anyhow!("{} has no school_id", E::default().table_name()))?;
+    let district_col = E::Column::from_str("district_id")
+        .map_err(|_| anyhow::anyhow!("{} has no district_id", E::default().table_name()))?;
+    E::find_by_id(id)
+        .filter(school_col.eq(school))
+        .filter(district_col.eq(district))
+        .one(ctx.db())
+        .await?
+        .ok_or_else(|| ApiError::not_found(what))
+}
+
+/// Parses the id of a tenant's row; a malformed id is treated as missing
+/// (`NOT_FOUND`), like a row of another tenant.
+pub fn parse_id(id: &str, what: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::not_found(what))
 }

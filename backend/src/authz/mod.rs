@@ -2,6 +2,8 @@
 //! mentor of this student? The head teacher of the class? A parent of the
 //! child? GraphQL resolvers and services both ask here.
 
+pub mod mentoring;
+
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use shared::org::Role;
 use uuid::Uuid;
@@ -9,6 +11,15 @@ use uuid::Uuid;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, guardian, mentor_assignment, staff, student, student_guardian};
 use crate::tenancy::Ctx;
+
+/// Requires a district-level district admin; returns the district.
+pub fn require_district_admin(ctx: &Ctx) -> ApiResult<Uuid> {
+    let caller = ctx.require_any(&[Role::DistrictAdmin])?;
+    if caller.school_id.is_some() {
+        return Err(ApiError::forbidden("只有区教育局账号可以执行此操作"));
+    }
+    Ok(caller.district_id)
+}
 
 /// Which students of the caller's school the caller may see.
 #[derive(Debug, Clone, Default)]

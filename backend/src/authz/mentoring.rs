@@ -1,0 +1,101 @@
+//! Mentoring: who the caller is to each student (mentor, head teacher,
+//! grade leader, school admin), and what that lets them see of activities.
+
+use std::collections::HashSet;
+
+use shared::org::Role;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult};
+use crate::mentoring::entities::{activity, parse_ids};
+use crate::org::entities::{staff, student};
+use crate::tenancy::Ctx;
+
+/// The caller and their relations to students: staff record, mentees,
+/// classes led as head teacher.
+pub struct Me {
+    /// The user.
+    pub user_id: Uuid,
+    /// Tenant district.
+    pub district_id: Uuid,
+    /// Tenant school.
+    pub school_id: Uuid,
+    /// The caller's staff record, if staff.
+    pub staff: Option<staff::Model>,
+    /// Students the caller currently mentors.
+    pub mentees: HashSet<Uuid>,
+    /// Classes the caller leads as head teacher (with the role).
+    pub head_classes: HashSet<Uuid>,
+    /// Grades led (grade leader).
+    pub grades: Vec<i32>,
+    /// School admin.
+    pub admin: bool,
+}
+
+impl Me {
+    /// Loads the caller's relations (school callers only).
+    pub async fn load(ctx: &Ctx) -> ApiResult<Me> {
+        let caller = ctx.caller()?.clone();
+        let school_id = ctx.school_id()?;
+        let staff = super::my_staff(ctx).await?;
+        let (mentees, head_classes) = match &staff {
+            Some(s) => {
+                let m = super::mentee_ids(ctx, s.id).await?;
+                let h = if caller.has(Role::HeadTeacher) {
+                    super::head_of_classes(ctx, s.id).await?
+                } else {
+                    vec![]
+                };
+                (m, h)
+            }
+            None => (vec![], vec![]),
+        };
+        Ok(Me {
+            user_id: caller.user_id,
+            district_id: caller.district_id,
+            school_id,
+            staff,
+            mentees: mentees.into_iter().collect(),
+            head_classes: head_classes.into_iter().collect(),
+            grades: if caller.has(Role::GradeLeader) {
+                caller.grades.clone()
+            } else {
+                vec![]
+            },
+            admin: caller.has(Role::SchoolAdmin),
+        })
+    }
+
+    /// The caller's relations to a student: `Mentor`, `HeadTeacher`.
+    pub fn relations(&self, s: &student::Model) -> Vec<Role> {
+        let mut r = vec![];
+        if self.mentees.contains(&s.id) {
+            r.push(Role::Mentor);
+        }
+        if self.head_classes.contains(&s.class_id) {
+            r.push(Role::HeadTeacher);
+        }
+        r
+    }
+
+    /// The caller's staff id, or `FORBIDDEN`.
+    pub fn staff_id(&self) -> ApiResult<Uuid> {
+        self.staff
+            .as_ref()
+            .map(|s| s.id)
+            .ok_or_else(|| ApiError::forbidden("只有学校教师可以执行此操作"))
+    }
+
+    /// Whether the caller may read an activity's private summary: its
+    /// recorder and participants, and the mentors and head teacher of one
+    /// of its students. Never parents, students, the district.
+    pub fn may_see_private(&self, a: &activity::Model, students: &[student::Model]) -> bool {
+        let Some(me) = &self.staff else {
+            return false;
+        };
+        a.staff_id == me.id
+            || (a.recorded_by == self.user_id)
+            || parse_ids(&a.co_staff_ids).contains(&me.id)
+            || students.iter().any(|s| !self.relations(s).is_empty())
+    }
+}

@@ -1,0 +1,215 @@
+//! Talk requests from parents and students, and the student's monthly
+//! self-report.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use shared::activity::{ActivityKind, Channel};
+use shared::org::Role;
+use uuid::Uuid;
+
+use super::activities::ActivityView;
+use super::entities::{activity, talk_request};
+use super::growth_file::valid_month;
+use super::logging::NewActivity;
+use super::messages::{names_of_students, own_student_ids};
+use super::{activities, logging};
+use crate::authz::mentoring::Me;
+use crate::clock::local_day;
+use crate::error::Problems;
+use crate::error::{ApiError, ApiResult};
+use crate::org::entities::{mentor_assignment, student};
+use crate::tenancy::Ctx;
+use crate::tenancy::one_in_school;
+
+// ---------------------------------------------------------------- talk requests
+
+/// A talk request with the student's name.
+pub struct TalkView {
+    /// The row.
+    pub request: talk_request::Model,
+    /// The student's name.
+    pub student_name: String,
+}
+
+/// A parent (of the student) or the student asks the mentor for a talk.
+#[tracing::instrument(skip_all, fields(student_id = %student_id))]
+pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiResult<TalkView> {
+    let caller = ctx.require_any(&[Role::Parent, Role::Student])?.clone();
+    let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
+    if !own_student_ids(ctx).await?.contains(&s.id) {
+        return Err(ApiError::not_found("学生"));
+    }
+    let message = message.trim().to_string();
+    if message.is_empty() || message.chars().count() > 1000 {
+        return Err(ApiError::invalid("message", "留言须为1–1000字"));
+    }
+    let role = if s.user_id == Some(caller.user_id) {
+        "student"
+    } else {
+        "parent"
+    };
+    let r = talk_request::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        district_id: Set(s.district_id),
+        school_id: Set(s.school_id),
+        student_id: Set(s.id),
+        requested_by: Set(caller.user_id),
+        requester_role: Set(role.into()),
+        message: Set(message),
+        status: Set("open".into()),
+        answer: Set(None),
+        answered_by: Set(None),
+        answered_at: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(ctx.db())
+    .await?;
+    Ok(TalkView {
+        request: r,
+        student_name: s.name,
+    })
+}
+
+/// Talk requests: for staff, those about their mentees and the students of
+/// their classes; for parents and students, their own.
+#[tracing::instrument(skip_all)]
+pub async fn talk_requests(ctx: &Ctx, open_only: bool) -> ApiResult<Vec<TalkView>> {
+    let me = Me::load(ctx).await?;
+    let mut cond = Condition::any().add(talk_request::Column::RequestedBy.eq(me.user_id));
+    if me.staff.is_some() {
+        let mut ids: Vec<Uuid> = me.mentees.iter().copied().collect();
+        if !me.head_classes.is_empty() {
+            let in_classes: Vec<Uuid> = student::Entity::find()
+                .select_only()
+                .column(student::Column::Id)
+                .filter(student::Column::SchoolId.eq(me.school_id))
+                .filter(
+                    student::Column::ClassId
+                        .is_in(me.head_classes.iter().copied().collect::<Vec<_>>()),
+                )
+                .into_tuple()
+                .all(ctx.db())
+                .await?;
+            ids.extend(in_classes);
+        }
+        cond = cond.add(talk_request::Column::StudentId.is_in(ids));
+    }
+    let mut q = talk_request::Entity::find()
+        .filter(talk_request::Column::SchoolId.eq(me.school_id))
+        .filter(talk_request::Column::DistrictId.eq(me.district_id))
+        .filter(cond);
+    if open_only {
+        q = q.filter(talk_request::Column::Status.eq("open"));
+    }
+    let rows = q
+        .order_by_desc(talk_request::Column::CreatedAt)
+        .limit(200)
+        .all(ctx.db())
+        .await?;
+    let names = names_of_students(ctx, rows.iter().map(|r| r.student_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TalkView {
+            student_name: names.get(&r.student_id).cloned().unwrap_or_default(),
+            request: r,
+        })
+        .collect())
+}
+
+/// The mentor (or head teacher) answers a talk request.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResult<TalkView> {
+    let me = Me::load(ctx).await?;
+    let r = one_in_school::<talk_request::Entity>(ctx, id, "谈心预约").await?;
+    let s = one_in_school::<student::Entity>(ctx, r.student_id, "学生").await?;
+    if me.relations(&s).is_empty() {
+        return Err(ApiError::forbidden(
+            "只有学生的导师或班主任可以答复谈心预约",
+        ));
+    }
+    let answer = answer.trim().to_string();
+    if answer.is_empty() || answer.chars().count() > 1000 {
+        return Err(ApiError::invalid("answer", "答复须为1–1000字"));
+    }
+    let mut am = r.into_active_model();
+    am.status = Set("answered".into());
+    am.answer = Set(Some(answer));
+    am.answered_by = Set(Some(me.user_id));
+    am.answered_at = Set(Some(Utc::now()));
+    let r = am.update(ctx.db()).await?;
+    Ok(TalkView {
+        request: r,
+        student_name: s.name,
+    })
+}
+
+/// The student's monthly report to the mentor, recorded as a
+/// `STUDENT_REPORT` activity of the student's mentor (once per month: a
+/// repeated send returns the report already recorded).
+#[tracing::instrument(skip_all)]
+pub async fn submit_self_report(ctx: &Ctx, month: String, text: String) -> ApiResult<ActivityView> {
+    let caller = ctx.require_any(&[Role::Student])?.clone();
+    let me = Me::load(ctx).await?;
+    let s = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(me.school_id))
+        .filter(student::Column::UserId.eq(caller.user_id))
+        .one(ctx.db())
+        .await?
+        .ok_or_else(|| ApiError::not_found("学生"))?;
+    let mut p = Problems::default();
+    let month = month.trim().to_string();
+    if !valid_month(&month) {
+        p.add("month", "月份格式应为YYYY-MM");
+    }
+    let text = text.trim().to_string();
+    if text.is_empty() || text.chars().count() > 3000 {
+        p.add("text", "汇报内容须为1–3000字");
+    }
+    p.finish()?;
+    let mentor = mentor_assignment::Entity::find()
+        .filter(mentor_assignment::Column::SchoolId.eq(me.school_id))
+        .filter(mentor_assignment::Column::StudentId.eq(s.id))
+        .filter(mentor_assignment::Column::EndsOn.is_null())
+        .order_by_asc(mentor_assignment::Column::StartsOn)
+        .one(ctx.db())
+        .await?
+        .ok_or_else(|| ApiError::conflict("你还没有导师，暂时不能提交汇报"))?;
+    let now = Utc::now();
+    let row = activity::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        district_id: Set(s.district_id),
+        school_id: Set(s.school_id),
+        client_key: Set(format!("self-report:{month}")),
+        kind: Set(ActivityKind::StudentReport.code().into()),
+        occurred_on: Set(local_day(now)),
+        occurred_at: Set(now),
+        place: Set(None),
+        channel: Set(Channel::Online.code().into()),
+        trigger: Set(None),
+        guidance_areas: Set("[]".into()),
+        optional_action: Set(None),
+        summary: Set(text),
+        follow_up: Set(None),
+        follow_up_due: Set(None),
+        staff_id: Set(mentor.staff_id),
+        with_head_teacher: Set(false),
+        co_staff_ids: Set("[]".into()),
+        recorded_by: Set(caller.user_id),
+        created_at: Set(now),
+    };
+    let (a, _) = logging::insert_once(
+        ctx,
+        NewActivity {
+            row,
+            students: vec![s.id],
+        },
+    )
+    .await?;
+    activities::views(ctx, &me, vec![a])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("活动记录"))
+}
