@@ -1,15 +1,20 @@
 //! Test harness: starts the real `daoshi` binary as a process against a fresh
-//! database (a new PostgreSQL database per test, or a new SQLite file), seeds
-//! demo districts through its operator commands, and talks GraphQL to it.
+//! database (a new PostgreSQL database per test, or a new SQLite file) holding
+//! the demo districts, and talks GraphQL to it. The demo districts are seeded
+//! through the binary's operator commands once into a template that every
+//! test's database is a copy of (see [`template`]).
 //!
 //! Environment: `DAOSHI_BIN` (default: `daoshi` beside the test binary's
 //! `deps/` folder, built by `cargo build -p backend`), `DAOSHI_TEST_PG`
 //! (admin URL of a PostgreSQL server, default
 //! `postgres://postgres@127.0.0.1:5432/test`), `DAOSHI_TEST_REDIS` (default
-//! `redis://127.0.0.1:6379`).
+//! `redis://127.0.0.1:6379`), `DAOSHI_TEST_NO_TEMPLATE=1` (seed every test's
+//! database itself), `DAOSHI_TEST_TIMING=1` (print each server's start-up
+//! times to stderr; shown with `--nocapture`).
 
 pub mod browser;
 pub mod fuzz;
+pub mod template;
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -58,6 +63,8 @@ impl Options {
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 /// The demo password.
 pub const PASSWORD: &str = "daoshi-demo";
+/// The PostgreSQL role the server connects as (subject to RLS).
+pub const APP_ROLE: &str = "daoshi_app";
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -117,6 +124,32 @@ pub struct TestDb {
 impl TestDb {
     /// Creates an empty database.
     pub fn create(backend: Backend) -> Result<TestDb> {
+        let db = TestDb::named(backend)?;
+        if let Some(name) = &db.pg_name {
+            psql(&pg_admin_url(), &format!("CREATE DATABASE {name}"))?;
+        }
+        Ok(db)
+    }
+
+    /// Creates a database holding `seed`: a copy of its template, or (with
+    /// `DAOSHI_TEST_NO_TEMPLATE=1`) seeded here.
+    pub async fn seeded(seed: &template::Seed) -> Result<TestDb> {
+        if !template::enabled() {
+            let db = TestDb::create(seed.backend)?;
+            template::seed_directly(seed, &db.url).await?;
+            return Ok(db);
+        }
+        // Built before the copy, so that a half-made database is dropped.
+        let db = TestDb::named(seed.backend)?;
+        match &db.pg_name {
+            Some(name) => template::create_pg(seed, name).await?,
+            None => template::create_sqlite(seed, db._dir.path()).await?,
+        }
+        Ok(db)
+    }
+
+    /// A new name (PostgreSQL) or folder (SQLite) for a database, not created yet.
+    fn named(backend: Backend) -> Result<TestDb> {
         let dir = tempfile::tempdir()?;
         match backend {
             Backend::Sqlite => Ok(TestDb {
@@ -127,7 +160,6 @@ impl TestDb {
             }),
             Backend::Postgres => {
                 let name = format!("daoshi_t_{}", uuid::Uuid::new_v4().simple());
-                psql(&pg_admin_url(), &format!("CREATE DATABASE {name}"))?;
                 let mut url = url::Url::parse(&pg_admin_url())?;
                 url.set_path(&name);
                 Ok(TestDb {
@@ -143,7 +175,7 @@ impl TestDb {
     /// The same database as the application role (PostgreSQL only).
     pub fn app_url(&self) -> Result<String> {
         let mut url = url::Url::parse(&self.url)?;
-        url.set_username("daoshi_app")
+        url.set_username(APP_ROLE)
             .map_err(|()| anyhow!("cannot set user"))?;
         Ok(url.to_string())
     }
@@ -187,7 +219,10 @@ const ALARMS: &[&str] = &[
 impl TestServer {
     /// Starts a server on a fresh database with both demo districts.
     pub async fn start(opts: Options) -> Result<TestServer> {
-        let db = TestDb::create(opts.backend)?;
+        let started = std::time::Instant::now();
+        let seed = template::Seed::demo(opts.backend, opts.class_size, &opts.env);
+        let db = TestDb::seeded(&seed).await?;
+        let seeded = started.elapsed();
         let mut env = vec![
             ("DATABASE_URL".to_string(), db.url.clone()),
             ("JWT_SECRET".into(), JWT_SECRET.into()),
@@ -209,24 +244,16 @@ impl TestServer {
             env.push(("REDIS_URL".into(), url));
         }
         env.extend(opts.env.iter().cloned());
-        let size = opts.class_size.to_string();
-        run_cli(&env, &["demo", "--class-size", &size]).await?;
-        run_cli(
-            &env,
-            &[
-                "demo",
-                "--code",
-                "y",
-                "--name",
-                "远方区",
-                "--prefix",
-                "y.",
-                "--class-size",
-                "3",
-            ],
-        )
-        .await?;
         let (child, base, alarms, errors) = spawn_serve(&env).await?;
+        if std::env::var_os("DAOSHI_TEST_TIMING").is_some() {
+            eprintln!(
+                "TIMING {:?} class_size={} database={:?} serve={:?}",
+                opts.backend,
+                opts.class_size,
+                seeded,
+                started.elapsed() - seeded
+            );
+        }
         Ok(TestServer {
             child,
             base,
