@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
-use crate::pages::mentoring::ops as mops;
+use crate::ops;
 use crate::session::use_session;
 use crate::storage;
 
@@ -207,19 +207,19 @@ fn outcome(r: &Result<(), ApiError>) -> Outcome {
 }
 
 async fn send(e: &Entry) -> Result<(), ApiError> {
-    let input = mops::log_activity::ActivityInput {
+    let input = ops::log_activity::ActivityInput {
         client_key: e.client_key.clone(),
-        kind: mops::ActivityKind(e.kind.clone()),
+        kind: ops::ActivityKind(e.kind.clone()),
         student_ids: vec![e.student_id.clone()],
         occurred_at: Some(e.occurred_at.clone()),
         place: None,
-        channel: Some(mops::Channel(e.channel.clone())),
-        trigger: e.trigger.clone().map(mops::Trigger),
+        channel: Some(ops::Channel(e.channel.clone())),
+        trigger: e.trigger.clone().map(ops::Trigger),
         guidance_areas: e
             .guidance_areas
             .iter()
             .cloned()
-            .map(mops::GuidanceArea)
+            .map(ops::GuidanceArea)
             .collect(),
         optional_action: None,
         summary: e.summary.clone(),
@@ -228,7 +228,7 @@ async fn send(e: &Entry) -> Result<(), ApiError> {
         co_mentor_ids: Vec::new(),
         with_head_teacher: false,
     };
-    let data = api::query::<mops::LogActivity>(mops::log_activity::Variables { input }).await?;
+    let data = api::query::<ops::LogActivity>(ops::log_activity::Variables { input }).await?;
     if data.log_activity.client_key == e.client_key {
         Ok(())
     } else {

@@ -7,119 +7,9 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{I18n, use_i18n};
+use crate::ops;
 use crate::outbox::{self, Entry};
 use crate::ui::{ErrorBox, loaded};
-
-/// Typed operations of `graphql/mentoring.graphql`.
-pub mod ops {
-    use graphql_client::GraphQLQuery;
-    use serde::{Deserialize, Serialize};
-
-    /// GraphQL `DateTime` (RFC 3339).
-    pub type DateTime = String;
-    /// GraphQL `NaiveDate`.
-    pub type NaiveDate = String;
-
-    macro_rules! wire_enum {
-        ($(#[$doc:meta])* $name:ident) => {
-            $(#[$doc])*
-            #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-            #[serde(transparent)]
-            pub struct $name(pub String);
-        };
-    }
-
-    wire_enum!(
-        /// GraphQL `ActivityKind` (`TALK`, `HOME_VISIT` …).
-        ActivityKind
-    );
-    wire_enum!(
-        /// GraphQL `Channel` (`FACE_TO_FACE` …).
-        Channel
-    );
-    wire_enum!(
-        /// GraphQL `Trigger` (`BEFORE_EXAM` …).
-        Trigger
-    );
-    wire_enum!(
-        /// GraphQL `GuidanceArea` (`IDEAS` …).
-        GuidanceArea
-    );
-    wire_enum!(
-        /// GraphQL `GrowthMessageStatus` (`DRAFT` … `PUBLISHED`).
-        GrowthMessageStatus
-    );
-
-    macro_rules! op {
-        ($(#[$doc:meta])* $name:ident) => {
-            $(#[$doc])*
-            #[derive(GraphQLQuery)]
-            #[graphql(
-                schema_path = "../backend/schema.graphql",
-                query_path = "graphql/mentoring.graphql",
-                extern_enums(
-                    "ActivityKind",
-                    "Channel",
-                    "Trigger",
-                    "GuidanceArea",
-                    "GrowthMessageStatus"
-                ),
-                response_derives = "Debug, Clone, PartialEq",
-                variables_derives = "Debug, Clone"
-            )]
-            pub struct $name;
-        };
-    }
-
-    op!(
-        /// Records an activity (idempotent by client key).
-        LogActivity
-    );
-    op!(
-        /// A student's activities, newest first.
-        StudentActivities
-    );
-    op!(
-        /// This term's activities about a student.
-        TermActivitiesFor
-    );
-    op!(
-        /// A student's growth messages and the school's terms.
-        StudentGrowthMessages
-    );
-    op!(
-        /// The published growth messages of the caller's children or the caller.
-        MyGrowthMessages
-    );
-    op!(
-        /// Saves a draft growth message.
-        SaveGrowthMessage
-    );
-    op!(
-        /// Submits a growth message.
-        SubmitGrowthMessage
-    );
-    op!(
-        /// Publishes a growth message.
-        PublishGrowthMessage
-    );
-    op!(
-        /// A parent or student asks for a talk.
-        RequestTalk
-    );
-    op!(
-        /// Talk requests (staff: about their students; others: their own).
-        TalkRequests
-    );
-    op!(
-        /// Answers a talk request.
-        AnswerTalkRequest
-    );
-    op!(
-        /// The student's monthly self-report.
-        SubmitSelfReport
-    );
-}
 
 /// The kinds the quick log offers, the default first.
 const KINDS: [&str; 4] = ["TALK", "HOME_VISIT", "PARENT_CONTACT", "OTHER"];
@@ -184,7 +74,7 @@ fn cached_students() -> Option<Vec<(String, String)>> {
 /// the last list loaded.
 fn my_students() -> LocalResource<Result<Vec<(String, String)>, ApiError>> {
     LocalResource::new(|| async {
-        let data = api::query::<crate::ops::Students>(crate::ops::students::Variables {
+        let data = api::query::<ops::Students>(ops::students::Variables {
             first: Some(100),
             after: None,
             class_id: None,
