@@ -328,12 +328,12 @@ pub fn OutboxSync() -> impl IntoView {
                 <p class="outbox-bar" role="status" id="outbox-status">
                     {move || {
                         if is_online.get() {
-                            (i18n.mt().pending_count)(&i18n.num(pending))
+                            (i18n.t().mentoring.pending_count)(&i18n.num(pending))
                         } else {
                             format!(
                                 "{} {}",
-                                i18n.mt().offline,
-                                (i18n.mt().pending_count)(&i18n.num(pending)),
+                                i18n.t().mentoring.offline,
+                                (i18n.t().mentoring.pending_count)(&i18n.num(pending)),
                             )
                         }
                     }}

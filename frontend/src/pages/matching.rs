@@ -95,7 +95,7 @@ fn why_view(i18n: I18n, stage: String, choice: Option<i64>, why: String) -> impl
     let english = move || {
         (i18n.lang() == Lang::En && !stage.is_empty()).then(|| {
             view! {
-                <span class="why-en">{i18n.t().m.explain(&stage, choice)}</span>
+                <span class="why-en">{i18n.t().matching.explain(&stage, choice)}</span>
                 <br/>
             }
         })
@@ -332,8 +332,8 @@ pub fn MatchingAdmin() -> impl IntoView {
     let selected = RwSignal::new(None::<String>);
     let rounds_version = RwSignal::new(0u32);
     view! {
-        <PageTitle title=|t| t.m.title/>
-        <p class="hint">{move || i18n.t().m.intro}</p>
+        <PageTitle title=|t| t.matching.title/>
+        <p class="hint">{move || i18n.t().matching.intro}</p>
         {loaded(terms, move |ts: Vec<TermRow>| {
             if term.get_untracked().is_empty()
                 && let Some(t) = current_term(&ts, &today())
@@ -342,7 +342,7 @@ pub fn MatchingAdmin() -> impl IntoView {
             }
             view! {
                 <section class="card">
-                    <label for="match-term">{move || i18n.t().m.term}</label>
+                    <label for="match-term">{move || i18n.t().matching.term}</label>
                     <select
                         id="match-term"
                         on:change=move |ev| {
@@ -394,10 +394,10 @@ fn RoundList(
     });
     view! {
         <section class="card" id="rounds">
-            <h2>{move || i18n.t().m.rounds_title}</h2>
+            <h2>{move || i18n.t().matching.rounds_title}</h2>
             {loaded(rounds, move |rs: Vec<RoundRow>| {
                 if rs.is_empty() {
-                    return view! { <p class="muted">{move || i18n.t().m.rounds_empty}</p> }.into_any();
+                    return view! { <p class="muted">{move || i18n.t().matching.rounds_empty}</p> }.into_any();
                 }
                 view! {
                     <ul class="list" id="round-list">
@@ -425,8 +425,8 @@ fn round_item(i18n: I18n, r: RoundRow, selected: RwSignal<Option<String>>) -> im
     let title = move || {
         format!(
             "{} · {}",
-            (i18n.t().m.grade_n)(&grade.to_string()),
-            i18n.t().m.method_name(&method)
+            (i18n.t().matching.grade_n)(&grade.to_string()),
+            i18n.t().matching.method_name(&method)
         )
     };
     let title2 = title.clone();
@@ -441,20 +441,20 @@ fn round_item(i18n: I18n, r: RoundRow, selected: RwSignal<Option<String>>) -> im
             <div class="item-main">
                 <span class="name">{title}</span>
                 <span class="meta">
-                    <span class="tag">{move || i18n.t().m.status_name(&status2)}</span>
+                    <span class="tag">{move || i18n.t().matching.status_name(&status2)}</span>
                     " "
-                    {move || (i18n.t().m.participants)(&r.participants.to_string())}
+                    {move || (i18n.t().matching.participants)(&r.participants.to_string())}
                     " · "
-                    {move || (i18n.t().m.cap_n)(&r.cap.to_string())}
+                    {move || (i18n.t().matching.cap_n)(&r.cap.to_string())}
                 </span>
             </div>
             <button
                 type="button"
                 class="btn secondary view-round"
-                aria-label=move || (i18n.t().m.view_round_label)(&title2())
+                aria-label=move || (i18n.t().matching.view_round_label)(&title2())
                 on:click=move |_| selected.set(Some(id.clone()))
             >
-                {move || i18n.t().m.view_round}
+                {move || i18n.t().matching.view_round}
             </button>
         </li>
     }
@@ -503,24 +503,24 @@ fn OpenRoundForm(term: RwSignal<String>, on_open: Callback<String>) -> impl Into
                 aria-expanded=move || if shown.get() { "true" } else { "false" }
                 on:click=move |_| shown.update(|s| *s = !*s)
             >
-                {move || i18n.t().m.open_title}
+                {move || i18n.t().matching.open_title}
             </button>
             <form class="form" on:submit=on_submit novalidate=true hidden=move || !shown.get()>
-                <label for="round-grade">{move || i18n.t().m.grade}</label>
+                <label for="round-grade">{move || i18n.t().matching.grade}</label>
                 <input id="round-grade" type="number" min="1" max="12" inputmode="numeric" bind:value=grade/>
-                <label for="round-method">{move || i18n.t().m.method}</label>
+                <label for="round-method">{move || i18n.t().matching.method}</label>
                 <select id="round-method" on:change=move |ev| method.set(event_target_value(&ev))>
                     {["TWO_WAY", "BLIND_BOX", "SELF_SELECTION"]
                         .into_iter()
-                        .map(|m| view! { <option value=m>{move || i18n.t().m.method_name(m)}</option> })
+                        .map(|m| view! { <option value=m>{move || i18n.t().matching.method_name(m)}</option> })
                         .collect_view()}
                 </select>
-                <label for="round-cap">{move || i18n.t().m.cap}</label>
+                <label for="round-cap">{move || i18n.t().matching.cap}</label>
                 <input id="round-cap" type="number" min="1" max="50" inputmode="numeric" aria-describedby="round-cap-hint" bind:value=cap/>
-                <p class="muted" id="round-cap-hint">{move || i18n.t().m.cap_hint}</p>
+                <p class="muted" id="round-cap-hint">{move || i18n.t().matching.cap_hint}</p>
                 {move || open.value().get().and_then(Result::err).map(|e| view! { <ErrorBox err=e/> })}
                 <button type="submit" class="btn primary wide" id="open-round" disabled=move || open.pending().get()>
-                    {move || i18n.t().m.open_button}
+                    {move || i18n.t().matching.open_button}
                 </button>
             </form>
         </div>
@@ -577,7 +577,7 @@ fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(())) = publish.value().get() {
             confirming.set(false);
-            notice.set(Some(i18n.t().m.published.to_string()));
+            notice.set(Some(i18n.t().matching.published.to_string()));
             version.update(|v| *v += 1);
             on_change.run(());
         }
@@ -599,23 +599,23 @@ fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl IntoView {
                         {move || {
                             format!(
                                 "{} · {}",
-                                (i18n.t().m.grade_n)(&grade.to_string()),
-                                i18n.t().m.method_name(&method),
+                                (i18n.t().matching.grade_n)(&grade.to_string()),
+                                i18n.t().matching.method_name(&method),
                             )
                         }}
                     </h2>
                     <p class="meta">
                         <span class="tag" id="round-status" data-status=r.status.clone()>
-                            {move || i18n.t().m.status_name(&status)}
+                            {move || i18n.t().matching.status_name(&status)}
                         </span>
                         " "
-                        {move || (i18n.t().m.cap_n)(&r.cap.to_string())}
+                        {move || (i18n.t().matching.cap_n)(&r.cap.to_string())}
                     </p>
-                    {seed.map(|s| view! { <p class="muted">{move || (i18n.t().m.seed_line)(&s)}</p> })}
+                    {seed.map(|s| view! { <p class="muted">{move || (i18n.t().matching.seed_line)(&s)}</p> })}
                     {published_at
                         .map(|d| {
                             let day: String = d.chars().take(10).collect();
-                            view! { <p class="ok-line">{move || (i18n.t().m.published_on)(&i18n.date(&day))}</p> }
+                            view! { <p class="ok-line">{move || (i18n.t().matching.published_on)(&i18n.date(&day))}</p> }
                         })}
                     {(!published)
                         .then(|| {
@@ -631,18 +631,18 @@ fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl IntoView {
                                 >
                                     {move || {
                                         if run.pending().get() {
-                                            i18n.t().m.running
+                                            i18n.t().matching.running
                                         } else if previewed {
-                                            i18n.t().m.rerun_preview
+                                            i18n.t().matching.rerun_preview
                                         } else {
-                                            i18n.t().m.run_preview
+                                            i18n.t().matching.run_preview
                                         }
                                     }}
                                 </button>
                             }
                         })}
                     {move || run.value().get().and_then(Result::err).map(|e| view! { <ErrorBox err=e/> })}
-                    {(!p.has_preview).then(|| view! { <p class="muted" id="no-preview">{move || i18n.t().m.no_preview}</p> })}
+                    {(!p.has_preview).then(|| view! { <p class="muted" id="no-preview">{move || i18n.t().matching.no_preview}</p> })}
                     {p.stats.clone().map(|s| stats_view(i18n, s, p.loads.clone()))}
                     {p.has_preview
                         .then(|| {
@@ -656,7 +656,7 @@ fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl IntoView {
                                         if confirming.get() {
                                             view! {
                                                 <div class="card confirm" role="alertdialog" aria-labelledby="publish-question" id="publish-confirm">
-                                                    <p id="publish-question">{move || i18n.t().m.publish_confirm}</p>
+                                                    <p id="publish-question">{move || i18n.t().matching.publish_confirm}</p>
                                                     <div class="row">
                                                         <button
                                                             type="button"
@@ -667,10 +667,10 @@ fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl IntoView {
                                                                 publish.dispatch(());
                                                             }
                                                         >
-                                                            {move || i18n.t().m.publish_yes}
+                                                            {move || i18n.t().matching.publish_yes}
                                                         </button>
                                                         <button type="button" class="btn secondary" on:click=move |_| confirming.set(false)>
-                                                            {move || i18n.t().m.cancel}
+                                                            {move || i18n.t().matching.cancel}
                                                         </button>
                                                     </div>
                                                 </div>
@@ -679,7 +679,7 @@ fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl IntoView {
                                         } else {
                                             view! {
                                                 <button type="button" class="btn primary wide" id="publish" on:click=move |_| confirming.set(true)>
-                                                    {move || i18n.t().m.publish}
+                                                    {move || i18n.t().matching.publish}
                                                 </button>
                                             }
                                                 .into_any()
@@ -705,11 +705,26 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
         &'static str,
     );
     let lines: Vec<Line> = vec![
-        (|t| t.m.stat_first, s.first, pct(s.first, w), "stat-first"),
-        (|t| t.m.stat_top3, s.top3, pct(s.top3, w), "stat-top3"),
-        (|t| t.m.stat_fill, s.fill, pct(s.fill, st), "stat-fill"),
         (
-            |t| t.m.stat_unplaced,
+            |t| t.matching.stat_first,
+            s.first,
+            pct(s.first, w),
+            "stat-first",
+        ),
+        (
+            |t| t.matching.stat_top3,
+            s.top3,
+            pct(s.top3, w),
+            "stat-top3",
+        ),
+        (
+            |t| t.matching.stat_fill,
+            s.fill,
+            pct(s.fill, st),
+            "stat-fill",
+        ),
+        (
+            |t| t.matching.stat_unplaced,
             s.unplaced,
             pct(s.unplaced, st),
             "stat-unplaced",
@@ -738,9 +753,9 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
         .unwrap_or(0);
     view! {
         <section class="stats" id="match-stats" aria-labelledby="stats-title">
-            <h3 id="stats-title">{move || i18n.t().m.stats_title}</h3>
+            <h3 id="stats-title">{move || i18n.t().matching.stats_title}</h3>
             <dl class="facts stat-grid">
-                <dt>{move || i18n.t().m.stat_students}</dt>
+                <dt>{move || i18n.t().matching.stat_students}</dt>
                 <dd id="stat-students">{st}</dd>
                 {lines
                     .into_iter()
@@ -748,30 +763,30 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
                         let n = n.to_string();
                         view! {
                             <dt>{move || label(i18n.t())}</dt>
-                            <dd id=id>{move || (i18n.t().m.count_share)(&n, &p)}</dd>
+                            <dd id=id>{move || (i18n.t().matching.count_share)(&n, &p)}</dd>
                         }
                     })
                     .collect_view()}
-                <dt>{move || i18n.t().m.stat_load}</dt>
-                <dd id="stat-load">{move || (i18n.t().m.load_min_med_max)(&mm.0, &mm.1, &mm.2)}</dd>
+                <dt>{move || i18n.t().matching.stat_load}</dt>
+                <dd id="stat-load">{move || (i18n.t().matching.load_min_med_max)(&mm.0, &mm.1, &mm.2)}</dd>
             </dl>
             {s.shortages
                 .iter()
                 .map(|(g, n)| {
                     let (g, n) = (g.to_string(), n.to_string());
-                    view! { <p class="error" role="alert">{move || (i18n.t().m.shortage)(&g, &n)}</p> }
+                    view! { <p class="error" role="alert">{move || (i18n.t().matching.shortage)(&g, &n)}</p> }
                 })
                 .collect_view()}
-            <h3 id="choice-chart-title">{move || i18n.t().m.hist_title}</h3>
-            <p class="muted">{move || i18n.t().m.hist_note}</p>
+            <h3 id="choice-chart-title">{move || i18n.t().matching.hist_title}</h3>
+            <p class="muted">{move || i18n.t().matching.hist_note}</p>
             <ul class="bars" id="choice-chart" aria-labelledby="choice-chart-title">
                 {bars
                     .into_iter()
                     .map(|(k, n, kind)| {
                         let label = move || match kind {
-                            "fill" => i18n.t().m.stage_fill.to_string(),
-                            "unplaced" => i18n.t().m.stat_unplaced.to_string(),
-                            _ => (i18n.t().m.choice_n)(&k),
+                            "fill" => i18n.t().matching.stage_fill.to_string(),
+                            "unplaced" => i18n.t().matching.stat_unplaced.to_string(),
+                            _ => (i18n.t().matching.choice_n)(&k),
                         };
                         view! {
                             <li class=format!("bar-row {kind}")>
@@ -785,7 +800,7 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <h3 id="load-chart-title">{move || i18n.t().m.load_chart_title}</h3>
+            <h3 id="load-chart-title">{move || i18n.t().matching.load_chart_title}</h3>
             <ul class="bars" id="load-chart" aria-labelledby="load-chart-title">
                 {load_rows
                     .into_iter()
@@ -799,7 +814,7 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
                                     <span class="bar-fill" style=width(l.load, load_max)></span>
                                     <span class="bar-cap" style=format!("left: {}%", if load_max > 0 { (l.capacity * 100 / load_max).clamp(0, 100) } else { 0 })></span>
                                 </span>
-                                <span class="bar-value">{move || (i18n.t().m.load_of)(&lo, &ca)}</span>
+                                <span class="bar-value">{move || (i18n.t().matching.load_of)(&lo, &ca)}</span>
                             </li>
                         }
                     })
@@ -809,7 +824,7 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
                 .then(|| {
                     let names = s.not_chosen.join("、");
                     view! {
-                        <h3>{move || i18n.t().m.not_chosen_title}</h3>
+                        <h3>{move || i18n.t().matching.not_chosen_title}</h3>
                         <p class="muted" id="not-chosen">{names}</p>
                     }
                 })}
@@ -817,7 +832,7 @@ fn stats_view(i18n: I18n, s: StatsView, loads: Vec<LoadRow>) -> impl IntoView {
                 .then(|| {
                     let names = s.in_training.join("、");
                     view! {
-                        <h3>{move || i18n.t().m.training_title}</h3>
+                        <h3>{move || i18n.t().matching.training_title}</h3>
                         <p class="muted" id="in-training">{names}</p>
                     }
                 })}
@@ -853,11 +868,11 @@ fn assignments_view(
     };
     view! {
         <section class="assignments" aria-labelledby="results-title">
-            <h3 id="results-title">{move || i18n.t().m.results_title}</h3>
-            <div class="chips" role="group" aria-label=move || i18n.t().m.filter_label id="filters">
-                {chip(Filter::All, "filter-all", |t| t.m.filter_all)}
-                {chip(Filter::Unplaced, "filter-unplaced", |t| t.m.filter_unplaced)}
-                {chip(Filter::Fill, "filter-fill", |t| t.m.filter_fill)}
+            <h3 id="results-title">{move || i18n.t().matching.results_title}</h3>
+            <div class="chips" role="group" aria-label=move || i18n.t().matching.filter_label id="filters">
+                {chip(Filter::All, "filter-all", |t| t.matching.filter_all)}
+                {chip(Filter::Unplaced, "filter-unplaced", |t| t.matching.filter_unplaced)}
+                {chip(Filter::Fill, "filter-fill", |t| t.matching.filter_fill)}
             </div>
             <ul class="list assign-list" id="assignments">
                 {move || {
@@ -872,7 +887,7 @@ fn assignments_view(
                         })
                         .collect();
                     if shown.is_empty() {
-                        return view! { <li class="muted">{move || i18n.t().m.list_empty}</li> }.into_any();
+                        return view! { <li class="muted">{move || i18n.t().matching.list_empty}</li> }.into_any();
                     }
                     shown
                         .into_iter()
@@ -915,19 +930,19 @@ fn assign_item(
             </div>
             <div class="assign-body">
                 {if unplaced {
-                    view! { <span class="tag overdue">{move || i18n.t().m.unplaced_badge}</span> }.into_any()
+                    view! { <span class="tag overdue">{move || i18n.t().matching.unplaced_badge}</span> }.into_any()
                 } else {
                     view! {
                         <span class="mentor-line">
-                            <span class="muted">{move || i18n.t().m.mentor}</span>
+                            <span class="muted">{move || i18n.t().matching.mentor}</span>
                             " "
                             <strong class="mentor-name">{r.mentor.clone()}</strong>
                             " "
                             <span class=format!("tag stage-{}", stage.to_ascii_lowercase())>
                                 {move || {
                                     match choice {
-                                        Some(n) if stage_label == "PREFERENCE" => (i18n.t().m.choice_n)(&n.to_string()),
-                                        _ => i18n.t().m.stage_name(&stage_label).to_string(),
+                                        Some(n) if stage_label == "PREFERENCE" => (i18n.t().matching.choice_n)(&n.to_string()),
+                                        _ => i18n.t().matching.stage_name(&stage_label).to_string(),
                                     }
                                 }}
                             </span>
@@ -943,14 +958,14 @@ fn assign_item(
                         <button
                             type="button"
                             class="btn secondary reassign"
-                            aria-label=move || (i18n.t().m.reassign_label)(&name_label)
+                            aria-label=move || (i18n.t().matching.reassign_label)(&name_label)
                             aria-expanded=move || if editing.get().as_deref() == Some(sid_open.as_str()) { "true" } else { "false" }
                             on:click=move |_| {
                                 notice.set(None);
                                 editing.set(Some(sid.clone()));
                             }
                         >
-                            {move || if unplaced { i18n.t().m.place } else { i18n.t().m.reassign }}
+                            {move || if unplaced { i18n.t().matching.place } else { i18n.t().matching.reassign }}
                         </button>
                     }
                 })}
@@ -1012,7 +1027,7 @@ fn ReassignForm(
                 .find(|(id, _)| *id == mid)
                 .map(|(_, n)| n.clone())
                 .unwrap_or_default();
-            done.run(Some((i18n.t().m.adjusted)(&sname, &m)));
+            done.run(Some((i18n.t().matching.adjusted)(&sname, &m)));
         }
     });
     let full_of: Vec<(String, bool)> = loads
@@ -1024,12 +1039,12 @@ fn ReassignForm(
         let m = mentor.get_untracked();
         let full = full_of.iter().any(|(id, f)| *id == m && *f);
         if m.is_empty() || full {
-            problem.set(Some(|t| t.m.mentor_required));
+            problem.set(Some(|t| t.matching.mentor_required));
             return;
         }
         let why = reason.get_untracked().trim().to_string();
         if why.is_empty() {
-            problem.set(Some(|t| t.m.reason_required));
+            problem.set(Some(|t| t.matching.reason_required));
             return;
         }
         problem.set(None);
@@ -1042,8 +1057,8 @@ fn ReassignForm(
     };
     view! {
         <form class="form reassign-form" id="reassign-form" on:submit=on_submit novalidate=true>
-            <h4>{move || (i18n.t().m.reassign_title)(&student_name)}</h4>
-            <label for="reassign-mentor">{move || i18n.t().m.new_mentor}</label>
+            <h4>{move || (i18n.t().matching.reassign_title)(&student_name)}</h4>
+            <label for="reassign-mentor">{move || i18n.t().matching.new_mentor}</label>
             <select
                 id="reassign-mentor"
                 on:change=move |ev| {
@@ -1051,7 +1066,7 @@ fn ReassignForm(
                     mentor.set(event_target_value(&ev));
                 }
             >
-                <option value="">{move || i18n.t().m.choose_mentor}</option>
+                <option value="">{move || i18n.t().matching.choose_mentor}</option>
                 {loads
                     .into_iter()
                     .filter(|l| l.qualified && Some(&l.id) != current.as_ref())
@@ -1062,20 +1077,20 @@ fn ReassignForm(
                         view! {
                             <option value=l.id.clone() disabled=full data-full=full.to_string()>
                                 {move || {
-                                    let base = (i18n.t().m.mentor_option)(&n, &lo, &ca);
-                                    if full { format!("{base}{}", i18n.t().m.mentor_full) } else { base }
+                                    let base = (i18n.t().matching.mentor_option)(&n, &lo, &ca);
+                                    if full { format!("{base}{}", i18n.t().matching.mentor_full) } else { base }
                                 }}
                             </option>
                         }
                     })
                     .collect_view()}
             </select>
-            <label for="reassign-reason">{move || i18n.t().m.reason}</label>
+            <label for="reassign-reason">{move || i18n.t().matching.reason}</label>
             <textarea
                 id="reassign-reason"
                 rows="2"
                 required=true
-                placeholder=move || i18n.t().m.reason_placeholder
+                placeholder=move || i18n.t().matching.reason_placeholder
                 prop:value=move || reason.get()
                 on:input=move |ev| {
                     problem.set(None);
@@ -1086,10 +1101,10 @@ fn ReassignForm(
             {move || save.value().get().and_then(Result::err).map(|e| view! { <ErrorBox err=e/> })}
             <div class="row">
                 <button type="submit" class="btn primary" id="reassign-save" disabled=move || save.pending().get()>
-                    {move || i18n.t().m.save_adjust}
+                    {move || i18n.t().matching.save_adjust}
                 </button>
                 <button type="button" class="btn secondary" on:click=move |_| done.run(None)>
-                    {move || i18n.t().m.cancel}
+                    {move || i18n.t().matching.cancel}
                 </button>
             </div>
         </form>
@@ -1180,12 +1195,12 @@ pub fn StudentMatching() -> impl IntoView {
         {loaded(data, move |v: StudentView| {
             view! {
                 <section class="card" id="my-match" aria-labelledby="my-match-title">
-                    <h2 id="my-match-title">{move || i18n.t().m.my_mentor}</h2>
+                    <h2 id="my-match-title">{move || i18n.t().matching.my_mentor}</h2>
                     {if v.matches.is_empty() {
                         let waiting = v.round.is_some();
                         view! {
                             <p class="muted" id="no-match">
-                                {move || if waiting { i18n.t().m.no_match } else { i18n.t().my_mentor_soon }}
+                                {move || if waiting { i18n.t().matching.no_match } else { i18n.t().org.my_mentor_soon }}
                             </p>
                         }
                             .into_any()
@@ -1207,16 +1222,16 @@ pub fn StudentMatching() -> impl IntoView {
                                                     view! {
                                                         <span class="tag">
                                                             {move || match choice {
-                                                                Some(n) => (i18n.t().m.choice_n)(&n.to_string()),
-                                                                None => i18n.t().m.stage_name(&st).to_string(),
+                                                                Some(n) => (i18n.t().matching.choice_n)(&n.to_string()),
+                                                                None => i18n.t().matching.stage_name(&st).to_string(),
                                                             }}
                                                         </span>
                                                         " "
                                                     }
                                                 })}
-                                            {move || (i18n.t().m.since)(&i18n.date(&since))}
+                                            {move || (i18n.t().matching.since)(&i18n.date(&since))}
                                         </p>
-                                        <p class="why-label muted">{move || i18n.t().m.why}</p>
+                                        <p class="why-label muted">{move || i18n.t().matching.why}</p>
                                         <p class="why" id="my-match-why">
                                             {why_view(i18n, m.stage.clone().unwrap_or_default(), m.choice_no, m.why.clone())}
                                         </p>
@@ -1234,7 +1249,7 @@ pub fn StudentMatching() -> impl IntoView {
                             view! { <RushPicker round_id=id on_taken=Callback::new(move |_| version.update(|v| *v += 1))/> }
                                 .into_any()
                         }
-                        _ => view! { <p class="card muted" id="blind-box-note">{move || i18n.t().m.blind_box_note}</p> }.into_any(),
+                        _ => view! { <p class="card muted" id="blind-box-note">{move || i18n.t().matching.blind_box_note}</p> }.into_any(),
                     })}
             }
         })}
@@ -1264,14 +1279,14 @@ fn mentor_facts(i18n: I18n, m: &MentorCard) -> impl IntoView + use<> {
             {(!subjects.is_empty())
                 .then(|| {
                     view! {
-                        <dt>{move || i18n.t().m.subjects}</dt>
+                        <dt>{move || i18n.t().matching.subjects}</dt>
                         <dd>{subjects}</dd>
                     }
                 })}
             {(!specialties.is_empty())
                 .then(|| {
                     view! {
-                        <dt>{move || i18n.t().m.specialties}</dt>
+                        <dt>{move || i18n.t().matching.specialties}</dt>
                         <dd>{specialties}</dd>
                     }
                 })}
@@ -1336,13 +1351,13 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
     };
     view! {
         <section class="card" id="choose-mentors" aria-labelledby="choose-title">
-            <h2 id="choose-title">{move || i18n.t().m.choose_title}</h2>
-            <p class="muted">{move || i18n.t().m.choose_intro}</p>
-            <h3>{move || i18n.t().m.my_choices}</h3>
+            <h2 id="choose-title">{move || i18n.t().matching.choose_title}</h2>
+            <p class="muted">{move || i18n.t().matching.choose_intro}</p>
+            <h3>{move || i18n.t().matching.my_choices}</h3>
             {move || {
                 let ids = picked.get();
                 if ids.is_empty() {
-                    return view! { <p class="muted" id="no-choices">{move || i18n.t().m.no_choices}</p> }.into_any();
+                    return view! { <p class="muted" id="no-choices">{move || i18n.t().matching.no_choices}</p> }.into_any();
                 }
                 let n = ids.len();
                 view! {
@@ -1356,14 +1371,14 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                                 let (id1, id2) = (id.clone(), id.clone());
                                 view! {
                                     <li class="choice" data-mentor=id.clone()>
-                                        <span class="choice-no">{move || (i18n.t().m.choice_n)(&(i + 1).to_string())}</span>
+                                        <span class="choice-no">{move || (i18n.t().matching.choice_n)(&(i + 1).to_string())}</span>
                                         <span class="name">{name}</span>
                                         <span class="choice-actions">
                                             <button
                                                 type="button"
                                                 class="btn secondary icon move-up"
                                                 disabled=i == 0
-                                                aria-label=move || (i18n.t().m.move_up)(&n1)
+                                                aria-label=move || (i18n.t().matching.move_up)(&n1)
                                                 on:click=move |_| change(&|v: &mut Vec<String>| if i > 0 { v.swap(i, i - 1) })
                                             >
                                                 "↑"
@@ -1372,7 +1387,7 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                                                 type="button"
                                                 class="btn secondary icon move-down"
                                                 disabled=i + 1 == n
-                                                aria-label=move || (i18n.t().m.move_down)(&n2)
+                                                aria-label=move || (i18n.t().matching.move_down)(&n2)
                                                 on:click=move |_| change(&|v: &mut Vec<String>| if i + 1 < v.len() { v.swap(i, i + 1) })
                                             >
                                                 "↓"
@@ -1380,7 +1395,7 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                                             <button
                                                 type="button"
                                                 class="btn secondary icon remove-choice"
-                                                aria-label=move || (i18n.t().m.remove)(&n3)
+                                                aria-label=move || (i18n.t().matching.remove)(&n3)
                                                 on:click=move |_| {
                                                     let id = id1.clone();
                                                     change(&|v: &mut Vec<String>| v.retain(|x| *x != id))
@@ -1399,7 +1414,7 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                 .into_any()
             }}
             {move || submit.value().get().and_then(Result::err).map(|e| view! { <ErrorBox err=e/> })}
-            {move || saved.get().then(|| view! { <p class="notice" role="status" id="choices-saved">{move || i18n.t().m.submitted}</p> })}
+            {move || saved.get().then(|| view! { <p class="notice" role="status" id="choices-saved">{move || i18n.t().matching.submitted}</p> })}
             <button
                 type="button"
                 class="btn primary wide"
@@ -1409,10 +1424,10 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                     submit.dispatch(picked.get_untracked());
                 }
             >
-                {move || if submit.pending().get() { i18n.t().m.submitting } else { i18n.t().m.submit }}
+                {move || if submit.pending().get() { i18n.t().matching.submitting } else { i18n.t().matching.submit }}
             </button>
-            <h3>{move || i18n.t().m.eligible_title}</h3>
-            {move || (picked.with(Vec::len) >= MAX_CHOICES).then(|| view! { <p class="muted">{move || i18n.t().m.max_reached}</p> })}
+            <h3>{move || i18n.t().matching.eligible_title}</h3>
+            {move || (picked.with(Vec::len) >= MAX_CHOICES).then(|| view! { <p class="muted">{move || i18n.t().matching.max_reached}</p> })}
             <ul class="list" id="eligible-mentors">
                 {mentors
                     .into_iter()
@@ -1432,14 +1447,14 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                                 <button
                                     type="button"
                                     class="btn secondary add-choice"
-                                    aria-label=move || (i18n.t().m.add_label)(&name)
+                                    aria-label=move || (i18n.t().matching.add_label)(&name)
                                     disabled=blocked
                                     on:click=move |_| {
                                         let id = id2.clone();
                                         change(&|v: &mut Vec<String>| if !v.contains(&id) && v.len() < MAX_CHOICES { v.push(id.clone()) })
                                     }
                                 >
-                                    {move || if added3() { i18n.t().m.added } else { i18n.t().m.add }}
+                                    {move || if added3() { i18n.t().matching.added } else { i18n.t().matching.add }}
                                 </button>
                             </li>
                         }
@@ -1497,8 +1512,8 @@ fn RushPicker(round_id: String, on_taken: Callback<()>) -> impl IntoView {
     });
     view! {
         <section class="card" id="rush" aria-labelledby="rush-title">
-            <h2 id="rush-title">{move || i18n.t().m.rush_title}</h2>
-            {move || full.get().then(|| view! { <p class="error" role="alert" id="rush-full">{move || i18n.t().m.full_pick_again}</p> })}
+            <h2 id="rush-title">{move || i18n.t().matching.rush_title}</h2>
+            {move || full.get().then(|| view! { <p class="error" role="alert" id="rush-full">{move || i18n.t().matching.full_pick_again}</p> })}
             {move || {
                 pick.value()
                     .get()
@@ -1508,14 +1523,14 @@ fn RushPicker(round_id: String, on_taken: Callback<()>) -> impl IntoView {
             }}
             {loaded(page, move |(places, mine): (Vec<MentorCard>, Option<String>)| {
                 if let Some(name) = mine {
-                    return view! { <p class="notice" id="rush-mine">{move || (i18n.t().m.rush_mine)(&name)}</p> }.into_any();
+                    return view! { <p class="notice" id="rush-mine">{move || (i18n.t().matching.rush_mine)(&name)}</p> }.into_any();
                 }
                 let open: Vec<MentorCard> = places.into_iter().filter(|m| m.places_left.unwrap_or(0) > 0).collect();
                 if open.is_empty() {
-                    return view! { <p class="muted">{move || i18n.t().m.rush_none_left}</p> }.into_any();
+                    return view! { <p class="muted">{move || i18n.t().matching.rush_none_left}</p> }.into_any();
                 }
                 view! {
-                    <p class="muted">{move || i18n.t().m.rush_intro}</p>
+                    <p class="muted">{move || i18n.t().matching.rush_intro}</p>
                     <ul class="list" id="rush-mentors">
                         {open
                             .into_iter()
@@ -1528,18 +1543,18 @@ fn RushPicker(round_id: String, on_taken: Callback<()>) -> impl IntoView {
                                         <div class="item-main">
                                             <span class="name">{m.name.clone()}</span>
                                             {mentor_facts(i18n, &m)}
-                                            <span class="meta">{move || (i18n.t().m.places_left)(&left)}</span>
+                                            <span class="meta">{move || (i18n.t().matching.places_left)(&left)}</span>
                                         </div>
                                         <button
                                             type="button"
                                             class="btn primary pick-mentor"
-                                            aria-label=move || (i18n.t().m.pick_label)(&name)
+                                            aria-label=move || (i18n.t().matching.pick_label)(&name)
                                             disabled=move || pick.pending().get()
                                             on:click=move |_| {
                                                 pick.dispatch(id.clone());
                                             }
                                         >
-                                            {move || i18n.t().m.pick}
+                                            {move || i18n.t().matching.pick}
                                         </button>
                                     </li>
                                 }
@@ -1580,12 +1595,26 @@ mod tests {
 
     #[test]
     fn every_stage_is_explained_in_both_languages() {
-        use crate::i18n::{MATCH_EN, MATCH_ZH};
-        assert_eq!(MATCH_EN.explain("PREFERENCE", Some(1)), "Your 1st choice.");
-        assert!(MATCH_EN.explain("PREFERENCE", Some(2)).contains("choice 2"));
-        assert!(MATCH_ZH.explain("PREFERENCE", Some(3)).contains("第3志愿"));
+        use crate::i18n::{EN, ZH};
+        assert_eq!(
+            EN.matching.explain("PREFERENCE", Some(1)),
+            "Your 1st choice."
+        );
+        assert!(
+            EN.matching
+                .explain("PREFERENCE", Some(2))
+                .contains("choice 2")
+        );
+        assert!(
+            ZH.matching
+                .explain("PREFERENCE", Some(3))
+                .contains("第3志愿")
+        );
         for stage in ["FILL", "MANUAL", "LOTTERY", "CLUB", "CONTINUITY"] {
-            assert_ne!(MATCH_EN.explain(stage, None), MATCH_ZH.explain(stage, None));
+            assert_ne!(
+                EN.matching.explain(stage, None),
+                ZH.matching.explain(stage, None)
+            );
         }
     }
 

@@ -156,7 +156,7 @@ pub fn QuickLog(
     let student_picker = move || {
         let students = students?;
         Some(view! {
-            <label for="log-student">{move || i18n.mt().pick_student}</label>
+            <label for="log-student">{move || i18n.t().mentoring.pick_student}</label>
             {loaded(students, move |list| {
                 let list2 = list.clone();
                 view! {
@@ -182,11 +182,11 @@ pub fn QuickLog(
 
     view! {
         <form class="card form quick-log" id="quick-log" on:submit=on_submit novalidate=true>
-            <h2>{move || i18n.mt().quick_log}</h2>
-            <p class="muted">{move || i18n.mt().quick_log_hint}</p>
+            <h2>{move || i18n.t().mentoring.quick_log}</h2>
+            <p class="muted">{move || i18n.t().mentoring.quick_log_hint}</p>
             {student_picker}
             <fieldset class="chips" id="log-kind">
-                <legend>{move || i18n.mt().kind}</legend>
+                <legend>{move || i18n.t().mentoring.kind}</legend>
                 {KINDS
                     .iter()
                     .map(|&k| {
@@ -199,31 +199,31 @@ pub fn QuickLog(
                                     prop:checked=move || kind.get() == k
                                     on:change=move |_| kind.set(k.to_string())
                                 />
-                                <span>{move || i18n.mt().kind_name(k)}</span>
+                                <span>{move || i18n.t().mentoring.kind_name(k)}</span>
                             </label>
                         }
                     })
                     .collect_view()}
             </fieldset>
-            <label for="log-channel">{move || i18n.mt().channel}</label>
+            <label for="log-channel">{move || i18n.t().mentoring.channel}</label>
             <select id="log-channel" prop:value=move || channel.get() on:change=move |ev| channel.set(event_target_value(&ev))>
                 {CHANNELS
                     .iter()
-                    .map(|c| view! { <option value=*c>{move || i18n.mt().channel_name(c)}</option> })
+                    .map(|c| view! { <option value=*c>{move || i18n.t().mentoring.channel_name(c)}</option> })
                     .collect_view()}
             </select>
             <details class="more">
-                <summary>{move || i18n.mt().more_details}</summary>
-                <label for="log-trigger">{move || i18n.mt().trigger}</label>
+                <summary>{move || i18n.t().mentoring.more_details}</summary>
+                <label for="log-trigger">{move || i18n.t().mentoring.trigger}</label>
                 <select id="log-trigger" prop:value=move || trigger.get() on:change=move |ev| trigger.set(event_target_value(&ev))>
-                    <option value="">{move || i18n.mt().trigger_none}</option>
+                    <option value="">{move || i18n.t().mentoring.trigger_none}</option>
                     {TRIGGERS
                         .iter()
-                        .map(|c| view! { <option value=*c>{move || i18n.mt().trigger_name(c)}</option> })
+                        .map(|c| view! { <option value=*c>{move || i18n.t().mentoring.trigger_name(c)}</option> })
                         .collect_view()}
                 </select>
                 <fieldset class="chips">
-                    <legend>{move || i18n.mt().guidance}</legend>
+                    <legend>{move || i18n.t().mentoring.guidance}</legend>
                     {AREAS
                         .iter()
                         .map(|&a| {
@@ -242,35 +242,35 @@ pub fn QuickLog(
                                             });
                                         }
                                     />
-                                    <span>{move || i18n.mt().area_name(a)}</span>
+                                    <span>{move || i18n.t().mentoring.area_name(a)}</span>
                                 </label>
                             }
                         })
                         .collect_view()}
                 </fieldset>
-                <label for="log-summary">{move || i18n.mt().summary}</label>
-                <textarea id="log-summary" rows="3" placeholder=move || i18n.mt().summary_hint bind:value=summary></textarea>
-                <label for="log-follow-up">{move || i18n.mt().follow_up}</label>
+                <label for="log-summary">{move || i18n.t().mentoring.summary}</label>
+                <textarea id="log-summary" rows="3" placeholder=move || i18n.t().mentoring.summary_hint bind:value=summary></textarea>
+                <label for="log-follow-up">{move || i18n.t().mentoring.follow_up}</label>
                 <input id="log-follow-up" type="text" bind:value=follow_up/>
             </details>
             {move || note.get().map(|n| match n {
-                Err(()) => view! { <p class="error" role="alert">{move || i18n.mt().no_student_picked}</p> }.into_any(),
+                Err(()) => view! { <p class="error" role="alert">{move || i18n.t().mentoring.no_student_picked}</p> }.into_any(),
                 // "Recorded" only once the server has it (the entry left the outbox).
                 Ok(key) => view! {
                     <p class="notice" role="status" id="log-note">
                         {move || {
                             outbox::track();
                             if outbox::entries().iter().any(|e| e.client_key == key) {
-                                i18n.mt().saved_pending
+                                i18n.t().mentoring.saved_pending
                             } else {
-                                i18n.mt().saved_sent
+                                i18n.t().mentoring.saved_sent
                             }
                         }}
                     </p>
                 }
                 .into_any(),
             })}
-            <button type="submit" class="btn primary wide" id="log-save">{move || i18n.mt().save}</button>
+            <button type="submit" class="btn primary wide" id="log-save">{move || i18n.t().mentoring.save}</button>
         </form>
     }
 }
@@ -329,7 +329,7 @@ pub fn ActivityList(
     };
     view! {
         <section class="card" id="activities">
-            <h2>{move || i18n.mt().recent}</h2>
+            <h2>{move || i18n.t().mentoring.recent}</h2>
             <ul class="plain activity-list" id="pending-list">
                 {move || waiting().into_iter().map(|e| pending_item(i18n, e)).collect_view()}
             </ul>
@@ -339,7 +339,7 @@ pub fn ActivityList(
                 Some(Err(ApiError::Network)) => ().into_any(),
                 Some(Err(e)) => view! { <ErrorBox err=e retry=Callback::new(move |_| recorded.refetch())/> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="muted" id="no-activities">{move || i18n.mt().no_activities}</p> }.into_any()
+                    view! { <p class="muted" id="no-activities">{move || i18n.t().mentoring.no_activities}</p> }.into_any()
                 }
                 Some(Ok(list)) => view! {
                     <ul class="plain activity-list" id="activity-list">
@@ -367,21 +367,21 @@ fn pending_item(i18n: I18n, e: Entry) -> impl IntoView {
     view! {
         <li class=class data-key=e.client_key.clone()>
             <div class="item-main">
-                <span class="name">{move || i18n.mt().kind_name(&kind)}</span>
-                <span class="meta">{move || i18n.date(&day)} " · " {move || i18n.mt().channel_name(&channel)}</span>
+                <span class="name">{move || i18n.t().mentoring.kind_name(&kind)}</span>
+                <span class="meta">{move || i18n.date(&day)} " · " {move || i18n.t().mentoring.channel_name(&channel)}</span>
                 {(!e.summary.is_empty()).then(|| view! { <span class="summary-text">{e.summary.clone()}</span> })}
             </div>
             {match failed {
-                None => view! { <span class="badge pending-badge">{move || i18n.mt().pending}</span> }.into_any(),
+                None => view! { <span class="badge pending-badge">{move || i18n.t().mentoring.pending}</span> }.into_any(),
                 Some(msg) => view! {
                     <div class="failed-box">
-                        <span class="badge failed-badge">{move || i18n.mt().failed}</span>
+                        <span class="badge failed-badge">{move || i18n.t().mentoring.failed}</span>
                         <p class="error">{move || msg.message(i18n.t())}</p>
                         <button type="button" class="btn secondary" on:click=move |_| outbox::retry(&key)>
-                            {move || i18n.mt().retry}
+                            {move || i18n.t().mentoring.retry}
                         </button>
                         <button type="button" class="btn ghost" on:click=move |_| outbox::discard(&key2)>
-                            {move || i18n.mt().discard}
+                            {move || i18n.t().mentoring.discard}
                         </button>
                     </div>
                 }
@@ -399,10 +399,10 @@ fn recorded_item(i18n: I18n, a: ActivityRow) -> impl IntoView {
     view! {
         <li class="activity recorded" data-key=a.client_key.clone()>
             <div class="item-main">
-                <span class="name">{move || i18n.mt().kind_name(&kind)}</span>
+                <span class="name">{move || i18n.t().mentoring.kind_name(&kind)}</span>
                 <span class="meta">
-                    {move || i18n.date(&day)} " · " {move || i18n.mt().channel_name(&channel)} " · "
-                    {move || (i18n.mt().recorded_by)(&mentor)}
+                    {move || i18n.date(&day)} " · " {move || i18n.t().mentoring.channel_name(&channel)} " · "
+                    {move || (i18n.t().mentoring.recorded_by)(&mentor)}
                 </span>
                 {a.summary.filter(|s| !s.is_empty()).map(|s| view! { <span class="summary-text">{s}</span> })}
             </div>
@@ -449,10 +449,10 @@ pub fn GrowthEditor(
     });
     view! {
         <section class="card growth-editor" id="growth-editor">
-            <h2>{move || i18n.mt().growth_title}</h2>
+            <h2>{move || i18n.t().mentoring.growth_title}</h2>
             {loaded(data, move |d| {
                 let Some(term) = current_term(&d.terms) else {
-                    return view! { <p class="muted">{move || i18n.mt().no_term}</p> }.into_any();
+                    return view! { <p class="muted">{move || i18n.t().mentoring.no_term}</p> }.into_any();
                 };
                 let existing = d.growth_messages.into_iter().find(|m| m.term_id == term.id);
                 view! {
@@ -552,23 +552,23 @@ fn GrowthForm(
     let act2 = act.clone();
     view! {
         <p class="meta">
-            {move || (i18n.mt().growth_term)(&term_name)}
+            {move || (i18n.t().mentoring.growth_term)(&term_name)}
             {move || status.get().map(|s| view! {
-                " · " <span class="badge" id="growth-status">{move || i18n.mt().status_name(&s)}</span>
+                " · " <span class="badge" id="growth-status">{move || i18n.t().mentoring.status_name(&s)}</span>
             })}
         </p>
-        <label for="growth-body">{move || i18n.mt().growth_body}</label>
+        <label for="growth-body">{move || i18n.t().mentoring.growth_body}</label>
         <textarea id="growth-body" rows="6" bind:value=body></textarea>
-        {move || empty.get().then(|| view! { <p class="error" role="alert">{move || i18n.mt().growth_empty_body}</p> })}
+        {move || empty.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().mentoring.growth_empty_body}</p> })}
         {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
-        {move || note.get().then(|| view! { <p class="notice" role="status">{move || i18n.mt().growth_saved}</p> })}
+        {move || note.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().mentoring.growth_saved}</p> })}
         <div class="button-row">
             <button type="button" class="btn secondary" id="growth-save" disabled=move || busy.get()
-                on:click=move |_| act(0)>{move || i18n.mt().growth_save}</button>
+                on:click=move |_| act(0)>{move || i18n.t().mentoring.growth_save}</button>
             <button type="button" class="btn secondary" id="growth-submit" disabled=move || busy.get() || id.get().is_none()
-                on:click=move |_| act1(1)>{move || i18n.mt().growth_submit}</button>
+                on:click=move |_| act1(1)>{move || i18n.t().mentoring.growth_submit}</button>
             <button type="button" class="btn primary" id="growth-publish" disabled=move || busy.get() || id.get().is_none()
-                on:click=move |_| act2(2)>{move || i18n.mt().growth_publish}</button>
+                on:click=move |_| act2(2)>{move || i18n.t().mentoring.growth_publish}</button>
         </div>
     }
 }
@@ -599,10 +599,10 @@ fn TermSide(student_id: String, term_id: String) -> impl IntoView {
                 opened.set(true);
             }
         }>
-            <summary>{move || i18n.mt().growth_side}</summary>
+            <summary>{move || i18n.t().mentoring.growth_side}</summary>
             {loaded(list, move |acts| {
                 if acts.is_empty() {
-                    return view! { <p class="muted">{move || i18n.mt().growth_side_empty}</p> }.into_any();
+                    return view! { <p class="muted">{move || i18n.t().mentoring.growth_side_empty}</p> }.into_any();
                 }
                 view! {
                     <ul class="plain">
@@ -614,7 +614,7 @@ fn TermSide(student_id: String, term_id: String) -> impl IntoView {
                                 view! {
                                     <li>
                                         <span class="meta">{move || i18n.date(&day)}</span> " "
-                                        <span>{move || i18n.mt().kind_name(&kind)}</span>
+                                        <span>{move || i18n.t().mentoring.kind_name(&kind)}</span>
                                         {a.summary.filter(|s| !s.is_empty()).map(|s| view! { <p class="summary-text">{s}</p> })}
                                     </li>
                                 }
@@ -639,18 +639,18 @@ pub fn PublishedGrowthMessages() -> impl IntoView {
             .map(|d| d.my_growth_messages)
     });
     view! {
-        <section class="card growth-messages" id="growth-messages" aria-label=move || i18n.mt().growth_title>
+        <section class="card growth-messages" id="growth-messages" aria-label=move || i18n.t().mentoring.growth_title>
             <div class="card-head">
-                <h2>{move || i18n.mt().growth_title}</h2>
+                <h2>{move || i18n.t().mentoring.growth_title}</h2>
                 <button type="button" class="btn secondary no-print" id="print-growth" on:click=move |_| {
                     if let Some(w) = web_sys::window() {
                         let _ = w.print();
                     }
-                }>{move || i18n.mt().print}</button>
+                }>{move || i18n.t().mentoring.print}</button>
             </div>
             {loaded(msgs, move |list| {
                 if list.is_empty() {
-                    return view! { <p class="muted" id="no-growth">{move || i18n.mt().growth_none}</p> }.into_any();
+                    return view! { <p class="muted" id="no-growth">{move || i18n.t().mentoring.growth_none}</p> }.into_any();
                 }
                 list.into_iter()
                     .map(|m| {
@@ -660,10 +660,10 @@ pub fn PublishedGrowthMessages() -> impl IntoView {
                         view! {
                             <article class="growth-message" data-student=m.student.id.clone()>
                                 <h3>{m.student.name.clone()}</h3>
-                                <p class="meta">{move || (i18n.mt().growth_from)(&term, &mentor)}</p>
+                                <p class="meta">{move || (i18n.t().mentoring.growth_from)(&term, &mentor)}</p>
                                 <p class="growth-body">{m.body.clone()}</p>
                                 {(!spots.is_empty()).then(|| view! {
-                                    <p class="meta">{move || (i18n.mt().bright_spots)(&spots.join("、"))}</p>
+                                    <p class="meta">{move || (i18n.t().mentoring.bright_spots)(&spots.join("、"))}</p>
                                 })}
                             </article>
                         }
@@ -729,19 +729,19 @@ pub fn TalkRequestForm() -> impl IntoView {
     };
     view! {
         <form class="card form no-print" id="talk-request" on:submit=on_submit novalidate=true>
-            <h2>{move || i18n.mt().talk_title}</h2>
+            <h2>{move || i18n.t().mentoring.talk_title}</h2>
             {move || students.get().and_then(|r| r.ok()).filter(|v| v.len() > 1).map(|list| view! {
-                <label for="talk-student">{move || i18n.mt().talk_for}</label>
+                <label for="talk-student">{move || i18n.t().mentoring.talk_for}</label>
                 <select id="talk-student" on:change=move |ev| picked.set(event_target_value(&ev))>
                     {list.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                 </select>
             })}
-            <label for="talk-message">{move || i18n.mt().talk_message}</label>
+            <label for="talk-message">{move || i18n.t().mentoring.talk_message}</label>
             <textarea id="talk-message" rows="3" bind:value=message></textarea>
-            {move || missing.get().then(|| view! { <p class="error" role="alert">{move || i18n.mt().required}</p> })}
+            {move || missing.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().mentoring.required}</p> })}
             {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
-            {move || sent.get().then(|| view! { <p class="notice" role="status">{move || i18n.mt().talk_sent}</p> })}
-            <button type="submit" class="btn primary wide" id="talk-send">{move || i18n.mt().talk_send}</button>
+            {move || sent.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().mentoring.talk_sent}</p> })}
+            <button type="submit" class="btn primary wide" id="talk-send">{move || i18n.t().mentoring.talk_send}</button>
             {loaded(requests, move |list| {
                 list.into_iter()
                     .map(|r| {
@@ -750,7 +750,7 @@ pub fn TalkRequestForm() -> impl IntoView {
                             <div class="talk-item">
                                 <p>
                                     <span class="name">{r.student.name.clone()}</span> " "
-                                    <span class="badge">{move || if answered { i18n.mt().talk_answered } else { i18n.mt().talk_open }}</span>
+                                    <span class="badge">{move || if answered { i18n.t().mentoring.talk_answered } else { i18n.t().mentoring.talk_open }}</span>
                                 </p>
                                 <p class="meta">{r.message.clone()}</p>
                                 {r.answer.clone().map(|a| view! { <p>{a}</p> })}
@@ -774,10 +774,10 @@ pub fn MentorTalkRequests() -> impl IntoView {
     });
     view! {
         <section class="card" id="talk-requests">
-            <h2>{move || i18n.mt().talk_requests}</h2>
+            <h2>{move || i18n.t().mentoring.talk_requests}</h2>
             {loaded(requests, move |list| {
                 if list.is_empty() {
-                    return view! { <p class="muted">{move || i18n.mt().talk_none}</p> }.into_any();
+                    return view! { <p class="muted">{move || i18n.t().mentoring.talk_none}</p> }.into_any();
                 }
                 list.into_iter()
                     .map(|r| {
@@ -808,16 +808,16 @@ pub fn MentorTalkRequests() -> impl IntoView {
                             <div class="talk-item">
                                 <p>
                                     <span class="name">{r.student.name.clone()}</span> " · "
-                                    <span class="meta">{move || if from_parent { i18n.mt().from_parent } else { i18n.mt().from_student }}</span> " "
-                                    <span class="badge">{move || if open { i18n.mt().talk_open } else { i18n.mt().talk_answered }}</span>
+                                    <span class="meta">{move || if from_parent { i18n.t().mentoring.from_parent } else { i18n.t().mentoring.from_student }}</span> " "
+                                    <span class="badge">{move || if open { i18n.t().mentoring.talk_open } else { i18n.t().mentoring.talk_answered }}</span>
                                 </p>
                                 <p>{r.message.clone()}</p>
                                 {r.answer.clone().map(|a| view! { <p class="meta">{a}</p> })}
                                 {open.then(|| view! {
-                                    <label for=field.clone()>{move || i18n.mt().talk_answer}</label>
+                                    <label for=field.clone()>{move || i18n.t().mentoring.talk_answer}</label>
                                     <textarea id=field.clone() rows="2" bind:value=answer></textarea>
                                     {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
-                                    <button type="button" class="btn secondary" on:click=send>{move || i18n.mt().talk_answer_send}</button>
+                                    <button type="button" class="btn secondary" on:click=send>{move || i18n.t().mentoring.talk_answer_send}</button>
                                 })}
                             </div>
                         }
@@ -868,15 +868,15 @@ pub fn SelfReport() -> impl IntoView {
     };
     view! {
         <form class="card form no-print" id="self-report" on:submit=on_submit novalidate=true>
-            <h2>{move || i18n.mt().report_title}</h2>
-            <label for="report-month">{move || i18n.mt().report_month}</label>
+            <h2>{move || i18n.t().mentoring.report_title}</h2>
+            <label for="report-month">{move || i18n.t().mentoring.report_month}</label>
             <input id="report-month" type="month" bind:value=month/>
-            <label for="report-text">{move || i18n.mt().report_text}</label>
+            <label for="report-text">{move || i18n.t().mentoring.report_text}</label>
             <textarea id="report-text" rows="4" bind:value=text></textarea>
-            {move || missing.get().then(|| view! { <p class="error" role="alert">{move || i18n.mt().required}</p> })}
+            {move || missing.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().mentoring.required}</p> })}
             {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
-            {move || sent.get().then(|| view! { <p class="notice" role="status">{move || i18n.mt().report_sent}</p> })}
-            <button type="submit" class="btn primary wide" id="report-send">{move || i18n.mt().report_send}</button>
+            {move || sent.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().mentoring.report_sent}</p> })}
+            <button type="submit" class="btn primary wide" id="report-send">{move || i18n.t().mentoring.report_send}</button>
         </form>
     }
 }

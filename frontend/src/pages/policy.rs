@@ -86,28 +86,30 @@ fn message(i18n: I18n, v: &Violation) -> String {
 /// A readable name for a rules path (the raw path when the form has no field for it).
 fn path_label(t: &Tr, path: &str) -> String {
     let known: Option<Label> = match path {
-        "ratio.default_max" => Some(|t| t.ratio_default),
-        "tasks.talks.count_per_term" => Some(|t| t.talks_per_term),
-        "tasks.home_visit.count" => Some(|t| t.home_visits),
-        "tasks.growth_message.count" => Some(|t| t.growth_messages),
-        "tasks.parent_contact.per_month" => Some(|t| t.parent_contact_month),
-        "tasks.self_report.per_month" => Some(|t| t.self_report_month),
-        "tasks.optional_actions.min_per_term" => Some(|t| t.optional_min),
+        "ratio.default_max" => Some(|t| t.policy.ratio_default),
+        "tasks.talks.count_per_term" => Some(|t| t.policy.talks_per_term),
+        "tasks.home_visit.count" => Some(|t| t.policy.home_visits),
+        "tasks.growth_message.count" => Some(|t| t.policy.growth_messages),
+        "tasks.parent_contact.per_month" => Some(|t| t.policy.parent_contact_month),
+        "tasks.self_report.per_month" => Some(|t| t.policy.self_report_month),
+        "tasks.optional_actions.min_per_term" => Some(|t| t.policy.optional_min),
         _ => None,
     };
     if let Some(l) = known {
         return if path.starts_with("ratio.") {
-            format!("{} · {}", t.ratio_short, l(t))
+            format!("{} · {}", t.policy.ratio_short, l(t))
         } else {
             l(t).to_string()
         };
     }
     if let Some(g) = path.strip_prefix("ratio.per_grade.") {
-        return format!("{} · {}", t.ratio_short, (t.grade_n)(g));
+        return format!("{} · {}", t.policy.ratio_short, (t.org.grade_n)(g));
     }
     match path {
-        "tasks.home_visit.cadence" => format!("{} · {}", t.home_visits, t.cadence),
-        "tasks.growth_message.cadence" => format!("{} · {}", t.growth_messages, t.cadence),
+        "tasks.home_visit.cadence" => format!("{} · {}", t.policy.home_visits, t.policy.cadence),
+        "tasks.growth_message.cadence" => {
+            format!("{} · {}", t.policy.growth_messages, t.policy.cadence)
+        }
         other => other.to_string(),
     }
 }
@@ -117,8 +119,8 @@ fn show_value(t: &Tr, v: &Option<Value>) -> String {
     match v {
         None => t.none.to_string(),
         Some(Value::String(s)) => match s.as_str() {
-            "PER_TERM" => t.per_term.to_string(),
-            "PER_YEAR" => t.per_year.to_string(),
+            "PER_TERM" => t.policy.per_term.to_string(),
+            "PER_YEAR" => t.policy.per_year.to_string(),
             other => other.to_string(),
         },
         Some(other) => other.to_string(),
@@ -234,7 +236,7 @@ where
                     }
                 }
             />
-            {move || cap.get().map(|c| view! { <span class="meta" id=hint_id.clone()>{move || (i18n.t().district_cap)(&c.to_string())}</span> })}
+            {move || cap.get().map(|c| view! { <span class="meta" id=hint_id.clone()>{move || (i18n.t().policy.district_cap)(&c.to_string())}</span> })}
             {error_lines(i18n, mine, err_id)}
         </div>
     }
@@ -258,7 +260,7 @@ where
     let err_id = format!("{id}-error");
     view! {
         <div class="field" class:invalid=move || !mine.with(Vec::is_empty)>
-            <label for=id>{move || i18n.t().cadence}</label>
+            <label for=id>{move || i18n.t().policy.cadence}</label>
             <select
                 id=id
                 aria-describedby=err_id.clone()
@@ -268,10 +270,10 @@ where
                 }
             >
                 <option value="term" selected=move || draft.with(|r| get(r) == Cadence::PerTerm)>
-                    {move || i18n.t().per_term}
+                    {move || i18n.t().policy.per_term}
                 </option>
                 <option value="year" selected=move || draft.with(|r| get(r) == Cadence::PerYear)>
-                    {move || i18n.t().per_year}
+                    {move || i18n.t().policy.per_year}
                 </option>
             </select>
             {error_lines(i18n, mine, err_id.clone())}
@@ -292,15 +294,15 @@ fn rules_fields(
     let t = move || i18n.t();
     view! {
         <fieldset class="group" id="ratio-fields">
-            <legend>{move || t().sec_scope_ratio}</legend>
+            <legend>{move || t().policy.sec_scope_ratio}</legend>
             {num_field(
                 i18n, draft, problems, "ratio-default".into(), "ratio.default_max".into(),
-                move || t().ratio_default.to_string(),
+                move || t().policy.ratio_default.to_string(),
                 |r| Some(r.ratio.default_max),
                 |r, v| r.ratio.default_max = v.unwrap_or(0),
                 false, default_cap,
             )}
-            <p class="meta">{move || t().ratio_grade_hint}</p>
+            <p class="meta">{move || t().policy.ratio_grade_hint}</p>
             <div class="grid2">
                 {move || {
                     grades
@@ -310,7 +312,7 @@ fn rules_fields(
                             let cap = Signal::derive(move || caps.with(|c| c.as_ref().map(|b| b.ratio.cap_for(g))));
                             num_field(
                                 i18n, draft, problems, format!("ratio-grade-{g}"), format!("ratio.per_grade.{g}"),
-                                move || (t().grade_n)(&g.to_string()),
+                                move || (t().org.grade_n)(&g.to_string()),
                                 move |r| r.ratio.per_grade.get(&g).copied(),
                                 move |r, v| match v {
                                     Some(v) => {
@@ -328,10 +330,10 @@ fn rules_fields(
             </div>
         </fieldset>
         <fieldset class="group" id="task-fields">
-            <legend>{move || t().sec_tasks}</legend>
+            <legend>{move || t().policy.sec_tasks}</legend>
             {num_field(
                 i18n, draft, problems, "talks".into(), "tasks.talks.count_per_term".into(),
-                move || t().talks_per_term.to_string(),
+                move || t().policy.talks_per_term.to_string(),
                 |r| Some(r.tasks.talks.count_per_term),
                 |r, v| r.tasks.talks.count_per_term = v.unwrap_or(0),
                 false, None,
@@ -339,7 +341,7 @@ fn rules_fields(
             <div class="grid2">
                 {num_field(
                     i18n, draft, problems, "home-visits".into(), "tasks.home_visit.count".into(),
-                    move || t().home_visits.to_string(),
+                    move || t().policy.home_visits.to_string(),
                     |r| Some(r.tasks.home_visit.count),
                     |r, v| r.tasks.home_visit.count = v.unwrap_or(0),
                     false, None,
@@ -351,7 +353,7 @@ fn rules_fields(
                 )}
                 {num_field(
                     i18n, draft, problems, "growth-messages".into(), "tasks.growth_message.count".into(),
-                    move || t().growth_messages.to_string(),
+                    move || t().policy.growth_messages.to_string(),
                     |r| Some(r.tasks.growth_message.count),
                     |r, v| r.tasks.growth_message.count = v.unwrap_or(0),
                     false, None,
@@ -364,21 +366,21 @@ fn rules_fields(
             </div>
             {num_field(
                 i18n, draft, problems, "parent-contact".into(), "tasks.parent_contact.per_month".into(),
-                move || t().parent_contact_month.to_string(),
+                move || t().policy.parent_contact_month.to_string(),
                 |r| Some(r.tasks.parent_contact.per_month),
                 |r, v| r.tasks.parent_contact.per_month = v.unwrap_or(0),
                 false, None,
             )}
             {num_field(
                 i18n, draft, problems, "self-report".into(), "tasks.self_report.per_month".into(),
-                move || t().self_report_month.to_string(),
+                move || t().policy.self_report_month.to_string(),
                 |r| Some(r.tasks.self_report.per_month),
                 |r, v| r.tasks.self_report.per_month = v.unwrap_or(0),
                 false, None,
             )}
             {num_field(
                 i18n, draft, problems, "optional-min".into(), "tasks.optional_actions.min_per_term".into(),
-                move || t().optional_min.to_string(),
+                move || t().policy.optional_min.to_string(),
                 |r| Some(r.tasks.optional_actions.min_per_term),
                 |r, v| r.tasks.optional_actions.min_per_term = v.unwrap_or(0),
                 false, None,
@@ -486,7 +488,7 @@ fn editor(
                 .and_then(|p| serde_json::from_value::<PolicyRules>(p.rules.clone()).ok())
         })
     else {
-        return view! { <p class="muted">{move || i18n.t().baseline_none}</p> }.into_any();
+        return view! { <p class="muted">{move || i18n.t().policy.baseline_none}</p> }.into_any();
     };
     let compare_to = start.clone();
     let draft = RwSignal::new(start);
@@ -642,9 +644,9 @@ fn editor(
     let term_mine = field_errors(i18n, problems, "meta.term_id".into());
     view! {
         <form class="card form policy-form" id="policy-form" on:submit=on_submit novalidate=true>
-            <label for="policy-preset">{move || i18n.t().start_from}</label>
+            <label for="policy-preset">{move || i18n.t().policy.start_from}</label>
             <select id="policy-preset" on:change=on_preset>
-                <option value="">{move || i18n.t().start_current}</option>
+                <option value="">{move || i18n.t().policy.start_current}</option>
                 {presets
                     .into_iter()
                     .map(|p| {
@@ -656,17 +658,17 @@ fn editor(
                     })
                     .collect_view()}
             </select>
-            <label for="policy-name">{move || i18n.t().policy_name}</label>
+            <label for="policy-name">{move || i18n.t().policy.policy_name}</label>
             <input id="policy-name" type="text" bind:value=name aria-describedby="policy-name-error"/>
             {error_lines(i18n, meta_mine, "policy-name-error".into())}
             <div class="grid2">
                 <div class="field">
-                    <label for="policy-effective">{move || i18n.t().effective_date}</label>
+                    <label for="policy-effective">{move || i18n.t().policy.effective_date}</label>
                     <input id="policy-effective" type="date" required=true bind:value=effective/>
                 </div>
                 {has_terms.then(|| view! {
                     <div class="field">
-                        <label for="policy-term">{move || i18n.t().effective_term}</label>
+                        <label for="policy-term">{move || i18n.t().policy.effective_term}</label>
                         <select id="policy-term" aria-describedby="policy-term-error" on:change=move |ev| term.set(event_target_value(&ev))>
                             {terms
                                 .into_iter()
@@ -685,12 +687,12 @@ fn editor(
                 {move || {
                     let ps = problems.get();
                     if ps.is_empty() {
-                        view! { <p class="ok-line" id="policy-valid">{move || i18n.t().meets_baseline}</p> }.into_any()
+                        view! { <p class="ok-line" id="policy-valid">{move || i18n.t().policy.meets_baseline}</p> }.into_any()
                     } else {
                         let n = ps.len() as i64;
                         view! {
                             <div class="error" id="policy-problems">
-                                <p>{move || (i18n.t().problems_n)(&i18n.num(n))}</p>
+                                <p>{move || (i18n.t().policy.problems_n)(&i18n.num(n))}</p>
                                 <ul>
                                     {ps
                                         .into_iter()
@@ -707,15 +709,15 @@ fn editor(
                 {move || match server.get() {
                     ServerCheck::Idle => None,
                     ServerCheck::Checking => Some(
-                        view! { <p class="meta" id="policy-server-checking">{move || i18n.t().server_live_checking}</p> }.into_any(),
+                        view! { <p class="meta" id="policy-server-checking">{move || i18n.t().policy.server_live_checking}</p> }.into_any(),
                     ),
                     ServerCheck::Valid => Some(
-                        view! { <p class="ok-line" id="policy-server-ok">{move || i18n.t().server_live_ok}</p> }.into_any(),
+                        view! { <p class="ok-line" id="policy-server-ok">{move || i18n.t().policy.server_live_ok}</p> }.into_any(),
                     ),
                     ServerCheck::Problems(ps) => Some(
                         view! {
                             <div class="error" id="policy-server-live-problems">
-                                <p>{move || i18n.t().server_live_problems}</p>
+                                <p>{move || i18n.t().policy.server_live_problems}</p>
                                 <ul>
                                     {ps.into_iter().map(|v| view! { <li>{move || message(i18n, &v)}</li> }).collect_view()}
                                 </ul>
@@ -726,21 +728,21 @@ fn editor(
                 }}
             </div>
             <section class="diff" id="policy-diff">
-                <h3>{move || i18n.t().diff_title}</h3>
+                <h3>{move || i18n.t().policy.diff_title}</h3>
                 {move || {
                     let c = changes.get();
                     if c.is_empty() {
-                        view! { <p class="muted">{move || i18n.t().diff_none}</p> }.into_any()
+                        view! { <p class="muted">{move || i18n.t().policy.diff_none}</p> }.into_any()
                     } else {
                         change_list(i18n, changes_of(c)).into_any()
                     }
                 }}
             </section>
-            {move || missing_date.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().pick_date}</p> })}
+            {move || missing_date.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().policy.pick_date}</p> })}
             {move || match outcome.get() {
                 Some(SaveOutcome::Refused(ps)) => Some(view! {
                     <div class="error" role="alert" id="policy-server-problems">
-                        <p>{move || i18n.t().server_refused}</p>
+                        <p>{move || i18n.t().policy.server_refused}</p>
                         <ul>
                             {ps.into_iter().map(|v| view! { <li>{move || message(i18n, &v)}</li> }).collect_view()}
                         </ul>
@@ -758,7 +760,7 @@ fn editor(
                 id="policy-save"
                 disabled=move || save.pending().get() || !problems.with(Vec::is_empty)
             >
-                {move || if save.pending().get() { i18n.t().saving } else { i18n.t().save_version }}
+                {move || if save.pending().get() { i18n.t().saving } else { i18n.t().policy.save_version }}
             </button>
         </form>
     }
@@ -769,7 +771,7 @@ fn editor(
 fn history(i18n: I18n, versions: Vec<VersionRow>) -> impl IntoView {
     view! {
         <section class="card" id="policy-history">
-            <h2>{move || i18n.t().policy_history}</h2>
+            <h2>{move || i18n.t().policy.policy_history}</h2>
             <ul class="plain">
                 {versions
                     .into_iter()
@@ -781,16 +783,16 @@ fn history(i18n: I18n, versions: Vec<VersionRow>) -> impl IntoView {
                             <li class="version">
                                 <details>
                                     <summary>
-                                        <span class="name">{move || (i18n.t().version_n)(&n)}</span>
+                                        <span class="name">{move || (i18n.t().policy.version_n)(&n)}</span>
                                         " "
                                         <span class="meta">
-                                            {move || (i18n.t().effective_from_d)(&i18n.date(&from))} " · "
-                                            {move || (i18n.t().saved_on_d)(&i18n.date(&at))}
+                                            {move || (i18n.t().policy.effective_from_d)(&i18n.date(&from))} " · "
+                                            {move || (i18n.t().policy.saved_on_d)(&i18n.date(&at))}
                                         </span>
                                     </summary>
                                     <p class="meta">{v.name.clone()}</p>
                                     {if count == 0 {
-                                        view! { <p class="muted">{move || i18n.t().diff_none}</p> }.into_any()
+                                        view! { <p class="muted">{move || i18n.t().policy.diff_none}</p> }.into_any()
                                     } else {
                                         change_list(i18n, v.changes).into_any()
                                     }}
@@ -821,10 +823,10 @@ pub fn SchoolPolicy() -> impl IntoView {
     let editing = RwSignal::new(false);
     let saved = RwSignal::new(None::<i64>);
     view! {
-        <PageTitle title=|t| t.policy_title/>
+        <PageTitle title=|t| t.policy.policy_title/>
         {move || saved.get().map(|v| {
             let v = v.to_string();
-            view! { <p class="notice" role="status" id="policy-saved">{move || (i18n.t().saved_version)(&v)}</p> }
+            view! { <p class="notice" role="status" id="policy-saved">{move || (i18n.t().policy.saved_version)(&v)}</p> }
         })}
         {loaded(page, move |d| {
             let sp = d.school_policy;
@@ -891,29 +893,29 @@ pub fn SchoolPolicy() -> impl IntoView {
                     let from = c.effective_from.clone();
                     view! {
                         <section class="card" id="policy-current">
-                            <h2>{move || i18n.t().policy_current}</h2>
+                            <h2>{move || i18n.t().policy.policy_current}</h2>
                             <p class="version-line">
-                                <span class="name" id="policy-current-version">{move || (i18n.t().version_n)(&n)}</span>
+                                <span class="name" id="policy-current-version">{move || (i18n.t().policy.version_n)(&n)}</span>
                                 " · "
-                                <span class="meta">{move || (i18n.t().effective_from_d)(&i18n.date(&from))}</span>
+                                <span class="meta">{move || (i18n.t().policy.effective_from_d)(&i18n.date(&from))}</span>
                             </p>
                             <p>{c.name.clone()}</p>
                             {in_effect.filter(|e| e.version != c.version || e.is_district_baseline).map(|e| {
                                 let label = if e.is_district_baseline { None } else { Some(e.version.to_string()) };
                                 view! {
                                     <p class="meta">
-                                        {move || (i18n.t().in_effect_now)(&label.as_ref().map(|v| (i18n.t().version_n)(v)).unwrap_or_else(|| i18n.t().baseline_applies_title.to_string()))}
+                                        {move || (i18n.t().policy.in_effect_now)(&label.as_ref().map(|v| (i18n.t().policy.version_n)(v)).unwrap_or_else(|| i18n.t().policy.baseline_applies_title.to_string()))}
                                     </p>
                                 }
                             })}
-                            {uses_baseline.then(|| view! { <p class="meta">{move || i18n.t().uses_baseline}</p> })}
+                            {uses_baseline.then(|| view! { <p class="meta">{move || i18n.t().policy.uses_baseline}</p> })}
                         </section>
                     }
                     .into_any()
                 }
                 None => view! {
                     <section class="card" id="policy-current">
-                        <p class="muted">{move || i18n.t().policy_none}</p>
+                        <p class="muted">{move || i18n.t().policy.policy_none}</p>
                     </section>
                 }
                 .into_any(),
@@ -923,7 +925,7 @@ pub fn SchoolPolicy() -> impl IntoView {
                 {current_view}
                 {(!violations.is_empty()).then(|| view! {
                     <div class="error" role="alert" id="baseline-violations">
-                        <p>{move || i18n.t().baseline_tightened}</p>
+                        <p>{move || i18n.t().policy.baseline_tightened}</p>
                         <ul>{violations.into_iter().map(|v| view! { <li>{move || message(i18n, &v)}</li> }).collect_view()}</ul>
                     </div>
                 })}
@@ -931,7 +933,7 @@ pub fn SchoolPolicy() -> impl IntoView {
                     if editing.get() {
                         view! {
                             <button type="button" class="btn secondary wide" id="policy-edit-close" on:click=move |_| editing.set(false)>
-                                {move || i18n.t().edit_close}
+                                {move || i18n.t().policy.edit_close}
                             </button>
                             {editor(
                                 i18n,
@@ -955,7 +957,7 @@ pub fn SchoolPolicy() -> impl IntoView {
                                 saved.set(None);
                                 editing.set(true);
                             }>
-                                {move || i18n.t().policy_edit}
+                                {move || i18n.t().policy.policy_edit}
                             </button>
                         }
                         .into_any()
@@ -1046,9 +1048,9 @@ fn Calendar(terms: Vec<TermOpt>) -> impl IntoView {
     const KINDS: [&str; 3] = ["KEY_EXAM", "LIFE_EVENT", "OTHER"];
     view! {
         <section class="card" id="calendar">
-            <h2>{move || i18n.t().calendar_title}</h2>
-            <p class="meta">{move || i18n.t().calendar_intro}</p>
-            <label for="calendar-term">{move || i18n.t().effective_term}</label>
+            <h2>{move || i18n.t().policy.calendar_title}</h2>
+            <p class="meta">{move || i18n.t().policy.calendar_intro}</p>
+            <label for="calendar-term">{move || i18n.t().policy.effective_term}</label>
             <select id="calendar-term" on:change=move |ev| term.set(event_target_value(&ev))>
                 {terms
                     .into_iter()
@@ -1060,7 +1062,7 @@ fn Calendar(terms: Vec<TermOpt>) -> impl IntoView {
             </select>
             {loaded(events, move |es| {
                 if es.is_empty() {
-                    return view! { <p class="muted">{move || i18n.t().calendar_empty}</p> }.into_any();
+                    return view! { <p class="muted">{move || i18n.t().policy.calendar_empty}</p> }.into_any();
                 }
                 let mut es = es;
                 es.sort_by(|a, b| a.date.cmp(&b.date));
@@ -1078,12 +1080,12 @@ fn Calendar(terms: Vec<TermOpt>) -> impl IntoView {
                                         <div class="item-main">
                                             <span class="name">{e.name.clone()}</span>
                                             <span class="meta">
-                                                {move || i18n.date(&date)} " · " {move || i18n.t().event_kind(&kind)} " · "
+                                                {move || i18n.date(&date)} " · " {move || i18n.t().policy.event_kind(&kind)} " · "
                                                 {move || {
                                                     if grades.is_empty() {
-                                                        i18n.t().every_grade.to_string()
+                                                        i18n.t().policy.every_grade.to_string()
                                                     } else {
-                                                        grades.iter().map(|g| (i18n.t().grade_n)(g)).collect::<Vec<_>>().join("、")
+                                                        grades.iter().map(|g| (i18n.t().org.grade_n)(g)).collect::<Vec<_>>().join("、")
                                                     }
                                                 }}
                                             </span>
@@ -1091,12 +1093,12 @@ fn Calendar(terms: Vec<TermOpt>) -> impl IntoView {
                                         <button
                                             type="button"
                                             class="btn ghost danger"
-                                            aria-label=move || format!("{} {}", i18n.t().delete, label)
+                                            aria-label=move || format!("{} {}", i18n.t().policy.delete, label)
                                             on:click=move |_| {
                                                 remove.dispatch(id.clone());
                                             }
                                         >
-                                            {move || i18n.t().delete}
+                                            {move || i18n.t().policy.delete}
                                         </button>
                                     </li>
                                 }
@@ -1111,32 +1113,32 @@ fn Calendar(terms: Vec<TermOpt>) -> impl IntoView {
                 _ => None,
             }}
             <form class="form" id="event-form" on:submit=on_submit>
-                <h3>{move || i18n.t().add_event}</h3>
-                <label for="event-name">{move || i18n.t().event_name}</label>
+                <h3>{move || i18n.t().policy.add_event}</h3>
+                <label for="event-name">{move || i18n.t().policy.event_name}</label>
                 <input id="event-name" type="text" required=true bind:value=name/>
                 <div class="grid2">
                     <div class="field">
-                        <label for="event-date">{move || i18n.t().event_date}</label>
+                        <label for="event-date">{move || i18n.t().policy.event_date}</label>
                         <input id="event-date" type="date" required=true bind:value=date/>
                     </div>
                     <div class="field">
-                        <label for="event-kind">{move || i18n.t().event_kind}</label>
+                        <label for="event-kind">{move || i18n.t().policy.event_kind}</label>
                         <select id="event-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                             {KINDS
                                 .into_iter()
-                                .map(|k| view! { <option value=k selected=move || kind.get() == k>{move || i18n.t().event_kind(k)}</option> })
+                                .map(|k| view! { <option value=k selected=move || kind.get() == k>{move || i18n.t().policy.event_kind(k)}</option> })
                                 .collect_view()}
                         </select>
                     </div>
                 </div>
-                <label for="event-grades">{move || i18n.t().event_grades}</label>
-                <input id="event-grades" type="text" inputmode="numeric" placeholder=move || i18n.t().event_grades_hint bind:value=grades/>
+                <label for="event-grades">{move || i18n.t().policy.event_grades}</label>
+                <input id="event-grades" type="text" inputmode="numeric" placeholder=move || i18n.t().policy.event_grades_hint bind:value=grades/>
                 {move || match add.value().get() {
                     Some(Err(e)) => Some(view! { <ErrorBox err=e/> }),
                     _ => None,
                 }}
                 <button type="submit" class="btn secondary wide" id="event-add" disabled=move || add.pending().get()>
-                    {move || if add.pending().get() { i18n.t().saving } else { i18n.t().add_event }}
+                    {move || if add.pending().get() { i18n.t().saving } else { i18n.t().policy.add_event }}
                 </button>
             </form>
         </section>
@@ -1153,10 +1155,10 @@ pub fn Baseline() -> impl IntoView {
     let editing = RwSignal::new(false);
     let saved = RwSignal::new(None::<i64>);
     view! {
-        <PageTitle title=|t| t.baseline_title/>
+        <PageTitle title=|t| t.policy.baseline_title/>
         {move || saved.get().map(|v| {
             let v = v.to_string();
-            view! { <p class="notice" role="status" id="baseline-saved">{move || (i18n.t().saved_version)(&v)}</p> }
+            view! { <p class="notice" role="status" id="baseline-saved">{move || (i18n.t().policy.saved_version)(&v)}</p> }
         })}
         {loaded(page, move |d| {
             let b = d.district_baseline;
@@ -1188,18 +1190,18 @@ pub fn Baseline() -> impl IntoView {
                     let from = c.effective_from.clone();
                     view! {
                         <section class="card" id="baseline-current">
-                            <h2>{move || i18n.t().policy_current}</h2>
+                            <h2>{move || i18n.t().policy.policy_current}</h2>
                             <p class="version-line">
-                                <span class="name" id="baseline-current-version">{move || (i18n.t().version_n)(&n)}</span>
+                                <span class="name" id="baseline-current-version">{move || (i18n.t().policy.version_n)(&n)}</span>
                                 " · "
-                                <span class="meta">{move || (i18n.t().effective_from_d)(&i18n.date(&from))}</span>
+                                <span class="meta">{move || (i18n.t().policy.effective_from_d)(&i18n.date(&from))}</span>
                             </p>
                             <p>{c.name.clone()}</p>
                         </section>
                     }
                     .into_any()
                 }
-                None => view! { <p class="card muted" id="baseline-current">{move || i18n.t().baseline_none}</p> }.into_any(),
+                None => view! { <p class="card muted" id="baseline-current">{move || i18n.t().policy.baseline_none}</p> }.into_any(),
             };
             view! {
                 {current_view}
@@ -1207,7 +1209,7 @@ pub fn Baseline() -> impl IntoView {
                     if editing.get() {
                         view! {
                             <button type="button" class="btn secondary wide" on:click=move |_| editing.set(false)>
-                                {move || i18n.t().edit_close}
+                                {move || i18n.t().policy.edit_close}
                             </button>
                             {editor(
                                 i18n,
@@ -1231,7 +1233,7 @@ pub fn Baseline() -> impl IntoView {
                                 saved.set(None);
                                 editing.set(true);
                             }>
-                                {move || i18n.t().baseline_edit}
+                                {move || i18n.t().policy.baseline_edit}
                             </button>
                         }
                         .into_any()
@@ -1255,16 +1257,19 @@ mod tests {
         assert_eq!(path_label(&EN, "ratio.per_grade.7"), "Ratio cap · Grade 7");
         assert_eq!(
             path_label(&ZH, "tasks.talks.count_per_term"),
-            ZH.talks_per_term
+            ZH.policy.talks_per_term
         );
-        assert!(path_label(&ZH, "tasks.home_visit.cadence").contains(ZH.cadence));
+        assert!(path_label(&ZH, "tasks.home_visit.cadence").contains(ZH.policy.cadence));
         // Paths without a field stay readable as they are.
         assert_eq!(path_label(&ZH, "assessment.primary"), "assessment.primary");
     }
 
     #[test]
     fn values_show_cadences_by_name() {
-        assert_eq!(show_value(&ZH, &Some(Value::from("PER_YEAR"))), ZH.per_year);
+        assert_eq!(
+            show_value(&ZH, &Some(Value::from("PER_YEAR"))),
+            ZH.policy.per_year
+        );
         assert_eq!(show_value(&EN, &Some(Value::from(15))), "15");
         assert_eq!(show_value(&ZH, &None), ZH.none);
     }
