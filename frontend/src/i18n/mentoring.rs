@@ -27,6 +27,10 @@ pub struct MentoringTr {
     pub pending: &'static str,
     pub pending_count: Fmt1,
     pub offline: &'static str,
+    pub sign_out_sending: &'static str,
+    pub unsent_at_sign_out: Fmt1,
+    pub sign_out_delete: &'static str,
+    pub stay_signed_in: &'static str,
     pub failed: &'static str,
     pub retry: &'static str,
     pub discard: &'static str,
@@ -179,6 +183,12 @@ pub static MENTORING_ZH: MentoringTr = MentoringTr {
     pending: "待发送",
     pending_count: |n| format!("{n} 条待发送"),
     offline: "当前离线：记录会保存在本机，联网后自动发送。",
+    sign_out_sending: "正在发送未发送的记录…",
+    unsent_at_sign_out: |n| {
+        format!("还有 {n} 条记录未发送（可能含私密内容）。仍要退出并从本机删除它们吗？")
+    },
+    sign_out_delete: "退出并删除",
+    stay_signed_in: "暂不退出",
     failed: "发送失败",
     retry: "重试",
     discard: "删除",
@@ -242,6 +252,15 @@ pub static MENTORING_EN: MentoringTr = MentoringTr {
     pending: "Pending",
     pending_count: |n| format!("{n} waiting to be sent"),
     offline: "You are offline: records are kept on this device and sent when you are back online.",
+    sign_out_sending: "Sending the records not yet sent…",
+    unsent_at_sign_out: |n| {
+        let entries = if n == "1" { "entry" } else { "entries" };
+        format!(
+            "{n} {entries} not yet sent (they may hold private notes). Sign out anyway and delete them from this device?"
+        )
+    },
+    sign_out_delete: "Sign out and delete",
+    stay_signed_in: "Stay signed in",
     failed: "Not sent",
     retry: "Retry",
     discard: "Delete",
