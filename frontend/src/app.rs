@@ -10,6 +10,7 @@ use shared::org::Role;
 use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
+use crate::outbox;
 use crate::pages::{district, matching, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
@@ -117,10 +118,27 @@ fn Header() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
     let navigate = use_navigate();
-    let logout = Action::new_local(move |_: &()| async move {
-        api::logout().await;
-        session.end(Some(Notice::LoggedOut));
+    // Entries still in the outbox when signing out: the user confirms
+    // deleting them (or stays signed in).
+    let unsent = RwSignal::new(None::<usize>);
+    let logout = Action::new_local(move |discard: &bool| {
+        let discard = *discard;
+        async move {
+            if discard {
+                outbox::purge();
+            } else {
+                let left = outbox::send_before_sign_out().await;
+                if left > 0 {
+                    unsent.set(Some(left));
+                    return;
+                }
+            }
+            unsent.set(None);
+            api::logout().await;
+            session.end(Some(Notice::LoggedOut));
+        }
     });
+    let sending = logout.pending();
     let roles = move || {
         session
             .user
@@ -146,14 +164,53 @@ fn Header() -> impl IntoView {
                     type="button"
                     class="btn ghost"
                     id="logout"
+                    disabled=move || sending.get()
                     on:click=move |_| {
-                        logout.dispatch(());
+                        logout.dispatch(false);
                     }
                 >
                     {move || i18n.t().logout}
                 </button>
             </div>
         </header>
+        {move || {
+            (sending.get() && unsent.get().is_none())
+                .then(|| view! { <p class="outbox-bar" role="status">{move || i18n.t().mentoring.sign_out_sending}</p> })
+        }}
+        {move || {
+            unsent
+                .get()
+                .map(|n| {
+                    view! {
+                        <div class="error" role="alertdialog" id="logout-confirm" aria-labelledby="logout-confirm-text">
+                            <p id="logout-confirm-text">
+                                {move || (i18n.t().mentoring.unsent_at_sign_out)(&i18n.num(n as i64))}
+                            </p>
+                            <div class="row">
+                                <button
+                                    type="button"
+                                    class="btn danger"
+                                    id="logout-delete"
+                                    disabled=move || sending.get()
+                                    on:click=move |_| {
+                                        logout.dispatch(true);
+                                    }
+                                >
+                                    {move || i18n.t().mentoring.sign_out_delete}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="btn secondary"
+                                    id="logout-cancel"
+                                    on:click=move |_| unsent.set(None)
+                                >
+                                    {move || i18n.t().mentoring.stay_signed_in}
+                                </button>
+                            </div>
+                        </div>
+                    }
+                })
+        }}
         <div class="userbar">
             <span class="user-name">{move || session.user.with(|u| u.as_ref().map(|u| u.name.clone()))}</span>
             {move || {

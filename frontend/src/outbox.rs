@@ -8,6 +8,13 @@
 //! (validation, permission) marks it failed with the server's message. The
 //! server records a client key once, so an entry whose answer was lost is
 //! never recorded twice.
+//!
+//! Entries hold private summaries, so they do not outlive a sign-out
+//! quietly: signing out first tries to send what is waiting
+//! ([`send_before_sign_out`]); what is still unsent (offline, or refused) is
+//! named to the user, who either stays signed in or signs out and deletes it
+//! ([`purge`]). A session that merely expires keeps its entries for the same
+//! user's next sign-in.
 
 use std::cell::{Cell, RefCell};
 
@@ -18,7 +25,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
-use crate::pages::mentoring::ops as mops;
+use crate::ops;
 use crate::session::use_session;
 use crate::storage;
 
@@ -207,19 +214,19 @@ fn outcome(r: &Result<(), ApiError>) -> Outcome {
 }
 
 async fn send(e: &Entry) -> Result<(), ApiError> {
-    let input = mops::log_activity::ActivityInput {
+    let input = ops::log_activity::ActivityInput {
         client_key: e.client_key.clone(),
-        kind: mops::ActivityKind(e.kind.clone()),
+        kind: ops::ActivityKind(e.kind.clone()),
         student_ids: vec![e.student_id.clone()],
         occurred_at: Some(e.occurred_at.clone()),
         place: None,
-        channel: Some(mops::Channel(e.channel.clone())),
-        trigger: e.trigger.clone().map(mops::Trigger),
+        channel: Some(ops::Channel(e.channel.clone())),
+        trigger: e.trigger.clone().map(ops::Trigger),
         guidance_areas: e
             .guidance_areas
             .iter()
             .cloned()
-            .map(mops::GuidanceArea)
+            .map(ops::GuidanceArea)
             .collect(),
         optional_action: None,
         summary: e.summary.clone(),
@@ -228,7 +235,7 @@ async fn send(e: &Entry) -> Result<(), ApiError> {
         co_mentor_ids: Vec::new(),
         with_head_teacher: false,
     };
-    let data = api::query::<mops::LogActivity>(mops::log_activity::Variables { input }).await?;
+    let data = api::query::<ops::LogActivity>(ops::log_activity::Variables { input }).await?;
     if data.log_activity.client_key == e.client_key {
         Ok(())
     } else {
@@ -249,28 +256,9 @@ pub fn flush() {
     leptos::task::spawn_local(async move {
         loop {
             AGAIN.with(|a| a.set(false));
-            let pending: Vec<Entry> = entries()
-                .into_iter()
-                .filter(|e| e.failed.is_none())
-                .collect();
-            for e in pending {
-                let r = send(&e).await;
-                match outcome(&r) {
-                    Outcome::Recorded => update(|all| all.retain(|x| x.client_key != e.client_key)),
-                    Outcome::Refused => {
-                        let msg = r.err().map(|err| refusal(&err)).unwrap_or_default();
-                        update(|all| {
-                            for x in all.iter_mut().filter(|x| x.client_key == e.client_key) {
-                                x.failed = Some(msg.clone());
-                            }
-                        });
-                    }
-                    // The network is down again: stop until it is back.
-                    Outcome::Keep => {
-                        AGAIN.with(|a| a.set(false));
-                        break;
-                    }
-                }
+            if !send_pending().await {
+                // The network is down again: stop until it is back.
+                AGAIN.with(|a| a.set(false));
             }
             if !AGAIN.with(|a| a.get()) {
                 break;
@@ -278,6 +266,49 @@ pub fn flush() {
         }
         FLUSHING.with(|f| f.set(false));
     });
+}
+
+/// One pass over the pending entries, oldest first: a recorded entry
+/// leaves, a refused one is marked failed. Answers `false` when the network
+/// failed (the pass stops there, the rest stays pending).
+async fn send_pending() -> bool {
+    let pending: Vec<Entry> = entries()
+        .into_iter()
+        .filter(|e| e.failed.is_none())
+        .collect();
+    for e in pending {
+        let r = send(&e).await;
+        match outcome(&r) {
+            Outcome::Recorded => update(|all| all.retain(|x| x.client_key != e.client_key)),
+            Outcome::Refused => {
+                let msg = r.err().map(|err| refusal(&err)).unwrap_or_default();
+                update(|all| {
+                    for x in all.iter_mut().filter(|x| x.client_key == e.client_key) {
+                        x.failed = Some(msg.clone());
+                    }
+                });
+            }
+            Outcome::Keep => return false,
+        }
+    }
+    true
+}
+
+/// The sign-out's last try: sends what is waiting (when online) and answers
+/// how many entries are still on this device, pending or refused. (A pass
+/// of [`flush`] may be sending the same entries; the server records a
+/// client key once, so that is harmless.)
+pub async fn send_before_sign_out() -> usize {
+    if owner().is_some() && online() {
+        send_pending().await;
+    }
+    entries().len()
+}
+
+/// Deletes every entry of the signed-in user from this device (the user
+/// chose to sign out without them).
+pub fn purge() {
+    write(&[]);
 }
 
 /// Binds the outbox to the signed-in user, sends what is waiting (the app
@@ -328,12 +359,12 @@ pub fn OutboxSync() -> impl IntoView {
                 <p class="outbox-bar" role="status" id="outbox-status">
                     {move || {
                         if is_online.get() {
-                            (i18n.mt().pending_count)(&i18n.num(pending))
+                            (i18n.t().mentoring.pending_count)(&i18n.num(pending))
                         } else {
                             format!(
                                 "{} {}",
-                                i18n.mt().offline,
-                                (i18n.mt().pending_count)(&i18n.num(pending)),
+                                i18n.t().mentoring.offline,
+                                (i18n.t().mentoring.pending_count)(&i18n.num(pending)),
                             )
                         }
                     }}

@@ -1,9 +1,10 @@
 //! Browser tests of mentoring work on a phone (360×640): the quick log, the
 //! offline outbox (go offline, log two activities, reload, go online: both
-//! recorded once) and a parent reading a published growth message but not a
-//! draft. The real app (`frontend/dist`) against a `daoshi` server with the
-//! demo district, in headless Chromium over the DevTools protocol; the
-//! helpers follow `browser.rs`. Screenshots go to `test-artifacts/`.
+//! recorded once), a parent reading a published growth message but not a
+//! draft, and signing out with an entry that could not be sent (warned,
+//! deleted only on confirm). The real app (`frontend/dist`) against a
+//! `daoshi` server with the demo district, in headless Chromium over the
+//! DevTools protocol; the helpers follow `browser.rs`. Screenshots go to `test-artifacts/`.
 
 use std::path::PathBuf;
 
@@ -311,6 +312,83 @@ async fn quick_log_in_english(ui: &Ui) -> Result<()> {
     Ok(())
 }
 
+/// (f) Signing out with an entry that could not be sent (offline): the app
+/// names it and asks; "stay" keeps it, "sign out and delete" removes it
+/// from the device and signs out — nothing reaches the server.
+async fn sign_out_with_unsent_entries(ui: &Ui, server: &tests::TestServer) -> Result<()> {
+    ui.set_offline(false).await?;
+    ui.login("s2.mentor1", PASSWORD).await?;
+    ui.wait_home("/mentor", "我的学生").await?;
+    ui.wait(
+        "document.querySelectorAll('#log-student option').length > 1",
+        "the quick log's students",
+    )
+    .await?;
+    let student: String = ui
+        .eval("document.querySelectorAll('#log-student option')[1].value")
+        .await?;
+    ui.set_value("#log-student", &student).await?;
+    ui.set_offline(true).await?;
+    ui.wait("!navigator.onLine", "the browser to be offline")
+        .await?;
+    ui.click("#log-save").await?;
+    ui.wait(
+        "document.querySelectorAll('#pending-list li.pending').length === 1",
+        "the pending entry",
+    )
+    .await?;
+    let keys = ui.keys("#pending-list li.pending").await?;
+
+    // Sign out: the app cannot send it, so it asks.
+    ui.click("#logout").await?;
+    ui.wait(
+        "document.querySelector('#logout-confirm')",
+        "the sign-out warning",
+    )
+    .await?;
+    let warning = ui.text("#logout-confirm").await?;
+    if !warning.contains("1 条记录未发送") || !warning.contains("删除") {
+        bail!("the sign-out warning reads {warning:?}");
+    }
+    ui.screenshot("mentoring-sign-out-unsent-360x640").await?;
+    // Stay signed in: the entry is still there.
+    ui.click("#logout-cancel").await?;
+    ui.wait(
+        "!document.querySelector('#logout-confirm') && document.querySelectorAll('#pending-list li.pending').length === 1",
+        "the entry kept after staying signed in",
+    )
+    .await?;
+
+    // Sign out and delete: gone from the device, signed out.
+    ui.click("#logout").await?;
+    ui.wait(
+        "document.querySelector('#logout-delete')",
+        "the sign-out warning again",
+    )
+    .await?;
+    ui.click("#logout-delete").await?;
+    ui.wait(
+        "location.pathname === '/login' && document.querySelector('#login-notice')",
+        "the login page after signing out",
+    )
+    .await?;
+    let stored: String = ui
+        .eval("Object.keys(localStorage).filter(k => k.startsWith('daoshi.outbox.')).map(k => localStorage.getItem(k)).join('')")
+        .await?;
+    if !stored.is_empty() {
+        bail!("the outbox still holds {stored}");
+    }
+    ui.set_offline(false).await?;
+    if recorded_keys(server, &student)
+        .await?
+        .iter()
+        .any(|k| keys.contains(k))
+    {
+        bail!("the deleted entry reached the server");
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mentoring_works_on_a_phone() -> Result<()> {
     // `DAOSHI_SITE_DIR` may point at a copy of a build (the tree's
@@ -360,6 +438,13 @@ async fn mentoring_works_on_a_phone() -> Result<()> {
         "quick-log-in-english",
         &mut failures,
         quick_log_in_english,
+    )
+    .await;
+    scenario(
+        &ui,
+        "sign-out-with-unsent-entries",
+        &mut failures,
+        async |ui: &Ui| sign_out_with_unsent_entries(ui, &server).await,
     )
     .await;
     ui.close().await;

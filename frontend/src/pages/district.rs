@@ -18,7 +18,7 @@ pub fn Schools() -> impl IntoView {
             .map(|d| d.schools)
     });
     view! {
-        <PageTitle title=|t| t.district_title/>
+        <PageTitle title=|t| t.org.district_title/>
         {loaded(schools, move |schools| {
             let classes: i64 = schools.iter().map(|s| s.class_count).sum();
             let students: i64 = schools.iter().map(|s| s.student_count).sum();
@@ -26,7 +26,7 @@ pub fn Schools() -> impl IntoView {
             view! {
                 <p class="summary" id="schools-summary">
                     {move || {
-                        (i18n.t().schools_total)(&i18n.num(count), &i18n.num(classes), &i18n.num(students))
+                        (i18n.t().org.schools_total)(&i18n.num(count), &i18n.num(classes), &i18n.num(students))
                     }}
                 </p>
                 <ul class="list" id="school-list">
@@ -43,9 +43,9 @@ pub fn Schools() -> impl IntoView {
                                         </span>
                                     </div>
                                     <div class="item-side">
-                                        <span>{move || (i18n.t().student_count)(&i18n.num(s.student_count))}</span>
+                                        <span>{move || (i18n.t().org.student_count)(&i18n.num(s.student_count))}</span>
                                         <span class="meta">
-                                            {move || (i18n.t().class_count)(&i18n.num(s.class_count))}
+                                            {move || (i18n.t().org.class_count)(&i18n.num(s.class_count))}
                                         </span>
                                     </div>
                                 </li>
@@ -70,8 +70,8 @@ pub fn Supervision() -> impl IntoView {
     });
     view! {
         <PageTitle title=|t| t.nav_supervision/>
-        <h2 class="section-title">{move || i18n.t().task_counts_title}</h2>
-        <p class="hint">{move || i18n.t().task_counts_intro}</p>
+        <h2 class="section-title">{move || i18n.t().tasks.task_counts_title}</h2>
+        <p class="hint">{move || i18n.t().tasks.task_counts_intro}</p>
         {loaded(counts, move |schools| {
             view! {
                 <div id="school-task-counts">
@@ -88,13 +88,13 @@ pub fn Supervision() -> impl IntoView {
                                     <h3>{s.school_name.clone()}</h3>
                                     <p class="meta">
                                         {s.term_name.clone()}
-                                        {version.map(|v| view! { " · " {move || (i18n.t().version_n)(&v)} })}
-                                        {uses_baseline.then(|| view! { " · " {move || i18n.t().baseline_applies_title} })}
+                                        {version.map(|v| view! { " · " {move || (i18n.t().policy.version_n)(&v)} })}
+                                        {uses_baseline.then(|| view! { " · " {move || i18n.t().policy.baseline_applies_title} })}
                                     </p>
                                     {s.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
                                     <p class="summary">
-                                        {move || (i18n.t().counts_students)(&i18n.num(total))} " · "
-                                        {move || (i18n.t().counts_overdue)(&i18n.num(overdue))}
+                                        {move || (i18n.t().tasks.counts_students)(&i18n.num(total))} " · "
+                                        {move || (i18n.t().tasks.counts_overdue)(&i18n.num(overdue))}
                                     </p>
                                     <div class="scroll-x">{kind_table(i18n, kinds)}</div>
                                 </section>

@@ -59,10 +59,10 @@ fn GenderSelect(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <label for=id>{move || i18n.t().student_gender}</label>
+        <label for=id>{move || i18n.t().org.student_gender}</label>
         <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
             <option value="" selected=move || value.get().is_empty() disabled=!optional>
-                {move || i18n.t().choose}
+                {move || i18n.t().org.choose}
             </option>
             {GENDERS
                 .into_iter()
@@ -166,14 +166,14 @@ pub fn StaffForm(
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <form class="card form" id="staff-form" on:submit=on_submit>
-            <label for="staff-name">{move || i18n.t().person_name}</label>
+            <label for="staff-name">{move || i18n.t().org.person_name}</label>
             <input id="staff-name" type="text" required=true bind:value=name/>
-            <label for="staff-no">{move || i18n.t().staff_no}</label>
+            <label for="staff-no">{move || i18n.t().org.staff_no}</label>
             <input id="staff-no" type="text" required=true autocapitalize="none" bind:value=staff_no/>
             <GenderSelect id="staff-gender" value=gender optional=true/>
-            <label for="staff-phone">{move || i18n.t().phone}</label>
+            <label for="staff-phone">{move || i18n.t().org.phone}</label>
             <input id="staff-phone" type="tel" inputmode="tel" bind:value=phone/>
-            <label for="staff-qualification">{move || i18n.t().qualification_label}</label>
+            <label for="staff-qualification">{move || i18n.t().org.qualification_label}</label>
             <select
                 id="staff-qualification"
                 on:change=move |ev| {
@@ -193,16 +193,16 @@ pub fn StaffForm(
                     })
                     .collect_view()}
             </select>
-            <label for="staff-specialties">{move || i18n.t().specialties}</label>
+            <label for="staff-specialties">{move || i18n.t().org.specialties}</label>
             <input
                 id="staff-specialties"
                 type="text"
-                placeholder=move || i18n.t().specialties_hint
+                placeholder=move || i18n.t().org.specialties_hint
                 bind:value=specialties
             />
             <label class="check">
                 <input type="checkbox" id="staff-party" bind:checked=party/>
-                <span>{move || i18n.t().party_member}</span>
+                <span>{move || i18n.t().org.party_member}</span>
             </label>
             <FormButtons
                 pending=save.pending().into()
@@ -338,15 +338,15 @@ fn StudentFields(
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     view! {
         <form class="card form" id="student-form" on:submit=on_submit>
-            <label for="student-name">{move || i18n.t().person_name}</label>
+            <label for="student-name">{move || i18n.t().org.person_name}</label>
             <input id="student-name" type="text" required=true bind:value=name/>
-            <label for="student-no">{move || i18n.t().student_no}</label>
+            <label for="student-no">{move || i18n.t().org.student_no}</label>
             <input id="student-no" type="text" required=true autocapitalize="none" bind:value=student_no/>
             <GenderSelect id="student-gender" value=gender/>
-            <label for="student-class">{move || i18n.t().student_class}</label>
+            <label for="student-class">{move || i18n.t().org.student_class}</label>
             <select id="student-class" on:change=move |ev| class_id.set(event_target_value(&ev))>
                 <option value="" disabled=true selected=move || class_id.get().is_empty()>
-                    {move || i18n.t().choose}
+                    {move || i18n.t().org.choose}
                 </option>
                 {move || {
                     classes

@@ -82,11 +82,11 @@ pub fn StudentList(
     };
     view! {
         <form class="search" role="search" on:submit=on_search>
-            <label class="sr-only" for="student-search">{move || i18n.t().students_search}</label>
+            <label class="sr-only" for="student-search">{move || i18n.t().org.students_search}</label>
             <input
                 id="student-search"
                 type="search"
-                placeholder=move || i18n.t().students_search
+                placeholder=move || i18n.t().org.students_search
                 bind:value=search
             />
             <button type="submit" class="btn secondary">{move || i18n.t().search}</button>
@@ -98,13 +98,13 @@ pub fn StudentList(
                     .get()
                     .map(|n| {
                         let n = i18n.num(n);
-                        if mentor_count { (i18n.t().mentor_count)(&n) } else { (i18n.t().total_n)(&n) }
+                        if mentor_count { (i18n.t().org.mentor_count)(&n) } else { (i18n.t().org.total_n)(&n) }
                     })
             }}
         </p>
         {move || {
             (mentor_count && pager.total.get() == Some(0))
-                .then(|| view! { <p class="card muted" id="no-students">{move || i18n.t().mentor_empty}</p> })
+                .then(|| view! { <p class="card muted" id="no-students">{move || i18n.t().org.mentor_empty}</p> })
         }}
         <ul class="list" id="student-list">
             <For each=move || pager.items.get() key=|s| s.id.clone() let:s>
@@ -132,17 +132,17 @@ pub fn MentorHome() -> impl IntoView {
     let i18n = use_i18n();
     let report = my_students_resource();
     view! {
-        <PageTitle title=|t| t.mentor_title/>
+        <PageTitle title=|t| t.org.mentor_title/>
         <crate::pages::mentoring::QuickLog/>
         {move || match report.get() {
             None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
             Some(Ok(r)) => {
                 let n = r.rows.len() as i64;
                 view! {
-                    <p class="summary" id="student-count">{move || (i18n.t().mentor_count)(&i18n.num(n))}</p>
+                    <p class="summary" id="student-count">{move || (i18n.t().org.mentor_count)(&i18n.num(n))}</p>
                     {as_of_line(i18n, r.term.clone(), r.as_of.clone())}
                     {if r.rows.is_empty() {
-                        view! { <p class="card muted" id="no-students">{move || i18n.t().mentor_empty}</p> }.into_any()
+                        view! { <p class="card muted" id="no-students">{move || i18n.t().org.mentor_empty}</p> }.into_any()
                     } else {
                         task_rows(i18n, r.rows, "student-list").into_any()
                     }}
@@ -183,7 +183,7 @@ pub fn StudentDetail() -> impl IntoView {
         }>
             "‹ " {move || i18n.t().back}
         </button>
-        <PageTitle title=|t| t.student_detail_title/>
+        <PageTitle title=|t| t.org.student_detail_title/>
         {move || {
             let admin = session.role.get() == Some(Role::SchoolAdmin);
             let id = params.with(|p| p.get("id").unwrap_or_default());
@@ -216,14 +216,14 @@ pub fn StudentDetail() -> impl IntoView {
                 <section class="card" id="student-card">
                     <h2>{s.name.clone()}</h2>
                     <dl class="facts">
-                        <dt>{move || i18n.t().student_no}</dt>
+                        <dt>{move || i18n.t().org.student_no}</dt>
                         <dd>{s.student_no.clone()}</dd>
-                        <dt>{move || i18n.t().student_class}</dt>
+                        <dt>{move || i18n.t().org.student_class}</dt>
                         <dd>{s.class_name.clone()}</dd>
-                        <dt>{move || i18n.t().student_gender}</dt>
+                        <dt>{move || i18n.t().org.student_gender}</dt>
                         <dd>{move || gender_label(i18n, &gender)}</dd>
-                        <dt>{move || i18n.t().mentors}</dt>
-                        <dd>{move || mentors.clone().unwrap_or_else(|| i18n.t().no_mentor.to_string())}</dd>
+                        <dt>{move || i18n.t().org.mentors}</dt>
+                        <dd>{move || mentors.clone().unwrap_or_else(|| i18n.t().org.no_mentor.to_string())}</dd>
                     </dl>
                 </section>
             }
@@ -234,8 +234,8 @@ pub fn StudentDetail() -> impl IntoView {
         }}
         <StudentTasks/>
         <GuardianContacts/>
-        <ComingSoon title=|t| t.growth_file body=|t| t.growth_soon/>
-        <ComingSoon title=|t| t.contacts body=|t| t.contacts_soon/>
+        <ComingSoon title=|t| t.org.growth_file body=|t| t.org.growth_soon/>
+        <ComingSoon title=|t| t.org.contacts body=|t| t.org.contacts_soon/>
     }
 }
 
@@ -248,13 +248,13 @@ fn GuardianContacts() -> impl IntoView {
     let shown = RwSignal::new(false);
     view! {
         <section class="card" id="guardians">
-            <h2>{move || i18n.t().guardians}</h2>
+            <h2>{move || i18n.t().org.guardians}</h2>
             {move || {
                 if !shown.get() {
                     return view! {
-                        <p class="muted">{move || i18n.t().guardians_audited}</p>
+                        <p class="muted">{move || i18n.t().org.guardians_audited}</p>
                         <button type="button" class="btn secondary" id="show-guardians" on:click=move |_| shown.set(true)>
-                            {move || i18n.t().guardians_show}
+                            {move || i18n.t().org.guardians_show}
                         </button>
                     }
                     .into_any();
@@ -270,7 +270,7 @@ fn GuardianContacts() -> impl IntoView {
                 });
                 loaded(guardians, move |gs| {
                     if gs.is_empty() {
-                        return view! { <p class="muted">{move || i18n.t().guardians_none}</p> }.into_any();
+                        return view! { <p class="muted">{move || i18n.t().org.guardians_none}</p> }.into_any();
                     }
                     view! {
                         <ul class="plain">
@@ -316,11 +316,11 @@ fn class_list(i18n: I18n, classes: Vec<ClassRow>) -> impl IntoView {
                                 <div class="item-main">
                                     <span class="name">{c.name.clone()}</span>
                                     <span class="meta">
-                                        {move || (i18n.t().grade_n)(&grade)} " · "
-                                        {move || head.clone().unwrap_or_else(|| i18n.t().no_head_teacher.to_string())}
+                                        {move || (i18n.t().org.grade_n)(&grade)} " · "
+                                        {move || head.clone().unwrap_or_else(|| i18n.t().org.no_head_teacher.to_string())}
                                     </span>
                                 </div>
-                                <span class="meta">{move || (i18n.t().student_count)(&i18n.num(count))}</span>
+                                <span class="meta">{move || (i18n.t().org.student_count)(&i18n.num(count))}</span>
                             </a>
                         </li>
                     }
@@ -352,7 +352,7 @@ pub fn ClassDetail() -> impl IntoView {
             .and_then(|cs| cs.into_iter().find(|c| c.id == id))
             .map(|c| c.name);
         view! {
-            <h1 class="page-title">{move || title.clone().unwrap_or_else(|| i18n.t().class_students.to_string())}</h1>
+            <h1 class="page-title">{move || title.clone().unwrap_or_else(|| i18n.t().org.class_students.to_string())}</h1>
             <StudentList class_id=id/>
         }
     }
@@ -368,8 +368,8 @@ pub fn GradeHome() -> impl IntoView {
         .with_untracked(|u| u.as_ref().and_then(|u| u.grades.first().copied()));
     let classes = classes_resource(grade);
     view! {
-        <PageTitle title=|t| t.grade_title/>
-        <p class="hint">{move || i18n.t().grade_intro}</p>
+        <PageTitle title=|t| t.org.grade_title/>
+        <p class="hint">{move || i18n.t().org.grade_intro}</p>
         {loaded(classes, move |cs| class_list(i18n, cs))}
         <GradeTaskCounts/>
     }
@@ -379,7 +379,7 @@ pub fn GradeHome() -> impl IntoView {
 #[component]
 pub fn GradeStudents() -> impl IntoView {
     view! {
-        <PageTitle title=|t| t.students_title/>
+        <PageTitle title=|t| t.org.students_title/>
         <StudentList/>
     }
 }
@@ -391,7 +391,7 @@ pub fn MyClass() -> impl IntoView {
     let session = use_session();
     let classes = classes_resource(None);
     view! {
-        <PageTitle title=|t| t.my_class_title/>
+        <PageTitle title=|t| t.org.my_class_title/>
         {loaded(classes, move |cs| {
             // The classes whose head teacher is the signed-in teacher.
             // Tracked: right after signing in the staff id arrives with `me`,
@@ -402,7 +402,7 @@ pub fn MyClass() -> impl IntoView {
                 .filter(|c| me.is_some() && c.head_teacher_id == me)
                 .collect();
             if cs.is_empty() {
-                return view! { <p class="card muted">{move || i18n.t().my_class_none}</p> }.into_any();
+                return view! { <p class="card muted">{move || i18n.t().org.my_class_none}</p> }.into_any();
             }
             let first = cs[0].id.clone();
             let single = cs.len() == 1;
@@ -410,7 +410,7 @@ pub fn MyClass() -> impl IntoView {
                 {class_list(i18n, cs)}
                 {single.then(|| view! {
                     <ClassTasks class_id=first.clone()/>
-                    <h2 class="section-title">{move || i18n.t().class_students}</h2>
+                    <h2 class="section-title">{move || i18n.t().org.class_students}</h2>
                     <StudentList class_id=first/>
                 })}
             }
@@ -423,8 +423,8 @@ pub fn MyClass() -> impl IntoView {
 #[component]
 pub fn CounsellorHome() -> impl IntoView {
     view! {
-        <PageTitle title=|t| t.counsellor_title/>
-        <ComingSoon title=|t| t.counsellor_title body=|t| t.counsellor_soon/>
+        <PageTitle title=|t| t.org.counsellor_title/>
+        <ComingSoon title=|t| t.org.counsellor_title body=|t| t.org.counsellor_soon/>
     }
 }
 
@@ -447,13 +447,13 @@ fn student_cards(i18n: I18n, page: Page<StudentRow>) -> impl IntoView {
                 <section class="card student-card">
                     <h2>{s.name.clone()}</h2>
                     <dl class="facts">
-                        <dt>{move || i18n.t().student_class}</dt>
+                        <dt>{move || i18n.t().org.student_class}</dt>
                         <dd>{s.class_name.clone()}</dd>
-                        <dt>{move || i18n.t().student_no}</dt>
+                        <dt>{move || i18n.t().org.student_no}</dt>
                         <dd>{s.student_no.clone()}</dd>
-                        <dt>{move || i18n.t().mentors}</dt>
+                        <dt>{move || i18n.t().org.mentors}</dt>
                         <dd class="mentor-names">
-                            {move || mentors.clone().unwrap_or_else(|| i18n.t().no_mentor.to_string())}
+                            {move || mentors.clone().unwrap_or_else(|| i18n.t().org.no_mentor.to_string())}
                         </dd>
                     </dl>
                 </section>
@@ -468,10 +468,10 @@ pub fn ParentHome() -> impl IntoView {
     let i18n = use_i18n();
     let children = students_once();
     view! {
-        <PageTitle title=|t| t.parent_title/>
+        <PageTitle title=|t| t.org.parent_title/>
         {loaded(children, move |page| {
             if page.nodes.is_empty() {
-                view! { <p class="card muted">{move || i18n.t().parent_empty}</p> }.into_any()
+                view! { <p class="card muted">{move || i18n.t().org.parent_empty}</p> }.into_any()
             } else {
                 student_cards(i18n, page).into_any()
             }
@@ -487,7 +487,7 @@ pub fn StudentHome() -> impl IntoView {
     let i18n = use_i18n();
     let me = students_once();
     view! {
-        <PageTitle title=|t| t.student_home_title/>
+        <PageTitle title=|t| t.org.student_home_title/>
         {loaded(me, move |page| student_cards(i18n, page))}
         <crate::pages::matching::StudentMatching/>
         <crate::pages::mentoring::PublishedGrowthMessages/>

@@ -21,20 +21,20 @@ pub fn Setup() -> impl IntoView {
     });
     let adding = RwSignal::new(false);
     let steps: [(&str, Label); 5] = [
-        ("/school/matching", |t| t.m.nav),
+        ("/school/matching", |t| t.matching.nav),
         ("/school/classes", |t| t.nav_classes),
         ("/school/staff", |t| t.nav_staff),
         ("/school/students", |t| t.nav_students),
-        ("/school/import", |t| t.import_title),
+        ("/school/import", |t| t.org.import_title),
     ];
     view! {
-        <PageTitle title=|t| t.setup_title/>
-        <p class="hint">{move || i18n.t().setup_intro}</p>
+        <PageTitle title=|t| t.org.setup_title/>
+        <p class="hint">{move || i18n.t().org.setup_intro}</p>
         <section class="card" id="terms">
-            <h2>{move || i18n.t().terms_title}</h2>
+            <h2>{move || i18n.t().org.terms_title}</h2>
             {loaded(terms, move |terms| {
                 if terms.is_empty() {
-                    return view! { <p class="muted">{move || i18n.t().terms_empty}</p> }.into_any();
+                    return view! { <p class="muted">{move || i18n.t().org.terms_empty}</p> }.into_any();
                 }
                 view! {
                     <ul class="plain">
@@ -70,7 +70,7 @@ pub fn Setup() -> impl IntoView {
                 } else {
                     view! {
                         <button type="button" class="btn secondary" id="add-term" on:click=move |_| adding.set(true)>
-                            {move || i18n.t().new_term}
+                            {move || i18n.t().org.new_term}
                         </button>
                     }
                         .into_any()
@@ -126,13 +126,13 @@ fn TermForm(
     };
     view! {
         <form class="form" id="term-form" on:submit=on_submit>
-            <label for="term-name">{move || i18n.t().term_name}</label>
+            <label for="term-name">{move || i18n.t().org.term_name}</label>
             <input id="term-name" type="text" required=true bind:value=name/>
-            <label for="term-year">{move || i18n.t().term_year}</label>
+            <label for="term-year">{move || i18n.t().org.term_year}</label>
             <input id="term-year" type="text" placeholder="2026-2027" required=true bind:value=year/>
-            <label for="term-start">{move || i18n.t().term_start}</label>
+            <label for="term-start">{move || i18n.t().org.term_start}</label>
             <input id="term-start" type="date" required=true bind:value=starts/>
-            <label for="term-end">{move || i18n.t().term_end}</label>
+            <label for="term-end">{move || i18n.t().org.term_end}</label>
             <input id="term-end" type="date" required=true bind:value=ends/>
             {move || match save.value().get() {
                 Some(Err(e)) => Some(view! { <ErrorBox err=e/> }),
@@ -208,9 +208,9 @@ fn ClassForm(
     };
     view! {
         <form class="card form" id="class-form" on:submit=on_submit>
-            <label for="class-name">{move || i18n.t().class_name}</label>
+            <label for="class-name">{move || i18n.t().org.class_name}</label>
             <input id="class-name" type="text" required=true bind:value=name/>
-            <label for="class-grade">{move || i18n.t().class_grade}</label>
+            <label for="class-grade">{move || i18n.t().org.class_grade}</label>
             <input id="class-grade" type="number" inputmode="numeric" min="1" max="12" required=true bind:value=grade/>
             {move || match save.value().get() {
                 Some(Err(e)) => Some(view! { <ErrorBox err=e/> }),
@@ -246,20 +246,20 @@ pub fn Classes() -> impl IntoView {
         }
     });
     view! {
-        <PageTitle title=|t| t.classes_title/>
+        <PageTitle title=|t| t.org.classes_title/>
         {move || match editing.get() {
             Some(Some(c)) => view! { <ClassForm class=c done=done/> }.into_any(),
             Some(None) => view! { <ClassForm done=done/> }.into_any(),
             None => view! {
                 <button type="button" class="btn secondary wide" id="add-class" on:click=move |_| editing.set(Some(None))>
-                    {move || i18n.t().new_class}
+                    {move || i18n.t().org.new_class}
                 </button>
             }
             .into_any(),
         }}
         {loaded(classes, move |cs| {
             if cs.is_empty() {
-                return view! { <p class="card muted">{move || i18n.t().classes_empty}</p> }.into_any();
+                return view! { <p class="card muted">{move || i18n.t().org.classes_empty}</p> }.into_any();
             }
             view! {
                 <ul class="list" id="class-list">
@@ -277,11 +277,11 @@ pub fn Classes() -> impl IntoView {
                                         <div class="item-main">
                                             <span class="name">{name.clone()}</span>
                                             <span class="meta">
-                                                {move || (i18n.t().grade_n)(&grade)} " · "
-                                                {move || head.clone().unwrap_or_else(|| i18n.t().no_head_teacher.to_string())}
+                                                {move || (i18n.t().org.grade_n)(&grade)} " · "
+                                                {move || head.clone().unwrap_or_else(|| i18n.t().org.no_head_teacher.to_string())}
                                             </span>
                                         </div>
-                                        <span class="meta">{move || (i18n.t().student_count)(&i18n.num(count))}</span>
+                                        <span class="meta">{move || (i18n.t().org.student_count)(&i18n.num(count))}</span>
                                     </a>
                                     <button
                                         type="button"
@@ -349,24 +349,24 @@ pub fn Staff() -> impl IntoView {
         }
     });
     view! {
-        <PageTitle title=|t| t.staff_title/>
+        <PageTitle title=|t| t.org.staff_title/>
         {move || match editing.get() {
             Some(Some(s)) => view! { <StaffForm staff=s done=done/> }.into_any(),
             Some(None) => view! { <StaffForm done=done/> }.into_any(),
             None => view! {
                 <button type="button" class="btn secondary wide" id="add-staff" on:click=move |_| editing.set(Some(None))>
-                    {move || i18n.t().new_staff}
+                    {move || i18n.t().org.new_staff}
                 </button>
             }
             .into_any(),
         }}
         <form class="search" role="search" on:submit=on_search>
-            <label class="sr-only" for="staff-search">{move || i18n.t().staff_search}</label>
-            <input id="staff-search" type="search" placeholder=move || i18n.t().staff_search bind:value=search/>
+            <label class="sr-only" for="staff-search">{move || i18n.t().org.staff_search}</label>
+            <input id="staff-search" type="search" placeholder=move || i18n.t().org.staff_search bind:value=search/>
             <button type="submit" class="btn secondary">{move || i18n.t().search}</button>
         </form>
-        <p class="summary">{move || pager.total.get().map(|n| (i18n.t().total_n)(&i18n.num(n)))}</p>
-        {move || (pager.total.get() == Some(0)).then(|| view! { <p class="card muted">{move || i18n.t().staff_empty}</p> })}
+        <p class="summary">{move || pager.total.get().map(|n| (i18n.t().org.total_n)(&i18n.num(n)))}</p>
+        {move || (pager.total.get() == Some(0)).then(|| view! { <p class="card muted">{move || i18n.t().org.staff_empty}</p> })}
         <ul class="list" id="staff-list">
             <For each=move || pager.items.get() key=|s| s.id.clone() let:s>
                 <li class="item-row">
@@ -421,7 +421,7 @@ pub fn Students() -> impl IntoView {
     // Bumped after a save so the list reloads.
     let version = RwSignal::new(0u32);
     view! {
-        <PageTitle title=|t| t.students_title/>
+        <PageTitle title=|t| t.org.students_title/>
         {move || {
             if adding.get() {
                 view! {
@@ -436,14 +436,14 @@ pub fn Students() -> impl IntoView {
             } else {
                 view! {
                     <button type="button" class="btn secondary wide" id="add-student" on:click=move |_| adding.set(true)>
-                        {move || i18n.t().new_student}
+                        {move || i18n.t().org.new_student}
                     </button>
                 }
                     .into_any()
             }
         }}
         <label class="field">
-            <span>{move || i18n.t().student_class}</span>
+            <span>{move || i18n.t().org.student_class}</span>
             <select
                 id="class-filter"
                 on:change=move |ev| {
@@ -451,7 +451,7 @@ pub fn Students() -> impl IntoView {
                     class_id.set(Some(v).filter(|v| !v.is_empty()));
                 }
             >
-                <option value="">{move || i18n.t().all_classes}</option>
+                <option value="">{move || i18n.t().org.all_classes}</option>
                 {move || {
                     classes
                         .get()
@@ -533,10 +533,10 @@ pub fn Import() -> impl IntoView {
     };
 
     view! {
-        <PageTitle title=|t| t.import_title/>
-        <p class="hint">{move || i18n.t().import_intro}</p>
+        <PageTitle title=|t| t.org.import_title/>
+        <p class="hint">{move || i18n.t().org.import_intro}</p>
         <form class="card form" id="import-form" on:submit=on_submit>
-            <label for="import-file">{move || i18n.t().import_file}</label>
+            <label for="import-file">{move || i18n.t().org.import_file}</label>
             <input
                 id="import-file"
                 type="file"
@@ -545,29 +545,29 @@ pub fn Import() -> impl IntoView {
             />
             <label class="check">
                 <input type="checkbox" id="import-dry-run" bind:checked=dry_run/>
-                <span>{move || i18n.t().import_dry_run}</span>
+                <span>{move || i18n.t().org.import_dry_run}</span>
             </label>
             <button type="submit" class="btn primary wide" id="import-submit" disabled=move || upload.pending().get()>
-                {move || if upload.pending().get() { i18n.t().import_uploading } else { i18n.t().import_submit }}
+                {move || if upload.pending().get() { i18n.t().org.import_uploading } else { i18n.t().org.import_submit }}
             </button>
         </form>
         <div aria-live="polite" id="import-result">
             {move || outcome.get().map(|o| match o {
                 ImportOutcome::NoFile => {
-                    view! { <p class="error" role="alert">{move || i18n.t().import_pick_file}</p> }.into_any()
+                    view! { <p class="error" role="alert">{move || i18n.t().org.import_pick_file}</p> }.into_any()
                 }
                 ImportOutcome::Failed(e) => view! { <ErrorBox err=e/> }.into_any(),
                 ImportOutcome::Done(r, _) if !r.errors.is_empty() || !r.ok => {
                     let n = r.errors.len() as i64;
                     view! {
                         <section class="card rejected" id="import-errors">
-                            <p class="error" role="alert">{move || (i18n.t().import_rejected)(&i18n.num(n))}</p>
+                            <p class="error" role="alert">{move || (i18n.t().org.import_rejected)(&i18n.num(n))}</p>
                             <table class="rows">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{move || i18n.t().import_col_row}</th>
-                                        <th scope="col">{move || i18n.t().import_col_column}</th>
-                                        <th scope="col">{move || i18n.t().import_col_reason}</th>
+                                        <th scope="col">{move || i18n.t().org.import_col_row}</th>
+                                        <th scope="col">{move || i18n.t().org.import_col_column}</th>
+                                        <th scope="col">{move || i18n.t().org.import_col_reason}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -591,18 +591,18 @@ pub fn Import() -> impl IntoView {
                     let staff = r.kind == "staff";
                     view! {
                         <section class="card ok" id="import-summary" role="status">
-                            <p>{move || if dry { i18n.t().import_checked } else { i18n.t().import_done }}</p>
+                            <p>{move || if dry { i18n.t().org.import_checked } else { i18n.t().org.import_done }}</p>
                             <p>
                                 {move || {
-                                    let kind = if staff { i18n.t().import_kind_staff } else { i18n.t().import_kind_students };
-                                    (i18n.t().import_rows)(kind, &i18n.num(r.rows))
+                                    let kind = if staff { i18n.t().org.import_kind_staff } else { i18n.t().org.import_kind_students };
+                                    (i18n.t().org.import_rows)(kind, &i18n.num(r.rows))
                                 }}
                             </p>
                             <p>
-                                {move || (i18n.t().import_summary)(&i18n.num(r.created), &i18n.num(r.updated), &i18n.num(r.unchanged))}
+                                {move || (i18n.t().org.import_summary)(&i18n.num(r.created), &i18n.num(r.updated), &i18n.num(r.unchanged))}
                             </p>
                             {(r.guardians_linked > 0).then(|| view! {
-                                <p>{move || (i18n.t().import_guardians)(&i18n.num(r.guardians_linked))}</p>
+                                <p>{move || (i18n.t().org.import_guardians)(&i18n.num(r.guardians_linked))}</p>
                             })}
                         </section>
                     }

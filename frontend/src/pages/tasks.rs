@@ -141,7 +141,7 @@ fn label(i18n: I18n, r: &Req) -> String {
 /// The line "term, as of day".
 pub fn as_of_line(i18n: I18n, term: String, as_of: String) -> impl IntoView {
     view! {
-        <p class="summary tasks-term">{move || (i18n.t().tasks_as_of)(&term, &i18n.date(&as_of))}</p>
+        <p class="summary tasks-term">{move || (i18n.t().tasks.tasks_as_of)(&term, &i18n.date(&as_of))}</p>
     }
 }
 
@@ -168,7 +168,7 @@ pub fn task_rows(i18n: I18n, rows: Vec<TaskRow>, list_id: &'static str) -> impl 
                                         let labels = overdue.clone();
                                         view! {
                                             <span class="task-line overdue">
-                                                <span class="tag overdue">{move || (i18n.t().overdue_n)(&i18n.num(n))}</span>
+                                                <span class="tag overdue">{move || (i18n.t().tasks.overdue_n)(&i18n.num(n))}</span>
                                                 " "
                                                 {move || labels.iter().map(|r| label(i18n, r)).collect::<Vec<_>>().join("、")}
                                             </span>
@@ -178,19 +178,19 @@ pub fn task_rows(i18n: I18n, rows: Vec<TaskRow>, list_id: &'static str) -> impl 
                                         let due = r.due.clone();
                                         view! {
                                             <span class="task-line due">
-                                                <span class="tag due">{move || i18n.t().next_due}</span>
+                                                <span class="tag due">{move || i18n.t().tasks.next_due}</span>
                                                 " "
                                                 {move || label(i18n, &r)}
                                                 " · "
-                                                <span class="nowrap">{move || (i18n.t().due_by)(&i18n.date(&due))}</span>
+                                                <span class="nowrap">{move || (i18n.t().tasks.due_by)(&i18n.date(&due))}</span>
                                             </span>
                                         }
                                     })}
                                     {all_clear.then(|| view! {
-                                        <span class="task-line ok">{move || i18n.t().nothing_due}</span>
+                                        <span class="task-line ok">{move || i18n.t().tasks.nothing_due}</span>
                                     })}
                                 </div>
-                                <span class="meta nowrap">{move || (i18n.t().done_n)(&i18n.num(done))}</span>
+                                <span class="meta nowrap">{move || (i18n.t().tasks.done_n)(&i18n.num(done))}</span>
                             </a>
                         </li>
                     }
@@ -206,10 +206,10 @@ pub fn kind_table(i18n: I18n, kinds: Vec<KindRow>) -> impl IntoView {
         <table class="rows counts">
             <thead>
                 <tr>
-                    <th scope="col">{move || i18n.t().col_task}</th>
-                    <th scope="col">{move || i18n.t().status_done}</th>
-                    <th scope="col">{move || i18n.t().status_due}</th>
-                    <th scope="col">{move || i18n.t().status_overdue}</th>
+                    <th scope="col">{move || i18n.t().tasks.col_task}</th>
+                    <th scope="col">{move || i18n.t().tasks.status_done}</th>
+                    <th scope="col">{move || i18n.t().tasks.status_due}</th>
+                    <th scope="col">{move || i18n.t().tasks.status_overdue}</th>
                 </tr>
             </thead>
             <tbody>
@@ -222,7 +222,7 @@ pub fn kind_table(i18n: I18n, kinds: Vec<KindRow>) -> impl IntoView {
                         let cls = if k.overdue > 0 { "bad" } else { "" };
                         view! {
                             <tr>
-                                <th scope="row">{move || i18n.t().req_kind(&kind)}</th>
+                                <th scope="row">{move || i18n.t().tasks.req_kind(&kind)}</th>
                                 <td>{move || i18n.num(k.done)}</td>
                                 <td>{move || i18n.num(k.due)}</td>
                                 <td class=cls>{move || i18n.num(k.overdue)}</td>
@@ -241,7 +241,7 @@ pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
     let report = my_students_resource();
     view! {
-        <h1 class="page-title">{move || i18n.t().tasks_title}</h1>
+        <h1 class="page-title">{move || i18n.t().org.tasks_title}</h1>
         {loaded(report, move |r| {
             let mut overdue: Vec<(String, String, Req)> = Vec::new();
             let mut due: Vec<(String, String, Req)> = Vec::new();
@@ -271,7 +271,7 @@ pub fn TasksPage() -> impl IntoView {
                                                 <span class="name">{name}</span>
                                                 <span class=format!("task-line {cls}")>{move || label(i18n, &r)}</span>
                                             </div>
-                                            <span class="meta nowrap">{move || (i18n.t().due_by)(&i18n.date(&due))}</span>
+                                            <span class="meta nowrap">{move || (i18n.t().tasks.due_by)(&i18n.date(&due))}</span>
                                         </a>
                                     </li>
                                 }
@@ -282,9 +282,9 @@ pub fn TasksPage() -> impl IntoView {
             };
             view! {
                 {as_of_line(i18n, r.term.clone(), r.as_of.clone())}
-                {empty.then(|| view! { <p class="card muted">{move || i18n.t().tasks_all_clear}</p> })}
-                {section(|t| t.tasks_overdue_title, "overdue-list", overdue, "overdue")}
-                {section(|t| t.tasks_due_title, "due-list", due, "due")}
+                {empty.then(|| view! { <p class="card muted">{move || i18n.t().tasks.tasks_all_clear}</p> })}
+                {section(|t| t.tasks.tasks_overdue_title, "overdue-list", overdue, "overdue")}
+                {section(|t| t.tasks.tasks_due_title, "due-list", due, "due")}
             }
         })}
     }
@@ -305,7 +305,7 @@ pub fn StudentTasks() -> impl IntoView {
     });
     view! {
         <section class="card" id="student-tasks">
-            <h2>{move || i18n.t().tasks_title}</h2>
+            <h2>{move || i18n.t().org.tasks_title}</h2>
             {loaded(report, move |r| {
                 let reqs = r.students.into_iter().next().map(|s| s.requirements).unwrap_or_default();
                 view! {
@@ -325,20 +325,20 @@ pub fn StudentTasks() -> impl IntoView {
                                     <li class="req">
                                         <div class="req-head">
                                             <span class="name">{move || i18n.pick(&q.label_zh, &q.label_en).to_string()}</span>
-                                            <span class=cls.clone()>{move || i18n.t().status(&status)}</span>
+                                            <span class=cls.clone()>{move || i18n.t().tasks.status(&status)}</span>
                                         </div>
                                         <span class="meta">
-                                            {move || (i18n.t().window_range)(&i18n.date(&from), &i18n.date(&to))}
+                                            {move || (i18n.t().tasks.window_range)(&i18n.date(&from), &i18n.date(&to))}
                                             " · "
-                                            {move || (i18n.t().counted_of)(&i18n.num(counted), &i18n.num(required))}
+                                            {move || (i18n.t().tasks.counted_of)(&i18n.num(counted), &i18n.num(required))}
                                         </span>
                                         {suggested.map(|w| view! {
                                             <span class="meta">
-                                                {move || (i18n.t().suggested_window)(&(i18n.t().window_range)(&i18n.date(&w.from), &i18n.date(&w.to)))}
+                                                {move || (i18n.t().tasks.suggested_window)(&(i18n.t().tasks.window_range)(&i18n.date(&w.from), &i18n.date(&w.to)))}
                                             </span>
                                         })}
-                                        {leads.then(|| view! { <span class="meta">{move || i18n.t().head_teacher_leads}</span> })}
-                                        {na.map(|n| view! { <span class="meta">{move || i18n.t().na_reason(&n.0)}</span> })}
+                                        {leads.then(|| view! { <span class="meta">{move || i18n.t().tasks.head_teacher_leads}</span> })}
+                                        {na.map(|n| view! { <span class="meta">{move || i18n.t().tasks.na_reason(&n.0)}</span> })}
                                     </li>
                                 }
                             })
@@ -367,7 +367,7 @@ pub fn ClassTasks(
     });
     view! {
         <section id="class-tasks">
-            <h2 class="section-title">{move || i18n.t().class_tasks_title}</h2>
+            <h2 class="section-title">{move || i18n.t().tasks.class_tasks_title}</h2>
             {loaded(report, move |r| {
                 let total = r.counts.students;
                 let with_overdue = r.counts.students_with_overdue;
@@ -376,8 +376,8 @@ pub fn ClassTasks(
                 view! {
                     {as_of_line(i18n, r.term_name.clone(), r.as_of.clone())}
                     <p class="summary">
-                        {move || (i18n.t().counts_students)(&i18n.num(total))} " · "
-                        {move || (i18n.t().counts_overdue)(&i18n.num(with_overdue))}
+                        {move || (i18n.t().tasks.counts_students)(&i18n.num(total))} " · "
+                        {move || (i18n.t().tasks.counts_overdue)(&i18n.num(with_overdue))}
                     </p>
                     <div class="card scroll-x">{kind_table(i18n, kinds)}</div>
                     {task_rows(i18n, rows, "class-task-list")}
@@ -398,7 +398,7 @@ pub fn GradeTaskCounts() -> impl IntoView {
     });
     view! {
         <section id="grade-tasks">
-            <h2 class="section-title">{move || i18n.t().tasks_title}</h2>
+            <h2 class="section-title">{move || i18n.t().org.tasks_title}</h2>
             {loaded(counts, move |schools| {
                 schools
                     .into_iter()
@@ -413,11 +413,11 @@ pub fn GradeTaskCounts() -> impl IntoView {
                         let kinds: Vec<KindRow> = g.counts.by_kind.into_iter().map(KindRow::from).collect();
                         view! {
                             <section class="card">
-                                <h3>{move || (i18n.t().grade_n)(&grade)}</h3>
+                                <h3>{move || (i18n.t().org.grade_n)(&grade)}</h3>
                                 <p class="meta">{term}</p>
                                 <p class="summary">
-                                    {move || (i18n.t().counts_students)(&i18n.num(total))} " · "
-                                    {move || (i18n.t().counts_overdue)(&i18n.num(overdue))}
+                                    {move || (i18n.t().tasks.counts_students)(&i18n.num(total))} " · "
+                                    {move || (i18n.t().tasks.counts_overdue)(&i18n.num(overdue))}
                                 </p>
                                 <div class="scroll-x">{kind_table(i18n, kinds)}</div>
                             </section>

@@ -1,0 +1,60 @@
+//! Mentoring work: activities (the quick log and the outbox), growth
+//! messages, talk requests and self-reports (`graphql/mentoring.graphql`).
+
+use super::*;
+
+wire_enum!(
+    /// GraphQL `ActivityKind` (`TALK`, `HOME_VISIT` …).
+    ActivityKind
+);
+wire_enum!(
+    /// GraphQL `Channel` (`FACE_TO_FACE` …).
+    Channel
+);
+wire_enum!(
+    /// GraphQL `Trigger` (`BEFORE_EXAM` …).
+    Trigger
+);
+wire_enum!(
+    /// GraphQL `GuidanceArea` (`IDEAS` …).
+    GuidanceArea
+);
+wire_enum!(
+    /// GraphQL `GrowthMessageStatus` (`DRAFT` … `PUBLISHED`).
+    GrowthMessageStatus
+);
+
+operations! {
+    "graphql/mentoring.graphql",
+    (
+        "ActivityKind",
+        "Channel",
+        "Trigger",
+        "GuidanceArea",
+        "GrowthMessageStatus"
+    ),
+    /// Records an activity (idempotent by client key).
+    LogActivity;
+    /// A student's activities, newest first.
+    StudentActivities;
+    /// This term's activities about a student.
+    TermActivitiesFor;
+    /// A student's growth messages and the school's terms.
+    StudentGrowthMessages;
+    /// The published growth messages of the caller's children or the caller.
+    MyGrowthMessages;
+    /// Saves a draft growth message.
+    SaveGrowthMessage;
+    /// Submits a growth message.
+    SubmitGrowthMessage;
+    /// Publishes a growth message.
+    PublishGrowthMessage;
+    /// A parent or student asks for a talk.
+    RequestTalk;
+    /// Talk requests (staff: about their students; others: their own).
+    TalkRequests;
+    /// Answers a talk request.
+    AnswerTalkRequest;
+    /// The student's monthly self-report.
+    SubmitSelfReport;
+}

@@ -1,0 +1,276 @@
+//! Growth messages: the mentor writes, submits and publishes; parents and
+//! students read (and print) the published ones.
+
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+use crate::ops;
+use crate::ui::{ErrorBox, loaded};
+
+use super::*;
+
+type GrowthRow = ops::student_growth_messages::StudentGrowthMessagesGrowthMessages;
+type TermRow = ops::student_growth_messages::StudentGrowthMessagesTerms;
+
+/// The term containing today, else the latest that started.
+fn current_term(terms: &[TermRow]) -> Option<TermRow> {
+    let today = today();
+    terms
+        .iter()
+        .find(|t| t.starts_on <= today && today <= t.ends_on)
+        .or_else(|| {
+            terms
+                .iter()
+                .filter(|t| t.starts_on <= today)
+                .max_by(|a, b| a.starts_on.cmp(&b.starts_on))
+        })
+        .or_else(|| terms.first())
+        .cloned()
+}
+
+/// The mentor's growth message (成长寄语) for a student this term: draft,
+/// submit, publish; beside it the term's activities to start from.
+#[component]
+pub fn GrowthEditor(
+    /// The student.
+    student_id: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sid = student_id.clone();
+    let data = LocalResource::new(move || {
+        let student_id = sid.clone();
+        async move {
+            api::query::<ops::StudentGrowthMessages>(ops::student_growth_messages::Variables {
+                student_id,
+            })
+            .await
+        }
+    });
+    view! {
+        <section class="card growth-editor" id="growth-editor">
+            <h2>{move || i18n.t().mentoring.growth_title}</h2>
+            {loaded(data, move |d| {
+                let Some(term) = current_term(&d.terms) else {
+                    return view! { <p class="muted">{move || i18n.t().mentoring.no_term}</p> }.into_any();
+                };
+                let existing = d.growth_messages.into_iter().find(|m| m.term_id == term.id);
+                view! {
+                    <GrowthForm student_id=student_id.clone() term_id=term.id.clone() term_name=term.name.clone() existing=existing/>
+                    <TermSide student_id=student_id.clone() term_id=term.id/>
+                }
+                .into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn GrowthForm(
+    student_id: String,
+    term_id: String,
+    term_name: String,
+    existing: Option<GrowthRow>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|m| m.body.clone())
+            .unwrap_or_default(),
+    );
+    let id = RwSignal::new(existing.as_ref().map(|m| m.id.clone()));
+    let status = RwSignal::new(existing.map(|m| m.status.0));
+    let error = RwSignal::new(None::<ApiError>);
+    let note = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let empty = RwSignal::new(false);
+
+    // Step: 0 save, 1 submit, 2 publish.
+    let act = move |step: u8| {
+        let text = body.get_untracked().trim().to_string();
+        if text.is_empty() {
+            empty.set(true);
+            return;
+        }
+        empty.set(false);
+        error.set(None);
+        note.set(false);
+        busy.set(true);
+        let student_id = student_id.clone();
+        let term_id = term_id.clone();
+        leptos::task::spawn_local(async move {
+            let result: Result<String, ApiError> = async {
+                // Always save the text first; then move it on.
+                let saved =
+                    api::query::<ops::SaveGrowthMessage>(ops::save_growth_message::Variables {
+                        student_id,
+                        term_id,
+                        body: text,
+                    })
+                    .await?
+                    .save_growth_message;
+                id.set(Some(saved.id.clone()));
+                let mut st = saved.status.0;
+                if step >= 1 && st == "DRAFT" {
+                    st = api::query::<ops::SubmitGrowthMessage>(
+                        ops::submit_growth_message::Variables {
+                            id: saved.id.clone(),
+                        },
+                    )
+                    .await?
+                    .submit_growth_message
+                    .status
+                    .0;
+                }
+                if step >= 2 {
+                    st = api::query::<ops::PublishGrowthMessage>(
+                        ops::publish_growth_message::Variables { id: saved.id },
+                    )
+                    .await?
+                    .publish_growth_message
+                    .status
+                    .0;
+                }
+                Ok(st)
+            }
+            .await;
+            if busy.is_disposed() {
+                return;
+            }
+            match result {
+                Ok(st) => {
+                    status.set(Some(st));
+                    note.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let act1 = act.clone();
+    let act2 = act.clone();
+    view! {
+        <p class="meta">
+            {move || (i18n.t().mentoring.growth_term)(&term_name)}
+            {move || status.get().map(|s| view! {
+                " · " <span class="badge" id="growth-status">{move || i18n.t().mentoring.status_name(&s)}</span>
+            })}
+        </p>
+        <label for="growth-body">{move || i18n.t().mentoring.growth_body}</label>
+        <textarea id="growth-body" rows="6" bind:value=body></textarea>
+        {move || empty.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().mentoring.growth_empty_body}</p> })}
+        {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
+        {move || note.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().mentoring.growth_saved}</p> })}
+        <div class="button-row">
+            <button type="button" class="btn secondary" id="growth-save" disabled=move || busy.get()
+                on:click=move |_| act(0)>{move || i18n.t().mentoring.growth_save}</button>
+            <button type="button" class="btn secondary" id="growth-submit" disabled=move || busy.get() || id.get().is_none()
+                on:click=move |_| act1(1)>{move || i18n.t().mentoring.growth_submit}</button>
+            <button type="button" class="btn primary" id="growth-publish" disabled=move || busy.get() || id.get().is_none()
+                on:click=move |_| act2(2)>{move || i18n.t().mentoring.growth_publish}</button>
+        </div>
+    }
+}
+
+#[component]
+fn TermSide(student_id: String, term_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    // Loaded when first opened (most visits do not need it).
+    let opened = RwSignal::new(false);
+    let list = LocalResource::new(move || {
+        let (student_id, term_id) = (student_id.clone(), term_id.clone());
+        let go = opened.get();
+        async move {
+            if !go {
+                return Ok(Vec::new());
+            }
+            api::query::<ops::TermActivitiesFor>(ops::term_activities_for::Variables {
+                student_id,
+                term_id,
+            })
+            .await
+            .map(|d| d.term_activities_for)
+        }
+    });
+    view! {
+        <details class="more term-side" id="term-side" on:toggle=move |_| {
+            if !opened.get_untracked() {
+                opened.set(true);
+            }
+        }>
+            <summary>{move || i18n.t().mentoring.growth_side}</summary>
+            {loaded(list, move |acts| {
+                if acts.is_empty() {
+                    return view! { <p class="muted">{move || i18n.t().mentoring.growth_side_empty}</p> }.into_any();
+                }
+                view! {
+                    <ul class="plain">
+                        {acts
+                            .into_iter()
+                            .map(|a| {
+                                let kind = a.kind.0.clone();
+                                let day = a.occurred_on.clone();
+                                view! {
+                                    <li>
+                                        <span class="meta">{move || i18n.date(&day)}</span> " "
+                                        <span>{move || i18n.t().mentoring.kind_name(&kind)}</span>
+                                        {a.summary.filter(|s| !s.is_empty()).map(|s| view! { <p class="summary-text">{s}</p> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            })}
+        </details>
+    }
+}
+
+/// The published growth messages of the caller's children (parent) or of
+/// the caller (student), printable.
+#[component]
+pub fn PublishedGrowthMessages() -> impl IntoView {
+    let i18n = use_i18n();
+    let msgs = LocalResource::new(|| async {
+        api::query::<ops::MyGrowthMessages>(ops::my_growth_messages::Variables)
+            .await
+            .map(|d| d.my_growth_messages)
+    });
+    view! {
+        <section class="card growth-messages" id="growth-messages" aria-label=move || i18n.t().mentoring.growth_title>
+            <div class="card-head">
+                <h2>{move || i18n.t().mentoring.growth_title}</h2>
+                <button type="button" class="btn secondary no-print" id="print-growth" on:click=move |_| {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.print();
+                    }
+                }>{move || i18n.t().mentoring.print}</button>
+            </div>
+            {loaded(msgs, move |list| {
+                if list.is_empty() {
+                    return view! { <p class="muted" id="no-growth">{move || i18n.t().mentoring.growth_none}</p> }.into_any();
+                }
+                list.into_iter()
+                    .map(|m| {
+                        let term = m.term_name.clone();
+                        let mentor = m.mentor.name.clone();
+                        let spots = m.bright_spots.clone();
+                        view! {
+                            <article class="growth-message" data-student=m.student.id.clone()>
+                                <h3>{m.student.name.clone()}</h3>
+                                <p class="meta">{move || (i18n.t().mentoring.growth_from)(&term, &mentor)}</p>
+                                <p class="growth-body">{m.body.clone()}</p>
+                                {(!spots.is_empty()).then(|| view! {
+                                    <p class="meta">{move || (i18n.t().mentoring.bright_spots)(&spots.join("、"))}</p>
+                                })}
+                            </article>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            })}
+        </section>
+    }
+}
