@@ -61,15 +61,6 @@ const KNOWN: &[(&str, &str, &str, &str, &str)] = &[
         "bzo5MjIzMzcyMDM2ODU0Nzc1ODA3",
         "cursor i64::MAX",
     ),
-    // A JSON variable nested deeper than serde_json's recursion limit (128):
-    // answered 400 with a plain-text body, not a GraphQL error with a code.
-    (
-        "*",
-        "*",
-        "non-JSON body (400): InvalidRequest(Error(\"recursion limit exceeded\"",
-        "",
-        "deep JSON",
-    ),
     // A string with NUL ("a\u0000b") reaches PostgreSQL, which refuses it:
     // `invalid byte sequence for encoding "UTF8": 0x00` → INTERNAL (seen on
     // login(username), staff(search), logActivity(input.clientKey)).
