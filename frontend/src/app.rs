@@ -182,7 +182,7 @@ fn Header() -> impl IntoView {
                 .get()
                 .map(|n| {
                     view! {
-                        <div class="error" role="alertdialog" id="logout-confirm" aria-labelledby="logout-confirm-text">
+                        <div class="error confirm-sheet" role="alertdialog" id="logout-confirm" aria-labelledby="logout-confirm-text">
                             <p id="logout-confirm-text">
                                 {move || (i18n.t().mentoring.unsent_at_sign_out)(&i18n.num(n as i64))}
                             </p>

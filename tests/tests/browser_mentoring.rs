@@ -17,6 +17,9 @@ use tests::browser::{Ui, check_phone_usable, scenario};
 
 const ACTIVITIES: &str = "query($s: ID!) { activities(studentId: $s, first: 100) { totalCount edges { node { clientKey kind } } } }";
 
+/// The client keys in the signed-in user's outbox (localStorage).
+const OUTBOX_KEYS: &str = "Object.keys(localStorage).filter(k => k.startsWith('daoshi.outbox.')).flatMap(k => JSON.parse(localStorage.getItem(k)).map(e => e.client_key))";
+
 /// The client keys of a student's activities, as the mentor reads them.
 async fn recorded_keys(server: &tests::TestServer, student: &str) -> Result<Vec<String>> {
     let d = server
@@ -332,12 +335,16 @@ async fn sign_out_with_unsent_entries(ui: &Ui, server: &tests::TestServer) -> Re
     ui.wait("!navigator.onLine", "the browser to be offline")
         .await?;
     ui.click("#log-save").await?;
+    // The home shows the outbox as a count; the entry itself is in localStorage.
     ui.wait(
-        "document.querySelectorAll('#pending-list li.pending').length === 1",
+        "document.querySelector('#outbox-status') && document.querySelector('#outbox-status').innerText.includes('1 条待发送')",
         "the pending entry",
     )
     .await?;
-    let keys = ui.keys("#pending-list li.pending").await?;
+    let keys: Vec<String> = ui.eval(OUTBOX_KEYS).await?;
+    if keys.len() != 1 {
+        bail!("expected one entry in the outbox, found {keys:?}");
+    }
 
     // Sign out: the app cannot send it, so it asks.
     ui.click("#logout").await?;
@@ -354,10 +361,14 @@ async fn sign_out_with_unsent_entries(ui: &Ui, server: &tests::TestServer) -> Re
     // Stay signed in: the entry is still there.
     ui.click("#logout-cancel").await?;
     ui.wait(
-        "!document.querySelector('#logout-confirm') && document.querySelectorAll('#pending-list li.pending').length === 1",
+        "!document.querySelector('#logout-confirm') && document.querySelector('#outbox-status') && location.pathname === '/mentor'",
         "the entry kept after staying signed in",
     )
     .await?;
+
+    if ui.eval::<Vec<String>>(OUTBOX_KEYS).await? != keys {
+        bail!("staying signed in changed the outbox");
+    }
 
     // Sign out and delete: gone from the device, signed out.
     ui.click("#logout").await?;
