@@ -11,12 +11,23 @@ use secrecy::ExposeSecret;
 
 use crate::config::Config;
 
+/// Longest wait for a pooled connection, including opening a new one (the
+/// pool's deadline covers the TCP connect and the start-up handshake). With
+/// the database down, a request answers `UNAVAILABLE` after this long.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// PostgreSQL `statement_timeout` of the application role's sessions: no
+/// statement of a request runs longer (a cancelled one answers `UNAVAILABLE`).
+pub const STATEMENT_TIMEOUT: &str = "5s";
+/// PostgreSQL `idle_in_transaction_session_timeout`: a transaction left open
+/// by a stuck request is ended by the server, releasing its locks.
+pub const IDLE_IN_TX_TIMEOUT: &str = "30s";
+
 async fn connect(url: &str, max: u32) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.max_connections(max)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        .connect_timeout(ACQUIRE_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
     let db = Database::connect(opts)
         .await
@@ -48,8 +59,24 @@ pub async fn connect_owner(config: &Config) -> anyhow::Result<DatabaseConnection
 
 /// The application connection the server uses (on PostgreSQL: `daoshi_app`,
 /// subject to RLS). Refuses a role that RLS would not bind.
+///
+/// On PostgreSQL every session of the pool carries `statement_timeout`,
+/// `lock_timeout` and `idle_in_transaction_session_timeout` (start-up
+/// options), so no request waits on the database without bound.
 pub async fn connect_app(config: &Config) -> anyhow::Result<DatabaseConnection> {
-    let db = connect(config.app_database_url.expose_secret(), 16).await?;
+    let url = config.app_database_url.expose_secret();
+    let db = if url.starts_with("postgres") {
+        let mut u = url::Url::parse(url).context("DATABASE_APP_URL is not a valid URL")?;
+        u.query_pairs_mut()
+            .append_pair("options[statement_timeout]", STATEMENT_TIMEOUT)
+            .append_pair(
+                "options[idle_in_transaction_session_timeout]",
+                IDLE_IN_TX_TIMEOUT,
+            );
+        connect(u.as_str(), 16).await?
+    } else {
+        connect(url, 16).await?
+    };
     if db.get_database_backend() == DbBackend::Postgres {
         check_app_role(&db).await?;
     }
@@ -102,4 +129,75 @@ pub async fn migrate(owner: &DatabaseConnection) -> anyhow::Result<()> {
     migrations::Migrator::up(owner, None)
         .await
         .context("running migrations")
+}
+
+/// Whether a database error means "the database is unreachable, restarting,
+/// overloaded or too slow" — a condition a client may retry — rather than a
+/// fault in the request or the server. Such errors answer `UNAVAILABLE`.
+pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, SqlxError};
+    let sqlx = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(x))
+        | DbErr::Exec(RuntimeErr::SqlxError(x))
+        | DbErr::Query(RuntimeErr::SqlxError(x)) => x,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match sqlx {
+        SqlxError::Io(_)
+        | SqlxError::Tls(_)
+        | SqlxError::PoolTimedOut
+        | SqlxError::PoolClosed
+        | SqlxError::WorkerCrashed
+        | SqlxError::Protocol(_) => true,
+        SqlxError::Database(d) => d.code().is_some_and(|c| unavailable_sqlstate(&c)),
+        _ => false,
+    }
+}
+
+/// SQLSTATEs (PostgreSQL, always five characters) and result codes
+/// (SQLite, numeric and extended) of retryable outages: connection
+/// exceptions (08…), shutdown and start-up (57P01–57P03), a cancelled
+/// statement (57014: `statement_timeout`), lock timeout (55P03), too many
+/// connections (53300); SQLite's BUSY and LOCKED (primary codes 5 and 6,
+/// after its busy timeout).
+fn unavailable_sqlstate(code: &str) -> bool {
+    if code.len() == 5 {
+        code.starts_with("08")
+            || matches!(code, "57P01" | "57P02" | "57P03" | "57014" | "55P03" | "53300")
+    } else {
+        code.parse::<i64>()
+            .is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outages_are_unavailable_and_request_faults_are_not() {
+        use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr, SqlxError};
+        assert!(is_unavailable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout
+        )));
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert!(is_unavailable(&DbErr::Query(RuntimeErr::SqlxError(
+            SqlxError::Io(io)
+        ))));
+        assert!(is_unavailable(&DbErr::Exec(RuntimeErr::SqlxError(
+            SqlxError::PoolTimedOut
+        ))));
+        assert!(!is_unavailable(&DbErr::Query(RuntimeErr::SqlxError(
+            SqlxError::RowNotFound
+        ))));
+        assert!(!is_unavailable(&DbErr::RecordNotFound("x".into())));
+        for c in ["08006", "57P01", "57014", "5", "517"] {
+            assert!(unavailable_sqlstate(c), "{c}");
+        }
+        for c in ["23505", "42501", "22P02", "2067", "19"] {
+            assert!(!unavailable_sqlstate(c), "{c}");
+        }
+    }
 }

@@ -42,9 +42,18 @@ pub enum ApiError {
         /// Seconds until the window resets.
         retry_after_secs: u64,
     },
+    /// A dependency (database, Redis) is unreachable or timed out; nothing
+    /// was acknowledged, retrying later is safe (code `UNAVAILABLE`).
+    Unavailable {
+        /// Seconds after which a retry is sensible.
+        retry_after_secs: u64,
+    },
     /// Anything else; logged, never shown (code `INTERNAL`).
     Internal(anyhow::Error),
 }
+
+/// The `retryAfter` hint sent with `UNAVAILABLE`.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 2;
 
 /// Result alias for services.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -87,6 +96,15 @@ impl ApiError {
         ApiError::Conflict(msg.into())
     }
 
+    /// A dependency failed or timed out: logged here (the cause, never
+    /// request data), answered with the retryable `UNAVAILABLE`.
+    pub fn unavailable(what: &str, cause: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(dependency = what, error = %cause, "dependency unavailable");
+        ApiError::Unavailable {
+            retry_after_secs: UNAVAILABLE_RETRY_SECS,
+        }
+    }
+
     /// The message the user sees (internal detail never included).
     pub fn message(&self) -> String {
         match self {
@@ -97,6 +115,9 @@ impl ApiError {
             ApiError::Validation { message, .. } => message.clone(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("尝试次数过多，请{retry_after_secs}秒后再试")
+            }
+            ApiError::Unavailable { retry_after_secs } => {
+                format!("服务暂时不可用，请{retry_after_secs}秒后重试")
             }
             ApiError::Internal(_) => "服务器内部错误".into(),
         }
@@ -119,6 +140,7 @@ impl ApiError {
             ApiError::Validation { .. } => "VALIDATION",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::Unavailable { .. } => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -131,6 +153,9 @@ impl From<sea_orm::DbErr> for ApiError {
         }
         if let Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) = e.sql_err() {
             return ApiError::conflict("该记录仍被其他数据引用，不能删除或修改");
+        }
+        if crate::db::is_unavailable(&e) {
+            return ApiError::unavailable("database", &e);
         }
         ApiError::Internal(e.into())
     }
@@ -166,7 +191,8 @@ impl From<ApiError> for async_graphql::Error {
                         .collect();
                     ext.set("problems", async_graphql::Value::List(list));
                 }
-                ApiError::RateLimited { retry_after_secs } => {
+                ApiError::RateLimited { retry_after_secs }
+                | ApiError::Unavailable { retry_after_secs } => {
                     ext.set("retryAfter", *retry_after_secs);
                 }
                 _ => {}

@@ -75,10 +75,15 @@ async fn graphiql(State(h): State<Http>) -> Response {
 }
 
 async fn readyz(State(h): State<Http>) -> Response {
-    match h.state.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => "ready".into_response(),
-        Err(e) => {
+    let probe = h.state.db.execute_unprepared("SELECT 1");
+    match tokio::time::timeout(crate::db::ACQUIRE_TIMEOUT, probe).await {
+        Ok(Ok(_)) => "ready".into_response(),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("database readiness probe timed out");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }
