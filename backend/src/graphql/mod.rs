@@ -59,7 +59,8 @@ pub fn build(state: Option<AppState>) -> DaoshiSchema {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(32)
-        .limit_directives(10);
+        .limit_directives(10)
+        .extension(crate::validate::InputGuard);
     if let Some(s) = state {
         b = b.data(s);
     }

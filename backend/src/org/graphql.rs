@@ -401,6 +401,7 @@ impl OrgQuery {
     ) -> async_graphql::Result<Conn<Staff>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
+        crate::validate::search("search", search.as_deref())?;
         let (rows, total) = svc::list_staff(ctx, p, search).await?;
         let admin = ctx.caller()?.has(Role::SchoolAdmin);
         Ok(connection(
@@ -423,6 +424,7 @@ impl OrgQuery {
     ) -> async_graphql::Result<Conn<Student>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
+        crate::validate::search("search", search.as_deref())?;
         let class_id = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
         let (rows, total) = svc::list_students(ctx, p, class_id, search).await?;
         Ok(connection(
