@@ -77,16 +77,15 @@ impl AppState {
 pub const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How the Redis connection reconnects: each attempt bounded to 1 s, a
-/// command's answer to 1 s, and few, short back-offs so that a restarted
-/// Redis is used again within seconds. A failed reconnection is retried on
-/// the next command.
+/// command's answer to 1 s, and no back-off loop inside a reconnection (the
+/// library's back-off starts at a second, longer than a login should wait):
+/// a failed reconnection fails the command at once (`UNAVAILABLE`), and the
+/// next command tries again, so a restarted Redis is used again at once.
 fn redis_config() -> redis::aio::ConnectionManagerConfig {
     redis::aio::ConnectionManagerConfig::new()
         .set_connection_timeout(Duration::from_secs(1))
         .set_response_timeout(Duration::from_secs(1))
-        .set_number_of_retries(2)
-        .set_factor(100)
-        .set_max_delay(500)
+        .set_number_of_retries(0)
 }
 
 /// The shared Redis connection with every command bounded by

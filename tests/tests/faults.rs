@@ -208,14 +208,17 @@ async fn redis_stopped_fails_login_and_refresh_closed_then_recovers() -> Result<
     let login_vars = json!({ "u": "s2.head1", "p": PASSWORD });
     const LOGIN: &str = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }";
     let mut slowest = Duration::ZERO;
+    let mut times = vec![];
     for _ in 0..3 {
         let (body, took) = timed(&s, None, LOGIN, login_vars.clone()).await?;
         assert_eq!(error_code(&body).as_deref(), Some("UNAVAILABLE"), "login without Redis: {body}");
         assert!(body["errors"][0]["extensions"]["retryAfter"].as_u64().is_some(), "{body}");
         slowest = slowest.max(took);
+        times.push(took);
         let (body, took) = timed(&s, None, REFRESH, json!({ "t": refresh_token })).await?;
         assert_eq!(error_code(&body).as_deref(), Some("UNAVAILABLE"), "refresh without Redis: {body}");
         slowest = slowest.max(took);
+        times.push(took);
     }
     // A wrong password is not let through either: the limit is not skipped.
     let (body, _) = timed(&s, None, LOGIN, json!({ "u": "s2.head1", "p": "wrong-password" })).await?;
@@ -238,7 +241,7 @@ async fn redis_stopped_fails_login_and_refresh_closed_then_recovers() -> Result<
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     println!(
-        "redis killed: login/refresh UNAVAILABLE, slowest {slowest:?}; logins again {recovered:?} after Redis restarted"
+        "redis killed: login/refresh UNAVAILABLE in {times:?}; logins again {recovered:?} after Redis restarted"
     );
     assert!(slowest < Duration::from_secs(3), "fail-closed answers took {slowest:?}");
     let Some(recovered) = recovered else {
