@@ -165,10 +165,12 @@ pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
 fn unavailable_sqlstate(code: &str) -> bool {
     if code.len() == 5 {
         code.starts_with("08")
-            || matches!(code, "57P01" | "57P02" | "57P03" | "57014" | "55P03" | "53300")
+            || matches!(
+                code,
+                "57P01" | "57P02" | "57P03" | "57014" | "55P03" | "53300"
+            )
     } else {
-        code.parse::<i64>()
-            .is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+        code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
     }
 }
 

@@ -120,10 +120,16 @@ mod tests {
             String::new(),
         ] {
             assert!(
-                matches!(page(None, Some(c.clone())), Err(ApiError::Validation { .. })),
+                matches!(
+                    page(None, Some(c.clone())),
+                    Err(ApiError::Validation { .. })
+                ),
                 "{c}"
             );
         }
-        assert_eq!(page(None, Some(cursor(MAX_OFFSET - 1))).unwrap().offset, MAX_OFFSET);
+        assert_eq!(
+            page(None, Some(cursor(MAX_OFFSET - 1))).unwrap().offset,
+            MAX_OFFSET
+        );
     }
 }

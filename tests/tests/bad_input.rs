@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use tests::{Backend, Options, TestServer, both, error_code};
 
 const STUDENTS: &str = "query($f: Int, $a: String, $s: String) { students(first: $f, after: $a, search: $s) { totalCount edges { node { id } } } }";
-const ACTIVITIES: &str = "query($f: Int, $a: String) { activities(first: $f, after: $a) { totalCount } }";
+const ACTIVITIES: &str =
+    "query($f: Int, $a: String) { activities(first: $f, after: $a) { totalCount } }";
 const LOG: &str = "mutation($i: ActivityInput!) { logActivity(input: $i) { id } }";
 
 fn cursor(raw: &str) -> String {
@@ -60,10 +61,18 @@ async fn bad_input_is_refused_with_validation(backend: Backend) -> Result<()> {
     for f in [json!(9_999_999_999_i64), json!(1e300)] {
         let r = s.gql(Some(&admin), STUDENTS, json!({ "f": f })).await?;
         assert!(r["errors"][0].is_object(), "first {f}: {r}");
-        assert_ne!(error_code(&r).as_deref(), Some("INTERNAL"), "first {f}: {r}");
+        assert_ne!(
+            error_code(&r).as_deref(),
+            Some("INTERNAL"),
+            "first {f}: {r}"
+        );
     }
     let r = s
-        .gql(Some(&admin), "{ students(first: -5) { totalCount } }", json!({}))
+        .gql(
+            Some(&admin),
+            "{ students(first: -5) { totalCount } }",
+            json!({}),
+        )
         .await?;
     assert_validation("inline first -5", &r);
 
@@ -123,11 +132,7 @@ async fn bad_input_is_refused_with_validation(backend: Backend) -> Result<()> {
         assert_validation(&format!("summary {what}"), &r);
         assert_eq!(count(&s, &key)?, 0, "{what} was written");
     }
-    for (what, escaped) in [
-        ("NUL", "\\u0000"),
-        ("RLO", "\\u202E"),
-        ("ZWSP", "\\u200B"),
-    ] {
+    for (what, escaped) in [("NUL", "\\u0000"), ("RLO", "\\u202E"), ("ZWSP", "\\u200B")] {
         let key = format!("inline-{what}");
         let q = format!(
             "mutation {{ logActivity(input: {{ clientKey: \"{key}\", kind: TALK, studentIds: [\"{student}\"], \
@@ -158,22 +163,25 @@ async fn bad_input_is_refused_with_validation(backend: Backend) -> Result<()> {
         .await?;
     assert!(r["errors"].is_null(), "good text refused: {r}");
     assert_eq!(count(&s, "good-1")?, 1);
-    let paged = "query($a: String) { students(first: 2, after: $a) { edges { cursor node { id } } } }";
+    let paged =
+        "query($a: String) { students(first: 2, after: $a) { edges { cursor node { id } } } }";
     let r = s.gql(Some(&admin), paged, json!({})).await?;
     let next = r["data"]["students"]["edges"][1]["cursor"].clone();
     assert!(next.is_string(), "{r}");
     let r = s.gql(Some(&admin), paged, json!({ "a": next })).await?;
-    assert!(r["data"]["students"]["edges"][0]["node"]["id"].is_string(), "{r}");
+    assert!(
+        r["data"]["students"]["edges"][0]["node"]["id"].is_string(),
+        "{r}"
+    );
     Ok(())
 }
 
 fn count(s: &TestServer, key: &str) -> Result<i64> {
-    Ok(s
-        .sql(&format!(
-            "SELECT count(*) FROM activities WHERE client_key = '{key}'"
-        ))?
-        .trim()
-        .parse()?)
+    Ok(s.sql(&format!(
+        "SELECT count(*) FROM activities WHERE client_key = '{key}'"
+    ))?
+    .trim()
+    .parse()?)
 }
 
 both!(bad_input_is_refused_with_validation);

@@ -30,8 +30,7 @@ const CLIENTS: usize = 6;
 /// How long PostgreSQL stays down.
 const OUTAGE: Duration = Duration::from_secs(8);
 
-const LOG: &str =
-    "mutation($i: ActivityInput!) { logActivity(input: $i) { id clientKey } }";
+const LOG: &str = "mutation($i: ActivityInput!) { logActivity(input: $i) { id clientKey } }";
 const REFRESH: &str =
     "mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken } }";
 
@@ -58,19 +57,26 @@ async fn client(s: &TestServer, token: &str, student: &str, n: usize, stop: &Ato
         i += 1;
         let key = format!("fault-{n}-{i}");
         let t0 = Instant::now();
-        let answer = tokio::time::timeout(BOUND, s.gql(Some(token), LOG, talk(&key, student))).await;
+        let answer =
+            tokio::time::timeout(BOUND, s.gql(Some(token), LOG, talk(&key, student))).await;
         let took = t0.elapsed();
         seen.slowest = seen.slowest.max(took);
         seen.requests += 1;
         match answer {
-            Err(_) => seen.wrong.push(format!("{key}: no answer within {BOUND:?}")),
+            Err(_) => seen
+                .wrong
+                .push(format!("{key}: no answer within {BOUND:?}")),
             Ok(Err(e)) => seen.wrong.push(format!("{key}: {e:#}")),
             Ok(Ok(body)) => {
                 if body["data"]["logActivity"]["clientKey"] == json!(key) {
                     seen.acknowledged.push(key);
                 } else if error_code(&body).as_deref() == Some("UNAVAILABLE") {
-                    if body["errors"][0]["extensions"]["retryAfter"].as_u64().is_none() {
-                        seen.wrong.push(format!("{key}: UNAVAILABLE without retryAfter: {body}"));
+                    if body["errors"][0]["extensions"]["retryAfter"]
+                        .as_u64()
+                        .is_none()
+                    {
+                        seen.wrong
+                            .push(format!("{key}: UNAVAILABLE without retryAfter: {body}"));
                     }
                     seen.unavailable += 1;
                     // A real client backs off; keep the load up but not a busy loop.
@@ -103,7 +109,11 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
     })
     .await?;
     let d = s
-        .data_as("s2.student1", "{ students(first: 1) { edges { node { id } } } }", json!({}))
+        .data_as(
+            "s2.student1",
+            "{ students(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
         .await?;
     let student = d["students"]["edges"][0]["node"]["id"]
         .as_str()
@@ -113,9 +123,8 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
     assert_eq!(readyz(&s).await?.0, 200);
 
     let stop = AtomicBool::new(false);
-    let clients = futures::future::join_all(
-        (0..CLIENTS).map(|n| client(&s, &token, &student, n, &stop)),
-    );
+    let clients =
+        futures::future::join_all((0..CLIENTS).map(|n| client(&s, &token, &student, n, &stop)));
     let controller = async {
         tokio::time::sleep(Duration::from_secs(2)).await;
         let p = pg.clone();
@@ -130,7 +139,13 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
         // Until a fresh request succeeds again (the server is not restarted).
         let mut recovered = None;
         while up.elapsed() < Duration::from_secs(30) {
-            let probe = s.gql(Some(&token), LOG, talk(&format!("probe-{}", up.elapsed().as_millis()), &student)).await?;
+            let probe = s
+                .gql(
+                    Some(&token),
+                    LOG,
+                    talk(&format!("probe-{}", up.elapsed().as_millis()), &student),
+                )
+                .await?;
             if probe["errors"].is_null() {
                 recovered = Some(up.elapsed());
                 break;
@@ -147,8 +162,10 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
     let requests: usize = seen.iter().map(|c| c.requests).sum();
     let unavailable: usize = seen.iter().map(|c| c.unavailable).sum();
     let slowest = seen.iter().map(|c| c.slowest).max().unwrap_or_default();
-    let acknowledged: BTreeSet<String> =
-        seen.iter().flat_map(|c| c.acknowledged.iter().cloned()).collect();
+    let acknowledged: BTreeSet<String> = seen
+        .iter()
+        .flat_map(|c| c.acknowledged.iter().cloned())
+        .collect();
     let wrong: Vec<&String> = seen.iter().flat_map(|c| c.wrong.iter()).collect();
     let stored: BTreeSet<String> = s
         .sql("SELECT client_key FROM activities WHERE client_key LIKE 'fault-%'")?
@@ -168,22 +185,40 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
         during.1,
         recovered,
     );
-    assert!(wrong.is_empty(), "answers other than success or UNAVAILABLE: {wrong:?}");
+    assert!(
+        wrong.is_empty(),
+        "answers other than success or UNAVAILABLE: {wrong:?}"
+    );
     assert!(lost.is_empty(), "acknowledged but not stored: {lost:?}");
     assert!(unavailable > 0, "the outage was not seen by any client");
-    assert!(acknowledged.len() > unavailable / 10, "hardly any load was accepted");
+    assert!(
+        acknowledged.len() > unavailable / 10,
+        "hardly any load was accepted"
+    );
     assert!(slowest < BOUND, "slowest request {slowest:?}");
     assert_eq!(during.0, 503, "/readyz while the database is down");
-    assert!(during.1 < Duration::from_secs(5), "/readyz took {:?}", during.1);
+    assert!(
+        during.1 < Duration::from_secs(5),
+        "/readyz took {:?}",
+        during.1
+    );
     let Some(recovered) = recovered else {
         bail!("the server did not serve again within 30 s of the database's start");
     };
-    assert!(recovered < Duration::from_secs(10), "recovery took {recovered:?}");
+    assert!(
+        recovered < Duration::from_secs(10),
+        "recovery took {recovered:?}"
+    );
     assert_eq!(readyz(&s).await?.0, 200);
     Ok(())
 }
 
-async fn timed(s: &TestServer, token: Option<&str>, q: &str, v: Value) -> Result<(Value, Duration)> {
+async fn timed(
+    s: &TestServer,
+    token: Option<&str>,
+    q: &str,
+    v: Value,
+) -> Result<(Value, Duration)> {
     let t0 = Instant::now();
     let body = tokio::time::timeout(BOUND, s.gql(token, q, v)).await??;
     Ok((body, t0.elapsed()))
@@ -206,25 +241,47 @@ async fn redis_stopped_fails_login_and_refresh_closed_then_recovers() -> Result<
 
     redis.stop()?;
     let login_vars = json!({ "u": "s2.head1", "p": PASSWORD });
-    const LOGIN: &str = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }";
+    const LOGIN: &str =
+        "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }";
     let mut slowest = Duration::ZERO;
     let mut times = vec![];
     for _ in 0..3 {
         let (body, took) = timed(&s, None, LOGIN, login_vars.clone()).await?;
-        assert_eq!(error_code(&body).as_deref(), Some("UNAVAILABLE"), "login without Redis: {body}");
-        assert!(body["errors"][0]["extensions"]["retryAfter"].as_u64().is_some(), "{body}");
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("UNAVAILABLE"),
+            "login without Redis: {body}"
+        );
+        assert!(
+            body["errors"][0]["extensions"]["retryAfter"]
+                .as_u64()
+                .is_some(),
+            "{body}"
+        );
         slowest = slowest.max(took);
         times.push(took);
         let (body, took) = timed(&s, None, REFRESH, json!({ "t": refresh_token })).await?;
-        assert_eq!(error_code(&body).as_deref(), Some("UNAVAILABLE"), "refresh without Redis: {body}");
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some("UNAVAILABLE"),
+            "refresh without Redis: {body}"
+        );
         slowest = slowest.max(took);
         times.push(took);
     }
     // A wrong password is not let through either: the limit is not skipped.
-    let (body, _) = timed(&s, None, LOGIN, json!({ "u": "s2.head1", "p": "wrong-password" })).await?;
+    let (body, _) = timed(
+        &s,
+        None,
+        LOGIN,
+        json!({ "u": "s2.head1", "p": "wrong-password" }),
+    )
+    .await?;
     assert_eq!(error_code(&body).as_deref(), Some("UNAVAILABLE"), "{body}");
     // Work that needs no Redis goes on.
-    let token = session["data"]["login"]["accessToken"].as_str().unwrap_or_default();
+    let token = session["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_default();
     let (body, _) = timed(&s, Some(token), "{ terms { id } }", json!({})).await?;
     assert!(body["errors"].is_null(), "{body}");
 
@@ -243,14 +300,22 @@ async fn redis_stopped_fails_login_and_refresh_closed_then_recovers() -> Result<
     println!(
         "redis killed: login/refresh UNAVAILABLE in {times:?}; logins again {recovered:?} after Redis restarted"
     );
-    assert!(slowest < Duration::from_secs(3), "fail-closed answers took {slowest:?}");
+    assert!(
+        slowest < Duration::from_secs(3),
+        "fail-closed answers took {slowest:?}"
+    );
     let Some(recovered) = recovered else {
         bail!("logins did not recover within 20 s of Redis' restart");
     };
-    assert!(recovered < Duration::from_secs(5), "reconnection took {recovered:?}");
+    assert!(
+        recovered < Duration::from_secs(5),
+        "reconnection took {recovered:?}"
+    );
     // A new session refreshes (the old one lived in the non-persistent Redis).
     let fresh = s.login_payload("s2.head1", PASSWORD).await?;
-    let t = fresh["data"]["login"]["refreshToken"].as_str().unwrap_or_default();
+    let t = fresh["data"]["login"]["refreshToken"]
+        .as_str()
+        .unwrap_or_default();
     let (body, _) = timed(&s, None, REFRESH, json!({ "t": t })).await?;
     assert!(body["data"]["refresh"]["accessToken"].is_string(), "{body}");
     Ok(())
