@@ -10,6 +10,8 @@
 //!   restart.
 //! - Redis killed: login and refresh fail closed with `UNAVAILABLE` within
 //!   ~3 s; after Redis is back, logins work again within seconds.
+//! - A table locked by another session: the waiting statement is cancelled
+//!   by `statement_timeout` and the request answers `UNAVAILABLE`.
 //!
 //! Each prints its counts for the release note.
 
@@ -318,5 +320,45 @@ async fn redis_stopped_fails_login_and_refresh_closed_then_recovers() -> Result<
         .unwrap_or_default();
     let (body, _) = timed(&s, None, REFRESH, json!({ "t": t })).await?;
     assert!(body["data"]["refresh"]["accessToken"].is_string(), "{body}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_table_answers_unavailable_within_the_statement_timeout() -> Result<()> {
+    let s = TestServer::start(Options::new(Backend::Postgres)).await?;
+    let d = s
+        .data_as(
+            "s2.student1",
+            "{ students(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await?;
+    let student = d["students"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let token = s.login("s2.mentor1").await?;
+    // An operator's session holds the table for 9 s (as a stuck migration
+    // or a forgotten transaction would).
+    let mut holder = std::process::Command::new("psql")
+        .args([
+            s.db.url.as_str(),
+            "-qtA",
+            "-c",
+            "BEGIN; LOCK TABLE activities IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(9); COMMIT;",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (body, took) = timed(&s, Some(&token), LOG, talk("fault-locked", &student)).await?;
+    println!(
+        "a table locked for 9 s: {:?} after {took:?}",
+        error_code(&body)
+    );
+    assert_eq!(error_code(&body).as_deref(), Some("UNAVAILABLE"), "{body}");
+    assert!(took < Duration::from_secs(7), "took {took:?}");
+    tokio::task::spawn_blocking(move || holder.wait()).await??;
+    let (body, _) = timed(&s, Some(&token), LOG, talk("fault-locked", &student)).await?;
+    assert!(body["errors"].is_null(), "after the lock: {body}");
     Ok(())
 }
