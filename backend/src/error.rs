@@ -42,18 +42,12 @@ pub enum ApiError {
         /// Seconds until the window resets.
         retry_after_secs: u64,
     },
-    /// A dependency (database, Redis) is unreachable or timed out; nothing
-    /// was acknowledged, retrying later is safe (code `UNAVAILABLE`).
-    Unavailable {
-        /// Seconds after which a retry is sensible.
-        retry_after_secs: u64,
-    },
+    /// The server is busy or a dependency is slow; retrying later may work
+    /// (code `UNAVAILABLE`).
+    Unavailable(String),
     /// Anything else; logged, never shown (code `INTERNAL`).
     Internal(anyhow::Error),
 }
-
-/// The `retryAfter` hint sent with `UNAVAILABLE`.
-pub const UNAVAILABLE_RETRY_SECS: u64 = 2;
 
 /// Result alias for services.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -95,14 +89,12 @@ impl ApiError {
     pub fn conflict(msg: impl Into<String>) -> Self {
         ApiError::Conflict(msg.into())
     }
-
-    /// A dependency failed or timed out: logged here (the cause, never
-    /// request data), answered with the retryable `UNAVAILABLE`.
-    pub fn unavailable(what: &str, cause: &dyn std::fmt::Display) -> Self {
-        tracing::warn!(dependency = what, error = %cause, "dependency unavailable");
-        ApiError::Unavailable {
-            retry_after_secs: UNAVAILABLE_RETRY_SECS,
-        }
+    /// A dependency (database, Redis) is unreachable, restarting or too
+    /// slow: logged here (the cause, never request data), answered with the
+    /// retryable `UNAVAILABLE`.
+    pub fn dependency_down(dependency: &str, cause: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(dependency, error = %cause, "dependency unavailable");
+        ApiError::Unavailable("服务暂时不可用，请稍后重试".into())
     }
 
     /// The message the user sees (internal detail never included).
@@ -111,13 +103,11 @@ impl ApiError {
             ApiError::Unauthenticated(m)
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
-            | ApiError::Conflict(m) => m.clone(),
+            | ApiError::Conflict(m)
+            | ApiError::Unavailable(m) => m.clone(),
             ApiError::Validation { message, .. } => message.clone(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("尝试次数过多，请{retry_after_secs}秒后再试")
-            }
-            ApiError::Unavailable { retry_after_secs } => {
-                format!("服务暂时不可用，请{retry_after_secs}秒后重试")
             }
             ApiError::Internal(_) => "服务器内部错误".into(),
         }
@@ -140,7 +130,7 @@ impl ApiError {
             ApiError::Validation { .. } => "VALIDATION",
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
-            ApiError::Unavailable { .. } => "UNAVAILABLE",
+            ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -155,7 +145,7 @@ impl From<sea_orm::DbErr> for ApiError {
             return ApiError::conflict("该记录仍被其他数据引用，不能删除或修改");
         }
         if crate::db::is_unavailable(&e) {
-            return ApiError::unavailable("database", &e);
+            return ApiError::dependency_down("database", &e);
         }
         ApiError::Internal(e.into())
     }
@@ -191,9 +181,11 @@ impl From<ApiError> for async_graphql::Error {
                         .collect();
                     ext.set("problems", async_graphql::Value::List(list));
                 }
-                ApiError::RateLimited { retry_after_secs }
-                | ApiError::Unavailable { retry_after_secs } => {
+                ApiError::RateLimited { retry_after_secs } => {
                     ext.set("retryAfter", *retry_after_secs);
+                }
+                ApiError::Unavailable(_) => {
+                    ext.set("retryAfter", 1);
                 }
                 _ => {}
             }

@@ -39,11 +39,6 @@ pub struct Options {
     pub class_size: usize,
     /// Extra environment for the server.
     pub env: Vec<(String, String)>,
-    /// Admin URL of another PostgreSQL server than `DAOSHI_TEST_PG` (e.g. a
-    /// private [`services::PrivatePg`] a test stops and starts).
-    pub pg_admin: Option<String>,
-    /// Another Redis than `DAOSHI_TEST_REDIS` (implies `redis`).
-    pub redis_url: Option<String>,
 }
 
 impl Options {
@@ -54,8 +49,6 @@ impl Options {
             redis: false,
             class_size: 6,
             env: vec![],
-            pg_admin: None,
-            redis_url: None,
         }
     }
 }
@@ -117,37 +110,29 @@ pub struct TestDb {
     /// Owner URL (what the server gets as `DATABASE_URL`).
     pub url: String,
     pg_name: Option<String>,
-    pg_admin: String,
     _dir: tempfile::TempDir,
 }
 
 impl TestDb {
     /// Creates an empty database.
     pub fn create(backend: Backend) -> Result<TestDb> {
-        TestDb::create_on(backend, &pg_admin_url())
-    }
-
-    /// Creates an empty database; PostgreSQL ones on the server of `pg_admin`.
-    pub fn create_on(backend: Backend, pg_admin: &str) -> Result<TestDb> {
         let dir = tempfile::tempdir()?;
         match backend {
             Backend::Sqlite => Ok(TestDb {
                 backend,
                 url: format!("sqlite://{}/t.db?mode=rwc", dir.path().display()),
                 pg_name: None,
-                pg_admin: pg_admin.to_string(),
                 _dir: dir,
             }),
             Backend::Postgres => {
                 let name = format!("daoshi_t_{}", uuid::Uuid::new_v4().simple());
-                psql(pg_admin, &format!("CREATE DATABASE {name}"))?;
-                let mut url = url::Url::parse(pg_admin)?;
+                psql(&pg_admin_url(), &format!("CREATE DATABASE {name}"))?;
+                let mut url = url::Url::parse(&pg_admin_url())?;
                 url.set_path(&name);
                 Ok(TestDb {
                     backend,
                     url: url.to_string(),
                     pg_name: Some(name),
-                    pg_admin: pg_admin.to_string(),
                     _dir: dir,
                 })
             }
@@ -167,7 +152,7 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(name) = &self.pg_name {
             let _ = psql(
-                &self.pg_admin,
+                &pg_admin_url(),
                 &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
             );
         }
@@ -188,10 +173,7 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on a fresh database with both demo districts.
     pub async fn start(opts: Options) -> Result<TestServer> {
-        let db = match &opts.pg_admin {
-            Some(admin) => TestDb::create_on(opts.backend, admin)?,
-            None => TestDb::create(opts.backend)?,
-        };
+        let db = TestDb::create(opts.backend)?;
         let mut env = vec![
             ("DATABASE_URL".to_string(), db.url.clone()),
             ("JWT_SECRET".into(), JWT_SECRET.into()),
@@ -207,9 +189,7 @@ impl TestServer {
             // Every test logs in from 127.0.0.1; the per-address limit has its own test.
             ("DAOSHI_LOGIN_LIMIT_IP".into(), "100000".into()),
         ];
-        if let Some(url) = &opts.redis_url {
-            env.push(("REDIS_URL".into(), url.clone()));
-        } else if opts.redis {
+        if opts.redis {
             let url = std::env::var("DAOSHI_TEST_REDIS")
                 .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
             env.push(("REDIS_URL".into(), url));

@@ -231,3 +231,113 @@ impl Drop for PrivateRedis {
         let _ = self.stop();
     }
 }
+
+/// A `daoshi serve` on a database of a private PostgreSQL cluster (the
+/// harness's [`crate::TestServer`] creates its databases on the shared
+/// server): the demo districts seeded with `daoshi demo`, the server
+/// started with the test secrets. Killed on drop.
+pub struct PrivateServer {
+    child: tokio::process::Child,
+    base: String,
+    /// The owner URL of its database (for checks with [`crate::psql`]).
+    pub db_url: String,
+    client: reqwest::Client,
+}
+
+impl PrivateServer {
+    /// Creates database `daoshi_faults` on the cluster, seeds the demo
+    /// (class size 6) and starts the server.
+    pub async fn start(pg: &PrivatePg) -> Result<PrivateServer> {
+        crate::psql(&pg.admin_url(), "CREATE DATABASE daoshi_faults")?;
+        let mut url = url::Url::parse(&pg.admin_url())?;
+        url.set_path("daoshi_faults");
+        let db_url = url.to_string();
+        let data = tempfile::tempdir()?;
+        let env: Vec<(String, String)> = vec![
+            ("DATABASE_URL".into(), db_url.clone()),
+            ("JWT_SECRET".into(), crate::JWT_SECRET.into()),
+            ("DAOSHI_DATA_DIR".into(), data.path().display().to_string()),
+            ("RUST_LOG".into(), "warn".into()),
+            ("DAOSHI_LOGIN_LIMIT_IP".into(), "100000".into()),
+        ];
+        let bin = crate::daoshi_bin()?;
+        let out = tokio::process::Command::new(&bin)
+            .args(["demo", "--class-size", "6"])
+            .envs(env.iter().cloned())
+            .output()
+            .await?;
+        if !out.status.success() {
+            bail!(
+                "daoshi demo failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let mut child = tokio::process::Command::new(&bin)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .envs(env.iter().cloned())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting daoshi serve")?;
+        use tokio::io::AsyncBufReadExt;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(addr) = line.strip_prefix("Daoshi listening on ") {
+                    return Ok::<_, anyhow::Error>(addr.trim().to_string());
+                }
+            }
+            bail!("server exited before listening")
+        })
+        .await
+        .context("server did not start within 60 s")??;
+        tokio::spawn(async move {
+            let _data = data;
+            while let Ok(Some(_)) = lines.next_line().await {}
+        });
+        Ok(PrivateServer {
+            child,
+            base,
+            db_url,
+            client: reqwest::Client::new(),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
+    /// Posts a GraphQL request; returns the whole response body.
+    pub async fn gql(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        crate::gql_at(&self.client, &self.base, token, query, variables).await
+    }
+
+    /// Logs a demo account in; its access token.
+    pub async fn login(&self, username: &str) -> Result<String> {
+        let body = self
+            .gql(
+                None,
+                "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken } }",
+                serde_json::json!({ "u": username, "p": crate::PASSWORD }),
+            )
+            .await?;
+        body["data"]["login"]["accessToken"]
+            .as_str()
+            .map(String::from)
+            .with_context(|| format!("login of {username} failed: {body}"))
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
-use tests::services::{PrivatePg, PrivateRedis};
+use tests::services::{PrivatePg, PrivateRedis, PrivateServer};
 use tests::{Backend, Options, PASSWORD, TestServer, error_code};
 
 /// Longest any request may take, outage or not.
@@ -52,7 +52,13 @@ struct Seen {
     slowest: Duration,
 }
 
-async fn client(s: &TestServer, token: &str, student: &str, n: usize, stop: &AtomicBool) -> Seen {
+async fn client(
+    s: &PrivateServer,
+    token: &str,
+    student: &str,
+    n: usize,
+    stop: &AtomicBool,
+) -> Seen {
     let mut seen = Seen::default();
     let mut i = 0;
     while !stop.load(Ordering::SeqCst) {
@@ -92,9 +98,9 @@ async fn client(s: &TestServer, token: &str, student: &str, n: usize, stop: &Ato
     seen
 }
 
-async fn readyz(s: &TestServer) -> Result<(u16, Duration)> {
+async fn readyz(base: &str) -> Result<(u16, Duration)> {
     let t0 = Instant::now();
-    let r = tokio::time::timeout(BOUND, reqwest::get(format!("{}/readyz", s.base_url()))).await??;
+    let r = tokio::time::timeout(BOUND, reqwest::get(format!("{base}/readyz"))).await??;
     Ok((r.status().as_u16(), t0.elapsed()))
 }
 
@@ -105,24 +111,22 @@ async fn blocking(f: impl FnOnce() -> Result<()> + Send + 'static) -> Result<()>
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> {
     let pg = Arc::new(PrivatePg::start()?);
-    let s = TestServer::start(Options {
-        pg_admin: Some(pg.admin_url()),
-        ..Options::new(Backend::Postgres)
-    })
-    .await?;
+    let s = PrivateServer::start(&pg).await?;
+    let own = s.login("s2.student1").await?;
     let d = s
-        .data_as(
-            "s2.student1",
+        .gql(
+            Some(&own),
             "{ students(first: 1) { edges { node { id } } } }",
             json!({}),
         )
         .await?;
-    let student = d["students"]["edges"][0]["node"]["id"]
+    let student = d["data"]["students"]["edges"][0]["node"]["id"]
         .as_str()
         .unwrap_or_default()
         .to_string();
+    assert!(!student.is_empty(), "{d}");
     let token = s.login("s2.mentor1").await?;
-    assert_eq!(readyz(&s).await?.0, 200);
+    assert_eq!(readyz(&s.base_url()).await?.0, 200);
 
     let stop = AtomicBool::new(false);
     let clients =
@@ -133,7 +137,7 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
         blocking(move || p.stop()).await?;
         let down = Instant::now();
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let during = readyz(&s).await?;
+        let during = readyz(&s.base_url()).await?;
         tokio::time::sleep(OUTAGE.saturating_sub(down.elapsed())).await;
         let p = pg.clone();
         blocking(move || p.start_again()).await?;
@@ -169,11 +173,13 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
         .flat_map(|c| c.acknowledged.iter().cloned())
         .collect();
     let wrong: Vec<&String> = seen.iter().flat_map(|c| c.wrong.iter()).collect();
-    let stored: BTreeSet<String> = s
-        .sql("SELECT client_key FROM activities WHERE client_key LIKE 'fault-%'")?
-        .lines()
-        .map(|l| l.trim().to_string())
-        .collect();
+    let stored: BTreeSet<String> = tests::psql(
+        &s.db_url,
+        "SELECT client_key FROM activities WHERE client_key LIKE 'fault-%'",
+    )?
+    .lines()
+    .map(|l| l.trim().to_string())
+    .collect();
     let lost: Vec<&String> = acknowledged.difference(&stored).collect();
     let unacknowledged_but_stored = stored.difference(&acknowledged).count();
     println!(
@@ -211,7 +217,7 @@ async fn postgres_restart_under_load_loses_nothing_acknowledged() -> Result<()> 
         recovered < Duration::from_secs(10),
         "recovery took {recovered:?}"
     );
-    assert_eq!(readyz(&s).await?.0, 200);
+    assert_eq!(readyz(&s.base_url()).await?.0, 200);
     Ok(())
 }
 
@@ -230,7 +236,7 @@ async fn timed(
 async fn redis_stopped_fails_login_and_refresh_closed_then_recovers() -> Result<()> {
     let mut redis = PrivateRedis::start()?;
     let s = TestServer::start(Options {
-        redis_url: Some(redis.url()),
+        env: vec![("REDIS_URL".into(), redis.url())],
         ..Options::new(Backend::Postgres)
     })
     .await?;

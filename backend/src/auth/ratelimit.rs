@@ -22,7 +22,7 @@ pub enum RateLimiter {
 
 /// Redis unreachable, timed out or failing: retryable `UNAVAILABLE`.
 fn redis_err(e: redis::RedisError) -> ApiError {
-    ApiError::unavailable("redis", &e)
+    ApiError::dependency_down("redis", &e)
 }
 
 impl RateLimiter {

@@ -85,7 +85,7 @@ fn revoked_key(family: Uuid) -> String {
 
 /// Redis unreachable, timed out or failing: retryable `UNAVAILABLE`.
 fn redis_err(e: redis::RedisError) -> ApiError {
-    ApiError::unavailable("redis", &e)
+    ApiError::dependency_down("redis", &e)
 }
 
 impl TokenStore {
