@@ -4,17 +4,24 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    Statement, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use secrecy::ExposeSecret;
 
 use crate::config::Config;
+use crate::error::{ApiError, ApiResult};
 
 /// Longest wait for a pooled connection, including opening a new one (the
-/// pool's deadline covers the TCP connect and the start-up handshake). With
-/// the database down, a request answers `UNAVAILABLE` after this long.
-pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// pool's deadline covers the TCP connect and the start-up handshake). Long
+/// enough for a rush of requests to queue for the pool; an unreachable
+/// database is noticed sooner by the health probe (see [`begin`]).
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the health probe asks PostgreSQL `SELECT 1`, and how long it
+/// waits for the answer. A database that does not answer is known as down
+/// within about twice this.
+pub const PROBE_EVERY: Duration = Duration::from_secs(1);
 /// PostgreSQL `statement_timeout` of the application role's sessions: no
 /// statement of a request runs longer (a cancelled one answers `UNAVAILABLE`).
 pub const STATEMENT_TIMEOUT: &str = "5s";
@@ -23,11 +30,19 @@ pub const STATEMENT_TIMEOUT: &str = "5s";
 pub const IDLE_IN_TX_TIMEOUT: &str = "30s";
 
 async fn connect(url: &str, max: u32) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, max, ACQUIRE_TIMEOUT).await
+}
+
+async fn connect_with(
+    url: &str,
+    max: u32,
+    acquire: Duration,
+) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.max_connections(max)
         .min_connections(1)
-        .connect_timeout(ACQUIRE_TIMEOUT)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_timeout(acquire)
+        .acquire_timeout(acquire)
         .sqlx_logging(false);
     let db = Database::connect(opts)
         .await
@@ -73,14 +88,81 @@ pub async fn connect_app(config: &Config) -> anyhow::Result<DatabaseConnection> 
                 "options[idle_in_transaction_session_timeout]",
                 IDLE_IN_TX_TIMEOUT,
             );
-        connect(u.as_str(), 16).await?
+        let db = connect(u.as_str(), 16).await?;
+        check_app_role(&db).await?;
+        let probe = connect_with(u.as_str(), 1, PROBE_EVERY).await?;
+        start_health_probe(probe);
+        db
     } else {
         connect(url, 16).await?
     };
-    if db.get_database_backend() == DbBackend::Postgres {
-        check_app_role(&db).await?;
-    }
     Ok(db)
+}
+
+/// Whether the database answered the health probe last time; unset (no
+/// probe: SQLite, operator commands) counts as reachable. One per process:
+/// the server has one application pool.
+static HEALTH: std::sync::OnceLock<tokio::sync::watch::Receiver<bool>> = std::sync::OnceLock::new();
+
+/// Asks the database `SELECT 1` every [`PROBE_EVERY`] on a connection of
+/// its own (a busy pool does not make the database look down) and
+/// publishes the answer for [`begin`].
+fn start_health_probe(probe: DatabaseConnection) {
+    let (tx, rx) = tokio::sync::watch::channel(true);
+    if HEALTH.set(rx).is_err() {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            let ok = matches!(
+                tokio::time::timeout(PROBE_EVERY, probe.execute_unprepared("SELECT 1")).await,
+                Ok(Ok(_))
+            );
+            tx.send_if_modified(|was| {
+                if *was != ok {
+                    if ok {
+                        tracing::info!("database reachable again");
+                    } else {
+                        tracing::warn!("database unreachable (health probe)");
+                    }
+                    *was = ok;
+                    true
+                } else {
+                    false
+                }
+            });
+            tokio::time::sleep(PROBE_EVERY).await;
+        }
+    });
+}
+
+/// Whether the health probe last reached the database (true without a probe).
+pub fn reachable() -> bool {
+    HEALTH.get().is_none_or(|h| *h.borrow())
+}
+
+/// Opens a transaction. While the health probe finds the database down it
+/// fails at once, and a request already waiting for a connection stops
+/// waiting when the probe finds it down: `UNAVAILABLE` within about two
+/// seconds of an outage, while a busy pool still queues requests for up to
+/// [`ACQUIRE_TIMEOUT`].
+pub async fn begin(db: &DatabaseConnection) -> ApiResult<DatabaseTransaction> {
+    let Some(health) = HEALTH.get() else {
+        return Ok(db.begin().await?);
+    };
+    let mut health = health.clone();
+    if !*health.borrow_and_update() {
+        return Err(ApiError::dependency_down(
+            "database",
+            &"health probe failing",
+        ));
+    }
+    tokio::select! {
+        tx = db.begin() => Ok(tx?),
+        _ = health.wait_for(|ok| !ok) => {
+            Err(ApiError::dependency_down("database", &"health probe failed while waiting"))
+        }
+    }
 }
 
 /// What makes a PostgreSQL role unfit to be the server's: RLS does not bind

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -75,8 +76,11 @@ async fn graphiql(State(h): State<Http>) -> Response {
 }
 
 async fn readyz(State(h): State<Http>) -> Response {
+    if !crate::db::reachable() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
+    }
     let probe = h.state.db.execute_unprepared("SELECT 1");
-    match tokio::time::timeout(crate::db::ACQUIRE_TIMEOUT, probe).await {
+    match tokio::time::timeout(Duration::from_secs(3), probe).await {
         Ok(Ok(_)) => "ready".into_response(),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "database not reachable");
