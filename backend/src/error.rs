@@ -120,6 +120,13 @@ impl ApiError {
     pub fn conflict(msg: impl Into<String>) -> Self {
         ApiError::Conflict(msg.into())
     }
+    /// A dependency (database, Redis) is unreachable, restarting or too
+    /// slow: logged here (the cause, never request data), answered with the
+    /// retryable `UNAVAILABLE`.
+    pub fn dependency_down(dependency: &str, cause: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(dependency, error = %cause, "dependency unavailable");
+        ApiError::Unavailable("服务暂时不可用，请稍后重试".into())
+    }
 
     /// The message the user sees (internal detail never included).
     pub fn message(&self) -> String {
@@ -181,6 +188,9 @@ impl From<sea_orm::DbErr> for ApiError {
         }
         if let Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) = e.sql_err() {
             return ApiError::conflict("该记录仍被其他数据引用，不能删除或修改");
+        }
+        if crate::db::is_unavailable(&e) {
+            return ApiError::dependency_down("database", &e);
         }
         ApiError::Internal(e.into())
     }

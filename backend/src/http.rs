@@ -177,10 +177,18 @@ async fn graphql_get(State(h): State<Http>, headers: HeaderMap) -> Response {
 }
 
 async fn readyz(State(h): State<Http>) -> Response {
-    match h.state.db.execute_unprepared("SELECT 1").await {
-        Ok(_) => "ready".into_response(),
-        Err(e) => {
+    if !crate::db::reachable() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
+    }
+    let probe = h.state.db.execute_unprepared("SELECT 1");
+    match tokio::time::timeout(Duration::from_secs(3), probe).await {
+        Ok(Ok(_)) => "ready".into_response(),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("database readiness probe timed out");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }

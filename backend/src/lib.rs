@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod policy;
 pub mod state;
 pub mod tenancy;
+pub mod validate;
 
 use std::net::SocketAddr;
 

@@ -10,6 +10,11 @@ use crate::error::{ApiError, ApiResult};
 pub const DEFAULT_PAGE: u64 = 50;
 /// Largest page a client may ask for.
 pub const MAX_PAGE: u64 = 200;
+/// Largest offset a cursor may carry (far beyond any listing's size; keeps
+/// the arithmetic and the SQL `OFFSET` in range).
+pub const MAX_OFFSET: u64 = 10_000_000;
+/// Longest cursor accepted (ours are a dozen characters).
+const MAX_CURSOR_LEN: usize = 64;
 
 /// Extra fields on every connection.
 #[derive(SimpleObject)]
@@ -45,14 +50,22 @@ pub fn page(first: Option<i32>, after: Option<String>) -> ApiResult<Page> {
         None => 0,
         Some(c) => {
             let bad = || ApiError::invalid("after", "无效的分页游标");
+            if c.len() > MAX_CURSOR_LEN {
+                return Err(bad());
+            }
             let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .decode(c.as_bytes())
                 .map_err(|_| bad())?;
             let s = String::from_utf8(raw).map_err(|_| bad())?;
-            s.strip_prefix("o:")
+            let last = s
+                .strip_prefix("o:")
+                .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
                 .and_then(|n| n.parse::<u64>().ok())
-                .ok_or_else(bad)?
-                + 1
+                .ok_or_else(bad)?;
+            if last >= MAX_OFFSET {
+                return Err(ApiError::invalid("after", "分页游标超出范围"));
+            }
+            last + 1
         }
     };
     Ok(Page { offset, limit })
@@ -87,5 +100,36 @@ mod tests {
         assert_eq!((p.offset, p.limit), (10, 10));
         assert!(page(None, Some("garbage!".into())).is_err());
         assert_eq!(page(Some(100_000), None).unwrap().limit, MAX_PAGE);
+        assert_eq!(page(Some(i32::MAX), None).unwrap().limit, MAX_PAGE);
+        assert!(page(Some(-1), None).is_err());
+        assert!(page(Some(i32::MIN), None).is_err());
+    }
+
+    #[test]
+    fn cursors_that_overflow_or_are_forged_are_refused() {
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        for c in [
+            cursor(u64::MAX),
+            cursor(MAX_OFFSET),
+            enc("o:18446744073709551616"),
+            enc("o:-1"),
+            enc("o:+5"),
+            enc("o:"),
+            enc("x:5"),
+            "A".repeat(10_000),
+            String::new(),
+        ] {
+            assert!(
+                matches!(
+                    page(None, Some(c.clone())),
+                    Err(ApiError::Validation { .. })
+                ),
+                "{c}"
+            );
+        }
+        assert_eq!(
+            page(None, Some(cursor(MAX_OFFSET - 1))).unwrap().offset,
+            MAX_OFFSET
+        );
     }
 }

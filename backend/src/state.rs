@@ -1,6 +1,7 @@
 //! Application state, built once at start-up and shared by every request.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
@@ -43,7 +44,7 @@ impl AppState {
             Some(url) => {
                 let client = redis::Client::open(url.expose_secret()).context("REDIS_URL")?;
                 Some(
-                    redis::aio::ConnectionManager::new(client)
+                    redis::aio::ConnectionManager::new_with_config(client, redis_config())
                         .await
                         .context("connecting to Redis")?,
                 )
@@ -51,7 +52,10 @@ impl AppState {
             None => None,
         };
         let (tokens, limiter) = match &redis {
-            Some(r) => (TokenStore::Redis(r.clone()), RateLimiter::Redis(r.clone())),
+            Some(r) => (
+                TokenStore::Redis(RedisConn(r.clone())),
+                RateLimiter::Redis(RedisConn(r.clone())),
+            ),
             None => (TokenStore::Db, RateLimiter::memory()),
         };
         Ok(AppState(Arc::new(Inner {
@@ -61,5 +65,64 @@ impl AppState {
             tokens,
             limiter,
         })))
+    }
+}
+
+/// Longest wait for one Redis command, reconnecting included. Past it the
+/// command fails and the request answers `UNAVAILABLE` (login and refresh
+/// fail closed: see docs/OPERATIONS.md, "What each fault does").
+pub const REDIS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How the Redis connection reconnects: each attempt bounded to 1 s, a
+/// command's answer to 1 s, and no back-off loop inside a reconnection (the
+/// library's back-off starts at a second, longer than a login should wait):
+/// a failed reconnection fails the command at once (`UNAVAILABLE`), and the
+/// next command tries again, so a restarted Redis is used again at once.
+fn redis_config() -> redis::aio::ConnectionManagerConfig {
+    redis::aio::ConnectionManagerConfig::new()
+        .set_connection_timeout(Duration::from_secs(1))
+        .set_response_timeout(Duration::from_secs(1))
+        .set_number_of_retries(0)
+}
+
+/// The shared Redis connection with every command bounded by
+/// [`REDIS_TIMEOUT`] (a timed-out command fails with an I/O error).
+#[derive(Clone)]
+pub struct RedisConn(pub redis::aio::ConnectionManager);
+
+fn redis_timed_out() -> redis::RedisError {
+    std::io::Error::new(std::io::ErrorKind::TimedOut, "Redis command timed out").into()
+}
+
+impl redis::aio::ConnectionLike for RedisConn {
+    fn req_packed_command<'a>(
+        &'a mut self,
+        cmd: &'a redis::Cmd,
+    ) -> redis::RedisFuture<'a, redis::Value> {
+        Box::pin(async move {
+            tokio::time::timeout(REDIS_TIMEOUT, self.0.req_packed_command(cmd))
+                .await
+                .unwrap_or_else(|_| Err(redis_timed_out()))
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        cmd: &'a redis::Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> redis::RedisFuture<'a, Vec<redis::Value>> {
+        Box::pin(async move {
+            tokio::time::timeout(
+                REDIS_TIMEOUT,
+                self.0.req_packed_commands(cmd, offset, count),
+            )
+            .await
+            .unwrap_or_else(|_| Err(redis_timed_out()))
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.0.get_db()
     }
 }

@@ -14,6 +14,7 @@
 
 pub mod browser;
 pub mod fuzz;
+pub mod services;
 pub mod template;
 
 use std::path::PathBuf;

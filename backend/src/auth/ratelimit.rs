@@ -17,11 +17,12 @@ pub enum RateLimiter {
     /// One process.
     Memory(Mutex<HashMap<String, (u32, Instant)>>),
     /// Shared by every replica.
-    Redis(redis::aio::ConnectionManager),
+    Redis(crate::state::RedisConn),
 }
 
+/// Redis unreachable, timed out or failing: retryable `UNAVAILABLE`.
 fn redis_err(e: redis::RedisError) -> ApiError {
-    ApiError::Internal(anyhow::Error::new(e).context("redis"))
+    ApiError::dependency_down("redis", &e)
 }
 
 impl RateLimiter {

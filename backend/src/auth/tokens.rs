@@ -24,7 +24,7 @@ pub enum TokenStore {
     /// The database (one machine, no Redis).
     Db,
     /// Redis, shared by every replica.
-    Redis(redis::aio::ConnectionManager),
+    Redis(crate::state::RedisConn),
 }
 
 /// A parsed refresh token.
@@ -83,8 +83,9 @@ fn revoked_key(family: Uuid) -> String {
     format!("daoshi:rtf:{family}:revoked")
 }
 
+/// Redis unreachable, timed out or failing: retryable `UNAVAILABLE`.
 fn redis_err(e: redis::RedisError) -> ApiError {
-    ApiError::Internal(anyhow::Error::new(e).context("redis"))
+    ApiError::dependency_down("redis", &e)
 }
 
 impl TokenStore {

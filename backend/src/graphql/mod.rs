@@ -62,7 +62,8 @@ pub fn build(state: Option<AppState>) -> DaoshiSchema {
         .extension(limits::CostLimits {
             max_aliases: MAX_ALIASES,
             max_cost: MAX_COST,
-        });
+        })
+        .extension(crate::validate::InputGuard);
     if let Some(s) = state {
         b = b.data(s);
     }

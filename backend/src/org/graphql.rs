@@ -395,6 +395,7 @@ impl OrgQuery {
     ) -> GqlResult<Conn<Staff>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
+        crate::validate::search("search", search.as_deref())?;
         let (rows, total) = staff::list_staff(ctx, p, search).await?;
         let admin = ctx.caller()?.has(Role::SchoolAdmin);
         Ok(connection(
@@ -417,6 +418,7 @@ impl OrgQuery {
     ) -> GqlResult<Conn<Student>> {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
+        crate::validate::search("search", search.as_deref())?;
         let class_id = class_id.map(|c| parse_id(&c, "班级")).transpose()?;
         let (rows, total) = students::list_students(ctx, p, class_id, search).await?;
         Ok(connection(

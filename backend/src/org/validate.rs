@@ -1,70 +1,7 @@
 //! Field rules shared by mutations and the roster import. Each returns the
 //! message users see (Chinese) when the value is wrong.
 
-/// Why a piece of text is refused by [`text`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextProblem {
-    /// A control character: NUL, other C0/C1 controls, DEL, or (when not
-    /// allowed) a line break or tab.
-    Control,
-    /// A bidirectional override, embedding or isolate (U+202A–U+202E,
-    /// U+2066–U+2069) or an invisible direction mark (U+200E, U+200F,
-    /// U+061C): they make text display differently from what it is.
-    Bidi,
-    /// A zero-width or invisible joiner/space (U+200B–U+200D, U+2060,
-    /// U+FEFF): two names that look the same would differ.
-    ZeroWidth,
-    /// More characters than allowed.
-    TooLong(usize),
-}
-
-impl TextProblem {
-    /// The message users see (Chinese).
-    pub fn message(self) -> String {
-        match self {
-            TextProblem::Control => "含有控制字符（如NUL、换行），请删除".into(),
-            TextProblem::Bidi => "含有文字方向控制字符（如U+202E），请删除".into(),
-            TextProblem::ZeroWidth => "含有零宽字符（如U+200B），请删除".into(),
-            TextProblem::TooLong(n) => format!("不能超过{n}个字"),
-        }
-    }
-}
-
-/// Is `c` one of the invisible characters [`text`] refuses (bidi controls
-/// and zero-width characters)?
-pub fn invisible(c: char) -> Option<TextProblem> {
-    match c {
-        '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{061C}' => Some(TextProblem::Bidi),
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => Some(TextProblem::ZeroWidth),
-        _ => None,
-    }
-}
-
-/// Any user-supplied text (names, free text, search strings, imported
-/// cells): at most `max_chars` characters; no NUL or other control
-/// characters (line breaks and tabs only when `multiline`); no bidi
-/// overrides or zero-width characters. Use it for every free-text field so
-/// stored text displays as what it is.
-pub fn text(v: &str, max_chars: usize, multiline: bool) -> Result<(), TextProblem> {
-    let mut n = 0usize;
-    for c in v.chars() {
-        n += 1;
-        if n > max_chars {
-            return Err(TextProblem::TooLong(max_chars));
-        }
-        if c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')) {
-            return Err(TextProblem::Control);
-        }
-        if let Some(p) = invisible(c) {
-            return Err(p);
-        }
-    }
-    Ok(())
-}
+pub use crate::validate::{TextProblem, invisible, text};
 
 /// A person's or thing's name: 1–32 characters, no control, bidi or
 /// zero-width characters.

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    PrimaryKeyTrait, QueryFilter, Statement, TransactionTrait,
+    PrimaryKeyTrait, QueryFilter, Statement,
 };
 use shared::org::Role;
 use uuid::Uuid;
@@ -90,7 +90,7 @@ impl Ctx {
         caller: Option<Caller>,
         write: bool,
     ) -> ApiResult<Ctx> {
-        let tx = db.begin().await?;
+        let tx = crate::db::begin(db).await?;
         if write && tx.get_database_backend() == DbBackend::Sqlite {
             // Any write statement takes SQLite's RESERVED lock, even one that
             // matches no row.
