@@ -43,34 +43,6 @@ const OTHER: &str = "远方区";
 /// is counted and printed, not failed. Keep this list short and delete
 /// entries as fixes land (issue 10, item 9).
 const KNOWN: &[(&str, &str, &str, &str, &str)] = &[
-    // `after` = base64("o:18446744073709551615"): `offset + 1` overflows in
-    // backend/src/pagination.rs (a debug build panics, the connection drops).
-    (
-        "*",
-        "*",
-        "transport:",
-        "bzoxODQ0Njc0NDA3MzcwOTU1MTYxNQ",
-        "cursor u64::MAX",
-    ),
-    // `after` = base64("o:9223372036854775807"): the offset no longer fits the
-    // i64 SQL parameter; sea-query-binder unwraps the conversion and panics.
-    (
-        "*",
-        "*",
-        "transport:",
-        "bzo5MjIzMzcyMDM2ODU0Nzc1ODA3",
-        "cursor i64::MAX",
-    ),
-    // A string with NUL ("a\u0000b") reaches PostgreSQL, which refuses it:
-    // `invalid byte sequence for encoding "UTF8": 0x00` → INTERNAL (seen on
-    // login(username), staff(search), logActivity(input.clientKey)).
-    (
-        "Postgres",
-        "*",
-        "INTERNAL",
-        "\\u0000",
-        "NUL reaches PostgreSQL",
-    ),
     // SQLite: `database is locked` (code 5) when a read that writes an audit
     // row (guardians) meets concurrent writers → INTERNAL.
     (
@@ -83,11 +55,7 @@ const KNOWN: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 /// Crash lines (server stderr) of the known findings above, by panic location.
-const KNOWN_CRASHES: &[&str] = &[
-    "backend/src/pagination.rs:52",
-    "sea-query-binder-0.7.0/src/sqlx_postgres.rs:51",
-    "sea-query-binder-0.7.0/src/sqlx_sqlite.rs:36",
-];
+const KNOWN_CRASHES: &[&str] = &[];
 
 #[derive(Debug, Default)]
 struct Stats {
