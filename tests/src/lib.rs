@@ -14,6 +14,8 @@
 
 pub mod browser;
 pub mod fuzz;
+pub mod matching;
+pub mod mentoring;
 pub mod services;
 pub mod template;
 
