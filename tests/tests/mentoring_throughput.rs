@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use serde_json::{Value, json};
 use tests::mentoring::*;
 use tests::{Backend, Options, TestServer};
 
