@@ -80,15 +80,6 @@ const KNOWN: &[(&str, &str, &str, &str, &str)] = &[
         "\\u0000",
         "NUL reaches PostgreSQL",
     ),
-    // SQLite: `database is locked` (code 5) when a read that writes an audit
-    // row (guardians) meets concurrent writers → INTERNAL.
-    (
-        "Sqlite",
-        "guardians",
-        "INTERNAL",
-        "",
-        "SQLite busy on the audit write",
-    ),
 ];
 
 /// Crash lines (server stderr) of the known findings above, by panic location.
