@@ -516,7 +516,10 @@ async fn handle(
         }
     };
     let ip = client_ip(&h, &headers, peer);
-    let resp = h.schema.execute(req.data(ctx.clone()).data(ClientIp(ip))).await;
+    let resp = h
+        .schema
+        .execute(req.data(ctx.clone()).data(ClientIp(ip)))
+        .await;
     let ok = resp.errors.is_empty();
     match Arc::try_unwrap(ctx) {
         Ok(ctx) => {

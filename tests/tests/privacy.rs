@@ -76,7 +76,15 @@ async fn parents_see_no_other_guardians_phone(backend: Backend) -> Result<()> {
     let q = "query($s: ID!) { a: guardians(studentId: $s) { id name phone relation }
         b: guardians(studentId: $s) { phone } c: guardians(studentId: $s) { id } }";
     let vars = json!({ "s": child });
-    let (d, n) = audited(&s, "s2.parent1", q, vars.clone(), "student.guardians.read", &child).await?;
+    let (d, n) = audited(
+        &s,
+        "s2.parent1",
+        q,
+        vars.clone(),
+        "student.guardians.read",
+        &child,
+    )
+    .await?;
     assert_eq!(n, 1, "one record per request: {d}");
     let seen = phones(&d, "a");
     assert_eq!(seen.len(), 2, "both guardians listed: {d}");
@@ -116,7 +124,11 @@ async fn parents_see_no_other_guardians_phone(backend: Backend) -> Result<()> {
         let r = s.gql(Some(&s.login(who).await?), q, vars.clone()).await?;
         assert_eq!(error_code(&r).as_deref(), Some(code), "{who}: {r}");
         assert!(!r.to_string().contains(OTHER_PHONE), "{who}: {r}");
-        assert_eq!(audits(&s, "student.guardians.read", &child)?, before, "{who}");
+        assert_eq!(
+            audits(&s, "student.guardians.read", &child)?,
+            before,
+            "{who}"
+        );
     }
     Ok(())
 }
@@ -125,7 +137,8 @@ both!(parents_see_no_other_guardians_phone);
 async fn talk_messages_are_audited_on_read(backend: Backend) -> Result<()> {
     let s = TestServer::start(Options::new(backend)).await?;
     let child = student1(&s).await?;
-    let ask = "mutation($s: ID!) { requestTalk(studentId: $s, message: \"孩子最近情绪低落\") { id } }";
+    let ask =
+        "mutation($s: ID!) { requestTalk(studentId: $s, message: \"孩子最近情绪低落\") { id } }";
     s.data_as("s2.parent1", ask, json!({ "s": child })).await?;
     let q = "{ a: talkRequests { id message } b: talkRequests(openOnly: true) { message } }";
     const ACTION: &str = "talk_request.message.read";
@@ -142,7 +155,9 @@ async fn talk_messages_are_audited_on_read(backend: Backend) -> Result<()> {
     let (d, n) = audited(&s, "y.s2.mentor1", q, json!({}), ACTION, &child).await?;
     assert!(!d.to_string().contains("情绪低落"), "{d}");
     assert_eq!(n, 0);
-    let r = s.gql(Some(&s.login("district").await?), q, json!({})).await?;
+    let r = s
+        .gql(Some(&s.login("district").await?), q, json!({}))
+        .await?;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     Ok(())
 }
@@ -174,7 +189,9 @@ async fn mentor_team_reasons_are_audited_on_read(backend: Backend) -> Result<()>
         assert!(!d.to_string().contains("父母离异"), "{who}: {d}");
         assert_eq!(n, 0, "{who}");
     }
-    let r = s.gql(Some(&s.login("district").await?), q, json!({})).await?;
+    let r = s
+        .gql(Some(&s.login("district").await?), q, json!({}))
+        .await?;
     assert_eq!(error_code(&r).as_deref(), Some("FORBIDDEN"), "{r}");
     Ok(())
 }
@@ -215,15 +232,22 @@ async fn drafts_and_sensitive_triggers_are_audited_on_read(backend: Backend) -> 
     let log = "mutation($i: ActivityInput!) { logActivity(input: $i) { id summary trigger } }";
     let input = json!({ "i": { "clientKey": "privacy-1", "kind": "TALK", "studentIds": [child],
         "summary": "谈心：最近情绪波动", "trigger": "EMOTIONAL_CHANGE" } });
-    let before = (audits(&s, TRIGGER, &child)?, audits(&s, "activity.summary.read", &child)?);
+    let before = (
+        audits(&s, TRIGGER, &child)?,
+        audits(&s, "activity.summary.read", &child)?,
+    );
     let d = s.data_as("s2.mentor1", log, input).await?;
     assert_eq!(d["logActivity"]["summary"], json!("谈心：最近情绪波动"));
     assert_eq!(
-        (audits(&s, TRIGGER, &child)?, audits(&s, "activity.summary.read", &child)?),
+        (
+            audits(&s, TRIGGER, &child)?,
+            audits(&s, "activity.summary.read", &child)?
+        ),
         before,
         "the fresh echo is not audited"
     );
-    let list = "query($s: ID) { a: activities(studentId: $s, first: 50) { edges { node { id trigger } } }
+    let list =
+        "query($s: ID) { a: activities(studentId: $s, first: 50) { edges { node { id trigger } } }
         b: activities(studentId: $s, first: 50) { edges { node { trigger summary } } } }";
     for who in ["s2.mentor1", "s2.head1", "s2.admin"] {
         let (d, n) = audited(&s, who, list, vars.clone(), TRIGGER, &child).await?;
@@ -232,7 +256,9 @@ async fn drafts_and_sensitive_triggers_are_audited_on_read(backend: Backend) -> 
     }
     for (who, code) in [("district", "FORBIDDEN"), ("y.s2.admin", "NOT_FOUND")] {
         let before = audits(&s, TRIGGER, &child)?;
-        let r = s.gql(Some(&s.login(who).await?), list, vars.clone()).await?;
+        let r = s
+            .gql(Some(&s.login(who).await?), list, vars.clone())
+            .await?;
         assert_eq!(error_code(&r).as_deref(), Some(code), "{who}: {r}");
         assert_eq!(audits(&s, TRIGGER, &child)?, before, "{who}");
     }
@@ -276,7 +302,11 @@ async fn audited_reads_under_concurrent_writes(backend: Backend) -> Result<()> {
         READS,
         "one record per read"
     );
-    assert!(s.internal_error_lines().is_empty(), "{:?}", s.internal_error_lines());
+    assert!(
+        s.internal_error_lines().is_empty(),
+        "{:?}",
+        s.internal_error_lines()
+    );
     Ok(())
 }
 both!(audited_reads_under_concurrent_writes);

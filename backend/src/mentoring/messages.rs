@@ -12,8 +12,8 @@ use shared::org::Role;
 use uuid::Uuid;
 
 use super::entities::growth_message;
-use crate::authz;
 use crate::audit;
+use crate::authz;
 use crate::authz::mentoring::Me;
 use crate::clock::today;
 use crate::error::Problems;
@@ -342,10 +342,18 @@ pub async fn growth_messages(ctx: &Ctx, student_id: Uuid) -> ApiResult<Vec<Messa
         .await?;
     // An unpublished message read by anyone but its author is audited.
     let author = me.staff.as_ref().map(|m| m.id);
-    if rows.iter().any(|m| {
-        m.status != GrowthMessageStatus::Published.code() && Some(m.staff_id) != author
-    }) {
-        audit::record(ctx, "growth_message.draft.read", "student", Some(s.id), None).await?;
+    if rows
+        .iter()
+        .any(|m| m.status != GrowthMessageStatus::Published.code() && Some(m.staff_id) != author)
+    {
+        audit::record(
+            ctx,
+            "growth_message.draft.read",
+            "student",
+            Some(s.id),
+            None,
+        )
+        .await?;
     }
     message_views(ctx, rows).await
 }

@@ -236,7 +236,8 @@ impl Ctx {
             .audit
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let in_own_tx = self.write || (keep && self.tx.get_database_backend() == DbBackend::Postgres);
+        let in_own_tx =
+            self.write || (keep && self.tx.get_database_backend() == DbBackend::Postgres);
         if in_own_tx {
             if keep {
                 write_audit(&self.tx, records).await?;
