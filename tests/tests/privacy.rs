@@ -97,9 +97,9 @@ async fn parents_see_no_other_guardians_phone(backend: Backend) -> Result<()> {
         !d.to_string().contains(OTHER_PHONE),
         "another guardian's phone leaked to a parent: {d}"
     );
-    let own = s.sql(&format!(
-        "SELECT g.phone FROM guardians g JOIN users u ON u.id = g.user_id WHERE u.username = 's2.parent1'"
-    ))?;
+    let own = s.sql(
+        "SELECT g.phone FROM guardians g JOIN users u ON u.id = g.user_id WHERE u.username = 's2.parent1'",
+    )?;
     assert!(seen.contains(&Some(own)), "the parent's own number: {d}");
 
     // The staff who contact the family see both.
