@@ -23,7 +23,6 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::audit;
 use crate::error::{ApiError, ensure_codes};
 use crate::graphql::{self, ClientIp, DaoshiSchema};
 use crate::state::AppState;
@@ -525,7 +524,10 @@ async fn handle(
         }
     };
     let ip = client_ip(&h, &headers, peer);
-    let resp = audit::per_request(h.schema.execute(req.data(ctx.clone()).data(ClientIp(ip)))).await;
+    let resp = h
+        .schema
+        .execute(req.data(ctx.clone()).data(ClientIp(ip)))
+        .await;
     let ok = resp.errors.is_empty();
     match Arc::try_unwrap(ctx) {
         Ok(ctx) => {

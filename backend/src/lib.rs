@@ -73,7 +73,7 @@ pub async fn seed_demo(
     owner: &sea_orm::DatabaseConnection,
     spec: &org::demo::DemoSpec,
 ) -> anyhow::Result<org::demo::DemoSummary> {
-    let ctx = tenancy::Ctx::begin(owner, None)
+    let ctx = tenancy::Ctx::begin_for_write(owner, None)
         .await
         .map_err(error::ApiError::into_anyhow)?;
     let summary = org::demo::seed(&ctx, spec).await?;

@@ -176,7 +176,7 @@ async fn main() -> anyhow::Result<()> {
                 school_id: Some(s.id),
                 grades: vec![],
             };
-            let ctx = tenancy::Ctx::begin(&owner, Some(caller))
+            let ctx = tenancy::Ctx::begin_for_write(&owner, Some(caller))
                 .await
                 .map_err(backend::error::ApiError::into_anyhow)?;
             let name = file

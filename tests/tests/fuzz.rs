@@ -42,17 +42,7 @@ const OTHER: &str = "远方区";
 /// finding, substring of the reproduction, why). A finding matching an entry
 /// is counted and printed, not failed. Keep this list short and delete
 /// entries as fixes land (issue 10, item 9).
-const KNOWN: &[(&str, &str, &str, &str, &str)] = &[
-    // SQLite: `database is locked` (code 5) when a read that writes an audit
-    // row (guardians) meets concurrent writers → INTERNAL.
-    (
-        "Sqlite",
-        "guardians",
-        "INTERNAL",
-        "",
-        "SQLite busy on the audit write",
-    ),
-];
+const KNOWN: &[(&str, &str, &str, &str, &str)] = &[];
 
 /// Crash lines (server stderr) of the known findings above, by panic location.
 const KNOWN_CRASHES: &[&str] = &[];

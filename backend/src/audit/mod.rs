@@ -3,45 +3,21 @@
 //! a record; records are append-only (the app role cannot update or delete
 //! them on PostgreSQL).
 //!
-//! Within one request a record is written once per actor, action, subject
-//! and reason: a query that reads the same student's sensitive fields under
-//! fifteen aliases is one read of one student, not fifteen records.
+//! Within one request a record is kept once per actor, action, subject and
+//! reason: a query that reads the same student's sensitive fields under
+//! fifteen aliases is one read of one student, not fifteen records. Records
+//! are buffered in the request's `Ctx` and written when it finishes
+//! (`Ctx::finish`): with the request's changes for a mutation, in a write
+//! transaction of their own after a query. A request whose records cannot
+//! be written fails.
 
 pub mod entity;
 
-use std::collections::HashSet;
-use std::future::Future;
-use std::sync::Mutex;
-
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
 use crate::tenancy::{Caller, Ctx};
-
-type Key = (Option<Uuid>, String, String, Option<Uuid>, Option<String>);
-
-tokio::task_local! {
-    /// The records written so far by the request running on this task.
-    static WRITTEN: Mutex<HashSet<Key>>;
-}
-
-/// Runs one request: records repeated within it are written once.
-/// (Outside such a scope, e.g. operator commands, every record is written.)
-pub async fn per_request<F: Future>(f: F) -> F::Output {
-    WRITTEN.scope(Mutex::new(HashSet::new()), f).await
-}
-
-/// Whether this record is new in the current request (and remembers it).
-fn first_in_request(key: Key) -> bool {
-    WRITTEN
-        .try_with(|seen| {
-            seen.lock()
-                .map(|mut s| s.insert(key.clone()))
-                .unwrap_or(true)
-        })
-        .unwrap_or(true)
-}
 
 /// Writes an audit record for the caller (or the system for operator commands).
 #[tracing::instrument(skip_all)]
@@ -73,32 +49,18 @@ pub async fn record_as(
     subject_id: Option<Uuid>,
     reason: Option<String>,
 ) -> ApiResult<()> {
-    let key = (
-        caller.map(|c| c.user_id),
-        action.to_string(),
-        subject_type.to_string(),
+    ctx.push_audit(entity::Model {
+        id: Uuid::new_v4(),
+        district_id: caller.map(|c| c.district_id),
+        school_id: caller.and_then(|c| c.school_id),
+        actor_user_id: caller.map(|c| c.user_id),
+        actor_role: caller.map(|c| c.role_codes()).unwrap_or_default(),
+        action: action.to_string(),
+        subject_type: subject_type.to_string(),
         subject_id,
-        reason.clone(),
-    );
-    if !first_in_request(key) {
-        return Ok(());
-    }
-    let row = entity::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        district_id: Set(caller.map(|c| c.district_id)),
-        school_id: Set(caller.and_then(|c| c.school_id)),
-        actor_user_id: Set(caller.map(|c| c.user_id)),
-        actor_role: Set(caller.map(|c| c.role_codes()).unwrap_or_default()),
-        action: Set(action.to_string()),
-        subject_type: Set(subject_type.to_string()),
-        subject_id: Set(subject_id),
-        reason: Set(reason),
-        at: Set(chrono::Utc::now()),
-    };
-    // No RETURNING: the app role may append records it is not allowed to read back.
-    entity::Entity::insert(row)
-        .exec_without_returning(ctx.db())
-        .await?;
+        reason,
+        at: chrono::Utc::now(),
+    });
     Ok(())
 }
 

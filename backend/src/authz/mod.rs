@@ -209,3 +209,36 @@ pub async fn may_read_sensitive(ctx: &Ctx, s: &student::Model) -> ApiResult<bool
     }
     Ok(false)
 }
+
+/// Whose phone numbers the caller sees among a student's guardians.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardianPhones {
+    /// Every guardian's (staff who contact the family: the school admin, the
+    /// class's head teacher, the student's mentors under 归口管理).
+    All,
+    /// Only the caller's own (a parent sees their own contact details, never
+    /// another guardian's number).
+    OwnOnly,
+}
+
+impl GuardianPhones {
+    /// Whether the phone of a guardian (with its login, if any) is shown.
+    pub fn shows(self, guardian_user: Option<Uuid>, caller_user: Uuid) -> bool {
+        match self {
+            GuardianPhones::All => true,
+            GuardianPhones::OwnOnly => guardian_user == Some(caller_user),
+        }
+    }
+}
+
+/// Decides which guardian phone numbers of a (visible) student the caller
+/// sees: the staff who may read the student's sensitive information (see
+/// [`may_read_sensitive`]) see all; everyone else (parents, grade leaders)
+/// only their own.
+pub async fn guardian_phones(ctx: &Ctx, s: &student::Model) -> ApiResult<GuardianPhones> {
+    Ok(if may_read_sensitive(ctx, s).await? {
+        GuardianPhones::All
+    } else {
+        GuardianPhones::OwnOnly
+    })
+}

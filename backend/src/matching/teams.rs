@@ -268,8 +268,21 @@ pub async fn list_applications(ctx: &Ctx) -> ApiResult<Vec<ApplicationView>> {
         .order_by_desc(team_application::Column::CreatedAt)
         .all(ctx.db())
         .await?;
+    let me = authz::my_staff(ctx).await?.map(|m| m.id);
     let mut out = vec![];
     for a in rows {
+        // The reason describes the student's situation: reading someone
+        // else's is audited (the applicant reads their own words).
+        if Some(a.applied_by) != me {
+            audit::record(
+                ctx,
+                "mentor_team.reason.read",
+                "student",
+                Some(a.student_id),
+                None,
+            )
+            .await?;
+        }
         out.push(view(ctx, a).await?);
     }
     Ok(out)

@@ -1,7 +1,7 @@
 //! Mentoring activities (谈心谈话, home visits, …): limits, the school's
 //! communication rule, the inputs, and the views each caller may see.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use async_graphql::InputObject;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -162,7 +162,8 @@ pub struct ActivityView {
 }
 
 /// Builds views of activities for the caller, auditing every disclosed
-/// private summary (one record per student per request).
+/// private summary and every sensitive trigger (life event, emotional
+/// change) shown (one record per student and action per request).
 #[tracing::instrument(skip_all)]
 pub async fn views(ctx: &Ctx, me: &Me, rows: Vec<activity::Model>) -> ApiResult<Vec<ActivityView>> {
     if rows.is_empty() {
@@ -216,6 +217,7 @@ pub async fn views(ctx: &Ctx, me: &Me, rows: Vec<activity::Model>) -> ApiResult<
         amendments.entry(am.activity_id).or_default().push(am);
     }
     let mut disclosed: BTreeMap<Uuid, usize> = BTreeMap::new();
+    let mut triggers: BTreeSet<Uuid> = BTreeSet::new();
     let mut out = vec![];
     for a in rows {
         let mine: Vec<student::Model> = links
@@ -228,6 +230,9 @@ pub async fn views(ctx: &Ctx, me: &Me, rows: Vec<activity::Model>) -> ApiResult<
             for s in &mine {
                 *disclosed.entry(s.id).or_default() += 1;
             }
+        }
+        if a.trigger.as_deref().is_some_and(is_sensitive_trigger) {
+            triggers.extend(mine.iter().map(|s| s.id));
         }
         let co_mentors = parse_ids(&a.co_staff_ids)
             .into_iter()
@@ -256,7 +261,26 @@ pub async fn views(ctx: &Ctx, me: &Me, rows: Vec<activity::Model>) -> ApiResult<
         )
         .await?;
     }
+    for student_id in triggers {
+        audit::record(
+            ctx,
+            "activity.trigger.read",
+            "student",
+            Some(student_id),
+            None,
+        )
+        .await?;
+    }
     Ok(out)
+}
+
+/// Whether a trigger reveals something sensitive about the student (a major
+/// life event, marked emotional change): reading it is audited.
+pub fn is_sensitive_trigger(code: &str) -> bool {
+    matches!(
+        Trigger::from_code(code),
+        Some(Trigger::LifeEvent | Trigger::EmotionalChange)
+    )
 }
 
 pub(crate) async fn by_key(ctx: &Ctx, me: &Me, key: &str) -> ApiResult<Option<activity::Model>> {

@@ -12,6 +12,7 @@ use shared::org::Role;
 use uuid::Uuid;
 
 use super::entities::growth_message;
+use crate::audit;
 use crate::authz;
 use crate::authz::mentoring::Me;
 use crate::clock::today;
@@ -339,6 +340,21 @@ pub async fn growth_messages(ctx: &Ctx, student_id: Uuid) -> ApiResult<Vec<Messa
         .order_by_desc(growth_message::Column::UpdatedAt)
         .all(ctx.db())
         .await?;
+    // An unpublished message read by anyone but its author is audited.
+    let author = me.staff.as_ref().map(|m| m.id);
+    if rows
+        .iter()
+        .any(|m| m.status != GrowthMessageStatus::Published.code() && Some(m.staff_id) != author)
+    {
+        audit::record(
+            ctx,
+            "growth_message.draft.read",
+            "student",
+            Some(s.id),
+            None,
+        )
+        .await?;
+    }
     message_views(ctx, rows).await
 }
 

@@ -1,6 +1,8 @@
 //! Talk requests from parents and students, and the student's monthly
 //! self-report.
 
+use std::collections::BTreeSet;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
@@ -16,6 +18,7 @@ use super::growth_file::valid_month;
 use super::logging::NewActivity;
 use super::messages::{names_of_students, own_student_ids};
 use super::{activities, logging};
+use crate::audit;
 use crate::authz::mentoring::Me;
 use crate::clock::local_day;
 use crate::error::Problems;
@@ -110,6 +113,23 @@ pub async fn talk_requests(ctx: &Ctx, open_only: bool) -> ApiResult<Vec<TalkView
         .all(ctx.db())
         .await?;
     let names = names_of_students(ctx, rows.iter().map(|r| r.student_id).collect()).await?;
+    // Someone else's message about a student is a read of personal
+    // information (the caller's own requests are their own words).
+    let read: BTreeSet<Uuid> = rows
+        .iter()
+        .filter(|r| r.requested_by != me.user_id)
+        .map(|r| r.student_id)
+        .collect();
+    for student_id in read {
+        audit::record(
+            ctx,
+            "talk_request.message.read",
+            "student",
+            Some(student_id),
+            None,
+        )
+        .await?;
+    }
     Ok(rows
         .into_iter()
         .map(|r| TalkView {

@@ -262,19 +262,21 @@ pub struct Guardian {
     pub id: ID,
     /// Name.
     pub name: String,
-    /// Mobile number.
-    pub phone: String,
+    /// Mobile number: for the school admin, the class's head teacher and the
+    /// student's mentors; a parent sees only their own, never another
+    /// guardian's (null).
+    pub phone: Option<String>,
     /// Relation to the student.
     pub relation: String,
     /// Whether the guardian has a login.
     pub has_account: bool,
 }
 
-fn guardian_out(g: guardian::Model, relation: String) -> Guardian {
+fn guardian_out(g: guardian::Model, relation: String, phone_visible: bool) -> Guardian {
     Guardian {
         id: id(g.id),
         name: g.name,
-        phone: g.phone,
+        phone: phone_visible.then_some(g.phone),
         relation,
         has_account: g.user_id.is_some(),
     }
@@ -438,7 +440,10 @@ impl OrgQuery {
     /// A student's guardians (audited).
     async fn guardians(&self, cx: &Context<'_>, student_id: ID) -> GqlResult<Vec<Guardian>> {
         let rows = guardians::list_guardians(ctx_of(cx)?, parse_id(&student_id, "学生")?).await?;
-        Ok(rows.into_iter().map(|(g, r)| guardian_out(g, r)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|v| guardian_out(v.guardian, v.relation, v.phone_visible))
+            .collect())
     }
 
     /// The school's login accounts (school admin).
@@ -653,7 +658,7 @@ impl OrgMutation {
     ) -> GqlResult<Guardian> {
         let relation = input.relation.trim().to_string();
         let g = guardians::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
-        Ok(guardian_out(g, relation))
+        Ok(guardian_out(g, relation, true))
     }
 
     /// Unlinks a guardian from a student (school admin).

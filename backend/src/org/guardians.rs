@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::entities::{guardian, student, student_guardian};
 use super::validate;
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
 use crate::tenancy::{Ctx, one_in_school};
 
@@ -28,18 +29,30 @@ pub struct GuardianInput {
     pub relation: String,
 }
 
-/// A student's guardians: (guardian, relation). Visible to the school admin,
-/// the head teacher and the mentors (who contact parents), and to the parents themselves.
+/// A guardian as the caller sees them: the phone only where
+/// `authz::guardian_phones` allows.
+pub struct GuardianView {
+    /// The guardian; `phone` is emptied when hidden (see `phone_visible`).
+    pub guardian: guardian::Model,
+    /// Relation to the student.
+    pub relation: String,
+    /// Whether the caller sees this guardian's phone.
+    pub phone_visible: bool,
+}
+
+/// A student's guardians. Listed for whoever sees the student except the
+/// student themself; phone numbers only for the staff who contact the family
+/// (school admin, the class's head teacher, the student's mentors) and, for
+/// a parent, their own (decided by `authz::guardian_phones`).
 #[tracing::instrument(skip_all, fields(student_id = %student_id))]
-pub async fn list_guardians(
-    ctx: &Ctx,
-    student_id: Uuid,
-) -> ApiResult<Vec<(guardian::Model, String)>> {
+pub async fn list_guardians(ctx: &Ctx, student_id: Uuid) -> ApiResult<Vec<GuardianView>> {
     let s = super::students::get_student(ctx, student_id).await?.student;
     let caller = ctx.caller()?;
     if caller.has(Role::Student) && caller.roles.len() == 1 {
         return Err(ApiError::forbidden("学生账号不能查看家长联系方式"));
     }
+    let phones = authz::guardian_phones(ctx, &s).await?;
+    let me = caller.user_id;
     let school = ctx.school_id()?;
     let links = student_guardian::Entity::find()
         .filter(student_guardian::Column::SchoolId.eq(school))
@@ -58,7 +71,19 @@ pub async fn list_guardians(
     audit::record(ctx, "student.guardians.read", "student", Some(s.id), None).await?;
     Ok(links
         .into_iter()
-        .filter_map(|l| gs.get(&l.guardian_id).cloned().map(|g| (g, l.relation)))
+        .filter_map(|l| {
+            gs.get(&l.guardian_id).cloned().map(|mut g| {
+                let phone_visible = phones.shows(g.user_id, me);
+                if !phone_visible {
+                    g.phone.clear();
+                }
+                GuardianView {
+                    guardian: g,
+                    relation: l.relation,
+                    phone_visible,
+                }
+            })
+        })
         .collect())
 }
 

@@ -7,8 +7,26 @@
 //! tenant into the next request, and RLS policies see no rows without them.
 //! The tenant comes only from the verified token (or, for operator commands,
 //! from the command line); nothing else sets it.
+//!
+//! The request's audit records are kept in the `Ctx` (once per actor,
+//! action, subject and reason: see `crate::audit`) and written when it
+//! finishes, so that a read never leaves without its record:
+//!
+//! - a request that writes (a mutation, an operator command) writes them in
+//!   its own transaction before committing; if it fails, nothing it did
+//!   happened and its records are dropped with its changes;
+//! - a read request (a query) ends its read transaction first, then writes
+//!   its records in a transaction of their own that takes the write lock
+//!   properly (like `begin_for_write`: on SQLite it waits its turn instead of
+//!   failing to upgrade the read snapshot), whether or not the query had
+//!   errors, since a partial answer may still carry what was read. On
+//!   PostgreSQL a successful query writes them in its own transaction.
+//!
+//! If the records cannot be written, `finish` fails and the caller answers
+//! with that error instead of the data.
 
 use std::str::FromStr;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use sea_orm::{
@@ -18,6 +36,7 @@ use sea_orm::{
 use shared::org::Role;
 use uuid::Uuid;
 
+use crate::audit::entity as audit_log;
 use crate::error::{ApiError, ApiResult};
 
 /// The authenticated caller, from a verified access token.
@@ -64,8 +83,11 @@ impl Caller {
 /// One request's context. Every service function takes it first.
 pub struct Ctx {
     caller: Option<Caller>,
+    conn: DatabaseConnection,
     tx: DatabaseTransaction,
+    write: bool,
     keep_on_error: AtomicBool,
+    audit: Mutex<Vec<audit_log::Model>>,
 }
 
 impl Ctx {
@@ -99,8 +121,11 @@ impl Ctx {
         }
         let ctx = Ctx {
             caller,
+            conn: db.clone(),
             tx,
+            write,
             keep_on_error: AtomicBool::new(false),
+            audit: Mutex::new(Vec::new()),
         };
         if let Some(c) = &ctx.caller {
             let district = c.district_id.to_string();
@@ -179,16 +204,75 @@ impl Ctx {
         self.keep_on_error.store(true, Ordering::SeqCst);
     }
 
+    /// Keeps an audit record to be written when the request finishes,
+    /// unless the request already holds the same one (same actor, action,
+    /// subject and reason). Returns whether it was new.
+    pub fn push_audit(&self, record: audit_log::Model) -> bool {
+        let mut pending = self
+            .audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let same = |r: &audit_log::Model| {
+            r.actor_user_id == record.actor_user_id
+                && r.action == record.action
+                && r.subject_type == record.subject_type
+                && r.subject_id == record.subject_id
+                && r.reason == record.reason
+        };
+        if pending.iter().any(same) {
+            return false;
+        }
+        pending.push(record);
+        true
+    }
+
     /// Ends the request: commits when it succeeded (or changes must be kept),
-    /// else rolls back so that a failed mutation changes nothing.
+    /// else rolls back so that a failed mutation changes nothing; writes the
+    /// request's audit records (see the module documentation). An error
+    /// means the records could not be written: the request must fail.
     pub async fn finish(self, succeeded: bool) -> ApiResult<()> {
-        if succeeded || self.keep_on_error.load(Ordering::SeqCst) {
+        let keep = succeeded || self.keep_on_error.load(Ordering::SeqCst);
+        let records = self
+            .audit
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let in_own_tx =
+            self.write || (keep && self.tx.get_database_backend() == DbBackend::Postgres);
+        if in_own_tx {
+            if keep {
+                write_audit(&self.tx, records).await?;
+                self.tx.commit().await?;
+            } else {
+                self.tx.rollback().await?;
+            }
+            return Ok(());
+        }
+        if keep {
             self.tx.commit().await?;
         } else {
             self.tx.rollback().await?;
         }
+        if records.is_empty() {
+            return Ok(());
+        }
+        let w = Ctx::begin_with(&self.conn, self.caller, true).await?;
+        write_audit(&w.tx, records).await?;
+        w.tx.commit().await?;
         Ok(())
     }
+}
+
+/// Appends audit records (no RETURNING: the app role may append records it
+/// is not allowed to read back).
+async fn write_audit(tx: &DatabaseTransaction, records: Vec<audit_log::Model>) -> ApiResult<()> {
+    // Bounded batches keep each statement under the bind-parameter limits.
+    for chunk in records.chunks(90) {
+        let rows = chunk.iter().cloned().map(audit_log::ActiveModel::from);
+        audit_log::Entity::insert_many(rows)
+            .exec_without_returning(tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Loads a row of the caller's school by id, else `NOT_FOUND` (rows of

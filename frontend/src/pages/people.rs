@@ -284,7 +284,9 @@ fn GuardianContacts() -> impl IntoView {
                                                 " "
                                                 <span class="meta">{g.relation}</span>
                                             </span>
-                                            <a class="btn secondary" href=format!("tel:{}", g.phone)>{g.phone.clone()}</a>
+                                            {g.phone.map(|phone| view! {
+                                                <a class="btn secondary" href=format!("tel:{phone}")>{phone.clone()}</a>
+                                            })}
                                         </li>
                                     }
                                 })
