@@ -36,7 +36,7 @@ pub const MAX_CHOICES: usize = 5;
 pub const MAX_MENTOR_PREFS: usize = 60;
 
 /// How a round assigns mentors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoundMethod {
     /// 双向选择: students rank mentors, mentors may rank students.
     TwoWay,
@@ -69,7 +69,7 @@ impl RoundMethod {
 }
 
 /// Where a round stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoundStatus {
     /// Collecting choices (or selections, in a rush).
     Open,

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -18,7 +17,7 @@ use super::entities::{class, staff, student, teaching};
 use super::validate;
 use crate::audit;
 use crate::error::{ApiError, ApiResult, Problems};
-use crate::tenancy::parse_id;
+use crate::ids::IdArg;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A class with its head teacher's name and size.
@@ -32,14 +31,13 @@ pub struct ClassView {
 }
 
 /// A class's fields.
-#[derive(InputObject)]
-pub struct ClassInput {
+pub struct ClassFields {
     /// Grade.
     pub grade: i32,
     /// Name unique in the school, e.g. 七年级(1)班.
     pub name: String,
     /// Head teacher (staff id).
-    pub head_teacher_id: Option<async_graphql::ID>,
+    pub head_teacher_id: Option<IdArg>,
 }
 
 const STAFF_ROLES: [Role; 5] = [
@@ -99,7 +97,7 @@ async fn class_views(ctx: &Ctx, classes: Vec<class::Model>) -> ApiResult<Vec<Cla
         .collect())
 }
 
-async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
+async fn check_class(ctx: &Ctx, input: &ClassFields) -> ApiResult<Option<Uuid>> {
     let school = ctx.school_id()?;
     let stage = crate::org::schools::stage_of(ctx, school).await?;
     let mut p = Problems::default();
@@ -115,11 +113,9 @@ async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
         );
     }
     p.finish()?;
-    match &input.head_teacher_id {
+    match input.head_teacher_id {
         Some(id) => Ok(Some(
-            one_in_school::<staff::Entity>(ctx, parse_id(id, "教职工")?, "教职工")
-                .await?
-                .id,
+            one_in_school::<staff::Entity>(ctx, id?, "教职工").await?.id,
         )),
         None => Ok(None),
     }
@@ -127,7 +123,7 @@ async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
 
 /// Creates a class.
 #[tracing::instrument(skip_all)]
-pub async fn create_class(ctx: &Ctx, input: ClassInput) -> ApiResult<ClassView> {
+pub async fn create_class(ctx: &Ctx, input: ClassFields) -> ApiResult<ClassView> {
     let (district, school) = ctx.require_school_admin()?;
     let head = check_class(ctx, &input).await?;
     let m = class::ActiveModel {
@@ -151,7 +147,7 @@ pub async fn create_class(ctx: &Ctx, input: ClassInput) -> ApiResult<ClassView> 
 
 /// Updates a class.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassInput) -> ApiResult<ClassView> {
+pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassFields) -> ApiResult<ClassView> {
     ctx.require_school_admin()?;
     let found = one_in_school::<class::Entity>(ctx, id, "班级").await?;
     let head = check_class(ctx, &input).await?;

@@ -11,7 +11,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use async_graphql::SimpleObject;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -42,7 +41,7 @@ static PARSE_SLOTS: LazyLock<Arc<Semaphore>> =
     LazyLock::new(|| Arc::new(Semaphore::new(MAX_CONCURRENT_PARSES)));
 
 /// One problem in the file.
-#[derive(Debug, Clone, SimpleObject, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     /// Row number as the spreadsheet shows it (header = 1); 0 for the whole file.
     pub row: i32,
@@ -53,7 +52,7 @@ pub struct RowError {
 }
 
 /// What an import did, or why it did nothing.
-#[derive(Debug, Clone, SimpleObject, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportResult {
     /// True when the file was valid (and, unless a dry run, applied).
     pub ok: bool,

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -34,8 +33,7 @@ pub struct SchoolStats {
 }
 
 /// A school's fields.
-#[derive(InputObject)]
-pub struct SchoolInput {
+pub struct SchoolFields {
     /// Platform-unique code.
     pub code: String,
     /// Name.
@@ -111,7 +109,7 @@ pub async fn get_school(ctx: &Ctx, id: Uuid) -> ApiResult<SchoolStats> {
         .ok_or_else(|| ApiError::not_found("学校"))
 }
 
-fn check_school_input(input: &SchoolInput) -> ApiResult<()> {
+fn check_school_input(input: &SchoolFields) -> ApiResult<()> {
     let mut p = Problems::default();
     p.check("input.code", validate::code(&input.code));
     p.check("input.name", validate::name(&input.name));
@@ -120,7 +118,7 @@ fn check_school_input(input: &SchoolInput) -> ApiResult<()> {
 
 /// Creates a school in the caller's district.
 #[tracing::instrument(skip_all)]
-pub async fn create_school(ctx: &Ctx, input: SchoolInput) -> ApiResult<school::Model> {
+pub async fn create_school(ctx: &Ctx, input: SchoolFields) -> ApiResult<school::Model> {
     let district = authz::require_district_admin(ctx)?;
     check_school_input(&input)?;
     let m = school::ActiveModel {
@@ -143,7 +141,7 @@ pub async fn create_school(ctx: &Ctx, input: SchoolInput) -> ApiResult<school::M
 
 /// Updates a school of the caller's district.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_school(ctx: &Ctx, id: Uuid, input: SchoolInput) -> ApiResult<school::Model> {
+pub async fn update_school(ctx: &Ctx, id: Uuid, input: SchoolFields) -> ApiResult<school::Model> {
     let district = authz::require_district_admin(ctx)?;
     check_school_input(&input)?;
     let found = school::Entity::find_by_id(id)

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -23,8 +22,7 @@ use crate::pagination::Page;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A staff member's fields.
-#[derive(InputObject)]
-pub struct StaffInput {
+pub struct StaffFields {
     /// 工号.
     pub staff_no: String,
     /// Name.
@@ -34,10 +32,8 @@ pub struct StaffInput {
     /// Mobile number.
     pub phone: Option<String>,
     /// 党员.
-    #[graphql(default)]
     pub party_member: bool,
     /// Strengths for the mentor profile library (心理, 生涯, 学科竞赛 …).
-    #[graphql(default)]
     pub specialties: Vec<String>,
     /// Standing as a mentor.
     pub qualification: Option<Qualification>,
@@ -112,7 +108,7 @@ async fn staff_views(ctx: &Ctx, rows: Vec<staff::Model>) -> ApiResult<Vec<StaffV
         .collect())
 }
 
-fn check_staff(input: &StaffInput) -> ApiResult<()> {
+fn check_staff(input: &StaffFields) -> ApiResult<()> {
     let mut p = Problems::default();
     p.check("input.staffNo", validate::staff_no(&input.staff_no));
     p.check("input.name", validate::name(&input.name));
@@ -131,7 +127,7 @@ fn check_staff(input: &StaffInput) -> ApiResult<()> {
 
 /// Creates a staff member.
 #[tracing::instrument(skip_all)]
-pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> {
+pub async fn create_staff(ctx: &Ctx, input: StaffFields) -> ApiResult<StaffView> {
     let (district, school) = ctx.require_school_admin()?;
     check_staff(&input)?;
     let m = staff::ActiveModel {
@@ -167,7 +163,7 @@ pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> 
 
 /// Updates a staff member.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffInput) -> ApiResult<StaffView> {
+pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffFields) -> ApiResult<StaffView> {
     ctx.require_school_admin()?;
     check_staff(&input)?;
     let mut m = one_in_school::<staff::Entity>(ctx, id, "教职工")

@@ -19,6 +19,7 @@ use super::entities::{calendar_event, policy_version};
 use crate::audit;
 use crate::error::Problems;
 use crate::error::{ApiError, ApiResult, FieldProblem};
+use crate::ids::IdArg;
 use crate::org::entities::{school, term};
 use crate::tenancy::Ctx;
 use crate::tenancy::one_in_school;
@@ -537,16 +538,15 @@ pub async fn save_school_policy(ctx: &Ctx, args: SaveArgs) -> ApiResult<Version>
 // ---------------------------------------------------------------- calendar
 
 /// A calendar event's fields.
-#[derive(Debug, Clone, async_graphql::InputObject)]
-pub struct CalendarEventInput {
+#[derive(Debug, Clone)]
+pub struct CalendarEventFields {
     /// The term it falls in.
-    pub term_id: async_graphql::ID,
+    pub term_id: IdArg,
     /// Kind.
     pub kind: EventKind,
     /// The day (within the term).
     pub date: NaiveDate,
     /// Grades concerned (empty: every grade).
-    #[graphql(default)]
     pub grades: Vec<i32>,
     /// Display name, e.g. "期中考试".
     pub name: String,
@@ -602,11 +602,10 @@ pub async fn events_of_terms(
 #[tracing::instrument(skip_all)]
 pub async fn create_calendar_event(
     ctx: &Ctx,
-    input: CalendarEventInput,
+    input: CalendarEventFields,
 ) -> ApiResult<calendar_event::Model> {
     let (district, school) = ctx.require_school_admin()?;
-    let term_id = crate::tenancy::parse_id(&input.term_id, "学期")?;
-    let t = one_in_school::<term::Entity>(ctx, term_id, "学期").await?;
+    let t = one_in_school::<term::Entity>(ctx, input.term_id?, "学期").await?;
     let mut p = Problems::default();
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 50 {

@@ -1,5 +1,9 @@
 //! GraphQL types and operations of mentoring work. Resolvers are thin: they
-//! parse ids and call the services.
+//! parse ids, convert inputs (`inputs`) and call the services.
+
+mod inputs;
+
+pub use inputs::{ActivityChanges, ActivityInput};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -25,8 +29,6 @@ impl From<DisplayKind> for BandDisplay {
     }
 }
 
-use super::activities::ActivityChanges;
-use super::activities::ActivityInput;
 use super::activities::ActivityView;
 use super::entities::growth_note;
 use super::growth_file::BandedResult;
@@ -602,7 +604,7 @@ impl MentoringMutation {
     /// sent again by the same user returns the activity already recorded.
     async fn log_activity(&self, cx: &Context<'_>, input: ActivityInput) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
-        Ok(logging::log_activity(ctx, input).await?.into())
+        Ok(logging::log_activity(ctx, input.into()).await?.into())
     }
 
     /// Amends an activity within the grace period (the recorder only); the
@@ -616,7 +618,7 @@ impl MentoringMutation {
     ) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
         Ok(
-            logging::amend_activity(ctx, parse_id(&id, "活动记录")?, changes, reason)
+            logging::amend_activity(ctx, parse_id(&id, "活动记录")?, changes.into(), reason)
                 .await?
                 .into(),
         )

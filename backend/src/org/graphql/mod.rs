@@ -1,12 +1,19 @@
 //! GraphQL types and operations of the organisation capability. Resolvers
-//! are thin: they parse ids and call the service.
+//! are thin: they parse ids, convert inputs (`inputs`) and call the service.
+
+mod inputs;
+
+pub use inputs::{
+    ClassInput, GuardianInput, ImportResult, RowError, SchoolInput, StaffInput, StudentInput,
+    TermInput,
+};
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
 use chrono::NaiveDate;
 use shared::org::{FamilyFlag, Qualification, Role, SchoolStage, SpecialNeed};
 
 use super::entities::{guardian, school, teaching, term};
-use super::import::{self, ImportResult};
+use super::import;
 use super::{classes, guardians, schools, staff, students, terms};
 use crate::audit;
 use crate::auth::accounts;
@@ -482,13 +489,9 @@ pub struct OrgMutation;
 #[Object]
 impl OrgMutation {
     /// Creates a school (district admin).
-    async fn create_school(
-        &self,
-        cx: &Context<'_>,
-        input: schools::SchoolInput,
-    ) -> GqlResult<School> {
+    async fn create_school(&self, cx: &Context<'_>, input: SchoolInput) -> GqlResult<School> {
         Ok(school_plain(
-            schools::create_school(ctx_of(cx)?, input).await?,
+            schools::create_school(ctx_of(cx)?, input.into()).await?,
         ))
     }
 
@@ -497,10 +500,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: schools::SchoolInput,
+        input: SchoolInput,
     ) -> GqlResult<School> {
         Ok(school_plain(
-            schools::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
+            schools::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input.into()).await?,
         ))
     }
 
@@ -517,19 +520,14 @@ impl OrgMutation {
     }
 
     /// Creates a term (school admin).
-    async fn create_term(&self, cx: &Context<'_>, input: terms::TermInput) -> GqlResult<Term> {
-        Ok(terms::create_term(ctx_of(cx)?, input).await?.into())
+    async fn create_term(&self, cx: &Context<'_>, input: TermInput) -> GqlResult<Term> {
+        Ok(terms::create_term(ctx_of(cx)?, input.into()).await?.into())
     }
 
     /// Updates a term (school admin).
-    async fn update_term(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-        input: terms::TermInput,
-    ) -> GqlResult<Term> {
+    async fn update_term(&self, cx: &Context<'_>, id: ID, input: TermInput) -> GqlResult<Term> {
         Ok(
-            terms::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
+            terms::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input.into())
                 .await?
                 .into(),
         )
@@ -541,19 +539,16 @@ impl OrgMutation {
     }
 
     /// Creates a class (school admin).
-    async fn create_class(&self, cx: &Context<'_>, input: classes::ClassInput) -> GqlResult<Class> {
-        Ok(classes::create_class(ctx_of(cx)?, input).await?.into())
+    async fn create_class(&self, cx: &Context<'_>, input: ClassInput) -> GqlResult<Class> {
+        Ok(classes::create_class(ctx_of(cx)?, input.into())
+            .await?
+            .into())
     }
 
     /// Updates a class (school admin).
-    async fn update_class(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-        input: classes::ClassInput,
-    ) -> GqlResult<Class> {
+    async fn update_class(&self, cx: &Context<'_>, id: ID, input: ClassInput) -> GqlResult<Class> {
         Ok(
-            classes::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
+            classes::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input.into())
                 .await?
                 .into(),
         )
@@ -565,22 +560,17 @@ impl OrgMutation {
     }
 
     /// Creates a staff member (school admin).
-    async fn create_staff(&self, cx: &Context<'_>, input: staff::StaffInput) -> GqlResult<Staff> {
+    async fn create_staff(&self, cx: &Context<'_>, input: StaffInput) -> GqlResult<Staff> {
         Ok(staff_out(
-            staff::create_staff(ctx_of(cx)?, input).await?,
+            staff::create_staff(ctx_of(cx)?, input.into()).await?,
             true,
         ))
     }
 
     /// Updates a staff member (school admin).
-    async fn update_staff(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-        input: staff::StaffInput,
-    ) -> GqlResult<Staff> {
+    async fn update_staff(&self, cx: &Context<'_>, id: ID, input: StaffInput) -> GqlResult<Staff> {
         Ok(staff_out(
-            staff::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
+            staff::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input.into()).await?,
             true,
         ))
     }
@@ -615,12 +605,10 @@ impl OrgMutation {
     }
 
     /// Creates a student (school admin).
-    async fn create_student(
-        &self,
-        cx: &Context<'_>,
-        input: students::StudentInput,
-    ) -> GqlResult<Student> {
-        Ok(students::create_student(ctx_of(cx)?, input).await?.into())
+    async fn create_student(&self, cx: &Context<'_>, input: StudentInput) -> GqlResult<Student> {
+        Ok(students::create_student(ctx_of(cx)?, input.into())
+            .await?
+            .into())
     }
 
     /// Updates a student (school admin).
@@ -628,10 +616,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: students::StudentInput,
+        input: StudentInput,
     ) -> GqlResult<Student> {
         Ok(
-            students::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
+            students::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input.into())
                 .await?
                 .into(),
         )
@@ -647,10 +635,11 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         student_id: ID,
-        input: guardians::GuardianInput,
+        input: GuardianInput,
     ) -> GqlResult<Guardian> {
         let relation = input.relation.trim().to_string();
-        let g = guardians::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
+        let g = guardians::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input.into())
+            .await?;
         Ok(guardian_out(g, relation))
     }
 
@@ -723,6 +712,6 @@ impl OrgMutation {
             .take(import::MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|_| ApiError::invalid("file", "无法读取上传的文件"))?;
-        Ok(import::import(ctx, &name, &bytes, dry_run).await?)
+        Ok(import::import(ctx, &name, &bytes, dry_run).await?.into())
     }
 }
