@@ -5,8 +5,9 @@
 
 use async_graphql::{ID, InputObject, SimpleObject};
 use chrono::NaiveDate;
-use shared::org::{FamilyFlag, Qualification, SchoolStage, SpecialNeed};
+use shared::org::{FamilyFlag, Qualification, Role, SchoolStage, SpecialNeed};
 
+use crate::auth::accounts;
 use crate::ids::{IdArg, id_arg};
 use crate::org::{classes, guardians, import, schools, staff, students, terms};
 
@@ -223,6 +224,57 @@ impl From<import::ImportResult> for ImportResult {
             updated: r.updated,
             unchanged: r.unchanged,
             guardians_linked: r.guardians_linked,
+        }
+    }
+}
+
+/// A new login account.
+#[derive(InputObject)]
+pub struct AccountInput {
+    /// Platform-unique login name.
+    pub username: String,
+    /// Initial password (8+ characters).
+    pub password: String,
+    /// Name shown in the UI.
+    pub display_name: String,
+}
+
+impl From<AccountInput> for accounts::AccountFields {
+    fn from(i: AccountInput) -> Self {
+        accounts::AccountFields {
+            username: i.username,
+            password: i.password,
+            display_name: i.display_name,
+        }
+    }
+}
+
+/// Whom a school account belongs to, and its roles.
+#[derive(InputObject)]
+pub struct SchoolAccountInput {
+    /// The account.
+    pub account: AccountInput,
+    /// A staff member (for staff roles).
+    pub staff_id: Option<ID>,
+    /// A student (for the student role).
+    pub student_id: Option<ID>,
+    /// A guardian (for the parent role).
+    pub guardian_id: Option<ID>,
+    /// Roles to grant.
+    pub roles: Vec<Role>,
+    /// The grade led, with `GRADE_LEADER`.
+    pub grade: Option<i32>,
+}
+
+impl From<SchoolAccountInput> for accounts::SchoolAccountFields {
+    fn from(i: SchoolAccountInput) -> Self {
+        accounts::SchoolAccountFields {
+            account: i.account.into(),
+            staff_id: i.staff_id.map(|x| id_arg(&x, "教职工")),
+            student_id: i.student_id.map(|x| id_arg(&x, "学生")),
+            guardian_id: i.guardian_id.map(|x| id_arg(&x, "家长")),
+            roles: i.roles,
+            grade: i.grade,
         }
     }
 }

@@ -4,8 +4,8 @@
 mod inputs;
 
 pub use inputs::{
-    ClassInput, GuardianInput, ImportResult, RowError, SchoolInput, StaffInput, StudentInput,
-    TermInput,
+    AccountInput, ClassInput, GuardianInput, ImportResult, RowError, SchoolAccountInput,
+    SchoolInput, StaffInput, StudentInput, TermInput,
 };
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
@@ -512,10 +512,11 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         school_id: ID,
-        input: accounts::AccountInput,
+        input: AccountInput,
     ) -> GqlResult<Account> {
         let ctx = ctx_of(cx)?;
-        let u = accounts::create_school_admin(ctx, parse_id(&school_id, "学校")?, input).await?;
+        let u =
+            accounts::create_school_admin(ctx, parse_id(&school_id, "学校")?, input.into()).await?;
         Ok(account_out(u, vec![]))
     }
 
@@ -663,9 +664,9 @@ impl OrgMutation {
     async fn create_account(
         &self,
         cx: &Context<'_>,
-        input: accounts::SchoolAccountInput,
+        input: SchoolAccountInput,
     ) -> GqlResult<Account> {
-        let a = accounts::create_account(ctx_of(cx)?, input).await?;
+        let a = accounts::create_account(ctx_of(cx)?, input.into()).await?;
         Ok(account_out(a.user, a.grants))
     }
 
