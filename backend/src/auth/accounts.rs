@@ -121,7 +121,7 @@ pub async fn create_school_admin(
     school_id: Uuid,
     input: AccountFields,
 ) -> ApiResult<user::Model> {
-    let district = authz::require_district_admin(ctx)?;
+    let district = authz::org::may_create_school_admins(ctx)?;
     school::Entity::find_by_id(school_id)
         .filter(school::Column::DistrictId.eq(district))
         .one(ctx.db())
@@ -162,7 +162,7 @@ pub struct AccountView {
 /// The school's accounts (school admin).
 #[tracing::instrument(skip_all)]
 pub async fn list_accounts(ctx: &Ctx, page: Page) -> ApiResult<(Vec<AccountView>, u64)> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let q = user::Entity::find()
         .filter(user::Column::DistrictId.eq(district))
         .filter(user::Column::SchoolId.eq(school));
@@ -211,7 +211,7 @@ fn check_grant(school_stage: SchoolStage, role: Role, grade: Option<i32>, p: &mu
 /// Creates an account for a person of the school and grants roles.
 #[tracing::instrument(skip_all)]
 pub async fn create_account(ctx: &Ctx, input: SchoolAccountFields) -> ApiResult<AccountView> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let stage = crate::org::schools::stage_of(ctx, school).await?;
     let mut p = Problems::default();
     check_account(&input.account, &mut p);
@@ -308,7 +308,7 @@ pub async fn grant_role(
     role: Role,
     grade: Option<i32>,
 ) -> ApiResult<role_grant::Model> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let stage = crate::org::schools::stage_of(ctx, school).await?;
     let mut p = Problems::default();
     check_grant(stage, role, grade, &mut p);
@@ -346,7 +346,7 @@ pub async fn grant_role(
 /// Revokes a grant of the school.
 #[tracing::instrument(skip_all, fields(grant_id = %grant_id))]
 pub async fn revoke_role(ctx: &Ctx, grant_id: Uuid) -> ApiResult<bool> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let g = role_grant::Entity::find_by_id(grant_id)
         .filter(role_grant::Column::DistrictId.eq(district))
         .filter(role_grant::Column::SchoolId.eq(school))

@@ -7,7 +7,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TryIntoModel,
 };
 use shared::activity::{ActivityKind, Channel};
-use shared::org::Role;
 use uuid::Uuid;
 
 use super::activities::{
@@ -15,6 +14,7 @@ use super::activities::{
     by_key, check_len, check_when, communication_rules, one_view, students_in_school,
 };
 use super::entities::{activity, activity_amendment, activity_student};
+use crate::authz;
 use crate::authz::mentoring::Me;
 use crate::clock::local_day;
 use crate::error::Problems;
@@ -163,26 +163,7 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityFields) -> ApiResult<Activit
         None
     };
     for s in &students {
-        let rel = me.relations(s);
-        match input.kind {
-            ActivityKind::ParentContact => {
-                if let Some(rules) = &rules
-                    && !rules.may_contact_parents(&rel)
-                {
-                    return Err(ApiError::forbidden(rules.refusal_zh()));
-                }
-            }
-            ActivityKind::HomeVisit => {
-                if rel.is_empty() {
-                    return Err(ApiError::forbidden("只有学生的导师或班主任可以记录家访"));
-                }
-            }
-            _ => {
-                if !rel.contains(&Role::Mentor) {
-                    return Err(ApiError::forbidden("只能为自己的结对学生记录导师活动"));
-                }
-            }
-        }
+        authz::mentoring::may_log_activity_about(&me, input.kind, s, rules.as_ref())?;
     }
     let mut co = vec![];
     for id in &input.co_mentor_ids {

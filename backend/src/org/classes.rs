@@ -10,12 +10,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use shared::org::Role;
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
 use super::validate;
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
 use crate::ids::IdArg;
 use crate::tenancy::{Ctx, one_in_school};
@@ -40,18 +40,10 @@ pub struct ClassFields {
     pub head_teacher_id: Option<IdArg>,
 }
 
-const STAFF_ROLES: [Role; 5] = [
-    Role::SchoolAdmin,
-    Role::GradeLeader,
-    Role::HeadTeacher,
-    Role::Mentor,
-    Role::Counsellor,
-];
-
 /// The school's classes (staff roles).
 #[tracing::instrument(skip_all)]
 pub async fn list_classes(ctx: &Ctx, grade: Option<i32>) -> ApiResult<Vec<ClassView>> {
-    ctx.require_any(&STAFF_ROLES)?;
+    authz::org::may_list_classes(ctx)?;
     let school = ctx.school_id()?;
     let mut q = class::Entity::find().filter(class::Column::SchoolId.eq(school));
     if let Some(g) = grade {
@@ -124,7 +116,7 @@ async fn check_class(ctx: &Ctx, input: &ClassFields) -> ApiResult<Option<Uuid>> 
 /// Creates a class.
 #[tracing::instrument(skip_all)]
 pub async fn create_class(ctx: &Ctx, input: ClassFields) -> ApiResult<ClassView> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let head = check_class(ctx, &input).await?;
     let m = class::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -148,7 +140,7 @@ pub async fn create_class(ctx: &Ctx, input: ClassFields) -> ApiResult<ClassView>
 /// Updates a class.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassFields) -> ApiResult<ClassView> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let found = one_in_school::<class::Entity>(ctx, id, "班级").await?;
     let head = check_class(ctx, &input).await?;
     let mut m = found.into_active_model();
@@ -169,7 +161,7 @@ pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassFields) -> ApiResult<
 /// Deletes an empty class.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_class(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<class::Entity>(ctx, id, "班级").await?;
     let n = student::Entity::find()
         .filter(student::Column::ClassId.eq(m.id))

@@ -20,6 +20,7 @@ use super::guardians::{link_guardian, upsert_guardian};
 use super::sheet::{self, ReadError};
 use super::validate;
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::tenancy::Ctx;
 
@@ -223,7 +224,7 @@ pub async fn import(
     bytes: &[u8],
     dry_run: bool,
 ) -> ApiResult<ImportResult> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let table = match parse_bounded(file_name, bytes).await? {
         Ok(t) => t,
         Err(m) => {
@@ -322,7 +323,7 @@ struct StudentRow {
 }
 
 async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let classes: HashMap<String, class::Model> = class::Entity::find()
         .filter(class::Column::SchoolId.eq(school))
         .all(ctx.db())
@@ -501,7 +502,7 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
 }
 
 async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let classes: HashMap<String, class::Model> = class::Entity::find()
         .filter(class::Column::SchoolId.eq(school))
         .all(ctx.db())

@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use shared::org::{Qualification, Role};
+use shared::org::Qualification;
 use uuid::Uuid;
 
 use super::entities::{class, mentor_assignment, staff, teaching};
@@ -54,7 +54,7 @@ pub async fn list_staff(
     page: Page,
     search: Option<String>,
 ) -> ApiResult<(Vec<StaffView>, u64)> {
-    ctx.require_any(&[Role::SchoolAdmin, Role::GradeLeader, Role::HeadTeacher])?;
+    authz::org::may_list_staff(ctx)?;
     let school = ctx.school_id()?;
     let mut q = staff::Entity::find().filter(staff::Column::SchoolId.eq(school));
     if let Some(s) = search.filter(|s| !s.trim().is_empty()) {
@@ -128,7 +128,7 @@ fn check_staff(input: &StaffFields) -> ApiResult<()> {
 /// Creates a staff member.
 #[tracing::instrument(skip_all)]
 pub async fn create_staff(ctx: &Ctx, input: StaffFields) -> ApiResult<StaffView> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     check_staff(&input)?;
     let m = staff::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -164,7 +164,7 @@ pub async fn create_staff(ctx: &Ctx, input: StaffFields) -> ApiResult<StaffView>
 /// Updates a staff member.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffFields) -> ApiResult<StaffView> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     check_staff(&input)?;
     let mut m = one_in_school::<staff::Entity>(ctx, id, "教职工")
         .await?
@@ -192,7 +192,7 @@ pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffFields) -> ApiResult<
 /// Deletes a staff member who is no one's head teacher or current mentor.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_staff(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<staff::Entity>(ctx, id, "教职工").await?;
     if !authz::mentee_ids(ctx, m.id).await?.is_empty() {
         return Err(ApiError::conflict("该教师仍有结对学生，请先调整导师"));
@@ -229,7 +229,7 @@ pub async fn set_teaching(
     class_id: Uuid,
     subject: String,
 ) -> ApiResult<teaching::Model> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let mut p = Problems::default();
     p.check("subject", validate::name(&subject));
     p.finish()?;
@@ -256,7 +256,7 @@ pub async fn set_teaching(
 /// Removes a teaching record.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn remove_teaching(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let t = one_in_school::<teaching::Entity>(ctx, id, "任教记录").await?;
     teaching::Entity::delete_by_id(t.id).exec(ctx.db()).await?;
     audit::record(ctx, "teaching.remove", "staff", Some(t.staff_id), None).await?;

@@ -166,7 +166,7 @@ fn flags_json<T: serde::Serialize>(v: &[T]) -> ApiResult<String> {
 /// Creates a student.
 #[tracing::instrument(skip_all)]
 pub async fn create_student(ctx: &Ctx, input: StudentFields) -> ApiResult<StudentView> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let class = check_student(ctx, &input).await?;
     let m = student::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -195,7 +195,7 @@ pub async fn create_student(ctx: &Ctx, input: StudentFields) -> ApiResult<Studen
 /// Updates a student.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentFields) -> ApiResult<StudentView> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let found = one_in_school::<student::Entity>(ctx, id, "学生").await?;
     let class = check_student(ctx, &input).await?;
     let mut m = found.into_active_model();
@@ -220,7 +220,7 @@ pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentFields) -> ApiRes
 /// Deletes a student without an account (graduates are kept, not deleted).
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_student(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<student::Entity>(ctx, id, "学生").await?;
     if m.user_id.is_some() {
         return Err(ApiError::conflict("该学生有登录账号，请先停用账号"));

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::entities::term;
 use super::validate;
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiResult, Problems};
 use crate::tenancy::{Ctx, one_in_school};
 
@@ -55,7 +56,7 @@ pub async fn list_terms(ctx: &Ctx) -> ApiResult<Vec<term::Model>> {
 /// Creates a term.
 #[tracing::instrument(skip_all)]
 pub async fn create_term(ctx: &Ctx, input: TermFields) -> ApiResult<term::Model> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     check_term(&input)?;
     let m = term::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -75,7 +76,7 @@ pub async fn create_term(ctx: &Ctx, input: TermFields) -> ApiResult<term::Model>
 /// Updates a term.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermFields) -> ApiResult<term::Model> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     check_term(&input)?;
     let mut m = one_in_school::<term::Entity>(ctx, id, "学期")
         .await?
@@ -92,7 +93,7 @@ pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermFields) -> ApiResult<te
 /// Deletes a term.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_term(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<term::Entity>(ctx, id, "学期").await?;
     term::Entity::delete_by_id(m.id).exec(ctx.db()).await?;
     audit::record(ctx, "term.delete", "term", Some(id), None).await?;

@@ -18,6 +18,7 @@ use super::{classes, guardians, schools, staff, students, terms};
 use crate::audit;
 use crate::auth::accounts;
 use crate::auth::entities::{role_grant, user};
+use crate::authz;
 use crate::error::ApiError;
 use crate::graphql::context::{GqlResult, ctx_of, id, parse_id};
 use crate::pagination::{Conn, connection, page};
@@ -403,7 +404,7 @@ impl OrgQuery {
         let ctx = ctx_of(cx)?;
         let p = page(first, after)?;
         let (rows, total) = staff::list_staff(ctx, p, search).await?;
-        let admin = ctx.caller()?.has(Role::SchoolAdmin);
+        let admin = authz::org::may_see_staff_phones(ctx)?;
         Ok(connection(
             rows.into_iter().map(|v| staff_out(v, admin)).collect(),
             p,
@@ -701,7 +702,7 @@ impl OrgMutation {
     ) -> GqlResult<ImportResult> {
         let dry_run = dry_run.unwrap_or(false);
         let ctx = ctx_of(cx)?;
-        ctx.require_school_admin()?;
+        authz::org::may_manage_school_roster(ctx)?;
         let upload = file
             .value(cx)
             .map_err(|_| ApiError::invalid("file", "无法读取上传的文件"))?;
