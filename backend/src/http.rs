@@ -17,7 +17,6 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use sea_orm::ConnectionTrait;
-use shared::org::Role;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -505,10 +504,7 @@ async fn handle(
             }
         },
     };
-    let admin = caller
-        .as_ref()
-        .is_some_and(|c| c.has(Role::SchoolAdmin) || c.has(Role::DistrictAdmin));
-    if h.state.config.production && !admin {
+    if h.state.config.production && !crate::authz::may_introspect(caller.as_ref()) {
         req = req.disable_introspection();
     }
     let writes = graphql::is_mutation(&req.query, req.operation_name.as_deref());

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -20,15 +19,14 @@ use super::password;
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
+use crate::ids::IdArg;
 use crate::org::entities::{guardian, school, staff, student};
 use crate::org::validate;
 use crate::pagination::Page;
-use crate::tenancy::parse_id;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A new login account.
-#[derive(InputObject)]
-pub struct AccountInput {
+pub struct AccountFields {
     /// Platform-unique login name.
     pub username: String,
     /// Initial password (8+ characters).
@@ -38,23 +36,22 @@ pub struct AccountInput {
 }
 
 /// Whom a school account belongs to, and its roles.
-#[derive(InputObject)]
-pub struct SchoolAccountInput {
+pub struct SchoolAccountFields {
     /// The account.
-    pub account: AccountInput,
+    pub account: AccountFields,
     /// A staff member (for staff roles).
-    pub staff_id: Option<async_graphql::ID>,
+    pub staff_id: Option<IdArg>,
     /// A student (for the student role).
-    pub student_id: Option<async_graphql::ID>,
+    pub student_id: Option<IdArg>,
     /// A guardian (for the parent role).
-    pub guardian_id: Option<async_graphql::ID>,
+    pub guardian_id: Option<IdArg>,
     /// Roles to grant.
     pub roles: Vec<Role>,
     /// The grade led, with `GRADE_LEADER`.
     pub grade: Option<i32>,
 }
 
-fn check_account(input: &AccountInput, p: &mut Problems) {
+fn check_account(input: &AccountFields, p: &mut Problems) {
     p.check(
         "input.account.username",
         validate::username(&input.username),
@@ -73,7 +70,7 @@ fn check_account(input: &AccountInput, p: &mut Problems) {
 
 async fn insert_user(
     ctx: &Ctx,
-    input: &AccountInput,
+    input: &AccountFields,
     district: Uuid,
     school: Option<Uuid>,
 ) -> ApiResult<user::Model> {
@@ -122,9 +119,9 @@ async fn insert_grant(
 pub async fn create_school_admin(
     ctx: &Ctx,
     school_id: Uuid,
-    input: AccountInput,
+    input: AccountFields,
 ) -> ApiResult<user::Model> {
-    let district = authz::require_district_admin(ctx)?;
+    let district = authz::org::may_create_school_admins(ctx)?;
     school::Entity::find_by_id(school_id)
         .filter(school::Column::DistrictId.eq(district))
         .one(ctx.db())
@@ -165,7 +162,7 @@ pub struct AccountView {
 /// The school's accounts (school admin).
 #[tracing::instrument(skip_all)]
 pub async fn list_accounts(ctx: &Ctx, page: Page) -> ApiResult<(Vec<AccountView>, u64)> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let q = user::Entity::find()
         .filter(user::Column::DistrictId.eq(district))
         .filter(user::Column::SchoolId.eq(school));
@@ -213,8 +210,8 @@ fn check_grant(school_stage: SchoolStage, role: Role, grade: Option<i32>, p: &mu
 
 /// Creates an account for a person of the school and grants roles.
 #[tracing::instrument(skip_all)]
-pub async fn create_account(ctx: &Ctx, input: SchoolAccountInput) -> ApiResult<AccountView> {
-    let (district, school) = ctx.require_school_admin()?;
+pub async fn create_account(ctx: &Ctx, input: SchoolAccountFields) -> ApiResult<AccountView> {
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let stage = crate::org::schools::stage_of(ctx, school).await?;
     let mut p = Problems::default();
     check_account(&input.account, &mut p);
@@ -259,14 +256,12 @@ pub async fn create_account(ctx: &Ctx, input: SchoolAccountInput) -> ApiResult<A
         Student(student::Model),
         Guardian(guardian::Model),
     }
-    let person = if let Some(id) = &input.staff_id {
-        Person::Staff(one_in_school::<staff::Entity>(ctx, parse_id(id, "教职工")?, "教职工").await?)
-    } else if let Some(id) = &input.student_id {
-        Person::Student(one_in_school::<student::Entity>(ctx, parse_id(id, "学生")?, "学生").await?)
-    } else if let Some(id) = &input.guardian_id {
-        Person::Guardian(
-            one_in_school::<guardian::Entity>(ctx, parse_id(id, "家长")?, "家长").await?,
-        )
+    let person = if let Some(id) = input.staff_id {
+        Person::Staff(one_in_school::<staff::Entity>(ctx, id?, "教职工").await?)
+    } else if let Some(id) = input.student_id {
+        Person::Student(one_in_school::<student::Entity>(ctx, id?, "学生").await?)
+    } else if let Some(id) = input.guardian_id {
+        Person::Guardian(one_in_school::<guardian::Entity>(ctx, id?, "家长").await?)
     } else {
         return Err(ApiError::invalid("input", "须关联一名人员"));
     };
@@ -313,7 +308,7 @@ pub async fn grant_role(
     role: Role,
     grade: Option<i32>,
 ) -> ApiResult<role_grant::Model> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let stage = crate::org::schools::stage_of(ctx, school).await?;
     let mut p = Problems::default();
     check_grant(stage, role, grade, &mut p);
@@ -351,7 +346,7 @@ pub async fn grant_role(
 /// Revokes a grant of the school.
 #[tracing::instrument(skip_all, fields(grant_id = %grant_id))]
 pub async fn revoke_role(ctx: &Ctx, grant_id: Uuid) -> ApiResult<bool> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_accounts(ctx)?;
     let g = role_grant::Entity::find_by_id(grant_id)
         .filter(role_grant::Column::DistrictId.eq(district))
         .filter(role_grant::Column::SchoolId.eq(school))

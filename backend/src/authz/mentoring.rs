@@ -3,7 +3,9 @@
 
 use std::collections::HashSet;
 
+use shared::activity::ActivityKind;
 use shared::org::Role;
+use shared::policy::CommunicationRules;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
@@ -98,4 +100,56 @@ impl Me {
             || parse_ids(&a.co_staff_ids).contains(&me.id)
             || students.iter().any(|s| !self.relations(s).is_empty())
     }
+}
+
+/// May the caller read mentoring lists (activities, home–school contacts)?
+/// Every staff role; what each sees is narrowed by [`Me`].
+pub fn may_read_mentoring_lists(ctx: &Ctx) -> ApiResult<()> {
+    ctx.require_any(&[
+        Role::SchoolAdmin,
+        Role::GradeLeader,
+        Role::HeadTeacher,
+        Role::Mentor,
+        Role::Counsellor,
+    ])
+    .map(|_| ())
+}
+
+/// May the caller read every mentor's activity counts? The school admin;
+/// answers with `(district, school)`.
+pub fn may_count_mentor_activities(ctx: &Ctx) -> ApiResult<(Uuid, Uuid)> {
+    ctx.require_school_admin()
+}
+
+/// May the caller record an activity of this kind about this student? A
+/// parent contact: whom the school's communication rule (归口管理) allows;
+/// a home visit: the student's mentor or head teacher; anything else: the
+/// student's mentor.
+pub fn may_log_activity_about(
+    me: &Me,
+    kind: ActivityKind,
+    s: &student::Model,
+    rules: Option<&CommunicationRules>,
+) -> ApiResult<()> {
+    let rel = me.relations(s);
+    match kind {
+        ActivityKind::ParentContact => {
+            if let Some(rules) = rules
+                && !rules.may_contact_parents(&rel)
+            {
+                return Err(ApiError::forbidden(rules.refusal_zh()));
+            }
+        }
+        ActivityKind::HomeVisit => {
+            if rel.is_empty() {
+                return Err(ApiError::forbidden("只有学生的导师或班主任可以记录家访"));
+            }
+        }
+        _ => {
+            if !rel.contains(&Role::Mentor) {
+                return Err(ApiError::forbidden("只能为自己的结对学生记录导师活动"));
+            }
+        }
+    }
+    Ok(())
 }

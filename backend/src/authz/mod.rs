@@ -1,8 +1,18 @@
 //! Authorization in one place: role plus relationship. Is this teacher a
 //! mentor of this student? The head teacher of the class? A parent of the
-//! child? GraphQL resolvers and services both ask here.
+//! child? GraphQL resolvers and services both ask here, and nowhere else
+//! decides who may do what: reading this folder audits access.
+//!
+//! This module holds what every capability shares (the students a caller
+//! may see, the caller's relations, sensitive fields, the district admin,
+//! introspection); one file per capability holds that capability's
+//! questions, named as questions (`org::may_manage_school_roster`,
+//! `policy::may_read_class_tasks`, `matching::may_run_matching`, …).
 
+pub mod matching;
 pub mod mentoring;
+pub mod org;
+pub mod policy;
 
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use shared::org::Role;
@@ -10,7 +20,13 @@ use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, guardian, mentor_assignment, staff, student, student_guardian};
-use crate::tenancy::Ctx;
+use crate::tenancy::{Caller, Ctx};
+
+/// May the caller introspect the schema in production? Admins (school or
+/// district) only; anyone may in development.
+pub fn may_introspect(caller: Option<&Caller>) -> bool {
+    caller.is_some_and(|c| c.has(Role::SchoolAdmin) || c.has(Role::DistrictAdmin))
+}
 
 /// Requires a district-level district admin; returns the district.
 pub fn require_district_admin(ctx: &Ctx) -> ApiResult<Uuid> {

@@ -3,7 +3,6 @@
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use shared::org::Role;
 use uuid::Uuid;
 
 use super::entities::{choice, mentor_pref};
@@ -127,7 +126,7 @@ pub async fn submit_student_prefs(
     round_id: Uuid,
     student_ids: Vec<Uuid>,
 ) -> ApiResult<bool> {
-    ctx.require_any(&[Role::Mentor, Role::HeadTeacher, Role::Counsellor])?;
+    authz::matching::may_rank_students(ctx)?;
     let r = load_round(ctx, round_id).await?;
     let me = authz::my_staff(ctx)
         .await?

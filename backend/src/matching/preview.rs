@@ -15,6 +15,7 @@ use super::rounds::{
     load_round, method_of, other_loads, round_view,
 };
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, staff, student};
 use crate::tenancy::Ctx;
@@ -183,7 +184,7 @@ pub const RUSH_WHY: &str = "线上自主选择：学生自己选定的导师";
 /// (school admin). The seed is recorded so the run can be reproduced.
 #[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn run_preview(ctx: &Ctx, round_id: Uuid, seed: Option<i64>) -> ApiResult<PreviewView> {
-    ctx.require_school_admin()?;
+    authz::matching::may_run_matching(ctx)?;
     let r = load_round(ctx, round_id).await?;
     if RoundStatus::from_code(&r.status) == RoundStatus::Published {
         return Err(ApiError::conflict("本轮匹配已发布，不能重新生成预览"));
@@ -260,7 +261,7 @@ pub async fn run_preview(ctx: &Ctx, round_id: Uuid, seed: Option<i64>) -> ApiRes
 /// The stored preview of a round (school admin).
 #[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn get_preview(ctx: &Ctx, round_id: Uuid) -> ApiResult<Option<PreviewView>> {
-    ctx.require_school_admin()?;
+    authz::matching::may_run_matching(ctx)?;
     let r = load_round(ctx, round_id).await?;
     if RoundStatus::from_code(&r.status) == RoundStatus::Open {
         return Ok(None);
@@ -385,7 +386,7 @@ pub async fn adjust(
     mentor_id: Uuid,
     reason: &str,
 ) -> ApiResult<PreviewLine> {
-    ctx.require_school_admin()?;
+    authz::matching::may_run_matching(ctx)?;
     let r = load_round(ctx, round_id).await?;
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
     let m = one_in_school::<staff::Entity>(ctx, mentor_id, "导师").await?;

@@ -18,6 +18,7 @@ use super::rounds::{
     my_student, round_view,
 };
 use crate::audit;
+use crate::authz;
 use crate::clock::today;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{mentor_assignment, staff, student};
@@ -82,7 +83,7 @@ fn new_pair(
 /// mentor over the cap.
 #[tracing::instrument(skip_all, fields(round_id = %round_id))]
 pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
-    ctx.require_school_admin()?;
+    authz::matching::may_run_matching(ctx)?;
     let r = load_round(ctx, round_id).await?;
     match RoundStatus::from_code(&r.status) {
         RoundStatus::Open => return Err(ApiError::conflict("请先生成匹配预览，再发布")),
@@ -194,7 +195,7 @@ pub async fn change_mentor(
     mentor_id: Uuid,
     reason: &str,
 ) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::matching::may_run_matching(ctx)?;
     let s = one_in_school::<student::Entity>(ctx, student_id, "学生").await?;
     let m = one_in_school::<staff::Entity>(ctx, mentor_id, "导师").await?;
     let reason = check_reason(reason)?;

@@ -17,11 +17,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
-use shared::org::{Qualification, Role};
+use shared::org::Qualification;
 use uuid::Uuid;
 
 use super::entities::{choice, round, rush_quota};
 use crate::audit;
+use crate::authz;
 use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, mentor_assignment, staff, student, teaching, term};
@@ -36,7 +37,7 @@ pub const MAX_CHOICES: usize = 5;
 pub const MAX_MENTOR_PREFS: usize = 60;
 
 /// How a round assigns mentors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoundMethod {
     /// 双向选择: students rank mentors, mentors may rank students.
     TwoWay,
@@ -69,7 +70,7 @@ impl RoundMethod {
 }
 
 /// Where a round stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoundStatus {
     /// Collecting choices (or selections, in a rush).
     Open,
@@ -229,7 +230,7 @@ pub async fn other_loads(
 /// The caller's own student record (students only).
 #[tracing::instrument(skip_all)]
 pub async fn my_student(ctx: &Ctx) -> ApiResult<student::Model> {
-    let caller = ctx.require_any(&[Role::Student])?;
+    let caller = authz::matching::may_choose_mentors(ctx)?;
     student::Entity::find()
         .filter(student::Column::SchoolId.eq(ctx.school_id()?))
         .filter(student::Column::UserId.eq(caller.user_id))
@@ -320,7 +321,7 @@ pub struct OpenRound {
 /// self-selection round also sets every qualified mentor's quota.
 #[tracing::instrument(skip_all)]
 pub async fn open_round(ctx: &Ctx, input: OpenRound) -> ApiResult<RoundView> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::matching::may_run_matching(ctx)?;
     let caller = ctx.caller()?.user_id;
     let t = one_in_school::<term::Entity>(ctx, input.term_id, "学期").await?;
     // The cap of the policy in effect at the term's start (the school's, else

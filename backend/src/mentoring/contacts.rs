@@ -9,7 +9,7 @@ use shared::activity::{ActivityKind, Channel};
 use uuid::Uuid;
 
 use super::entities::{activity, activity_student};
-use super::lists::is_staff;
+use crate::authz;
 use crate::authz::mentoring::Me;
 use crate::error::{ApiError, ApiResult};
 use crate::org::entities::{class, mentor_assignment, staff, student};
@@ -74,7 +74,7 @@ pub async fn home_school_contacts(
     ctx: &Ctx,
     class_id: Option<Uuid>,
 ) -> ApiResult<Vec<StudentContacts>> {
-    is_staff(ctx)?;
+    authz::mentoring::may_read_mentoring_lists(ctx)?;
     let me = Me::load(ctx).await?;
     let students: Vec<student::Model> = if let Some(cid) = class_id {
         let c = one_in_school::<class::Entity>(ctx, cid, "班级").await?;
@@ -237,7 +237,7 @@ pub async fn mentor_activity_counts(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> ApiResult<Vec<MentorCounts>> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::mentoring::may_count_mentor_activities(ctx)?;
     let mut q = activity::Entity::find()
         .select_only()
         .column(activity::Column::StaffId)

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Enum, InputObject};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -27,7 +26,7 @@ use crate::tenancy::one_in_school;
 // ---------------------------------------------------------------- growth file
 
 /// A section of the growth file.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum GrowthSection {
     /// 家庭与社会情况 (structure, single-parent, left-behind …).
     Family,
@@ -250,8 +249,7 @@ pub(crate) fn valid_month(m: &str) -> bool {
 }
 
 /// One exam result to record.
-#[derive(InputObject)]
-pub struct ExamResultInput {
+pub struct ExamResultFields {
     /// Subject.
     pub subject: String,
     /// Exam name, e.g. 期中考试.
@@ -271,7 +269,7 @@ pub struct ExamResultInput {
 pub async fn record_exam_result(
     ctx: &Ctx,
     student_id: Uuid,
-    input: ExamResultInput,
+    input: ExamResultFields,
 ) -> ApiResult<BandedResult> {
     let me = Me::load(ctx).await?;
     let s = writable_file(ctx, &me, student_id).await?;

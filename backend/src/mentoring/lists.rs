@@ -5,7 +5,6 @@ use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use shared::org::Role;
 use uuid::Uuid;
 
 use super::activities::{ActivityView, one_view, students_in_school, views};
@@ -19,17 +18,6 @@ use crate::tenancy::Ctx;
 use crate::tenancy::one_in_school;
 
 // ---------------------------------------------------------------- lists
-
-pub(crate) fn is_staff(ctx: &Ctx) -> ApiResult<()> {
-    ctx.require_any(&[
-        Role::SchoolAdmin,
-        Role::GradeLeader,
-        Role::HeadTeacher,
-        Role::Mentor,
-        Role::Counsellor,
-    ])
-    .map(|_| ())
-}
 
 /// Activity ids involving any of the students.
 fn involving(students: Vec<Uuid>) -> sea_orm::sea_query::SelectStatement {
@@ -49,7 +37,7 @@ pub async fn list_activities(
     class_id: Option<Uuid>,
     page: Page,
 ) -> ApiResult<(Vec<ActivityView>, u64)> {
-    is_staff(ctx)?;
+    authz::mentoring::may_read_mentoring_lists(ctx)?;
     let me = Me::load(ctx).await?;
     let mut cond = Condition::all()
         .add(activity::Column::SchoolId.eq(me.school_id))
@@ -100,7 +88,7 @@ pub async fn list_activities(
 /// One activity the caller may see (staff with the student in scope).
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn get_activity(ctx: &Ctx, id: Uuid) -> ApiResult<ActivityView> {
-    is_staff(ctx)?;
+    authz::mentoring::may_read_mentoring_lists(ctx)?;
     let me = Me::load(ctx).await?;
     let a = one_in_school::<activity::Entity>(ctx, id, "活动记录").await?;
     let scope = authz::student_scope(ctx).await?;

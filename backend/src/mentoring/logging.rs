@@ -7,14 +7,14 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TryIntoModel,
 };
 use shared::activity::{ActivityKind, Channel};
-use shared::org::Role;
 use uuid::Uuid;
 
 use super::activities::{
-    AMEND_GRACE_DAYS, ActivityChanges, ActivityInput, ActivityView, MAX_STUDENTS_PER_ACTIVITY,
+    AMEND_GRACE_DAYS, ActivityEdits, ActivityFields, ActivityView, MAX_STUDENTS_PER_ACTIVITY,
     by_key, check_len, check_when, communication_rules, one_view, students_in_school,
 };
 use super::entities::{activity, activity_amendment, activity_student};
+use crate::authz;
 use crate::authz::mentoring::Me;
 use crate::clock::local_day;
 use crate::error::Problems;
@@ -22,7 +22,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::org::entities::staff;
 use crate::tenancy::Ctx;
 use crate::tenancy::one_in_school;
-use crate::tenancy::parse_id;
 
 // ---------------------------------------------------------------- logging
 
@@ -87,7 +86,7 @@ pub async fn insert_once(ctx: &Ctx, new: NewActivity) -> ApiResult<(activity::Mo
 
 /// Records an activity (idempotent by `clientKey`).
 #[tracing::instrument(skip_all)]
-pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<ActivityView> {
+pub async fn log_activity(ctx: &Ctx, input: ActivityFields) -> ApiResult<ActivityView> {
     let me = Me::load(ctx).await?;
     let staff_id = me.staff_id()?;
     let key = input.client_key.trim().to_string();
@@ -152,7 +151,7 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
 
     let mut sids = vec![];
     for id in &input.student_ids {
-        let u = parse_id(id, "学生")?;
+        let u = (*id)?;
         if !sids.contains(&u) {
             sids.push(u);
         }
@@ -164,30 +163,11 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityInput) -> ApiResult<Activity
         None
     };
     for s in &students {
-        let rel = me.relations(s);
-        match input.kind {
-            ActivityKind::ParentContact => {
-                if let Some(rules) = &rules
-                    && !rules.may_contact_parents(&rel)
-                {
-                    return Err(ApiError::forbidden(rules.refusal_zh()));
-                }
-            }
-            ActivityKind::HomeVisit => {
-                if rel.is_empty() {
-                    return Err(ApiError::forbidden("只有学生的导师或班主任可以记录家访"));
-                }
-            }
-            _ => {
-                if !rel.contains(&Role::Mentor) {
-                    return Err(ApiError::forbidden("只能为自己的结对学生记录导师活动"));
-                }
-            }
-        }
+        authz::mentoring::may_log_activity_about(&me, input.kind, s, rules.as_ref())?;
     }
     let mut co = vec![];
     for id in &input.co_mentor_ids {
-        let u = parse_id(id, "教师")?;
+        let u = (*id)?;
         if u != staff_id && !co.contains(&u) {
             co.push(u);
         }
@@ -272,7 +252,7 @@ fn snapshot(a: &activity::Model) -> String {
 pub async fn amend_activity(
     ctx: &Ctx,
     id: Uuid,
-    changes: ActivityChanges,
+    changes: ActivityEdits,
     reason: String,
 ) -> ApiResult<ActivityView> {
     let me = Me::load(ctx).await?;

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::Enum;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -23,7 +22,7 @@ use crate::tenancy::Ctx;
 use crate::tenancy::one_in_school;
 
 /// Where a growth message is in its lifecycle.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum GrowthMessageStatus {
     /// 草稿: only the mentor (and head teacher) see it.
     Draft,

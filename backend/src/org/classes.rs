@@ -6,19 +6,18 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
-use shared::org::Role;
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
 use super::validate;
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
-use crate::tenancy::parse_id;
+use crate::ids::IdArg;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A class with its head teacher's name and size.
@@ -32,28 +31,19 @@ pub struct ClassView {
 }
 
 /// A class's fields.
-#[derive(InputObject)]
-pub struct ClassInput {
+pub struct ClassFields {
     /// Grade.
     pub grade: i32,
     /// Name unique in the school, e.g. 七年级(1)班.
     pub name: String,
     /// Head teacher (staff id).
-    pub head_teacher_id: Option<async_graphql::ID>,
+    pub head_teacher_id: Option<IdArg>,
 }
-
-const STAFF_ROLES: [Role; 5] = [
-    Role::SchoolAdmin,
-    Role::GradeLeader,
-    Role::HeadTeacher,
-    Role::Mentor,
-    Role::Counsellor,
-];
 
 /// The school's classes (staff roles).
 #[tracing::instrument(skip_all)]
 pub async fn list_classes(ctx: &Ctx, grade: Option<i32>) -> ApiResult<Vec<ClassView>> {
-    ctx.require_any(&STAFF_ROLES)?;
+    authz::org::may_list_classes(ctx)?;
     let school = ctx.school_id()?;
     let mut q = class::Entity::find().filter(class::Column::SchoolId.eq(school));
     if let Some(g) = grade {
@@ -99,7 +89,7 @@ async fn class_views(ctx: &Ctx, classes: Vec<class::Model>) -> ApiResult<Vec<Cla
         .collect())
 }
 
-async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
+async fn check_class(ctx: &Ctx, input: &ClassFields) -> ApiResult<Option<Uuid>> {
     let school = ctx.school_id()?;
     let stage = crate::org::schools::stage_of(ctx, school).await?;
     let mut p = Problems::default();
@@ -115,11 +105,9 @@ async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
         );
     }
     p.finish()?;
-    match &input.head_teacher_id {
+    match input.head_teacher_id {
         Some(id) => Ok(Some(
-            one_in_school::<staff::Entity>(ctx, parse_id(id, "教职工")?, "教职工")
-                .await?
-                .id,
+            one_in_school::<staff::Entity>(ctx, id?, "教职工").await?.id,
         )),
         None => Ok(None),
     }
@@ -127,8 +115,8 @@ async fn check_class(ctx: &Ctx, input: &ClassInput) -> ApiResult<Option<Uuid>> {
 
 /// Creates a class.
 #[tracing::instrument(skip_all)]
-pub async fn create_class(ctx: &Ctx, input: ClassInput) -> ApiResult<ClassView> {
-    let (district, school) = ctx.require_school_admin()?;
+pub async fn create_class(ctx: &Ctx, input: ClassFields) -> ApiResult<ClassView> {
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let head = check_class(ctx, &input).await?;
     let m = class::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -151,8 +139,8 @@ pub async fn create_class(ctx: &Ctx, input: ClassInput) -> ApiResult<ClassView> 
 
 /// Updates a class.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassInput) -> ApiResult<ClassView> {
-    ctx.require_school_admin()?;
+pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassFields) -> ApiResult<ClassView> {
+    authz::org::may_manage_school_roster(ctx)?;
     let found = one_in_school::<class::Entity>(ctx, id, "班级").await?;
     let head = check_class(ctx, &input).await?;
     let mut m = found.into_active_model();
@@ -173,7 +161,7 @@ pub async fn update_class(ctx: &Ctx, id: Uuid, input: ClassInput) -> ApiResult<C
 /// Deletes an empty class.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_class(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<class::Entity>(ctx, id, "班级").await?;
     let n = student::Entity::find()
         .filter(student::Column::ClassId.eq(m.id))

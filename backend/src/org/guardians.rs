@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use shared::org::Role;
 use uuid::Uuid;
@@ -19,8 +18,7 @@ use crate::error::{ApiError, ApiResult, Problems};
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A guardian's fields.
-#[derive(InputObject)]
-pub struct GuardianInput {
+pub struct GuardianFields {
     /// Name.
     pub name: String,
     /// Mobile number (unique in the school: the same parent of two children is one guardian).
@@ -92,7 +90,7 @@ pub async fn list_guardians(ctx: &Ctx, student_id: Uuid) -> ApiResult<Vec<Guardi
 pub async fn add_guardian(
     ctx: &Ctx,
     student_id: Uuid,
-    input: GuardianInput,
+    input: GuardianFields,
 ) -> ApiResult<guardian::Model> {
     let (district, school) = ctx.require_school_admin()?;
     let mut p = Problems::default();

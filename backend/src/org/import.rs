@@ -11,7 +11,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use async_graphql::SimpleObject;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -21,6 +20,7 @@ use super::guardians::{link_guardian, upsert_guardian};
 use super::sheet::{self, ReadError};
 use super::validate;
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::tenancy::Ctx;
 
@@ -42,7 +42,7 @@ static PARSE_SLOTS: LazyLock<Arc<Semaphore>> =
     LazyLock::new(|| Arc::new(Semaphore::new(MAX_CONCURRENT_PARSES)));
 
 /// One problem in the file.
-#[derive(Debug, Clone, SimpleObject, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     /// Row number as the spreadsheet shows it (header = 1); 0 for the whole file.
     pub row: i32,
@@ -53,7 +53,7 @@ pub struct RowError {
 }
 
 /// What an import did, or why it did nothing.
-#[derive(Debug, Clone, SimpleObject, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportResult {
     /// True when the file was valid (and, unless a dry run, applied).
     pub ok: bool,
@@ -224,7 +224,7 @@ pub async fn import(
     bytes: &[u8],
     dry_run: bool,
 ) -> ApiResult<ImportResult> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let table = match parse_bounded(file_name, bytes).await? {
         Ok(t) => t,
         Err(m) => {
@@ -323,7 +323,7 @@ struct StudentRow {
 }
 
 async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let classes: HashMap<String, class::Model> = class::Entity::find()
         .filter(class::Column::SchoolId.eq(school))
         .all(ctx.db())
@@ -502,7 +502,7 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
 }
 
 async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let classes: HashMap<String, class::Model> = class::Entity::find()
         .filter(class::Column::SchoolId.eq(school))
         .all(ctx.db())

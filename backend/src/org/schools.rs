@@ -6,18 +6,18 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use shared::org::{Role, SchoolStage};
+use shared::org::SchoolStage;
 use uuid::Uuid;
 
 use super::entities::{class, school, staff, student};
 use super::validate;
 use crate::audit;
 use crate::authz;
+use crate::authz::org::SchoolsVisible;
 use crate::error::{ApiError, ApiResult, Problems};
 use crate::tenancy::Ctx;
 
@@ -34,8 +34,7 @@ pub struct SchoolStats {
 }
 
 /// A school's fields.
-#[derive(InputObject)]
-pub struct SchoolInput {
+pub struct SchoolFields {
     /// Platform-unique code.
     pub code: String,
     /// Name.
@@ -70,13 +69,12 @@ async fn count_by_school<E: EntityTrait>(
 /// queries whatever the number of schools.
 #[tracing::instrument(skip_all)]
 pub async fn list_schools(ctx: &Ctx) -> ApiResult<Vec<SchoolStats>> {
-    let caller = ctx.caller()?;
-    let district = caller.district_id;
+    let (district, visible) = authz::org::which_schools_visible(ctx)?;
     let mut q = school::Entity::find().filter(school::Column::DistrictId.eq(district));
-    if let Some(own) = caller.school_id {
-        q = q.filter(school::Column::Id.eq(own));
-    } else if !caller.has(Role::DistrictAdmin) {
-        return Ok(vec![]);
+    match visible {
+        SchoolsVisible::Own(own) => q = q.filter(school::Column::Id.eq(own)),
+        SchoolsVisible::District => {}
+        SchoolsVisible::Nothing => return Ok(vec![]),
     }
     let schools = q.order_by_asc(school::Column::Code).all(ctx.db()).await?;
     use student::Column as S;
@@ -111,7 +109,7 @@ pub async fn get_school(ctx: &Ctx, id: Uuid) -> ApiResult<SchoolStats> {
         .ok_or_else(|| ApiError::not_found("学校"))
 }
 
-fn check_school_input(input: &SchoolInput) -> ApiResult<()> {
+fn check_school_input(input: &SchoolFields) -> ApiResult<()> {
     let mut p = Problems::default();
     p.check("input.code", validate::code(&input.code));
     p.check("input.name", validate::name(&input.name));
@@ -120,8 +118,8 @@ fn check_school_input(input: &SchoolInput) -> ApiResult<()> {
 
 /// Creates a school in the caller's district.
 #[tracing::instrument(skip_all)]
-pub async fn create_school(ctx: &Ctx, input: SchoolInput) -> ApiResult<school::Model> {
-    let district = authz::require_district_admin(ctx)?;
+pub async fn create_school(ctx: &Ctx, input: SchoolFields) -> ApiResult<school::Model> {
+    let district = authz::org::may_manage_district_schools(ctx)?;
     check_school_input(&input)?;
     let m = school::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -143,8 +141,8 @@ pub async fn create_school(ctx: &Ctx, input: SchoolInput) -> ApiResult<school::M
 
 /// Updates a school of the caller's district.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_school(ctx: &Ctx, id: Uuid, input: SchoolInput) -> ApiResult<school::Model> {
-    let district = authz::require_district_admin(ctx)?;
+pub async fn update_school(ctx: &Ctx, id: Uuid, input: SchoolFields) -> ApiResult<school::Model> {
+    let district = authz::org::may_manage_district_schools(ctx)?;
     check_school_input(&input)?;
     let found = school::Entity::find_by_id(id)
         .filter(school::Column::DistrictId.eq(district))

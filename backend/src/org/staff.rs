@@ -6,12 +6,11 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use shared::org::{Qualification, Role};
+use shared::org::Qualification;
 use uuid::Uuid;
 
 use super::entities::{class, mentor_assignment, staff, teaching};
@@ -23,8 +22,7 @@ use crate::pagination::Page;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A staff member's fields.
-#[derive(InputObject)]
-pub struct StaffInput {
+pub struct StaffFields {
     /// 工号.
     pub staff_no: String,
     /// Name.
@@ -34,10 +32,8 @@ pub struct StaffInput {
     /// Mobile number.
     pub phone: Option<String>,
     /// 党员.
-    #[graphql(default)]
     pub party_member: bool,
     /// Strengths for the mentor profile library (心理, 生涯, 学科竞赛 …).
-    #[graphql(default)]
     pub specialties: Vec<String>,
     /// Standing as a mentor.
     pub qualification: Option<Qualification>,
@@ -58,7 +54,7 @@ pub async fn list_staff(
     page: Page,
     search: Option<String>,
 ) -> ApiResult<(Vec<StaffView>, u64)> {
-    ctx.require_any(&[Role::SchoolAdmin, Role::GradeLeader, Role::HeadTeacher])?;
+    authz::org::may_list_staff(ctx)?;
     let school = ctx.school_id()?;
     let mut q = staff::Entity::find().filter(staff::Column::SchoolId.eq(school));
     if let Some(s) = search.filter(|s| !s.trim().is_empty()) {
@@ -112,7 +108,7 @@ async fn staff_views(ctx: &Ctx, rows: Vec<staff::Model>) -> ApiResult<Vec<StaffV
         .collect())
 }
 
-fn check_staff(input: &StaffInput) -> ApiResult<()> {
+fn check_staff(input: &StaffFields) -> ApiResult<()> {
     let mut p = Problems::default();
     p.check("input.staffNo", validate::staff_no(&input.staff_no));
     p.check("input.name", validate::name(&input.name));
@@ -131,8 +127,8 @@ fn check_staff(input: &StaffInput) -> ApiResult<()> {
 
 /// Creates a staff member.
 #[tracing::instrument(skip_all)]
-pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> {
-    let (district, school) = ctx.require_school_admin()?;
+pub async fn create_staff(ctx: &Ctx, input: StaffFields) -> ApiResult<StaffView> {
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     check_staff(&input)?;
     let m = staff::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -167,8 +163,8 @@ pub async fn create_staff(ctx: &Ctx, input: StaffInput) -> ApiResult<StaffView> 
 
 /// Updates a staff member.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffInput) -> ApiResult<StaffView> {
-    ctx.require_school_admin()?;
+pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffFields) -> ApiResult<StaffView> {
+    authz::org::may_manage_school_roster(ctx)?;
     check_staff(&input)?;
     let mut m = one_in_school::<staff::Entity>(ctx, id, "教职工")
         .await?
@@ -196,7 +192,7 @@ pub async fn update_staff(ctx: &Ctx, id: Uuid, input: StaffInput) -> ApiResult<S
 /// Deletes a staff member who is no one's head teacher or current mentor.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_staff(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<staff::Entity>(ctx, id, "教职工").await?;
     if !authz::mentee_ids(ctx, m.id).await?.is_empty() {
         return Err(ApiError::conflict("该教师仍有结对学生，请先调整导师"));
@@ -233,7 +229,7 @@ pub async fn set_teaching(
     class_id: Uuid,
     subject: String,
 ) -> ApiResult<teaching::Model> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let mut p = Problems::default();
     p.check("subject", validate::name(&subject));
     p.finish()?;
@@ -260,7 +256,7 @@ pub async fn set_teaching(
 /// Removes a teaching record.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn remove_teaching(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let t = one_in_school::<teaching::Entity>(ctx, id, "任教记录").await?;
     teaching::Entity::delete_by_id(t.id).exec(ctx.db()).await?;
     audit::record(ctx, "teaching.remove", "staff", Some(t.staff_id), None).await?;

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::InputObject;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -19,8 +18,8 @@ use super::validate;
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
+use crate::ids::IdArg;
 use crate::pagination::Page;
-use crate::tenancy::parse_id;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A student with class and current mentors.
@@ -36,8 +35,7 @@ pub struct StudentView {
 }
 
 /// A student's fields.
-#[derive(InputObject)]
-pub struct StudentInput {
+pub struct StudentFields {
     /// 学号.
     pub student_no: String,
     /// Name.
@@ -45,15 +43,12 @@ pub struct StudentInput {
     /// 男 / 女.
     pub gender: String,
     /// Class.
-    pub class_id: async_graphql::ID,
+    pub class_id: IdArg,
     /// Lives in town.
-    #[graphql(default)]
     pub lives_in_town: bool,
     /// Special needs (sensitive).
-    #[graphql(default)]
     pub special_needs: Vec<SpecialNeed>,
     /// Family structure (sensitive).
-    #[graphql(default)]
     pub family_flags: Vec<FamilyFlag>,
 }
 
@@ -152,7 +147,7 @@ pub async fn get_student(ctx: &Ctx, id: Uuid) -> ApiResult<StudentView> {
     Ok(student_views(ctx, vec![s]).await?.remove(0))
 }
 
-async fn check_student(ctx: &Ctx, input: &StudentInput) -> ApiResult<class::Model> {
+async fn check_student(ctx: &Ctx, input: &StudentFields) -> ApiResult<class::Model> {
     let mut p = Problems::default();
     p.check(
         "input.studentNo",
@@ -161,7 +156,7 @@ async fn check_student(ctx: &Ctx, input: &StudentInput) -> ApiResult<class::Mode
     p.check("input.name", validate::name(&input.name));
     p.check("input.gender", validate::gender(&input.gender));
     p.finish()?;
-    one_in_school::<class::Entity>(ctx, parse_id(&input.class_id, "班级")?, "班级").await
+    one_in_school::<class::Entity>(ctx, input.class_id?, "班级").await
 }
 
 fn flags_json<T: serde::Serialize>(v: &[T]) -> ApiResult<String> {
@@ -170,8 +165,8 @@ fn flags_json<T: serde::Serialize>(v: &[T]) -> ApiResult<String> {
 
 /// Creates a student.
 #[tracing::instrument(skip_all)]
-pub async fn create_student(ctx: &Ctx, input: StudentInput) -> ApiResult<StudentView> {
-    let (district, school) = ctx.require_school_admin()?;
+pub async fn create_student(ctx: &Ctx, input: StudentFields) -> ApiResult<StudentView> {
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     let class = check_student(ctx, &input).await?;
     let m = student::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -199,8 +194,8 @@ pub async fn create_student(ctx: &Ctx, input: StudentInput) -> ApiResult<Student
 
 /// Updates a student.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentInput) -> ApiResult<StudentView> {
-    ctx.require_school_admin()?;
+pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentFields) -> ApiResult<StudentView> {
+    authz::org::may_manage_school_roster(ctx)?;
     let found = one_in_school::<student::Entity>(ctx, id, "学生").await?;
     let class = check_student(ctx, &input).await?;
     let mut m = found.into_active_model();
@@ -225,7 +220,7 @@ pub async fn update_student(ctx: &Ctx, id: Uuid, input: StudentInput) -> ApiResu
 /// Deletes a student without an account (graduates are kept, not deleted).
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_student(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<student::Entity>(ctx, id, "学生").await?;
     if m.user_id.is_some() {
         return Err(ApiError::conflict("该学生有登录账号，请先停用账号"));

@@ -4,7 +4,6 @@
 //! it; mutations validate all input before changing anything (the request's
 //! transaction rolls back on any error).
 
-use async_graphql::InputObject;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -14,12 +13,12 @@ use uuid::Uuid;
 use super::entities::term;
 use super::validate;
 use crate::audit;
+use crate::authz;
 use crate::error::{ApiResult, Problems};
 use crate::tenancy::{Ctx, one_in_school};
 
 /// A term's fields.
-#[derive(InputObject)]
-pub struct TermInput {
+pub struct TermFields {
     /// Name, e.g. 2026学年第一学期.
     pub name: String,
     /// Academic year, e.g. 2026-2027.
@@ -30,7 +29,7 @@ pub struct TermInput {
     pub ends_on: NaiveDate,
 }
 
-fn check_term(input: &TermInput) -> ApiResult<()> {
+fn check_term(input: &TermFields) -> ApiResult<()> {
     let mut p = Problems::default();
     p.check("input.name", validate::name(&input.name));
     p.check("input.academicYear", validate::name(&input.academic_year));
@@ -56,8 +55,8 @@ pub async fn list_terms(ctx: &Ctx) -> ApiResult<Vec<term::Model>> {
 
 /// Creates a term.
 #[tracing::instrument(skip_all)]
-pub async fn create_term(ctx: &Ctx, input: TermInput) -> ApiResult<term::Model> {
-    let (district, school) = ctx.require_school_admin()?;
+pub async fn create_term(ctx: &Ctx, input: TermFields) -> ApiResult<term::Model> {
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
     check_term(&input)?;
     let m = term::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -76,8 +75,8 @@ pub async fn create_term(ctx: &Ctx, input: TermInput) -> ApiResult<term::Model> 
 
 /// Updates a term.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermInput) -> ApiResult<term::Model> {
-    ctx.require_school_admin()?;
+pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermFields) -> ApiResult<term::Model> {
+    authz::org::may_manage_school_roster(ctx)?;
     check_term(&input)?;
     let mut m = one_in_school::<term::Entity>(ctx, id, "学期")
         .await?
@@ -94,7 +93,7 @@ pub async fn update_term(ctx: &Ctx, id: Uuid, input: TermInput) -> ApiResult<ter
 /// Deletes a term.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_term(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    authz::org::may_manage_school_roster(ctx)?;
     let m = one_in_school::<term::Entity>(ctx, id, "学期").await?;
     term::Entity::delete_by_id(m.id).exec(ctx.db()).await?;
     audit::record(ctx, "term.delete", "term", Some(id), None).await?;

@@ -2,7 +2,7 @@
 //! calendar, task status). Resolvers are thin: they parse ids and call the
 //! services.
 
-use async_graphql::{Context, ID, Json, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use shared::policy::presets::{self, PresetLevel};
@@ -15,9 +15,38 @@ use super::entities::calendar_event;
 use super::service::{self as svc, SaveArgs, Version};
 use super::tasks::{self, SchoolCounts, StudentTasks, TermTasks};
 use crate::graphql::context::{GqlResult, ctx_of, id, opt_id, parse_id};
+use crate::ids::id_arg;
 
 fn today(as_of: Option<NaiveDate>) -> NaiveDate {
     as_of.unwrap_or_else(crate::clock::today)
+}
+
+/// A calendar event's fields.
+#[derive(InputObject)]
+pub struct CalendarEventInput {
+    /// The term it falls in.
+    pub term_id: ID,
+    /// Kind.
+    pub kind: EventKind,
+    /// The day (within the term).
+    pub date: NaiveDate,
+    /// Grades concerned (empty: every grade).
+    #[graphql(default)]
+    pub grades: Vec<i32>,
+    /// Display name, e.g. "期中考试".
+    pub name: String,
+}
+
+impl From<CalendarEventInput> for svc::CalendarEventFields {
+    fn from(i: CalendarEventInput) -> Self {
+        svc::CalendarEventFields {
+            term_id: id_arg(&i.term_id, "学期"),
+            kind: i.kind,
+            date: i.date,
+            grades: i.grades,
+            name: i.name,
+        }
+    }
 }
 
 /// A preset a district or school can start from (the plans of the seed, 篇1–篇6).
@@ -730,9 +759,11 @@ impl PolicyMutation {
     async fn create_calendar_event(
         &self,
         cx: &Context<'_>,
-        input: svc::CalendarEventInput,
+        input: CalendarEventInput,
     ) -> GqlResult<CalendarEvent> {
-        Ok(svc::create_calendar_event(ctx_of(cx)?, input).await?.into())
+        Ok(svc::create_calendar_event(ctx_of(cx)?, input.into())
+            .await?
+            .into())
     }
 
     /// Deletes an event of the school calendar (school admin).

@@ -7,7 +7,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::Value;
-use shared::org::Role;
 use shared::policy::presets;
 use shared::policy::{
     self, Change, DistrictBaseline, PolicyMeta, PolicyRules, SchoolPolicy, Violation,
@@ -19,7 +18,8 @@ use super::entities::{calendar_event, policy_version};
 use crate::audit;
 use crate::error::Problems;
 use crate::error::{ApiError, ApiResult, FieldProblem};
-use crate::org::entities::{school, term};
+use crate::ids::IdArg;
+use crate::org::entities::term;
 use crate::tenancy::Ctx;
 use crate::tenancy::one_in_school;
 
@@ -208,7 +208,7 @@ fn clean_name(name: Option<&str>, prev: Option<&Version>, default: &str) -> Stri
 /// Saves a new version of the district baseline (district admin).
 #[tracing::instrument(skip_all)]
 pub async fn save_district_baseline(ctx: &Ctx, args: SaveArgs) -> ApiResult<Version> {
-    let district = crate::authz::require_district_admin(ctx)?;
+    let district = crate::authz::policy::may_set_baseline(ctx)?;
     let rules = parse_rules(&args.rules).map_err(|v| problems_of(&[v]))?;
     let versions = baseline_versions(ctx, district).await?;
     let prev = versions.first();
@@ -344,14 +344,6 @@ impl SchoolPolicyView {
     }
 }
 
-async fn school_of_district(ctx: &Ctx, district: Uuid, id: Uuid) -> ApiResult<school::Model> {
-    school::Entity::find_by_id(id)
-        .filter(school::Column::DistrictId.eq(district))
-        .one(ctx.db())
-        .await?
-        .ok_or_else(|| ApiError::not_found("学校"))
-}
-
 /// A school's policy: the caller's own school, or (district admin) any school
 /// of the district.
 #[tracing::instrument(skip_all)]
@@ -360,17 +352,8 @@ pub async fn school_policy(
     school_id: Option<Uuid>,
     as_of: NaiveDate,
 ) -> ApiResult<SchoolPolicyView> {
-    let caller = ctx.caller()?;
-    let district = caller.district_id;
-    let school = match (caller.school_id, school_id) {
-        (Some(own), None) => own,
-        (Some(own), Some(asked)) if own == asked => own,
-        (Some(_), Some(_)) => return Err(ApiError::not_found("学校")),
-        (None, Some(asked)) if caller.has(Role::DistrictAdmin) => {
-            school_of_district(ctx, district, asked).await?.id
-        }
-        (None, _) => return Err(ApiError::forbidden("请指定学校")),
-    };
+    let (district, school) =
+        crate::authz::policy::which_school_policy_readable(ctx, school_id).await?;
     Ok(SchoolPolicyView {
         school_id: school,
         versions: school_versions(ctx, district, school).await?,
@@ -411,7 +394,7 @@ async fn check_school(
     name: Option<&str>,
     preset_id: Option<String>,
 ) -> ApiResult<(Vec<Violation>, Checked)> {
-    let (district, school) = ctx.require_school_admin()?;
+    let (district, school) = crate::authz::policy::may_manage_school_policy(ctx)?;
     let mut violations = vec![];
     if let Some(t) = term_id {
         let t = one_in_school::<term::Entity>(ctx, t, "学期").await?;
@@ -537,16 +520,15 @@ pub async fn save_school_policy(ctx: &Ctx, args: SaveArgs) -> ApiResult<Version>
 // ---------------------------------------------------------------- calendar
 
 /// A calendar event's fields.
-#[derive(Debug, Clone, async_graphql::InputObject)]
-pub struct CalendarEventInput {
+#[derive(Debug, Clone)]
+pub struct CalendarEventFields {
     /// The term it falls in.
-    pub term_id: async_graphql::ID,
+    pub term_id: IdArg,
     /// Kind.
     pub kind: EventKind,
     /// The day (within the term).
     pub date: NaiveDate,
     /// Grades concerned (empty: every grade).
-    #[graphql(default)]
     pub grades: Vec<i32>,
     /// Display name, e.g. "期中考试".
     pub name: String,
@@ -602,11 +584,10 @@ pub async fn events_of_terms(
 #[tracing::instrument(skip_all)]
 pub async fn create_calendar_event(
     ctx: &Ctx,
-    input: CalendarEventInput,
+    input: CalendarEventFields,
 ) -> ApiResult<calendar_event::Model> {
-    let (district, school) = ctx.require_school_admin()?;
-    let term_id = crate::tenancy::parse_id(&input.term_id, "学期")?;
-    let t = one_in_school::<term::Entity>(ctx, term_id, "学期").await?;
+    let (district, school) = crate::authz::policy::may_manage_calendar(ctx)?;
+    let t = one_in_school::<term::Entity>(ctx, input.term_id?, "学期").await?;
     let mut p = Problems::default();
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 50 {
@@ -646,7 +627,7 @@ pub async fn create_calendar_event(
 /// Deletes an event of the school (school admin).
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn delete_calendar_event(ctx: &Ctx, id: Uuid) -> ApiResult<bool> {
-    ctx.require_school_admin()?;
+    crate::authz::policy::may_manage_calendar(ctx)?;
     let e = one_in_school::<calendar_event::Entity>(ctx, id, "日历事件").await?;
     e.delete(ctx.db()).await?;
     audit::record(ctx, "calendar.delete", "calendar_event", Some(id), None).await?;

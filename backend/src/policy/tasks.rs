@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::activity::{ActivityFact, ActivityKind, Channel, GrowthMessageFact, Trigger};
-use shared::org::Role;
 use shared::policy::PolicyRules;
 use shared::tasks::{
     Assignment, CalendarEvent, RequirementStatus, SchoolYear, StatusCounts, StudentTerm,
@@ -413,21 +412,8 @@ pub async fn class_tasks(
     term_id: Option<Uuid>,
     today: NaiveDate,
 ) -> ApiResult<TermTasks> {
-    let caller = ctx.caller()?.clone();
     let c = one_in_school::<class::Entity>(ctx, class_id, "班级").await?;
-    let mut allowed = caller.has(Role::SchoolAdmin)
-        || (caller.has(Role::GradeLeader) && caller.grades.contains(&c.grade));
-    if !allowed
-        && caller.has(Role::HeadTeacher)
-        && let Some(me) = authz::my_staff(ctx).await?
-    {
-        allowed = c.head_teacher_id == Some(me.id);
-    }
-    if !allowed {
-        return Err(ApiError::forbidden(
-            "只有本班班主任、年级组长或学校管理员可以查看全班任务",
-        ));
-    }
+    authz::policy::may_read_class_tasks(ctx, &c).await?;
     let t = resolve_term(ctx, c.school_id, term_id, today).await?;
     let students = student::Entity::find()
         .filter(student::Column::SchoolId.eq(c.school_id))
@@ -505,15 +491,7 @@ pub async fn school_task_counts(
     let caller = ctx.caller()?.clone();
     if let Some(school_id) = caller.school_id {
         // The school admin: every grade; a grade leader: their grades only.
-        let grades: Option<Vec<i32>> = if caller.has(Role::SchoolAdmin) {
-            None
-        } else if caller.has(Role::GradeLeader) && !caller.grades.is_empty() {
-            Some(caller.grades.clone())
-        } else {
-            return Err(ApiError::forbidden(
-                "只有学校管理员或年级组长可以查看任务完成统计",
-            ));
-        };
+        let grades = authz::policy::which_grades_countable(ctx)?;
         let s = school::Entity::find_by_id(school_id)
             .filter(school::Column::DistrictId.eq(caller.district_id))
             .one(ctx.db())
@@ -531,7 +509,7 @@ pub async fn school_task_counts(
         }
         return Ok(vec![c]);
     }
-    ctx.require_any(&[Role::DistrictAdmin])?;
+    authz::policy::may_count_district_tasks(ctx)?;
     let district = caller.district_id;
     let named = match term_id {
         Some(id) => Some(

@@ -1,5 +1,11 @@
 //! GraphQL types and operations of mentoring work. Resolvers are thin: they
-//! parse ids and call the services.
+//! parse ids, convert inputs (`inputs`) and call the services.
+
+mod enums;
+mod inputs;
+
+pub use enums::{GrowthMessageStatus, GrowthSection};
+pub use inputs::{ActivityChanges, ActivityInput, ExamResultInput};
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -25,14 +31,9 @@ impl From<DisplayKind> for BandDisplay {
     }
 }
 
-use super::activities::ActivityChanges;
-use super::activities::ActivityInput;
 use super::activities::ActivityView;
 use super::entities::growth_note;
 use super::growth_file::BandedResult;
-use super::growth_file::ExamResultInput;
-use super::growth_file::GrowthSection;
-use super::messages::GrowthMessageStatus;
 use super::messages::MessageView;
 use super::talks::TalkView;
 use super::{activities, contacts, lists, logging};
@@ -225,7 +226,7 @@ impl From<MessageView> for GrowthMessage {
             term_id: id(m.term_id),
             term_name: v.term_name,
             bright_spots: serde_json::from_str(&m.bright_spots).unwrap_or_default(),
-            status: GrowthMessageStatus::from_code(&m.status),
+            status: messages::GrowthMessageStatus::from_code(&m.status).into(),
             published_on: m.published_on,
             updated_at: m.updated_at,
             body: m.body,
@@ -253,7 +254,9 @@ pub struct GrowthNote {
 fn note(n: growth_note::Model, who: String) -> GrowthNote {
     GrowthNote {
         id: id(n.id),
-        section: GrowthSection::from_code(&n.section).unwrap_or(GrowthSection::Monthly),
+        section: growth_file::GrowthSection::from_code(&n.section)
+            .unwrap_or(growth_file::GrowthSection::Monthly)
+            .into(),
         month: n.month,
         body: n.body,
         written_by_name: who,
@@ -602,7 +605,7 @@ impl MentoringMutation {
     /// sent again by the same user returns the activity already recorded.
     async fn log_activity(&self, cx: &Context<'_>, input: ActivityInput) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
-        Ok(logging::log_activity(ctx, input).await?.into())
+        Ok(logging::log_activity(ctx, input.into()).await?.into())
     }
 
     /// Amends an activity within the grace period (the recorder only); the
@@ -616,7 +619,7 @@ impl MentoringMutation {
     ) -> GqlResult<Activity> {
         let ctx = ctx_of(cx)?;
         Ok(
-            logging::amend_activity(ctx, parse_id(&id, "活动记录")?, changes, reason)
+            logging::amend_activity(ctx, parse_id(&id, "活动记录")?, changes.into(), reason)
                 .await?
                 .into(),
         )
@@ -689,9 +692,14 @@ impl MentoringMutation {
         body: String,
     ) -> GqlResult<GrowthNote> {
         let ctx = ctx_of(cx)?;
-        let (n, who) =
-            growth_file::add_growth_note(ctx, parse_id(&student_id, "学生")?, section, month, body)
-                .await?;
+        let (n, who) = growth_file::add_growth_note(
+            ctx,
+            parse_id(&student_id, "学生")?,
+            section.into(),
+            month,
+            body,
+        )
+        .await?;
         Ok(note(n, who))
     }
 
@@ -705,7 +713,7 @@ impl MentoringMutation {
     ) -> GqlResult<ExamResult> {
         let ctx = ctx_of(cx)?;
         Ok(
-            growth_file::record_exam_result(ctx, parse_id(&student_id, "学生")?, input)
+            growth_file::record_exam_result(ctx, parse_id(&student_id, "学生")?, input.into())
                 .await?
                 .into(),
         )

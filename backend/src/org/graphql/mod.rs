@@ -1,16 +1,24 @@
 //! GraphQL types and operations of the organisation capability. Resolvers
-//! are thin: they parse ids and call the service.
+//! are thin: they parse ids, convert inputs (`inputs`) and call the service.
+
+mod inputs;
+
+pub use inputs::{
+    AccountInput, ClassInput, GuardianInput, ImportResult, RowError, SchoolAccountInput,
+    SchoolInput, StaffInput, StudentInput, TermInput,
+};
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
 use chrono::NaiveDate;
 use shared::org::{FamilyFlag, Qualification, Role, SchoolStage, SpecialNeed};
 
 use super::entities::{guardian, school, teaching, term};
-use super::import::{self, ImportResult};
+use super::import;
 use super::{classes, guardians, schools, staff, students, terms};
 use crate::audit;
 use crate::auth::accounts;
 use crate::auth::entities::{role_grant, user};
+use crate::authz;
 use crate::error::ApiError;
 use crate::graphql::context::{GqlResult, ctx_of, id, parse_id};
 use crate::pagination::{Conn, connection, page};
@@ -399,7 +407,7 @@ impl OrgQuery {
         let p = page(first, after)?;
         crate::validate::search("search", search.as_deref())?;
         let (rows, total) = staff::list_staff(ctx, p, search).await?;
-        let admin = ctx.caller()?.has(Role::SchoolAdmin);
+        let admin = authz::org::may_see_staff_phones(ctx)?;
         Ok(connection(
             rows.into_iter().map(|v| staff_out(v, admin)).collect(),
             p,
@@ -489,13 +497,9 @@ pub struct OrgMutation;
 #[Object]
 impl OrgMutation {
     /// Creates a school (district admin).
-    async fn create_school(
-        &self,
-        cx: &Context<'_>,
-        input: schools::SchoolInput,
-    ) -> GqlResult<School> {
+    async fn create_school(&self, cx: &Context<'_>, input: SchoolInput) -> GqlResult<School> {
         Ok(school_plain(
-            schools::create_school(ctx_of(cx)?, input).await?,
+            schools::create_school(ctx_of(cx)?, input.into()).await?,
         ))
     }
 
@@ -504,10 +508,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: schools::SchoolInput,
+        input: SchoolInput,
     ) -> GqlResult<School> {
         Ok(school_plain(
-            schools::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input).await?,
+            schools::update_school(ctx_of(cx)?, parse_id(&id, "学校")?, input.into()).await?,
         ))
     }
 
@@ -516,27 +520,23 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         school_id: ID,
-        input: accounts::AccountInput,
+        input: AccountInput,
     ) -> GqlResult<Account> {
         let ctx = ctx_of(cx)?;
-        let u = accounts::create_school_admin(ctx, parse_id(&school_id, "学校")?, input).await?;
+        let u =
+            accounts::create_school_admin(ctx, parse_id(&school_id, "学校")?, input.into()).await?;
         Ok(account_out(u, vec![]))
     }
 
     /// Creates a term (school admin).
-    async fn create_term(&self, cx: &Context<'_>, input: terms::TermInput) -> GqlResult<Term> {
-        Ok(terms::create_term(ctx_of(cx)?, input).await?.into())
+    async fn create_term(&self, cx: &Context<'_>, input: TermInput) -> GqlResult<Term> {
+        Ok(terms::create_term(ctx_of(cx)?, input.into()).await?.into())
     }
 
     /// Updates a term (school admin).
-    async fn update_term(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-        input: terms::TermInput,
-    ) -> GqlResult<Term> {
+    async fn update_term(&self, cx: &Context<'_>, id: ID, input: TermInput) -> GqlResult<Term> {
         Ok(
-            terms::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input)
+            terms::update_term(ctx_of(cx)?, parse_id(&id, "学期")?, input.into())
                 .await?
                 .into(),
         )
@@ -548,19 +548,16 @@ impl OrgMutation {
     }
 
     /// Creates a class (school admin).
-    async fn create_class(&self, cx: &Context<'_>, input: classes::ClassInput) -> GqlResult<Class> {
-        Ok(classes::create_class(ctx_of(cx)?, input).await?.into())
+    async fn create_class(&self, cx: &Context<'_>, input: ClassInput) -> GqlResult<Class> {
+        Ok(classes::create_class(ctx_of(cx)?, input.into())
+            .await?
+            .into())
     }
 
     /// Updates a class (school admin).
-    async fn update_class(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-        input: classes::ClassInput,
-    ) -> GqlResult<Class> {
+    async fn update_class(&self, cx: &Context<'_>, id: ID, input: ClassInput) -> GqlResult<Class> {
         Ok(
-            classes::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input)
+            classes::update_class(ctx_of(cx)?, parse_id(&id, "班级")?, input.into())
                 .await?
                 .into(),
         )
@@ -572,22 +569,17 @@ impl OrgMutation {
     }
 
     /// Creates a staff member (school admin).
-    async fn create_staff(&self, cx: &Context<'_>, input: staff::StaffInput) -> GqlResult<Staff> {
+    async fn create_staff(&self, cx: &Context<'_>, input: StaffInput) -> GqlResult<Staff> {
         Ok(staff_out(
-            staff::create_staff(ctx_of(cx)?, input).await?,
+            staff::create_staff(ctx_of(cx)?, input.into()).await?,
             true,
         ))
     }
 
     /// Updates a staff member (school admin).
-    async fn update_staff(
-        &self,
-        cx: &Context<'_>,
-        id: ID,
-        input: staff::StaffInput,
-    ) -> GqlResult<Staff> {
+    async fn update_staff(&self, cx: &Context<'_>, id: ID, input: StaffInput) -> GqlResult<Staff> {
         Ok(staff_out(
-            staff::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input).await?,
+            staff::update_staff(ctx_of(cx)?, parse_id(&id, "教职工")?, input.into()).await?,
             true,
         ))
     }
@@ -622,12 +614,10 @@ impl OrgMutation {
     }
 
     /// Creates a student (school admin).
-    async fn create_student(
-        &self,
-        cx: &Context<'_>,
-        input: students::StudentInput,
-    ) -> GqlResult<Student> {
-        Ok(students::create_student(ctx_of(cx)?, input).await?.into())
+    async fn create_student(&self, cx: &Context<'_>, input: StudentInput) -> GqlResult<Student> {
+        Ok(students::create_student(ctx_of(cx)?, input.into())
+            .await?
+            .into())
     }
 
     /// Updates a student (school admin).
@@ -635,10 +625,10 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         id: ID,
-        input: students::StudentInput,
+        input: StudentInput,
     ) -> GqlResult<Student> {
         Ok(
-            students::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input)
+            students::update_student(ctx_of(cx)?, parse_id(&id, "学生")?, input.into())
                 .await?
                 .into(),
         )
@@ -654,10 +644,11 @@ impl OrgMutation {
         &self,
         cx: &Context<'_>,
         student_id: ID,
-        input: guardians::GuardianInput,
+        input: GuardianInput,
     ) -> GqlResult<Guardian> {
         let relation = input.relation.trim().to_string();
-        let g = guardians::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input).await?;
+        let g = guardians::add_guardian(ctx_of(cx)?, parse_id(&student_id, "学生")?, input.into())
+            .await?;
         Ok(guardian_out(g, relation, true))
     }
 
@@ -681,9 +672,9 @@ impl OrgMutation {
     async fn create_account(
         &self,
         cx: &Context<'_>,
-        input: accounts::SchoolAccountInput,
+        input: SchoolAccountInput,
     ) -> GqlResult<Account> {
-        let a = accounts::create_account(ctx_of(cx)?, input).await?;
+        let a = accounts::create_account(ctx_of(cx)?, input.into()).await?;
         Ok(account_out(a.user, a.grants))
     }
 
@@ -718,7 +709,7 @@ impl OrgMutation {
     ) -> GqlResult<ImportResult> {
         let dry_run = dry_run.unwrap_or(false);
         let ctx = ctx_of(cx)?;
-        ctx.require_school_admin()?;
+        authz::org::may_manage_school_roster(ctx)?;
         let upload = file
             .value(cx)
             .map_err(|_| ApiError::invalid("file", "无法读取上传的文件"))?;
@@ -730,6 +721,6 @@ impl OrgMutation {
             .take(import::MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|_| ApiError::invalid("file", "无法读取上传的文件"))?;
-        Ok(import::import(ctx, &name, &bytes, dry_run).await?)
+        Ok(import::import(ctx, &name, &bytes, dry_run).await?.into())
     }
 }

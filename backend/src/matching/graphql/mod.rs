@@ -1,6 +1,10 @@
 //! GraphQL types and operations of matching. Resolvers are thin: they parse
 //! ids and call the services.
 
+mod enums;
+
+pub use enums::{RoundMethod, RoundStatus};
+
 use std::collections::HashMap;
 
 use async_graphql::{Context, ID, Object, SimpleObject};
@@ -8,11 +12,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use shared::matching::Stage;
 use uuid::Uuid;
 
-use super::rounds::{self, GradeMentor, RoundMethod, RoundStatus};
-use super::rush;
-use super::teams;
-use super::{choices, preview, publish};
 use crate::graphql::context::{GqlResult, ctx_of, id, ids, parse_id};
+use crate::matching::rounds::{self, GradeMentor};
+use crate::matching::rush;
+use crate::matching::teams;
+use crate::matching::{choices, preview, publish};
 
 /// A matching round of a school, term and grade.
 #[derive(SimpleObject)]
@@ -51,9 +55,9 @@ impl From<rounds::RoundView> for MatchingRound {
             id: id(r.id),
             term_id: id(r.term_id),
             grade: r.grade,
-            method: rounds::method_of(&r),
+            method: rounds::method_of(&r).into(),
             cap: r.cap,
-            status: RoundStatus::from_code(&r.status),
+            status: rounds::RoundStatus::from_code(&r.status).into(),
             opens_at: r.opens_at,
             closes_at: r.closes_at,
             seed: r.seed.map(|s| (s as u64).to_string()),
@@ -607,7 +611,7 @@ impl MatchingMutation {
         let input = rounds::OpenRound {
             term_id: parse_id(&term_id, "学期")?,
             grade,
-            method,
+            method: method.into(),
             cap,
             opens_at,
             closes_at,
