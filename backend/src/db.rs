@@ -16,8 +16,11 @@ use crate::error::{ApiError, ApiResult};
 /// Longest wait for a pooled connection, including opening a new one (the
 /// pool's deadline covers the TCP connect and the start-up handshake). Long
 /// enough for a rush of requests to queue for the pool; an unreachable
-/// database is noticed sooner by the health probe (see [`begin`]).
-pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+/// database is noticed sooner by the health probe (see [`begin`]). Below
+/// the 30 s request timeout; a self-selection rush of ~1,000 concurrent
+/// selections on SQLite (writes one at a time) queues for about 13 s on a
+/// loaded 2-core machine, so 10 s turned some into `UNAVAILABLE`.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(25);
 /// How often the health probe asks PostgreSQL `SELECT 1`, and how long it
 /// waits for the answer. A database that does not answer is known as down
 /// within about twice this.
