@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
-use crate::pages::{district, matching, people, policy, school, tasks};
+use crate::pages::{account, district, matching, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("counsellor") view=people::CounsellorHome/>
                     <Route path=path!("parent") view=people::ParentHome/>
                     <Route path=path!("student") view=people::StudentHome/>
+                    <Route path=path!("account") view=account::AccountPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -83,6 +84,16 @@ fn Shell() -> impl IntoView {
         }
         if !signed_in.get() {
             return view! { <Redirect path="/login"/> }.into_any();
+        }
+        if session.must_change_password.get() {
+            // A one-time password: nothing but setting a new one.
+            return view! {
+                <Header/>
+                <main id="main" class="content">
+                    <account::ForcedChange/>
+                </main>
+            }
+            .into_any();
         }
         view! {
             <Header/>
@@ -160,6 +171,9 @@ fn Header() -> impl IntoView {
             </div>
             <div class="actions">
                 <LangButton/>
+                <A href="/account" attr:id="account-link" attr:class="btn ghost">
+                    {move || i18n.t().auth.account_link}
+                </A>
                 <button
                     type="button"
                     class="btn ghost"
@@ -319,6 +333,9 @@ fn LoginPage() -> impl IntoView {
                 Ok(data) => {
                     let payload = data.login;
                     Tokens::store(&payload.access_token, &payload.refresh_token);
+                    session
+                        .must_change_password
+                        .set(payload.must_change_password);
                     session.sign_in(Session::user_from_login(&payload.user));
                     session.ready.set(true);
                     // The school name comes with `me`; the page does not wait for it.

@@ -208,9 +208,9 @@ async fn login_input_and_oracles(backend: Backend) -> Result<()> {
     // A correct password on an account without roles answers exactly like
     // a wrong one.
     let wrong = login(&s, "s1.counsellor", "wrong-password").await?;
-    s.sql(&format!(
-        "DELETE FROM role_grants WHERE user_id = (SELECT id FROM users WHERE username = 's1.counsellor')"
-    ))?;
+    s.sql(
+        "DELETE FROM role_grants WHERE user_id = (SELECT id FROM users WHERE username = 's1.counsellor')",
+    )?;
     let right = login(&s, "s1.counsellor", PASSWORD).await?;
     assert_eq!(
         error_code(&right).as_deref(),
