@@ -77,6 +77,7 @@ fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     // A memo, so that refreshing the user's details does not rebuild the page.
     let signed_in = Memo::new(move |_| session.user.with(Option::is_some));
+    let must_change = Memo::new(move |_| session.must_change_password.get());
     move || {
         if !session.ready.get() {
             return view! { <p class="muted center" role="status">{move || i18n.t().loading}</p> }
@@ -85,7 +86,7 @@ fn Shell() -> impl IntoView {
         if !signed_in.get() {
             return view! { <Redirect path="/login"/> }.into_any();
         }
-        if session.must_change_password.get() {
+        if must_change.get() {
             // A one-time password: nothing but setting a new one.
             return view! {
                 <Header/>

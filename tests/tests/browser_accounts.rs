@@ -25,6 +25,12 @@ async fn open_account(ui: &Ui) -> Result<()> {
     ui.wait_home("/account", "账号与安全").await
 }
 
+/// Submits the password form, scrolled clear of the fixed bottom tabs.
+async fn submit(ui: &Ui) -> Result<()> {
+    ui.scroll_to("#change-password-submit").await?;
+    ui.click("#change-password-submit").await
+}
+
 async fn login_payload(server: &tests::TestServer, user: &str, password: &str) -> Result<Value> {
     server.login_payload(user, password).await
 }
@@ -38,7 +44,7 @@ async fn mentor_changes_password(ui: &Ui, server: &tests::TestServer) -> Result<
     ui.fill("#current-password", PASSWORD).await?;
     ui.fill("#new-password", "short").await?;
     ui.fill("#confirm-password", "short").await?;
-    ui.click("#change-password-submit").await?;
+    submit(ui).await?;
     ui.wait(
         "document.querySelector('#change-password-error') && document.querySelector('#change-password-error').innerText.includes('至少10位')",
         "the inline length error",
@@ -46,7 +52,7 @@ async fn mentor_changes_password(ui: &Ui, server: &tests::TestServer) -> Result<
     .await?;
     ui.fill("#new-password", NEW_PASSWORD).await?;
     ui.fill("#confirm-password", NEW_PASSWORD).await?;
-    ui.click("#change-password-submit").await?;
+    submit(ui).await?;
     ui.wait(
         "document.querySelector('#change-password-done')",
         "the change confirmed",
@@ -116,7 +122,7 @@ async fn admin_resets_a_password(ui: &Ui, server: &tests::TestServer) -> Result<
     ui.fill("#current-password", &otp).await?;
     ui.fill("#new-password", NEW_PASSWORD).await?;
     ui.fill("#confirm-password", NEW_PASSWORD).await?;
-    ui.click("#change-password-submit").await?;
+    submit(ui).await?;
     ui.wait(
         "!document.querySelector('#forced-change') && document.querySelector('h1.page-title')",
         "a page of the app",

@@ -70,7 +70,11 @@ fn ChangePasswordForm() -> impl IntoView {
                     again.set(String::new());
                     error.set(None);
                     done.set(true);
-                    session.must_change_password.set(p.must_change_password);
+                    // Only a real change re-renders the shell (the forced
+                    // screen gives way to the app).
+                    if session.must_change_password.get_untracked() != p.must_change_password {
+                        session.must_change_password.set(p.must_change_password);
+                    }
                 }
                 Err(e) => error.set(Some(FormError::Api(e))),
             }
