@@ -10,4 +10,6 @@ cd "$ROOT"
 command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 scripts/build-frontend.sh
 PROFILE="${PROFILE:-release}"
+# The demo accounts share a public password: development mode only.
+export DAOSHI_ENV="${DAOSHI_ENV:-development}"
 exec cargo run --profile "$PROFILE" -p backend --bin daoshi -- serve --demo

@@ -20,16 +20,25 @@ pub struct Config {
     pub app_database_url: SecretString,
     /// `REDIS_URL`: unset means in-process stores (one process only).
     pub redis_url: Option<SecretString>,
-    /// HS256 key for access tokens: `JWT_SECRET`.
-    pub jwt_secret: SecretString,
+    /// HS256 key for access tokens: `JWT_SECRET` (generated into the data
+    /// directory in development). Only `serve` needs it: `None` in
+    /// production without one, and `serve` refuses to start.
+    pub jwt_secret: Option<SecretString>,
     /// Listen address: `BIND`, default `127.0.0.1:8080`.
     pub bind: SocketAddr,
-    /// `DAOSHI_ENV=production`: no generated secrets, no GraphiQL, introspection for admins only.
+    /// Production unless `DAOSHI_ENV=development` (unset or `production`:
+    /// no generated secret, no GraphiQL, introspection for admins only, no
+    /// demo seeding; any other value is refused at start-up).
     pub production: bool,
     /// The built frontend: `DAOSHI_SITE_DIR`, default `frontend/dist` of the source tree.
     pub site_dir: PathBuf,
-    /// Failed logins allowed per username per window: `DAOSHI_LOGIN_LIMIT_USER`, default 5.
+    /// Failed logins allowed per username from one client address per
+    /// window (a lock-out of that address only): `DAOSHI_LOGIN_LIMIT_USER`, default 5.
     pub login_limit_user: u32,
+    /// Failed logins per username from anywhere after which attempts on it
+    /// are slowed (one per back-off delay, doubling up to 32 s), never
+    /// locked: `DAOSHI_LOGIN_SOFT_LIMIT_USER`, default 10.
+    pub login_soft_limit_user: u32,
     /// Failed logins allowed per client address per window: `DAOSHI_LOGIN_LIMIT_IP`, default 50.
     pub login_limit_ip: u32,
     /// Trust `X-Forwarded-For` for the client address (behind a load balancer): `DAOSHI_TRUST_PROXY=1`.
@@ -53,7 +62,7 @@ fn env(name: &str) -> Option<String> {
 impl Config {
     /// Reads the environment.
     pub fn from_env() -> anyhow::Result<Config> {
-        let production = env("DAOSHI_ENV").is_some_and(|v| v == "production");
+        let production = production_mode(env("DAOSHI_ENV").as_deref())?;
         let data_dir = PathBuf::from(env("DAOSHI_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = match env("DATABASE_URL") {
             Some(url) => url,
@@ -68,10 +77,10 @@ impl Config {
             None => derive_app_url(&database_url, env("DATABASE_APP_PASSWORD").as_deref())?,
         };
         let jwt_secret = match env("JWT_SECRET") {
-            Some(s) if s.len() >= 32 => s,
+            Some(s) if s.len() >= 32 => Some(s),
             Some(_) => bail!("JWT_SECRET must be at least 32 characters"),
-            None if production => bail!("DAOSHI_ENV=production requires JWT_SECRET"),
-            None => dev_secret(&data_dir)?,
+            None if production => None,
+            None => Some(dev_secret(&data_dir)?),
         };
         let bind = env("BIND")
             .unwrap_or_else(|| "127.0.0.1:8080".into())
@@ -98,11 +107,12 @@ impl Config {
             database_url: database_url.into(),
             app_database_url: app_database_url.into(),
             redis_url: env("REDIS_URL").map(Into::into),
-            jwt_secret: jwt_secret.into(),
+            jwt_secret: jwt_secret.map(Into::into),
             bind,
             production,
             site_dir,
-            login_limit_user: num("DAOSHI_LOGIN_LIMIT_USER", 5)?,
+            login_limit_user: positive("DAOSHI_LOGIN_LIMIT_USER", 5)?,
+            login_soft_limit_user: positive("DAOSHI_LOGIN_SOFT_LIMIT_USER", 10)?,
             login_limit_ip: num("DAOSHI_LOGIN_LIMIT_IP", 50)?,
             trust_proxy: flag("DAOSHI_TRUST_PROXY"),
             request_timeout_secs: positive("DAOSHI_REQUEST_TIMEOUT_SECS", 30)?,
@@ -114,6 +124,18 @@ impl Config {
     /// Whether the database is PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.database_url.expose_secret().starts_with("postgres")
+    }
+}
+
+/// The mode from `DAOSHI_ENV`: production unless development is asked for
+/// by name; a misspelling is an error, never a silent development mode.
+pub fn production_mode(value: Option<&str>) -> anyhow::Result<bool> {
+    match value.map(str::trim) {
+        None | Some("production") => Ok(true),
+        Some("development") => Ok(false),
+        Some(other) => bail!(
+            "DAOSHI_ENV={other:?} is not a mode: use `production` (the default when unset) or `development`"
+        ),
     }
 }
 
@@ -143,13 +165,53 @@ fn dev_secret(data_dir: &Path) -> anyhow::Result<String> {
     let mut bytes = [0u8; 48];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    std::fs::write(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
     Ok(secret)
+}
+
+/// Writes a file only its owner can read (mode 0600 on Unix, set when the
+/// file is created, so the secret is never readable by others).
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        opts.mode(0o600);
+        // An existing file keeps its mode on open: tighten it first.
+        if path.exists() {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    opts.open(path)?.write_all(contents.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_development_by_name_is_development() {
+        assert!(production_mode(None).unwrap());
+        assert!(production_mode(Some("production")).unwrap());
+        assert!(!production_mode(Some("development")).unwrap());
+        assert!(production_mode(Some("dev")).is_err());
+        assert!(production_mode(Some("Production")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_generated_secret_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("daoshi-cfg-{}", uuid::Uuid::new_v4()));
+        let s = dev_secret(&dir).unwrap();
+        let path = dir.join("jwt_secret");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(dev_secret(&dir).unwrap(), s);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn app_url_swaps_the_user_on_postgres_only() {

@@ -192,18 +192,27 @@ async fn readyz(State(h): State<Http>) -> Response {
     }
 }
 
-fn client_ip(h: &Http, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
-    if h.state.config.trust_proxy
+/// The client's address. Behind a trusted proxy (`DAOSHI_TRUST_PROXY=1`)
+/// it is the rightmost `X-Forwarded-For` entry: the one our proxy appended
+/// for the address it saw. Entries to its left come from the client and
+/// can say anything.
+fn client_ip(trust_proxy: bool, headers: &HeaderMap, peer: SocketAddr) -> std::net::IpAddr {
+    if trust_proxy
         && let Some(ip) = headers
-            .get("x-forwarded-for")
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse().ok())
     {
         return ip;
     }
     peer.ip()
 }
+
+/// What a session opened with a one-time password may run.
+const WHILE_PASSWORD_MUST_CHANGE: [&str; 4] = ["changePassword", "me", "logout", "__typename"];
 
 /// The response media types of GraphQL over HTTP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -504,22 +513,54 @@ async fn handle(
             }
         },
     };
-    if h.state.config.production && !crate::authz::may_introspect(caller.as_ref()) {
+    if h.state.config.production && !crate::authz::may_introspect(caller.as_ref().map(|(c, _)| c)) {
         req = req.disable_introspection();
     }
+    let fields =
+        graphql::root_fields(&req.query, req.operation_name.as_deref()).unwrap_or_default();
+    if let Some((_, session)) = &caller
+        && session.must_change_password
+        && !fields
+            .iter()
+            .all(|f| WHILE_PASSWORD_MUST_CHANGE.contains(&f.as_str()))
+    {
+        let e = ApiError::forbidden("请先修改密码：一次性密码登录后只能设置新密码");
+        return refuse(media, request_error_status(media, Some(e.code())), e);
+    }
+    let ip = client_ip(h.state.config.trust_proxy, &headers, peer);
     let writes = graphql::is_mutation(&req.query, req.operation_name.as_deref());
+    if writes && fields.iter().any(|f| f == "login") {
+        // Login runs its own short transactions (no connection is held while
+        // the password is checked), so it travels alone.
+        if fields.iter().any(|f| f != "login" && f != "__typename") {
+            let e = ApiError::invalid("query", "login 须单独发送，不能与其他字段同在一个请求中");
+            return refuse(media, request_error_status(media, Some(e.code())), e);
+        }
+        let resp = h.schema.execute(req.data(ClientIp(ip))).await;
+        return respond(media, resp);
+    }
+    let session = caller.as_ref().map(|(c, s)| (c.user_id, s.version));
+    let caller = caller.map(|(c, _)| c);
     let begun = if writes {
         Ctx::begin_for_write(&h.state.db, caller).await
     } else {
         Ctx::begin(&h.state.db, caller).await
     };
     let ctx = match begun {
-        Ok(c) => Arc::new(c),
+        Ok(c) => c,
         Err(e) => {
             return refuse(media, request_error_status(media, Some(e.code())), e);
         }
     };
-    let ip = client_ip(&h, &headers, peer);
+    // A deactivated account, or a token from before a password change or
+    // reset, is refused on every request (cached for a few seconds).
+    if let Some((user, version)) = session
+        && let Err(e) = h.state.sessions.check(&ctx, user, version).await
+    {
+        let _ = ctx.finish(false).await;
+        return refuse(media, request_error_status(media, Some(e.code())), e);
+    }
+    let ctx = Arc::new(ctx);
     let resp = h
         .schema
         .execute(req.data(ctx.clone()).data(ClientIp(ip)))
@@ -590,6 +631,22 @@ mod tests {
         assert_eq!(ct("text/plain"), None);
         assert_eq!(ct("application/x-www-form-urlencoded"), None);
         assert!(encoding(&HeaderMap::new()).is_none());
+    }
+
+    #[test]
+    fn the_client_address_is_the_rightmost_forwarded_hop() {
+        let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.7"),
+        );
+        assert_eq!(client_ip(true, &h, peer).to_string(), "203.0.113.7");
+        assert_eq!(client_ip(false, &h, peer).to_string(), "10.0.0.9");
+        h.append("x-forwarded-for", HeaderValue::from_static("198.51.100.2"));
+        assert_eq!(client_ip(true, &h, peer).to_string(), "198.51.100.2");
+        h.insert("x-forwarded-for", HeaderValue::from_static("not an ip"));
+        assert_eq!(client_ip(true, &h, peer).to_string(), "10.0.0.9");
     }
 
     #[test]

@@ -24,8 +24,20 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 
+/// Why demo seeding is refused in production.
+pub const DEMO_REFUSED: &str = "refusing to seed the demo district: its accounts share a public password (`daoshi-demo`), and DAOSHI_ENV is production (the default). To try Daoshi out, run with DAOSHI_ENV=development; to onboard a real district, use `daoshi district create --code CODE --name NAME`.";
+
 /// Migrates, optionally seeds the demo district, and serves until Ctrl-C.
+/// The demo is refused in production, before anything is touched.
 pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
+    if demo && config.production {
+        anyhow::bail!(DEMO_REFUSED);
+    }
+    if config.jwt_secret.is_none() {
+        anyhow::bail!(
+            "JWT_SECRET is required (at least 32 characters); DAOSHI_ENV=development generates one for trying the server out"
+        );
+    }
     let owner = db::connect_owner(&config).await?;
     db::migrate(&owner).await?;
     if demo {
@@ -67,6 +79,23 @@ pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
     })
     .await?;
     Ok(())
+}
+
+/// Creates a district and its admin with a one-time password, as the operator.
+pub async fn create_district(
+    owner: &sea_orm::DatabaseConnection,
+    code: &str,
+    name: &str,
+    admin: &str,
+) -> anyhow::Result<auth::lifecycle::NewDistrict> {
+    let ctx = tenancy::Ctx::begin(owner, None)
+        .await
+        .map_err(error::ApiError::into_anyhow)?;
+    let r = auth::lifecycle::create_district(&ctx, code, name, admin).await;
+    ctx.finish(r.is_ok())
+        .await
+        .map_err(error::ApiError::into_anyhow)?;
+    r.map_err(|e| anyhow::anyhow!(e.message()))
 }
 
 /// Seeds a demo district as the operator.

@@ -30,7 +30,13 @@ enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
-    /// Seed a demo district (operator command).
+    /// Districts (operator command).
+    District {
+        #[command(subcommand)]
+        command: DistrictCommand,
+    },
+    /// Seed a demo district (operator command; refused in production: its
+    /// accounts share a public password).
     Demo {
         /// District code.
         #[arg(long, default_value = "demo")]
@@ -70,6 +76,23 @@ enum Command {
         /// Write the checked-in file instead of printing.
         #[arg(long)]
         write: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DistrictCommand {
+    /// Create a district and its district admin account; prints the admin's
+    /// one-time password (shown once; it must be changed at first login).
+    Create {
+        /// District code (2–32 letters, digits, `-`, `_`; platform-unique).
+        #[arg(long)]
+        code: String,
+        /// District name.
+        #[arg(long)]
+        name: String,
+        /// The admin's username (default `<code>.admin`, lower-cased).
+        #[arg(long)]
+        admin: Option<String>,
     },
 }
 
@@ -127,6 +150,29 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
+        Command::District {
+            command: DistrictCommand::Create { code, name, admin },
+        } => {
+            let config = Config::from_env()?;
+            let owner = db::connect_owner(&config).await?;
+            db::migrate(&owner).await?;
+            let admin = admin.unwrap_or_else(|| format!("{}.admin", code.to_lowercase()));
+            match backend::create_district(&owner, &code, &name, &admin).await {
+                Ok(d) => {
+                    println!("district {code} created ({})", d.district_id);
+                    println!("district admin: {}", d.username);
+                    println!("one-time password: {}", d.one_time_password);
+                    println!(
+                        "Give it to the admin in person; it is shown only now and must be changed at first login."
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    std::process::exit(2);
+                }
+            }
+        }
         Command::Demo {
             code,
             name,
@@ -134,6 +180,10 @@ async fn main() -> anyhow::Result<()> {
             class_size,
         } => {
             let config = Config::from_env()?;
+            if config.production {
+                eprintln!("{}", backend::DEMO_REFUSED);
+                std::process::exit(2);
+            }
             let owner = db::connect_owner(&config).await?;
             db::migrate(&owner).await?;
             let spec = org::demo::DemoSpec {

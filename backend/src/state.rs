@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::auth::ratelimit::RateLimiter;
+use crate::auth::sessions::Sessions;
 use crate::auth::tokens::TokenStore;
 use crate::config::Config;
 
@@ -26,6 +27,8 @@ pub struct Inner {
     pub tokens: TokenStore,
     /// Login rate limiter (Redis or in-process).
     pub limiter: RateLimiter,
+    /// Accounts' token versions and states, checked on every request.
+    pub sessions: Sessions,
 }
 
 impl std::ops::Deref for AppState {
@@ -51,6 +54,14 @@ impl AppState {
             }
             None => None,
         };
+        let secret = config.jwt_secret.as_ref().context(
+            "JWT_SECRET is required (at least 32 characters); DAOSHI_ENV=development generates one for trying the server out",
+        )?;
+        let jwt = JwtKeys::new(secret);
+        let sessions = Sessions::new(
+            redis.clone().map(RedisConn),
+            config.app_database_url.expose_secret(),
+        );
         let (tokens, limiter) = match &redis {
             Some(r) => (
                 TokenStore::Redis(RedisConn(r.clone())),
@@ -59,8 +70,9 @@ impl AppState {
             None => (TokenStore::Db, RateLimiter::memory()),
         };
         Ok(AppState(Arc::new(Inner {
-            jwt: JwtKeys::new(&config.jwt_secret),
+            jwt,
             config,
+            sessions,
             db,
             tokens,
             limiter,

@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
-use crate::pages::{district, matching, people, policy, school, tasks};
+use crate::pages::{account, district, matching, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("counsellor") view=people::CounsellorHome/>
                     <Route path=path!("parent") view=people::ParentHome/>
                     <Route path=path!("student") view=people::StudentHome/>
+                    <Route path=path!("account") view=account::AccountPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -76,6 +77,7 @@ fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     // A memo, so that refreshing the user's details does not rebuild the page.
     let signed_in = Memo::new(move |_| session.user.with(Option::is_some));
+    let must_change = Memo::new(move |_| session.must_change_password.get());
     move || {
         if !session.ready.get() {
             return view! { <p class="muted center" role="status">{move || i18n.t().loading}</p> }
@@ -83,6 +85,16 @@ fn Shell() -> impl IntoView {
         }
         if !signed_in.get() {
             return view! { <Redirect path="/login"/> }.into_any();
+        }
+        if must_change.get() {
+            // A one-time password: nothing but setting a new one.
+            return view! {
+                <Header/>
+                <main id="main" class="content">
+                    <account::ForcedChange/>
+                </main>
+            }
+            .into_any();
         }
         view! {
             <Header/>
@@ -160,6 +172,9 @@ fn Header() -> impl IntoView {
             </div>
             <div class="actions">
                 <LangButton/>
+                <A href="/account" attr:id="account-link" attr:class="btn ghost">
+                    {move || i18n.t().auth.account_link}
+                </A>
                 <button
                     type="button"
                     class="btn ghost"
@@ -319,6 +334,9 @@ fn LoginPage() -> impl IntoView {
                 Ok(data) => {
                     let payload = data.login;
                     Tokens::store(&payload.access_token, &payload.refresh_token);
+                    session
+                        .must_change_password
+                        .set(payload.must_change_password);
                     session.sign_in(Session::user_from_login(&payload.user));
                     session.ready.set(true);
                     // The school name comes with `me`; the page does not wait for it.

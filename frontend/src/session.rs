@@ -58,6 +58,9 @@ pub struct Session {
     pub notice: RwSignal<Option<Notice>>,
     /// Whether the stored session has been checked with the server.
     pub ready: RwSignal<bool>,
+    /// Signed in with a one-time password: only changing it is possible
+    /// (the server refuses everything else until then).
+    pub must_change_password: RwSignal<bool>,
 }
 
 fn from_wire(roles: &[ops::Role]) -> Vec<Role> {
@@ -75,6 +78,7 @@ impl Session {
             role: RwSignal::new(None),
             notice: RwSignal::new(None),
             ready: RwSignal::new(Tokens::access().is_none()),
+            must_change_password: RwSignal::new(false),
         };
         provide_context(session);
         api::on_session_expired(move || session.end(Some(Notice::Expired)));
@@ -96,6 +100,7 @@ impl Session {
     /// Fetches `me` and makes it the signed-in user.
     pub async fn load_me(self) -> Result<(), ApiError> {
         let me = api::query::<ops::Me>(ops::me::Variables).await?.me;
+        self.must_change_password.set(me.must_change_password);
         self.sign_in(User {
             name: me.display_name,
             roles: from_wire(&me.roles),
@@ -151,6 +156,7 @@ impl Session {
         storage::remove("daoshi.my-students");
         self.user.set(None);
         self.role.set(None);
+        self.must_change_password.set(false);
         self.notice.set(notice);
     }
 }

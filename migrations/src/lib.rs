@@ -16,6 +16,7 @@ mod m20261129_000003_policy;
 mod m20261129_000004_growth_file;
 mod m20261129_000005_matching;
 mod m20261207_000001_rls_walls;
+mod m20261208_000001_accounts;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_growth_file::Migration),
             Box::new(m20261129_000005_matching::Migration),
             Box::new(m20261207_000001_rls_walls::Migration),
+            Box::new(m20261208_000001_accounts::Migration),
         ]
     }
 }

@@ -257,6 +257,25 @@ pub fn tokens_policy() -> Vec<String> {
     )
 }
 
+/// Refresh tokens, once refresh and logout verify before they trust: a
+/// presented token is found by the SHA-256 of its secret (`app.refresh_hash`,
+/// set from the presented secret, never from a claimed user id); only then
+/// is `app.user_id` set from the row found, and the user's own rows open.
+pub fn verified_tokens_policy() -> Vec<String> {
+    let own = format!("(user_id = {U})");
+    let presented =
+        format!("({own} OR token_hash = NULLIF(current_setting('app.refresh_hash', true), ''))");
+    policies(
+        "refresh_tokens",
+        Commands {
+            select: Some(presented.clone()),
+            insert: Some(own.clone()),
+            update: Some((presented, own.clone())),
+            delete: Some(own),
+        },
+    )
+}
+
 /// The audit log is append-only for the app: a record names the caller as
 /// its actor and the caller's own tenant (checked against the settings, or
 /// against the caller's account inside login, where no tenant is set yet);

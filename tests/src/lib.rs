@@ -238,8 +238,14 @@ impl TestServer {
                 workspace_root().join("frontend/dist").display().to_string(),
             ),
             ("RUST_LOG".into(), "warn".into()),
+            // Development mode (GraphiQL, introspection for everyone) unless
+            // a test asks for production through `Options::env`.
+            ("DAOSHI_ENV".into(), "development".into()),
             // Every test logs in from 127.0.0.1; the per-address limit has its own test.
             ("DAOSHI_LOGIN_LIMIT_IP".into(), "100000".into()),
+            // Tests try wrong passwords on demo accounts they later log in
+            // with; the per-username back-off has its own test.
+            ("DAOSHI_LOGIN_SOFT_LIMIT_USER".into(), "100000".into()),
         ];
         if opts.redis {
             let url = std::env::var("DAOSHI_TEST_REDIS")

@@ -47,6 +47,10 @@ const SERVE_ONLY_ENV: &[&str] = &[
     "DAOSHI_LOGIN_LIMIT_USER",
     "DAOSHI_LOGIN_LIMIT_IP",
     "DAOSHI_TRUST_PROXY",
+    "DAOSHI_LOGIN_SOFT_LIMIT_USER",
+    // The seed always runs in development (demo seeding is refused in
+    // production); the server's mode is the test's.
+    "DAOSHI_ENV",
 ];
 
 /// How long one key lives (its hour), and after how long templates of other
@@ -133,6 +137,7 @@ impl Seed {
             ("JWT_SECRET".into(), JWT_SECRET.into()),
             ("DAOSHI_DATA_DIR".into(), data.path().display().to_string()),
             ("RUST_LOG".into(), "warn".into()),
+            ("DAOSHI_ENV".into(), "development".into()),
         ];
         env.extend(self.env.iter().cloned());
         for c in &self.commands {

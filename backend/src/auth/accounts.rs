@@ -29,7 +29,7 @@ use crate::tenancy::{Ctx, one_in_school};
 pub struct AccountFields {
     /// Platform-unique login name.
     pub username: String,
-    /// Initial password (8+ characters).
+    /// Initial password (10–128 characters, not the username, not a common one).
     pub password: String,
     /// Name shown in the UI.
     pub display_name: String,
@@ -58,7 +58,7 @@ fn check_account(input: &AccountFields, p: &mut Problems) {
     );
     p.check(
         "input.account.password",
-        password::check_strength(&input.password),
+        password::check_policy(&input.password, &input.username),
     );
     p.check(
         "input.account.displayName",
@@ -84,6 +84,8 @@ async fn insert_user(
         school_id: Set(school),
         active: Set(true),
         created_at: Set(chrono::Utc::now()),
+        token_version: Set(0),
+        must_change_password: Set(false),
     }
     .insert(ctx.db())
     .await

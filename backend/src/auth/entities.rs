@@ -25,6 +25,11 @@ pub mod user {
         pub active: bool,
         /// When created.
         pub created_at: DateTimeUtc,
+        /// Bumped on deactivation, password reset and password change:
+        /// tokens issued under an older version are refused.
+        pub token_version: i32,
+        /// Set by a one-time password: the next session may only change it.
+        pub must_change_password: bool,
     }
 
     /// No relations are navigated through the ORM.
@@ -91,6 +96,8 @@ pub mod refresh_token {
         pub revoked_at: Option<DateTimeUtc>,
         /// When issued.
         pub created_at: DateTimeUtc,
+        /// The user's token version when issued (an older one is refused).
+        pub user_version: i32,
     }
 
     /// No relations are navigated through the ORM.

@@ -1,11 +1,13 @@
-//! GraphQL: `login`, `refresh`, `logout`, `me`.
+//! GraphQL: `login`, `refresh`, `logout`, `me`, and the account lifecycle
+//! (`changePassword`, `resetPassword`, `deactivateAccount`,
+//! `reactivateAccount`).
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use sea_orm::EntityTrait;
 use shared::org::Role;
 
 use super::entities::user;
-use super::service;
+use super::{lifecycle, service};
 use crate::error::ApiError;
 use crate::graphql::context::{ClientIp, GqlResult, ctx_of, state_of};
 use crate::org::entities::{district, school};
@@ -30,8 +32,19 @@ pub struct AuthPayload {
     pub refresh_token: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// The password is a one-time password: this session may only run
+    /// `changePassword` (and `me`, `logout`) until it is changed.
+    pub must_change_password: bool,
     /// The account.
     pub user: UserInfo,
+}
+
+/// A one-time password, shown once: the account must change it at its
+/// next login. It is not stored anywhere but as a hash.
+#[derive(SimpleObject)]
+pub struct OneTimePassword {
+    /// The password.
+    pub password: String,
 }
 
 impl From<service::Session> for AuthPayload {
@@ -40,6 +53,7 @@ impl From<service::Session> for AuthPayload {
             access_token: s.access_token,
             refresh_token: s.refresh_token,
             expires_in: super::jwt::ACCESS_TTL_SECS,
+            must_change_password: s.user.must_change_password,
             user: UserInfo {
                 id: ID(s.user.id.to_string()),
                 display_name: s.user.display_name,
@@ -70,6 +84,8 @@ pub struct Me {
     pub grades: Vec<i32>,
     /// The caller's staff record in their school, for teachers.
     pub staff_id: Option<ID>,
+    /// The account's password is a one-time password to be changed now.
+    pub must_change_password: bool,
 }
 
 /// Auth queries.
@@ -102,6 +118,7 @@ impl AuthQuery {
             None => None,
         };
         Ok(Me {
+            must_change_password: user.must_change_password,
             id: ID(user.id.to_string()),
             display_name: user.display_name,
             roles: caller.roles.clone(),
@@ -123,7 +140,10 @@ pub struct AuthMutation;
 
 #[Object]
 impl AuthMutation {
-    /// Logs in with a username and password.
+    /// Logs in with a username and password. Must be the only field of its
+    /// operation (it runs its own transactions). Wrong passwords are limited
+    /// per username and client address; `mustChangePassword` in the answer
+    /// means the session may only change the password.
     async fn login(
         &self,
         cx: &Context<'_>,
@@ -131,8 +151,50 @@ impl AuthMutation {
         password: String,
     ) -> GqlResult<AuthPayload> {
         let ip = cx.data_opt::<ClientIp>().map(|c| c.0);
-        let s = service::login(ctx_of(cx)?, state_of(cx)?, &username, &password, ip).await?;
+        let s = service::login(state_of(cx)?, &username, &password, ip).await?;
         Ok(s.into())
+    }
+
+    /// Changes the caller's password (10–128 characters, not the username,
+    /// not a common one). Every other session of the account ends; the
+    /// answer is the new session.
+    async fn change_password(
+        &self,
+        cx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> GqlResult<AuthPayload> {
+        let s = lifecycle::change_password(
+            ctx_of(cx)?,
+            state_of(cx)?,
+            &current_password,
+            &new_password,
+        )
+        .await?;
+        Ok(s.into())
+    }
+
+    /// Resets an account's password to a one-time password (school admin:
+    /// accounts of the school; district admin: school admins of the
+    /// district). Shown once; the account must change it at its next login,
+    /// and its sessions end.
+    async fn reset_password(&self, cx: &Context<'_>, user_id: ID) -> GqlResult<OneTimePassword> {
+        let id = crate::tenancy::parse_id(&user_id, "账号")?;
+        let password = lifecycle::reset_password(ctx_of(cx)?, state_of(cx)?, id).await?;
+        Ok(OneTimePassword { password })
+    }
+
+    /// Deactivates an account (same scope as `resetPassword`): it can no
+    /// longer log in and its sessions end within seconds.
+    async fn deactivate_account(&self, cx: &Context<'_>, user_id: ID) -> GqlResult<bool> {
+        let id = crate::tenancy::parse_id(&user_id, "账号")?;
+        Ok(lifecycle::set_active(ctx_of(cx)?, state_of(cx)?, id, false).await?)
+    }
+
+    /// Reactivates a deactivated account (same scope as `resetPassword`).
+    async fn reactivate_account(&self, cx: &Context<'_>, user_id: ID) -> GqlResult<bool> {
+        let id = crate::tenancy::parse_id(&user_id, "账号")?;
+        Ok(lifecycle::set_active(ctx_of(cx)?, state_of(cx)?, id, true).await?)
     }
 
     /// Exchanges a refresh token for new tokens. The presented token is used

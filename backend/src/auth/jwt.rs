@@ -24,6 +24,22 @@ struct Claims {
     iat: i64,
     exp: i64,
     typ: String,
+    /// The user's token version when issued.
+    #[serde(default)]
+    tv: i32,
+    /// Issued after a one-time password: only changing it is allowed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pwc: bool,
+}
+
+/// What an access token says about its session besides the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionClaims {
+    /// The user's token version when issued; an older one than the
+    /// account's current version is refused.
+    pub version: i32,
+    /// The session may only change its password (a one-time password).
+    pub must_change_password: bool,
 }
 
 /// Signing and verification keys.
@@ -49,7 +65,7 @@ impl JwtKeys {
     }
 
     /// Issues an access token for a caller.
-    pub fn issue(&self, caller: &Caller) -> ApiResult<String> {
+    pub fn issue(&self, caller: &Caller, session: SessionClaims) -> ApiResult<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: caller.user_id,
@@ -60,13 +76,15 @@ impl JwtKeys {
             iat: now,
             exp: now + ACCESS_TTL_SECS,
             typ: "access".into(),
+            tv: session.version,
+            pwc: session.must_change_password,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.enc)
             .map_err(|e| ApiError::Internal(e.into()))
     }
 
     /// Verifies an access token: signature, algorithm, expiry and type.
-    pub fn verify(&self, token: &str) -> ApiResult<Caller> {
+    pub fn verify(&self, token: &str) -> ApiResult<(Caller, SessionClaims)> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.dec, &self.validation)
             .map_err(|_| ApiError::Unauthenticated("登录已过期或无效，请重新登录".into()))?;
         let c = data.claims;
@@ -75,13 +93,19 @@ impl JwtKeys {
                 "登录已过期或无效，请重新登录".into(),
             ));
         }
-        Ok(Caller {
-            user_id: c.sub,
-            roles: c.roles,
-            district_id: c.did,
-            school_id: c.sid,
-            grades: c.grades,
-        })
+        Ok((
+            Caller {
+                user_id: c.sub,
+                roles: c.roles,
+                district_id: c.did,
+                school_id: c.sid,
+                grades: c.grades,
+            },
+            SessionClaims {
+                version: c.tv,
+                must_change_password: c.pwc,
+            },
+        ))
     }
 }
 
@@ -107,13 +131,17 @@ mod tests {
     #[test]
     fn issued_tokens_verify() {
         let c = caller();
-        let t = keys().issue(&c).unwrap();
-        assert_eq!(keys().verify(&t).unwrap(), c);
+        let s = SessionClaims {
+            version: 3,
+            must_change_password: true,
+        };
+        let t = keys().issue(&c, s).unwrap();
+        assert_eq!(keys().verify(&t).unwrap(), (c, s));
     }
 
     #[test]
     fn tampered_and_unsigned_tokens_are_refused() {
-        let t = keys().issue(&caller()).unwrap();
+        let t = keys().issue(&caller(), SessionClaims::default()).unwrap();
         let parts: Vec<&str> = t.split('.').collect();
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let mut payload: serde_json::Value =

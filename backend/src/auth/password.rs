@@ -66,16 +66,86 @@ pub async fn verify_async(phc: String, password: String) -> ApiResult<bool> {
         .unwrap_or(false))
 }
 
-/// The password rule: 8–128 characters.
-pub fn check_strength(password: &str) -> Result<(), &'static str> {
+/// Longest password accepted anywhere (also at login, before hashing).
+pub const MAX_CHARS: usize = 128;
+/// Shortest password a person may choose.
+pub const MIN_CHARS: usize = 10;
+
+/// Passwords refused whatever their length: the public demo password and
+/// the commonest long-enough ones.
+const COMMON: &[&str] = &[
+    "daoshi-demo",
+    "daoshi123456",
+    "daoshi-password",
+    "0123456789",
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "a123456789",
+    "aa12345678",
+    "abc1234567",
+    "1qaz2wsx3edc",
+    "1q2w3e4r5t",
+    "qwertyuiop",
+    "qwerty123456",
+    "asdfghjkl;",
+    "zxcvbnm123",
+    "abcdefghij",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "p@ssw0rd123",
+    "iloveyou12",
+    "woaini1314",
+    "woaini520520",
+    "admin12345",
+    "admin123456",
+    "administrator",
+    "changeme123",
+    "welcome123",
+];
+
+/// The password policy: 10–128 characters, not the username, not one of
+/// the common or demo passwords, not one character repeated.
+pub fn check_policy(password: &str, username: &str) -> Result<(), &'static str> {
     let n = password.chars().count();
-    if n < 8 {
-        return Err("密码至少8位");
+    if n < MIN_CHARS {
+        return Err("密码至少10位");
     }
-    if n > 128 {
+    if n > MAX_CHARS {
         return Err("密码最多128位");
     }
+    let lower = password.to_lowercase();
+    if lower == username.trim().to_lowercase() {
+        return Err("密码不能与用户名相同");
+    }
+    if COMMON.contains(&lower.as_str()) {
+        return Err("密码过于常见，请换一个");
+    }
+    let mut chars = password.chars();
+    if let Some(first) = chars.next()
+        && chars.all(|c| c == first)
+    {
+        return Err("密码不能是同一个字符重复");
+    }
     Ok(())
+}
+
+/// A one-time password: 12 random characters from an alphabet without
+/// look-alikes, grouped by four (about 59 bits).
+pub fn one_time() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    let mut out = String::with_capacity(14);
+    for i in 0..12 {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -88,5 +158,25 @@ mod tests {
         assert!(verify(&h, "correct horse"));
         assert!(!verify(&h, "wrong horse"));
         assert!(!verify("not a phc string", "correct horse"));
+    }
+
+    #[test]
+    fn the_policy_refuses_short_common_and_username_passwords() {
+        assert!(check_policy("short-pw", "t1").is_err());
+        assert!(check_policy("daoshi-demo", "t1").is_err());
+        assert!(check_policy("Password123", "t1").is_err());
+        assert!(check_policy("s1.mentor1-x", "S1.Mentor1-X").is_err());
+        assert!(check_policy("aaaaaaaaaaaa", "t1").is_err());
+        assert!(check_policy(&"x".repeat(129), "t1").is_err());
+        assert!(check_policy("青山绿水长流不息春风", "t1").is_ok());
+        assert!(check_policy("long-enough-pw", "t1").is_ok());
+    }
+
+    #[test]
+    fn one_time_passwords_meet_the_policy_and_differ() {
+        let a = one_time();
+        assert_eq!(a.len(), 14);
+        assert!(check_policy(&a, "x").is_ok());
+        assert_ne!(a, one_time());
     }
 }

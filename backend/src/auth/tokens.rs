@@ -27,7 +27,8 @@ pub enum TokenStore {
     Redis(crate::state::RedisConn),
 }
 
-/// A parsed refresh token.
+/// A parsed refresh token. Its user id is only a claim: nothing is done
+/// in its name until the stored record matching the secret says so.
 pub struct Presented {
     /// Claimed owner (checked against the stored record).
     pub user_id: Uuid,
@@ -41,6 +42,8 @@ pub enum Consumed {
     Fresh {
         /// The rotation family.
         family: Uuid,
+        /// The owner's token version when it was issued.
+        version: i32,
     },
     /// Already used or revoked: the family is (now) revoked.
     Reused {
@@ -90,7 +93,13 @@ fn redis_err(e: redis::RedisError) -> ApiError {
 
 impl TokenStore {
     /// Issues a new token in a family (a new family at login).
-    pub async fn issue(&self, ctx: &Ctx, user_id: Uuid, family: Uuid) -> ApiResult<String> {
+    pub async fn issue(
+        &self,
+        ctx: &Ctx,
+        user_id: Uuid,
+        family: Uuid,
+        version: i32,
+    ) -> ApiResult<String> {
         let id = Uuid::new_v4();
         let mut secret = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut secret);
@@ -108,13 +117,14 @@ impl TokenStore {
                     used_at: Set(None),
                     revoked_at: Set(None),
                     created_at: Set(now),
+                    user_version: Set(version),
                 }
                 .insert(ctx.db())
                 .await?;
             }
             TokenStore::Redis(conn) => {
                 let mut conn = conn.clone();
-                let value = format!("{user_id}|{family}|{hash}");
+                let value = format!("{user_id}|{family}|{hash}|{version}");
                 let _: () = conn
                     .set_ex(rt_key(id), value, REFRESH_TTL_SECS as u64)
                     .await
@@ -124,19 +134,34 @@ impl TokenStore {
         Ok(format!("{user_id}.{id}.{secret}"))
     }
 
+    /// Finds the stored row of a presented token by the hash of its secret
+    /// (`app.refresh_hash`: the row policy opens only that row), then opens
+    /// the verified owner's rows (`app.user_id`).
+    async fn verified_row(ctx: &Ctx, p: &Presented) -> ApiResult<Option<refresh_token::Model>> {
+        ctx.set_local("app.refresh_hash", &p.hash).await?;
+        let row = refresh_token::Entity::find_by_id(p.id)
+            .filter(refresh_token::Column::TokenHash.eq(p.hash.as_str()))
+            .one(ctx.db())
+            .await?
+            .filter(|r| r.user_id == p.user_id && r.token_hash == p.hash);
+        ctx.set_local("app.refresh_hash", "").await?;
+        if let Some(r) = &row {
+            ctx.set_local("app.user_id", &r.user_id.to_string()).await?;
+        }
+        Ok(row)
+    }
+
     /// Uses a presented token once. A second use of the same token revokes
-    /// its whole family.
+    /// its whole family. Returns `Invalid` unless the secret matches the
+    /// stored record; only then is the owner's id trusted (and, for the
+    /// database store, `app.user_id` set).
     pub async fn consume(&self, ctx: &Ctx, p: &Presented) -> ApiResult<Consumed> {
         match self {
             TokenStore::Db => {
-                let Some(row) = refresh_token::Entity::find_by_id(p.id)
-                    .filter(refresh_token::Column::UserId.eq(p.user_id))
-                    .one(ctx.db())
-                    .await?
-                else {
+                let Some(row) = Self::verified_row(ctx, p).await? else {
                     return Ok(Consumed::Invalid);
                 };
-                if row.token_hash != p.hash || row.expires_at < chrono::Utc::now() {
+                if row.expires_at < chrono::Utc::now() {
                     return Ok(Consumed::Invalid);
                 }
                 if row.revoked_at.is_some() {
@@ -157,6 +182,7 @@ impl TokenStore {
                 if updated.rows_affected == 1 {
                     Ok(Consumed::Fresh {
                         family: row.family_id,
+                        version: row.user_version,
                     })
                 } else {
                     Ok(Consumed::Reused {
@@ -176,6 +202,7 @@ impl TokenStore {
                 else {
                     return Ok(Consumed::Invalid);
                 };
+                let version = parts.next().and_then(|v| v.parse().ok()).unwrap_or(0);
                 let Ok(family) = family.parse::<Uuid>() else {
                     return Ok(Consumed::Invalid);
                 };
@@ -197,7 +224,7 @@ impl TokenStore {
                     .map_err(redis_err)?
                     .is_some();
                 Ok(if first {
-                    Consumed::Fresh { family }
+                    Consumed::Fresh { family, version }
                 } else {
                     Consumed::Reused { family }
                 })
@@ -233,18 +260,13 @@ impl TokenStore {
     /// Whether a family is revoked (used at logout to make it idempotent).
     pub async fn family_of(&self, ctx: &Ctx, p: &Presented) -> ApiResult<Option<Uuid>> {
         match self {
-            TokenStore::Db => Ok(refresh_token::Entity::find_by_id(p.id)
-                .filter(refresh_token::Column::UserId.eq(p.user_id))
-                .one(ctx.db())
-                .await?
-                .filter(|r| r.token_hash == p.hash)
-                .map(|r| r.family_id)),
+            TokenStore::Db => Ok(Self::verified_row(ctx, p).await?.map(|r| r.family_id)),
             TokenStore::Redis(conn) => {
                 let mut conn = conn.clone();
                 let value: Option<String> = conn.get(rt_key(p.id)).await.map_err(redis_err)?;
                 Ok(value.and_then(|v| {
                     let parts: Vec<&str> = v.split('|').collect();
-                    (parts.len() == 3 && parts[0] == p.user_id.to_string() && parts[2] == p.hash)
+                    (parts.len() >= 3 && parts[0] == p.user_id.to_string() && parts[2] == p.hash)
                         .then(|| parts[1].parse().ok())
                         .flatten()
                 }))

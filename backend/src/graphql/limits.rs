@@ -207,6 +207,34 @@ pub fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
     })
 }
 
+/// The root fields of the operation a request runs (by field name, not
+/// alias); `None` when the document does not parse or names no operation.
+/// A fragment at the root is reported as `"..."`, a field that is unknown
+/// to every caller of this function.
+pub fn root_fields(query: &str, operation_name: Option<&str>) -> Option<Vec<String>> {
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    let op = doc.operations.iter().find_map(|(name, op)| {
+        let selected = match (operation_name, name) {
+            (Some(wanted), Some(n)) => n.as_str() == wanted,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        selected.then_some(op)
+    })?;
+    Some(
+        op.node
+            .selection_set
+            .node
+            .items
+            .iter()
+            .map(|s| match &s.node {
+                Selection::Field(f) => f.node.name.node.to_string(),
+                _ => "...".to_string(),
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +242,25 @@ mod tests {
     fn of(q: &str, vars: serde_json::Value) -> Measure {
         let doc = async_graphql::parser::parse_query(q).unwrap();
         measure(&doc, &Variables::from_json(vars))
+    }
+
+    #[test]
+    fn lists_root_fields_by_name() {
+        assert_eq!(
+            root_fields(
+                "mutation { x: login(username: \"a\", password: \"b\") { accessToken } }",
+                None
+            ),
+            Some(vec!["login".to_string()])
+        );
+        assert_eq!(
+            root_fields(
+                "query A { me { id } } query B { a: me { id } ...F }",
+                Some("B")
+            ),
+            Some(vec!["me".to_string(), "...".to_string()])
+        );
+        assert_eq!(root_fields("{", None), None);
     }
 
     #[test]

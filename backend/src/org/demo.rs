@@ -170,6 +170,8 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
             school_id: Set(school),
             active: Set(true),
             created_at: Set(now),
+            token_version: Set(0),
+            must_change_password: Set(false),
         }
     };
     let grant = |user_id: Uuid, role: Role, school: Option<Uuid>| role_grant::ActiveModel {

@@ -5,6 +5,7 @@
 
 use shared::org::{Qualification, Role, SchoolStage};
 
+use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
@@ -24,6 +25,8 @@ pub struct Tr {
     pub matching: &'static MatchTr,
     /// Mentoring work (quick log, outbox, growth messages, talk requests).
     pub mentoring: &'static MentoringTr,
+    /// Account and security (password change, account lifecycle).
+    pub auth: &'static AuthTr,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub loading: &'static str,
@@ -146,6 +149,7 @@ pub static ZH: Tr = Tr {
     tasks: &TASKS_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
+    auth: &AUTH_ZH,
     app_name: "导师制",
     app_tagline: "教师人人是导师，学生人人有导师",
     loading: "加载中…",
@@ -237,6 +241,7 @@ pub static EN: Tr = Tr {
     tasks: &TASKS_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,
+    auth: &AUTH_EN,
     app_name: "Daoshi",
     app_tagline: "Every teacher a mentor, every student mentored",
     loading: "Loading…",

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 
 use crate::storage;
 
+mod auth;
 mod common;
 mod matching;
 mod mentoring;

@@ -1,4 +1,4 @@
-//! Sign-in, tokens and the caller (`graphql/auth.graphql`).
+//! Sign-in, tokens, the caller and the account lifecycle (`graphql/auth.graphql`).
 
 use super::*;
 
@@ -13,4 +13,14 @@ operations! {
     Logout;
     /// Who am I.
     Me;
+    /// Change one's own password (opens a fresh session).
+    ChangePassword;
+    /// The school's accounts (school admin).
+    SchoolAccounts;
+    /// Reset an account to a one-time password.
+    ResetPassword;
+    /// Deactivate an account.
+    DeactivateAccount;
+    /// Reactivate an account.
+    ReactivateAccount;
 }

@@ -1,5 +1,6 @@
 //! The pages, by audience.
 
+pub mod account;
 pub mod district;
 pub mod edit;
 pub mod matching;
