@@ -90,8 +90,22 @@ pub async fn student_tokens(srv: &TestServer, grade: i32) -> Result<Vec<String>>
     let in_grade = format!(
         "class_id IN (SELECT c.id FROM classes c JOIN schools s ON s.id = c.school_id WHERE s.code = 'demo-s2' AND c.grade = {grade})"
     );
+    let hex = match srv.db.backend {
+        Backend::Postgres => "s.user_id::text",
+        Backend::Sqlite => "hex(s.user_id)",
+    };
     srv.sql(&format!(
         "UPDATE students SET user_id = {random} WHERE user_id IS NULL AND {in_grade}"
+    ))?;
+    // Their accounts: every request checks that the account exists, is
+    // active and has the token's version (copied from `s2.student1`).
+    srv.sql(&format!(
+        "INSERT INTO users (id, username, password_hash, display_name, district_id, school_id, \
+         active, created_at, token_version, must_change_password) \
+         SELECT s.user_id, 'rush.' || {hex}, t.password_hash, 'rush', t.district_id, t.school_id, \
+         t.active, t.created_at, t.token_version, t.must_change_password \
+         FROM students s, users t WHERE t.username = 's2.student1' AND s.{in_grade} \
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id)"
     ))?;
     let users = srv.sql(&format!(
         "SELECT {} FROM students WHERE {in_grade}",

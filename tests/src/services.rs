@@ -259,6 +259,9 @@ impl PrivateServer {
             ("DAOSHI_DATA_DIR".into(), data.path().display().to_string()),
             ("RUST_LOG".into(), "warn".into()),
             ("DAOSHI_LOGIN_LIMIT_IP".into(), "100000".into()),
+            ("DAOSHI_LOGIN_SOFT_LIMIT_USER".into(), "100000".into()),
+            // The demo district is refused in production (the default).
+            ("DAOSHI_ENV".into(), "development".into()),
         ];
         let bin = crate::daoshi_bin()?;
         let out = tokio::process::Command::new(&bin)
