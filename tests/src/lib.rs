@@ -274,10 +274,24 @@ impl TestServer {
         })
     }
 
-    /// The demo on SQLite with default options (used by the browser tests).
+    /// The demo on SQLite with default options, serving the built app (used
+    /// by the browser tests). `DAOSHI_SITE_DIR` may point at a copy of a
+    /// build (the tree's `frontend/dist` is rebuilt by whoever builds next);
+    /// a site without the app's wasm is an error, not a blank page.
     pub async fn spawn_sqlite_demo() -> Result<TestServer> {
+        let site = std::env::var("DAOSHI_SITE_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| workspace_root().join("frontend/dist"));
+        let wasm = site.join("pkg/app_bg.wasm");
+        if !wasm.exists() {
+            bail!(
+                "{} is missing: run scripts/build-frontend.sh first",
+                wasm.display()
+            );
+        }
         TestServer::start(Options {
             class_size: 10,
+            env: vec![("DAOSHI_SITE_DIR".into(), site.display().to_string())],
             ..Options::new(Backend::Sqlite)
         })
         .await

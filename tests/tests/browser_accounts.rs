@@ -6,8 +6,6 @@
 //! account with confirmation. The real app (`frontend/dist`) against a
 //! `daoshi` server with the demo district, in headless Chromium.
 
-use std::path::PathBuf;
-
 use anyhow::{Result, bail};
 use serde_json::Value;
 use tests::browser::{Ui, check_phone_usable, scenario};
@@ -170,21 +168,7 @@ async fn admin_deactivates_an_account(ui: &Ui, server: &tests::TestServer) -> Re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_screens_on_a_phone() -> Result<()> {
-    let site = std::env::var("DAOSHI_SITE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| tests::workspace_root().join("frontend/dist"));
-    if !site.join("pkg/app_bg.wasm").exists() {
-        bail!(
-            "{} has no app: run scripts/build-frontend.sh first",
-            site.display()
-        );
-    }
-    let server = tests::TestServer::start(tests::Options {
-        class_size: 10,
-        env: vec![("DAOSHI_SITE_DIR".into(), site.display().to_string())],
-        ..tests::Options::new(tests::Backend::Sqlite)
-    })
-    .await?;
+    let server = tests::TestServer::spawn_sqlite_demo().await?;
     let ui = Ui::launch(&server.base_url()).await?;
     let mut failures = Vec::new();
     scenario(&ui, "change-password", &mut failures, async |ui: &Ui| {

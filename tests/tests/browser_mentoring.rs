@@ -6,8 +6,6 @@
 //! `daoshi` server with the demo district, in headless Chromium over the
 //! DevTools protocol; the helpers follow `browser.rs`. Screenshots go to `test-artifacts/`.
 
-use std::path::PathBuf;
-
 use anyhow::{Result, bail};
 #[allow(deprecated)]
 // deprecated in CDP, still honoured by Chromium (the DevTools offline switch)
@@ -402,24 +400,7 @@ async fn sign_out_with_unsent_entries(ui: &Ui, server: &tests::TestServer) -> Re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mentoring_works_on_a_phone() -> Result<()> {
-    // `DAOSHI_SITE_DIR` may point at a copy of a build (the tree's
-    // `frontend/dist` is rebuilt by whoever builds next).
-    let site = std::env::var("DAOSHI_SITE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| tests::workspace_root().join("frontend/dist"));
-    let wasm = site.join("pkg/app_bg.wasm");
-    if !wasm.exists() {
-        bail!(
-            "{} is missing: run scripts/build-frontend.sh first",
-            wasm.display()
-        );
-    }
-    let server = tests::TestServer::start(tests::Options {
-        class_size: 10,
-        env: vec![("DAOSHI_SITE_DIR".into(), site.display().to_string())],
-        ..tests::Options::new(tests::Backend::Sqlite)
-    })
-    .await?;
+    let server = tests::TestServer::spawn_sqlite_demo().await?;
     let ui = Ui::launch_for_service_worker(&server.base_url()).await?;
     let mut failures = Vec::new();
     scenario(&ui, "quick-log", &mut failures, async |ui: &Ui| {
