@@ -152,6 +152,25 @@ impl Ui {
         }
     }
 
+    /// Taps a link and waits for the page it leads to (`path`, titled
+    /// `title`). A tap that lands while the page is still laying out its data
+    /// can miss the link (the element moved under the computed point), so an
+    /// unanswered tap is repeated, three times at most.
+    pub async fn tap_link(&self, selector: &str, path: &str, title: &str) -> Result<()> {
+        let arrived = format!("location.pathname === {}", serde_json::to_string(path)?);
+        for _ in 0..3 {
+            self.click(selector).await?;
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if self.eval::<bool>(&arrived).await.unwrap_or(false) {
+                    return self.wait_home(path, title).await;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        self.wait_home(path, title).await
+    }
+
     /// The visible text of an element.
     pub async fn text(&self, selector: &str) -> Result<String> {
         self.eval(&format!(

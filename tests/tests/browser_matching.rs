@@ -93,8 +93,8 @@ async fn student_ranks_mentors(ui: &Ui) -> Result<()> {
 async fn admin_runs_round(ui: &Ui, student1: &str) -> Result<String> {
     ui.login("s2.admin", PASSWORD).await?;
     ui.wait_home("/school", "学校设置").await?;
-    ui.click("a[href='/school/matching']").await?;
-    ui.wait_home("/school/matching", "导师匹配").await?;
+    ui.tap_link("a[href='/school/matching']", "/school/matching", "导师匹配")
+        .await?;
     let round = ".round-card[data-grade='7'][data-status='OPEN']";
     ui.wait(
         &format!("document.querySelector(\"{round}\")"),
