@@ -516,8 +516,12 @@ async fn handle(
     if h.state.config.production && !crate::authz::may_introspect(caller.as_ref().map(|(c, _)| c)) {
         req = req.disable_introspection();
     }
-    let fields =
-        graphql::root_fields(&req.query, req.operation_name.as_deref()).unwrap_or_default();
+    // One parse of the document tells both what the operation selects and
+    // whether it writes.
+    let graphql::Operation {
+        mutation: writes,
+        root_fields: fields,
+    } = graphql::operation(&req.query, req.operation_name.as_deref()).unwrap_or_default();
     if let Some((_, session)) = &caller
         && session.must_change_password
         && !fields
@@ -528,7 +532,6 @@ async fn handle(
         return refuse(media, request_error_status(media, Some(e.code())), e);
     }
     let ip = client_ip(h.state.config.trust_proxy, &headers, peer);
-    let writes = graphql::is_mutation(&req.query, req.operation_name.as_deref());
     if writes && fields.iter().any(|f| f == "login") {
         // Login runs its own short transactions (no connection is held while
         // the password is checked), so it travels alone.

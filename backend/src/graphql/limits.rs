@@ -190,28 +190,21 @@ impl Extension for CostLimitsExt {
     }
 }
 
-/// Whether the document's operation to run (by name, or the only one) is a
-/// mutation. Unparsable documents count as not a mutation (the executor
-/// refuses them anyway).
-pub fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
-    doc.operations.iter().any(|(name, op)| {
-        let selected = match (operation_name, name) {
-            (Some(wanted), Some(n)) => n.as_str() == wanted,
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        selected && op.node.ty == OperationType::Mutation
-    })
+/// What the HTTP layer needs to know of the operation a request runs,
+/// before executing it: read from one parse of the document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Operation {
+    /// A mutation (the request's transaction takes the write lock first).
+    pub mutation: bool,
+    /// Its root fields by field name, not alias; a fragment at the root is
+    /// reported as `"..."`, a field that is unknown to every caller.
+    pub root_fields: Vec<String>,
 }
 
-/// The root fields of the operation a request runs (by field name, not
-/// alias); `None` when the document does not parse or names no operation.
-/// A fragment at the root is reported as `"..."`, a field that is unknown
-/// to every caller of this function.
-pub fn root_fields(query: &str, operation_name: Option<&str>) -> Option<Vec<String>> {
+/// The operation a request runs (by name, or the first); `None` when the
+/// document does not parse or names no such operation (the executor refuses
+/// those anyway).
+pub fn operation(query: &str, operation_name: Option<&str>) -> Option<Operation> {
     let doc = async_graphql::parser::parse_query(query).ok()?;
     let op = doc.operations.iter().find_map(|(name, op)| {
         let selected = match (operation_name, name) {
@@ -221,8 +214,10 @@ pub fn root_fields(query: &str, operation_name: Option<&str>) -> Option<Vec<Stri
         };
         selected.then_some(op)
     })?;
-    Some(
-        op.node
+    Some(Operation {
+        mutation: op.node.ty == OperationType::Mutation,
+        root_fields: op
+            .node
             .selection_set
             .node
             .items
@@ -232,12 +227,16 @@ pub fn root_fields(query: &str, operation_name: Option<&str>) -> Option<Vec<Stri
                 _ => "...".to_string(),
             })
             .collect(),
-    )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn root_fields(q: &str, name: Option<&str>) -> Option<Vec<String>> {
+        operation(q, name).map(|o| o.root_fields)
+    }
 
     fn of(q: &str, vars: serde_json::Value) -> Measure {
         let doc = async_graphql::parser::parse_query(q).unwrap();
@@ -339,6 +338,8 @@ mod tests {
 
     #[test]
     fn tells_mutations_from_queries() {
+        let is_mutation =
+            |q: &str, name: Option<&str>| operation(q, name).is_some_and(|o| o.mutation);
         assert!(is_mutation(
             "mutation { logout(refreshToken: \"x\") }",
             None

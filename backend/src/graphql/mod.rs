@@ -14,7 +14,7 @@ use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
 
 pub use context::ClientIp;
-pub use limits::{is_mutation, root_fields};
+pub use limits::{Operation, operation};
 
 /// The root query: one part per capability.
 #[derive(MergedObject, Default)]
