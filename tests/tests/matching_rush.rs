@@ -72,15 +72,26 @@ async fn rush_keeps_quotas_under_concurrency(backend: Backend) -> Result<()> {
             let base = bases[n % bases.len()].clone();
             n += 1;
             jobs.spawn(async move {
-                let body = tests::gql_at(
-                    &client,
-                    &base,
-                    Some(&token),
-                    select,
-                    json!({ "r": round, "m": m }),
-                )
-                .await?;
-                Ok::<_, anyhow::Error>((i, body))
+                // UNAVAILABLE is the server's "retry": the app retries it with
+                // back-off, and so does this client (seen on SQLite on a
+                // loaded machine); every other answer is final.
+                let mut attempt = 0u64;
+                loop {
+                    let body = tests::gql_at(
+                        &client,
+                        &base,
+                        Some(&token),
+                        select,
+                        json!({ "r": round, "m": m }),
+                    )
+                    .await?;
+                    attempt += 1;
+                    if attempt < 5 && error_code(&body).as_deref() == Some("UNAVAILABLE") {
+                        tokio::time::sleep(std::time::Duration::from_millis(250 * attempt)).await;
+                        continue;
+                    }
+                    return Ok::<_, anyhow::Error>((i, body));
+                }
             });
         }
     }
