@@ -258,22 +258,27 @@ async fn secrets_come_from_files_and_the_probe_answers() -> Result<()> {
     let secret_file = dir.path().join("jwt_secret");
     std::fs::write(&secret_file, format!("{JWT_SECRET}\n"))?;
     let file = secret_file.display().to_string();
-    let s = TestServer::start(Options {
-        env: vec![
-            ("JWT_SECRET".into(), String::new()),
-            ("JWT_SECRET_FILE".into(), file.clone()),
-        ],
-        ..Options::new(Backend::Sqlite)
-    })
-    .await?;
-    let d = s.data_as("s1.admin", COUNT, json!({})).await?;
-    assert!(d["students"]["totalCount"].as_i64() > Some(0), "{d}");
-    // A token signed with the file's secret by someone else (the test) works.
-    let token = s.login("s1.admin").await?;
-    let claims = tests::token_claims(&token)?;
-    let forged = tests::sign_token(&claims);
-    let r = s.gql(Some(&forged), COUNT, json!({})).await?;
-    assert!(r["errors"].is_null(), "{r}");
+    let s = TestServer::start(Options::new(Backend::Sqlite)).await?;
+    // A replica that gets its key only from the file.
+    let r = s
+        .start_replica_with(&[("JWT_SECRET", ""), ("JWT_SECRET_FILE", &file)])
+        .await?;
+    let login = r
+        .gql(None, LOGIN, json!({ "u": "s1.admin", "p": PASSWORD }))
+        .await?;
+    let token = login["data"]["login"]["accessToken"]
+        .as_str()
+        .context(login.to_string())?
+        .to_string();
+    let d = r.gql(Some(&token), COUNT, json!({})).await?;
+    assert!(d["data"]["students"]["totalCount"].as_i64() > Some(0), "{d}");
+    // Tokens signed with the file's key elsewhere (the test, the other
+    // replica) are accepted: the key is the same.
+    let forged = tests::sign_token(&tests::token_claims(&token)?);
+    let d = r.gql(Some(&forged), COUNT, json!({})).await?;
+    assert!(d["errors"].is_null(), "{d}");
+    let d = s.gql(Some(&token), COUNT, json!({})).await?;
+    assert!(d["errors"].is_null(), "{d}");
 
     let both_set = s
         .cli_with(
