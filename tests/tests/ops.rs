@@ -271,7 +271,10 @@ async fn secrets_come_from_files_and_the_probe_answers() -> Result<()> {
         .context(login.to_string())?
         .to_string();
     let d = r.gql(Some(&token), COUNT, json!({})).await?;
-    assert!(d["data"]["students"]["totalCount"].as_i64() > Some(0), "{d}");
+    assert!(
+        d["data"]["students"]["totalCount"].as_i64() > Some(0),
+        "{d}"
+    );
     // Tokens signed with the file's key elsewhere (the test, the other
     // replica) are accepted: the key is the same.
     let forged = tests::sign_token(&tests::token_claims(&token)?);

@@ -43,7 +43,7 @@ struct Front {
 
 enum Balancer {
     Haproxy {
-        _child: tokio::process::Child,
+        _child: Box<tokio::process::Child>,
         base: String,
         _dir: tempfile::TempDir,
     },
@@ -153,7 +153,7 @@ async fn start_haproxy(bin: &str, bases: &[String]) -> Result<Balancer> {
     .context("haproxy did not come up")?;
     eprintln!("haproxy in front of {} replicas at {base}", bases.len());
     Ok(Balancer::Haproxy {
-        _child: child,
+        _child: Box::new(child),
         base,
         _dir: dir,
     })
