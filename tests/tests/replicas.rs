@@ -349,3 +349,107 @@ async fn a_replica_killed_mid_traffic_loses_no_acknowledged_write() -> Result<()
     assert_eq!(found.len(), acked.len(), "unacknowledged or duplicate rows");
     Ok(())
 }
+
+/// CPU seconds (user + system) a process has used, from `/proc/PID/stat`.
+fn cpu_secs(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command (which may hold spaces) in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+/// CPU seconds of every PostgreSQL process on the machine (other tests'
+/// load included: run this alone).
+fn postgres_cpu_secs() -> f64 {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim().starts_with("postgres"))
+        })
+        .map(cpu_secs)
+        .sum()
+}
+
+/// The per-request costs docs/CAPACITY.md is derived from: a mentor's home
+/// reads and activity writes through HAProxy to three replicas, with the
+/// CPU seconds the servers and PostgreSQL spent per request.
+/// `cargo test -p tests --test replicas -- --ignored --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "measurement: run explicitly"]
+async fn per_request_costs_through_three_replicas() -> Result<()> {
+    const CLIENTS: usize = 8;
+    const READS: usize = 60;
+    const WRITES: usize = 25;
+    const LOGINS: usize = 4;
+    const USERS: [&str; CLIENTS] = [
+        "s1.admin",
+        "s1.mentor1",
+        "s1.head1",
+        "s2.admin",
+        "s2.mentor1",
+        "s3.admin",
+        "s2.head1",
+        "s3.mentor1",
+    ];
+    const HOME: &str = "query { me { id } students(first: 20) { totalCount edges { node { id } } } activities(first: 20) { totalCount edges { node { id kind summary } } } }";
+    let c = Cluster::start(vec![]).await?;
+    let pids: Vec<u32> = std::iter::once(c.primary.pid())
+        .chain(c.replicas.iter().map(|r| r.as_ref().and_then(Replica::pid)))
+        .flatten()
+        .collect();
+    let token = c.primary.login("s2.mentor1").await?;
+    let student = student_of(&c.primary, "s2.mentor1").await?;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    for (label, n, kind) in [
+        ("read (mentor home)", READS, 0),
+        ("write (logActivity)", WRITES, 1),
+        ("login (argon2)", LOGINS, 2),
+    ] {
+        let servers0: f64 = pids.iter().map(|p| cpu_secs(*p)).sum();
+        let pg0 = postgres_cpu_secs();
+        let started = std::time::Instant::now();
+        let mut tasks = vec![];
+        for w in 0..CLIENTS {
+            let (front, token, student, run) =
+                (c.front.clone(), token.clone(), student.clone(), run.clone());
+            tasks.push(tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                for i in 0..n {
+                    let (q, v) = match kind {
+                        0 => (HOME, json!({})),
+                        1 => (LOG, talk(&format!("cost-{run}-{w}-{i}"), &student, "谈话")),
+                        // One account per client: concurrent attempts on one
+                        // username hit its limit (reserved before checking).
+                        _ => (LOGIN, json!({ "u": USERS[w], "p": PASSWORD })),
+                    };
+                    let auth = (kind != 2).then_some(token.as_str());
+                    let r = gql_at(&client, &front.url(), auth, q, v).await?;
+                    anyhow::ensure!(r["errors"].is_null(), "{r}");
+                }
+                anyhow::Ok(())
+            }));
+        }
+        for t in tasks {
+            t.await??;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let total = (CLIENTS * n) as f64;
+        let servers = pids.iter().map(|p| cpu_secs(*p)).sum::<f64>() - servers0;
+        let pg = postgres_cpu_secs() - pg0;
+        eprintln!(
+            "COST {label}: {total} requests, {CLIENTS} clients, {:.0}/s; server CPU {:.2} ms/request, PostgreSQL CPU {:.2} ms/request",
+            total / secs,
+            servers / total * 1000.0,
+            pg / total * 1000.0
+        );
+    }
+    Ok(())
+}
