@@ -388,3 +388,41 @@ async fn a_backup_restores_to_the_same_data(backend: Backend) -> Result<()> {
     Ok(())
 }
 both!(a_backup_restores_to_the_same_data);
+
+/// Migrations as their own step: `daoshi migrate` (a no-op on a current
+/// schema), then a replica with `DAOSHI_MIGRATE_ON_START=0` that holds only
+/// the RLS-bound application role's credentials serves as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_run_without_the_owner_after_a_separate_migrate() -> Result<()> {
+    let s = TestServer::start(Options::new(Backend::Postgres)).await?;
+    let out = s.cli(&["migrate"]).await?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = s.db.app_url()?;
+    let r = s
+        .start_replica_with(&[
+            ("DATABASE_URL", &app),
+            ("DATABASE_APP_URL", &app),
+            ("DAOSHI_MIGRATE_ON_START", "0"),
+        ])
+        .await?;
+    let login = r
+        .gql(None, LOGIN, json!({ "u": "s1.admin", "p": PASSWORD }))
+        .await?;
+    let token = login["data"]["login"]["accessToken"]
+        .as_str()
+        .context(login.to_string())?
+        .to_string();
+    let d = r.gql(Some(&token), COUNT, json!({})).await?;
+    assert!(
+        d["data"]["students"]["totalCount"].as_i64() > Some(0),
+        "{d}"
+    );
+    // The same credentials cannot migrate: only the owner can.
+    let refused = s.cli_with(&[("DATABASE_URL", &app)], &["migrate"]).await?;
+    assert!(!refused.status.success(), "the application role migrated");
+    Ok(())
+}
