@@ -417,7 +417,7 @@ async fn per_request_costs_through_three_replicas() -> Result<()> {
         let pg0 = postgres_cpu_secs();
         let started = std::time::Instant::now();
         let mut tasks = vec![];
-        for w in 0..CLIENTS {
+        for (w, user) in USERS.into_iter().enumerate() {
             let (front, token, student, run) =
                 (c.front.clone(), token.clone(), student.clone(), run.clone());
             tasks.push(tokio::spawn(async move {
@@ -428,7 +428,7 @@ async fn per_request_costs_through_three_replicas() -> Result<()> {
                         1 => (LOG, talk(&format!("cost-{run}-{w}-{i}"), &student, "谈话")),
                         // One account per client: concurrent attempts on one
                         // username hit its limit (reserved before checking).
-                        _ => (LOGIN, json!({ "u": USERS[w], "p": PASSWORD })),
+                        _ => (LOGIN, json!({ "u": user, "p": PASSWORD })),
                     };
                     let auth = (kind != 2).then_some(token.as_str());
                     let r = gql_at(&client, &front.url(), auth, q, v).await?;
