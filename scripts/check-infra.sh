@@ -26,7 +26,7 @@ if ! python3 -c 'import yaml' >/dev/null 2>&1; then
 fi
 if ! command -v kubernetes-validate >/dev/null 2>&1; then
   log "installing kubernetes-validate"
-  python3 -m pip install -q kubernetes-validate
+  python3 -m pip install -q "kubernetes-validate==1.37.*"
 fi
 
 log "Kubernetes manifests (strict schema validation)"
