@@ -51,6 +51,10 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq sqlite3 >/dev/null
 fi
 
+# The deployment files (Kubernetes, compose, HAProxy, Dockerfile), offline;
+# also installs haproxy, which the three-replica tests put in front of the servers.
+scripts/check-infra.sh
+
 # The frontend (wasm) the browser tests load, and the server binary the tests start.
 scripts/build-frontend.sh
 log "building the server"

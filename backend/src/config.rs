@@ -53,15 +53,67 @@ pub struct Config {
     /// behind TLS): `DAOSHI_HSTS=1`. Without it HSTS is sent only when a
     /// trusted proxy says `X-Forwarded-Proto: https`.
     pub hsts: bool,
+    /// Where Prometheus scrapes `/metrics`: `DAOSHI_METRICS_BIND` (e.g.
+    /// `0.0.0.0:9090`); unset, no metrics listener. A separate port so the
+    /// public load balancer never exposes it.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Longest wait for in-flight requests after SIGTERM before the process
+    /// exits anyway: `DAOSHI_SHUTDOWN_GRACE_SECS`, default 25 (inside
+    /// Kubernetes' default 30 s termination grace period).
+    pub shutdown_grace_secs: u32,
+    /// Whether `serve` applies migrations at start: `DAOSHI_MIGRATE_ON_START`,
+    /// default on (one machine). Off (`0`) where a separate `daoshi migrate`
+    /// step runs before rollout and the replicas hold only the application
+    /// role's credentials.
+    pub migrate_on_start: bool,
 }
 
+/// Settings that may come from a mounted file instead of the environment:
+/// `NAME_FILE=/run/secrets/name` (Kubernetes and Docker secrets). The file's
+/// content, without surrounding whitespace, is the value.
+pub const FILE_SETTINGS: &[&str] = &[
+    "DATABASE_URL",
+    "DATABASE_APP_URL",
+    "DATABASE_APP_PASSWORD",
+    "REDIS_URL",
+    "JWT_SECRET",
+];
+
 fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            // Read errors were reported by `check_files` before any lookup.
+            let path = std::env::var(format!("{name}_FILE")).ok()?;
+            let v = std::fs::read_to_string(path).ok()?;
+            Some(v.trim().to_string()).filter(|v| !v.is_empty())
+        })
+}
+
+/// Every `NAME_FILE` that is set must name a readable, non-empty file, and
+/// `NAME` and `NAME_FILE` must not both be set (which one wins would be a guess).
+fn check_files() -> anyhow::Result<()> {
+    for name in FILE_SETTINGS {
+        let Ok(path) = std::env::var(format!("{name}_FILE")) else {
+            continue;
+        };
+        if std::env::var(name).is_ok_and(|v| !v.trim().is_empty()) {
+            bail!("both {name} and {name}_FILE are set: set only one");
+        }
+        let v = std::fs::read_to_string(&path)
+            .with_context(|| format!("{name}_FILE: reading {path}"))?;
+        if v.trim().is_empty() {
+            bail!("{name}_FILE: {path} is empty");
+        }
+    }
+    Ok(())
 }
 
 impl Config {
     /// Reads the environment.
     pub fn from_env() -> anyhow::Result<Config> {
+        check_files()?;
         let production = production_mode(env("DAOSHI_ENV").as_deref())?;
         let data_dir = PathBuf::from(env("DAOSHI_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = match env("DATABASE_URL") {
@@ -118,6 +170,13 @@ impl Config {
             request_timeout_secs: positive("DAOSHI_REQUEST_TIMEOUT_SECS", 30)?,
             login_concurrency: positive("DAOSHI_LOGIN_CONCURRENCY", 4)?,
             hsts: flag("DAOSHI_HSTS"),
+            metrics_bind: env("DAOSHI_METRICS_BIND")
+                .map(|v| v.parse())
+                .transpose()
+                .context("DAOSHI_METRICS_BIND must be an address like 0.0.0.0:9090")?,
+            shutdown_grace_secs: num("DAOSHI_SHUTDOWN_GRACE_SECS", 25)?,
+            migrate_on_start: !env("DAOSHI_MIGRATE_ON_START")
+                .is_some_and(|v| v == "0" || v == "false"),
         })
     }
 

@@ -104,6 +104,8 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
+        // Outermost: the request id and metrics cover everything above.
+        .layer(middleware::from_fn(crate::ops::request_id::layer))
 }
 
 /// Whether the client reached us over TLS: configured, or said by a trusted proxy.
@@ -175,6 +177,9 @@ async fn graphql_get(State(h): State<Http>, headers: HeaderMap) -> Response {
 }
 
 async fn readyz(State(h): State<Http>) -> Response {
+    if crate::ops::shutdown::draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining").into_response();
+    }
     if !crate::db::reachable() {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response();
     }
@@ -300,6 +305,12 @@ fn request_error_status(media: Media, code: Option<&str>) -> StatusCode {
 /// sent without a `data` entry.
 fn respond(media: Media, mut resp: async_graphql::Response) -> Response {
     ensure_codes(&mut resp.errors);
+    crate::ops::metrics::graphql_response(resp.errors.first().and_then(|e| {
+        match e.extensions.as_ref()?.get("code")? {
+            async_graphql::Value::String(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }));
     let request_error = resp.data == async_graphql::Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|e| e.path.is_empty());

@@ -13,6 +13,7 @@ pub mod http;
 pub mod ids;
 pub mod matching;
 pub mod mentoring;
+pub mod ops;
 pub mod org;
 pub mod pagination;
 pub mod policy;
@@ -38,6 +39,12 @@ pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
             "JWT_SECRET is required (at least 32 characters); DAOSHI_ENV=development generates one for trying the server out"
         );
     }
+    // With migrations as a separate step (DAOSHI_MIGRATE_ON_START=0) a
+    // PostgreSQL replica opens no owner connection at all.
+    if config.is_postgres() && !config.migrate_on_start && !demo {
+        let app_db = db::connect_app(&config).await?;
+        return run(config, app_db).await;
+    }
     let owner = db::connect_owner(&config).await?;
     db::migrate(&owner).await?;
     if demo {
@@ -61,8 +68,26 @@ pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
     } else {
         owner
     };
+    run(config, app_db).await
+}
+
+/// Serves on the configured listeners until SIGTERM or Ctrl-C, then drains.
+async fn run(config: config::Config, app_db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
     let bind = config.bind;
+    let metrics_bind = config.metrics_bind;
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_secs.into());
     let state = state::AppState::new(config, app_db).await?;
+    if let Some(m) = metrics_bind {
+        let listener = tokio::net::TcpListener::bind(m)
+            .await
+            .with_context(|| format!("binding the metrics listener {m}"))?;
+        println!(
+            "Daoshi metrics on http://{}/metrics",
+            listener.local_addr()?
+        );
+        let app = ops::metrics::router(state.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+    }
     let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -70,14 +95,30 @@ pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("Daoshi listening on http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(
+    // SIGTERM: stop accepting, finish in-flight requests, exit; at most
+    // `grace` after the signal (ops::shutdown).
+    let (signalled_tx, signalled) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    .with_graceful_shutdown(async move {
+        ops::shutdown::signal().await;
+        let _ = signalled_tx.send(());
+    });
+    tokio::select! {
+        r = server => r?,
+        () = async {
+            if signalled.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!(in_flight = ops::metrics::in_flight(), "grace period over; exiting with requests unfinished");
+        }
+    }
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -28,8 +28,26 @@ enum Command {
         #[arg(long)]
         bind: Option<String>,
     },
-    /// Apply pending database migrations.
+    /// Apply pending database migrations (run once before a rollout; the
+    /// server also migrates at start, which is then a no-op).
     Migrate,
+    /// Health check for a container: GET the server's own probe endpoint
+    /// (exit 0 when it answers 200).
+    Probe {
+        /// Address to ask (default: BIND, wildcard asked on loopback).
+        #[arg(long)]
+        addr: Option<String>,
+        /// `/healthz` (alive) or `/readyz` (database reachable, not draining).
+        #[arg(long, default_value = "/healthz")]
+        path: String,
+    },
+    /// Back up the database into a directory while the server runs
+    /// (PostgreSQL: pg_dump custom format; SQLite: VACUUM INTO).
+    Backup {
+        /// The directory (created if missing).
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Districts (operator command).
     District {
         #[command(subcommand)]
@@ -96,16 +114,50 @@ enum DistrictCommand {
     },
 }
 
+/// Logs on standard output: human-readable, or one JSON object a line with
+/// `DAOSHI_LOG_FORMAT=json` (each request's lines carry its `request_id`).
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let json = std::env::var("DAOSHI_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init();
+    } else {
+        builder.init();
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
-        .init();
+    init_logs();
     let cli = Cli::parse();
     match cli.command {
+        Command::Probe { addr, path } => {
+            let addr = match addr.or_else(|| std::env::var("BIND").ok()) {
+                Some(a) => a
+                    .parse()
+                    .context("the address must look like 127.0.0.1:8080")?,
+                None => std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
+            };
+            if !matches!(path.as_str(), "/healthz" | "/readyz") {
+                anyhow::bail!("--path must be /healthz or /readyz");
+            }
+            backend::ops::probe::probe(addr, &path, std::time::Duration::from_secs(3)).await?;
+            println!("ok");
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let config = Config::from_env()?;
+            let path = backend::ops::backup::backup(&config, &to).await?;
+            println!("backup written: {}", path.display());
+            Ok(())
+        }
         Command::Match { input, output } => {
             let text = std::fs::read_to_string(&input)
                 .with_context(|| format!("reading {}", input.display()))?;

@@ -211,6 +211,11 @@ pub struct TestServer {
 /// Lines of a server's stderr that show a crash (a panic, an abort).
 type Alarms = Arc<Mutex<Vec<String>>>;
 
+/// Every server's log lines (stdout) of this test process, oldest first
+/// (bounded); for tests of the log format.
+pub static LOG_LINES: std::sync::LazyLock<Arc<Mutex<Vec<String>>>> =
+    std::sync::LazyLock::new(Arc::default);
+
 /// What in a server's stderr counts as a crash.
 const ALARMS: &[&str] = &[
     "panicked",
@@ -446,15 +451,57 @@ impl TestServer {
         }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits (at most `within`) for the process to exit.
+    pub async fn terminate(&mut self, within: Duration) -> Result<std::process::ExitStatus> {
+        signal_and_wait(&mut self.child, "TERM", within).await
+    }
+
+    /// Waits (at most `within`) for the process to exit by itself.
+    pub async fn terminate_wait(&mut self, within: Duration) -> Result<std::process::ExitStatus> {
+        tokio::time::timeout(within, self.child.wait())
+            .await
+            .context("the server did not exit")?
+            .map_err(Into::into)
+    }
+
     /// Starts a second `daoshi serve` process on the same database (same
     /// environment), e.g. to prove that invariants hold across replicas.
     pub async fn start_replica(&self) -> Result<Replica> {
-        let (child, base, _alarms, _errors) = spawn_serve(&self.env).await?;
+        self.start_replica_with(&[]).await
+    }
+
+    /// A replica with some settings changed (appended to the environment;
+    /// the last value of a name wins).
+    pub async fn start_replica_with(&self, extra: &[(&str, &str)]) -> Result<Replica> {
+        let mut env = self.env.clone();
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let (child, base, _alarms, _errors) = spawn_serve(&env).await?;
         Ok(Replica {
             child,
             base,
             client: reqwest::Client::new(),
         })
+    }
+
+    /// Runs a `daoshi` command with some settings changed (the last value
+    /// of a name wins).
+    pub async fn cli_with(
+        &self,
+        extra: &[(&str, &str)],
+        args: &[&str],
+    ) -> Result<std::process::Output> {
+        let out = tokio::process::Command::new(daoshi_bin()?)
+            .args(args)
+            .envs(self.env.iter().cloned())
+            .envs(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .output()
+            .await?;
+        Ok(out)
     }
 
     /// Runs a `daoshi` operator command against this server's database.
@@ -480,7 +527,14 @@ async fn spawn_serve(
     env: &[(String, String)],
 ) -> Result<(tokio::process::Child, String, Alarms, Alarms)> {
     let mut cmd = tokio::process::Command::new(daoshi_bin()?);
-    cmd.args(["serve", "--bind", "127.0.0.1:0"])
+    // A fixed port when the test asks for one (a replica restarted behind a
+    // load balancer comes back where the balancer expects it).
+    let bind = env
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "DAOSHI_TEST_BIND")
+        .map_or("127.0.0.1:0", |(_, v)| v.as_str());
+    cmd.args(["serve", "--bind", bind])
         .envs(env.iter().cloned())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -518,8 +572,14 @@ async fn spawn_serve(
     // Keep draining stdout so the server never blocks on a full pipe.
     let errors: Alarms = Arc::default();
     let logged = errors.clone();
+    let all = LOG_LINES.clone();
     tokio::spawn(async move {
         while let Ok(Some(line)) = lines.next_line().await {
+            if let Ok(mut l) = all.lock()
+                && l.len() < 20_000
+            {
+                l.push(line.clone());
+            }
             if line.contains("internal error")
                 && let Ok(mut l) = logged.lock()
                 && l.len() < 1000
@@ -549,6 +609,42 @@ impl Replica {
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
         gql_at(&self.client, &self.base, token, query, variables).await
     }
+}
+
+impl Replica {
+    /// The process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM (drain) or KILL (crash) and waits for the exit.
+    pub async fn signal(
+        &mut self,
+        sig: &str,
+        within: Duration,
+    ) -> Result<std::process::ExitStatus> {
+        signal_and_wait(&mut self.child, sig, within).await
+    }
+}
+
+/// Sends a signal (`TERM`, `KILL`) to a server process and waits for its exit.
+async fn signal_and_wait(
+    child: &mut tokio::process::Child,
+    sig: &str,
+    within: Duration,
+) -> Result<std::process::ExitStatus> {
+    let pid = child.id().context("the process has exited already")?;
+    let ok = std::process::Command::new("kill")
+        .args([format!("-{sig}"), pid.to_string()])
+        .status()?
+        .success();
+    if !ok {
+        bail!("kill -{sig} {pid} failed");
+    }
+    tokio::time::timeout(within, child.wait())
+        .await
+        .with_context(|| format!("process {pid} still running {within:?} after SIG{sig}"))?
+        .map_err(Into::into)
 }
 
 impl Drop for Replica {
