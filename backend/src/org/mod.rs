@@ -6,6 +6,7 @@ pub mod demo;
 pub mod entities;
 pub mod graphql;
 pub mod guardians;
+pub mod forms;
 pub mod import;
 pub mod schools;
 pub mod sheet;
