@@ -234,6 +234,7 @@ async fn send(e: &Entry) -> Result<(), ApiError> {
         follow_up_due: None,
         co_mentor_ids: Vec::new(),
         with_head_teacher: false,
+        backdate_reason: None,
     };
     let data = api::query::<ops::LogActivity>(ops::log_activity::Variables { input }).await?;
     if data.log_activity.client_key == e.client_key {
