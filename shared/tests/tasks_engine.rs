@@ -788,10 +788,9 @@ fn a_transfer_student_owes_nothing_for_periods_before_joining() {
         "m1",
     )];
     let rows = status(&r, "2025-1", &visit, &[], d(2025, 12, 1), &s);
-    assert!(matches!(
-        find(&rows, RequirementKind::HomeVisit).status,
-        TaskStatus::Done { .. }
-    ));
+    let hv = find(&rows, RequirementKind::HomeVisit);
+    assert!(matches!(hv.status, TaskStatus::Done { .. }));
+    assert_eq!(hv.window.to, d(2025, 11, 17), "the window the student had");
     // A student there from the start is unaffected.
     s.joined_on = None;
     let rows = status(&r, "2025-1", &visit, &[], d(2025, 12, 1), &s);

@@ -335,9 +335,11 @@ impl<'a> TaskEngine<'a> {
             // nobody's debt; a once-per-period task whose window closed
             // before (or soon after) the student joined gets the grace days.
             let mut window = t.window;
+            let mut joined_late = false;
             if let Some(joined) = student.joined_on
                 && joined > window.from
             {
+                joined_late = true;
                 let per_period = !matches!(
                     t.kind,
                     RequirementKind::ParentContact
@@ -367,6 +369,10 @@ impl<'a> TaskEngine<'a> {
             if counted >= u32::from(t.required) {
                 row.status = StatusCode::Done;
                 row.suggested_event = None;
+                // A transfer's window is the one they had, done or not.
+                if joined_late {
+                    row.window = window;
+                }
             } else {
                 // Unmet: evidence found so far is partial, keep it listed.
                 row.window = window;

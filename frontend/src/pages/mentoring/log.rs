@@ -33,6 +33,8 @@ pub fn QuickLog(
     let follow_up = RwSignal::new(String::new());
     // The day it happened (补记: back-dated entries keep their day).
     let day = RwSignal::new(today());
+    // Why, when the day is further back than a mentor may go (班主任/管理员).
+    let reason = RwSignal::new(String::new());
     // The last entry saved (its client key), or what stops saving.
     let note = RwSignal::new(None::<Result<String, LogProblem>>);
 
@@ -54,6 +56,8 @@ pub fn QuickLog(
             kind: kind.get_untracked(),
             channel: channel.get_untracked(),
             occurred_at,
+            backdate_reason: Some(reason.get_untracked().trim().to_string())
+                .filter(|r| !r.is_empty() && long_ago(&day.get_untracked())),
             trigger: Some(trigger.get_untracked()).filter(|t| !t.is_empty()),
             guidance_areas: areas.get_untracked(),
             summary: summary.get_untracked().trim().to_string(),
@@ -68,6 +72,7 @@ pub fn QuickLog(
         trigger.set(String::new());
         areas.set(Vec::new());
         day.set(today());
+        reason.set(String::new());
         if !fixed {
             picked.set(None);
         }
@@ -136,6 +141,10 @@ pub fn QuickLog(
                 day.set(event_target_value(&ev));
                 note.set(None);
             }/>
+            {move || long_ago(&day.get()).then(|| view! {
+                <label for="log-backdate-reason">{move || i18n.t().mentoring.backdate_reason}</label>
+                <input id="log-backdate-reason" type="text" maxlength="500" bind:value=reason/>
+            })}
             <label for="log-channel">{move || i18n.t().mentoring.channel}</label>
             <select id="log-channel" prop:value=move || channel.get() on:change=move |ev| channel.set(event_target_value(&ev))>
                 {CHANNELS
@@ -214,6 +223,20 @@ enum LogProblem {
     NoStudent,
     /// The day lies after today.
     FutureDay,
+}
+
+/// Days back a mentor may date an entry unless the school's policy says
+/// otherwise (the server applies the policy; this only decides when to ask
+/// for a reason).
+const BACKDATE_DAYS: f64 = 30.0;
+
+/// Whether a picked day (`YYYY-MM-DD`) lies more than [`BACKDATE_DAYS`]
+/// before today: only the head teacher or an admin may record it, with a
+/// reason.
+fn long_ago(day: &str) -> bool {
+    let picked = js_sys::Date::new(&format!("{day}T12:00:00").into()).get_time();
+    let now = js_sys::Date::now();
+    !picked.is_nan() && now - picked > (BACKDATE_DAYS + 0.5) * 86_400_000.0
 }
 
 /// The instant to record for a day picked in the quick log: now for today,
