@@ -76,9 +76,7 @@ async fn back_dating_follows_the_policy(backend: Backend) -> Result<()> {
         .await?;
     assert!(r["errors"].is_null(), "{r}");
     let id = r["data"]["logActivity"]["id"].clone();
-    let trail = s
-        .data_as("s2.admin", TRAIL, json!({ "id": id }))
-        .await?;
+    let trail = s.data_as("s2.admin", TRAIL, json!({ "id": id })).await?;
     assert!(
         trail.to_string().contains("activity.backdate"),
         "the back-dating is audited: {trail}"
@@ -95,7 +93,11 @@ async fn back_dating_follows_the_policy(backend: Backend) -> Result<()> {
 
     // The school's policy sets the limit: 50 days lets the mentor reach 40.
     let cur = s
-        .data_as("s2.admin", "{ schoolPolicy { current { rules termId } } }", json!({}))
+        .data_as(
+            "s2.admin",
+            "{ schoolPolicy { current { rules termId } } }",
+            json!({}),
+        )
         .await?;
     let mut rules = cur["schoolPolicy"]["current"]["rules"].clone();
     assert_eq!(rules["tasks"]["backdate_days"], json!(30), "{rules}");
@@ -137,7 +139,12 @@ async fn a_visit_counts_in_the_window_it_happened(backend: Backend) -> Result<()
                 .iter()
                 .find(|r| r["kind"] == "HOME_VISIT" && r["status"] == "OVERDUE")?;
             let to = hv["window"]["to"].as_str()?;
-            (to > "2026-09-01").then(|| (s["studentId"].as_str().unwrap_or_default().to_string(), to.to_string()))
+            (to > "2026-09-01").then(|| {
+                (
+                    s["studentId"].as_str().unwrap_or_default().to_string(),
+                    to.to_string(),
+                )
+            })
         })
         .with_context(|| format!("no transfer student among {d}"))?;
     // Logged today, dated the window's last day (noon, China time).

@@ -480,9 +480,12 @@ async fn mentoring_works_on_a_phone() -> Result<()> {
         quick_log_a_talk(ui, &server).await
     })
     .await;
-    scenario(&ui, "back-dated-home-visit", &mut failures, async |ui: &Ui| {
-        back_dated_home_visit(ui, &server).await
-    })
+    scenario(
+        &ui,
+        "back-dated-home-visit",
+        &mut failures,
+        async |ui: &Ui| back_dated_home_visit(ui, &server).await,
+    )
     .await;
     scenario(&ui, "offline-outbox", &mut failures, async |ui: &Ui| {
         offline_outbox(ui, &server).await

@@ -59,9 +59,12 @@ async fn rosters_as_schools_have_them_import(backend: Backend) -> Result<()> {
         ("8年级 2班", "八年级(2)班"),
     ] {
         assert!(
-            maps.as_array().into_iter().flatten().any(|m| m["written"] == written
-                && m["className"] == class
-                && m["rows"] == json!(1)),
+            maps.as_array()
+                .into_iter()
+                .flatten()
+                .any(|m| m["written"] == written
+                    && m["className"] == class
+                    && m["rows"] == json!(1)),
             "{written} → {class} not in {maps}"
         );
     }
@@ -148,15 +151,32 @@ async fn problems_name_the_rows_the_sheet_shows(backend: Backend) -> Result<()> 
     // A CSV with a title row: found too; unknown headers name the row.
     let csv = "名单\n学号,姓名,性别,班级\n20262070198,王王,男,七（1）班\n";
     let b = s
-        .gql_upload(&t, IMPORT, json!({ "file": null, "dry": true }), "t.csv", csv.as_bytes().to_vec())
+        .gql_upload(
+            &t,
+            IMPORT,
+            json!({ "file": null, "dry": true }),
+            "t.csv",
+            csv.as_bytes().to_vec(),
+        )
         .await?;
     assert_eq!(b["data"]["importRoster"]["ok"], json!(true), "{b}");
     let b = s
-        .gql_upload(&t, IMPORT, json!({ "file": null, "dry": true }), "t.csv", b"a,b\n1,2\n".to_vec())
+        .gql_upload(
+            &t,
+            IMPORT,
+            json!({ "file": null, "dry": true }),
+            "t.csv",
+            b"a,b\n1,2\n".to_vec(),
+        )
         .await?;
     let errs = &b["data"]["importRoster"]["errors"];
     assert_eq!(errs[0]["row"], json!(1), "{b}");
-    assert!(errs[0]["message"].as_str().is_some_and(|m| m.contains("表头")), "{b}");
+    assert!(
+        errs[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("表头")),
+        "{b}"
+    );
     Ok(())
 }
 both!(problems_name_the_rows_the_sheet_shows);

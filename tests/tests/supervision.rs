@@ -25,7 +25,10 @@ fn check_table(what: &str, c: &Value) -> Result<usize> {
     let mut kinds = 0;
     for k in c["byKind"].as_array().context("byKind")? {
         let of = n(k, "students")?;
-        ensure!(of <= students, "{what}: {k} counts more students than {students}");
+        ensure!(
+            of <= students,
+            "{what}: {k} counts more students than {students}"
+        );
         for f in ["studentsDone", "studentsOverdue", "studentsOnTrack"] {
             let x = n(k, f)?;
             ensure!((0..=of).contains(&x), "{what}: {f} = {x} of {of}: {k}");
@@ -41,7 +44,10 @@ fn check_table(what: &str, c: &Value) -> Result<usize> {
         }
         // A kind that applies to nobody has no rate.
         if of == 0 {
-            ensure!(k["onTrackPercent"].is_null(), "{what}: a rate of nobody: {k}");
+            ensure!(
+                k["onTrackPercent"].is_null(),
+                "{what}: a rate of nobody: {k}"
+            );
         } else {
             kinds += 1;
         }
@@ -78,11 +84,11 @@ async fn supervision_counts_never_exceed_their_population(backend: Backend) -> R
         "query($c: ID!) {{ classTasks(classId: $c) {{ students {{ studentId }} counts {{ students studentsWithOverdue onTrackPercent byKind {{ {KIND} }} }} }} }}"
     );
     for admin in ["s1.admin", "s2.admin", "s3.admin"] {
-        let classes = s.data_as(admin, "{ classes { id name } }", json!({})).await?;
+        let classes = s
+            .data_as(admin, "{ classes { id name } }", json!({}))
+            .await?;
         for c in classes["classes"].as_array().context("classes")? {
-            let t = s
-                .data_as(admin, &class_q, json!({ "c": c["id"] }))
-                .await?;
+            let t = s.data_as(admin, &class_q, json!({ "c": c["id"] })).await?;
             let table = &t["classTasks"]["counts"];
             let listed = t["classTasks"]["students"].as_array().map_or(0, Vec::len);
             ensure!(

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use super::activities::{
     AMEND_GRACE_DAYS, ActivityEdits, ActivityFields, ActivityView, MAX_STUDENTS_PER_ACTIVITY,
-    by_key, check_backdate, check_len, check_when, communication_rules, one_view, students_in_school,
+    by_key, check_backdate, check_len, check_when, communication_rules, one_view,
+    students_in_school,
 };
 use super::entities::{activity, activity_amendment, activity_student};
 use crate::authz;
@@ -225,8 +226,14 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityFields) -> ApiResult<Activit
         return one_view(ctx, &me, a).await;
     }
     if let Some(reason) = backdated {
-        crate::audit::record(ctx, "activity.backdate", "activity", Some(a.id), Some(reason))
-            .await?;
+        crate::audit::record(
+            ctx,
+            "activity.backdate",
+            "activity",
+            Some(a.id),
+            Some(reason),
+        )
+        .await?;
     }
     // Just written: the recorder gets back what they sent, without reading
     // it again (and without an audit record for reading their own words).
@@ -362,8 +369,14 @@ pub async fn amend_activity(
     }
     let a = m.update(ctx.db()).await?;
     if let Some(reason) = backdated {
-        crate::audit::record(ctx, "activity.backdate", "activity", Some(a.id), Some(reason))
-            .await?;
+        crate::audit::record(
+            ctx,
+            "activity.backdate",
+            "activity",
+            Some(a.id),
+            Some(reason),
+        )
+        .await?;
     }
     one_view(ctx, &me, a).await
 }

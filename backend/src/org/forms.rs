@@ -131,10 +131,7 @@ pub fn class_parts(raw: &str) -> Option<(i32, i32)> {
             .map(|(i, _)| i)?;
         (&s[..split], &s[split..])
     };
-    let n: i32 = number
-        .parse()
-        .ok()
-        .or_else(|| chinese_number(number))?;
+    let n: i32 = number.parse().ok().or_else(|| chinese_number(number))?;
     let g = grade_of(prefix)?;
     (1..=99).contains(&n).then_some((g, n))
 }
@@ -260,7 +257,11 @@ mod tests {
     #[test]
     fn classes_are_found_by_their_forms() {
         let (a, b, h) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-        let names = ClassNames::new([(a, "七年级(1)班", 7), (b, "七年级(2)班", 7), (h, "高一(1)班", 10)]);
+        let names = ClassNames::new([
+            (a, "七年级(1)班", 7),
+            (b, "七年级(2)班", 7),
+            (h, "高一(1)班", 10),
+        ]);
         assert_eq!(names.find("七年级(1)班"), ClassMatch::Exact(a));
         assert_eq!(names.find(" 七年级（1）班"), ClassMatch::Exact(a));
         assert_eq!(names.find("七(2)班"), ClassMatch::Form(b));

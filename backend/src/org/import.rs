@@ -23,8 +23,8 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
-use super::guardians::{link_guardian, upsert_guardian};
 use super::forms::{self, ClassMatch, ClassNames};
+use super::guardians::{link_guardian, upsert_guardian};
 use super::sheet::{self, ReadError};
 use super::validate;
 use crate::audit;
@@ -128,7 +128,11 @@ fn decode(bytes: &[u8]) -> Result<String, ReadError> {
     // Excel in China often saves CSV as GBK; accept it only when the header
     // decodes to the template's columns, so garbage is never half-read.
     let (s, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    let top = s.lines().take(HEADER_SCAN_ROWS).collect::<Vec<_>>().join("\n");
+    let top = s
+        .lines()
+        .take(HEADER_SCAN_ROWS)
+        .collect::<Vec<_>>()
+        .join("\n");
     if !had_errors && KNOWN_HEADERS.iter().any(|h| top.contains(h)) {
         return Ok(s.into_owned());
     }
@@ -195,7 +199,10 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Table, ReadError> {
     let at = rows
         .iter()
         .take(HEADER_SCAN_ROWS)
-        .position(|(_, r)| r.iter().any(|c| KEY_HEADERS.contains(&forms::header(c).as_str())))
+        .position(|(_, r)| {
+            r.iter()
+                .any(|c| KEY_HEADERS.contains(&forms::header(c).as_str()))
+        })
         .unwrap_or(0);
     let (header_row, header) = rows.remove(at);
     let rows = rows.split_off(at);
@@ -425,7 +432,9 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
             ClassMatch::Form(id) => {
                 let c = classes.get(&id);
                 if let Some(c) = c {
-                    *mappings.entry((class_name.clone(), c.name.clone())).or_default() += 1;
+                    *mappings
+                        .entry((class_name.clone(), c.name.clone()))
+                        .or_default() += 1;
                 }
                 c
             }
@@ -438,7 +447,11 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
                 c_class,
                 format!(
                     "本校没有班级“{class_name}”：请写成本校的班级名称（如“{}”），或先在系统中创建",
-                    classes.values().map(|c| c.name.as_str()).min().unwrap_or("七年级(1)班")
+                    classes
+                        .values()
+                        .map(|c| c.name.as_str())
+                        .min()
+                        .unwrap_or("七年级(1)班")
                 ),
             ),
             Some(c) => {

@@ -4,9 +4,9 @@
 pub mod classes;
 pub mod demo;
 pub mod entities;
+pub mod forms;
 pub mod graphql;
 pub mod guardians;
-pub mod forms;
 pub mod import;
 pub mod schools;
 pub mod sheet;

@@ -481,8 +481,8 @@ pub struct TermTaskReport {
 
 impl From<TermTasks> for TermTaskReport {
     fn from(t: TermTasks) -> Self {
-        let horizon = t.today
-            + chrono::Duration::days(i64::from(t.applied.rules.tasks.due_soon_days));
+        let horizon =
+            t.today + chrono::Duration::days(i64::from(t.applied.rules.tasks.due_soon_days));
         let mut students: Vec<StudentTaskList> = t.students.iter().map(Into::into).collect();
         for s in &mut students {
             s.mark_due_soon(horizon);

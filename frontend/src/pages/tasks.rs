@@ -141,14 +141,14 @@ pub fn my_students_resource() -> LocalResource<Result<Report, api::ApiError>> {
         // Refetch when an outbox entry is recorded: the cards follow the log.
         crate::outbox::track();
         async {
-        let r = api::query::<ops::MyStudentsTasks>(ops::my_students_tasks::Variables)
-            .await?
-            .my_students_tasks;
-        Ok(Report {
-            term: r.term_name,
-            as_of: r.as_of,
-            rows: r.students.into_iter().map(TaskRow::from).collect(),
-        })
+            let r = api::query::<ops::MyStudentsTasks>(ops::my_students_tasks::Variables)
+                .await?
+                .my_students_tasks;
+            Ok(Report {
+                term: r.term_name,
+                as_of: r.as_of,
+                rows: r.students.into_iter().map(TaskRow::from).collect(),
+            })
         }
     })
 }
