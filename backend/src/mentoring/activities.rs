@@ -70,7 +70,7 @@ pub(crate) async fn check_backdate(
     if local_day(at) >= limit {
         return Ok(None);
     }
-    if !(me.admin || !me.head_classes.is_empty()) {
+    if !me.admin && me.head_classes.is_empty() {
         p.add(
             field,
             format!("只能补记{days}天内的活动；更早的活动请由班主任或学校管理员补记并说明原因"),

@@ -227,6 +227,10 @@ pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
     })
     .exec_without_returning(db)
     .await?;
+    // Everybody else: a term in progress (see `demo_history`).
+    let mut skip = vec![student, message_for.0];
+    skip.extend(others.get(1).map(|t| t.id));
+    super::demo_history::seed_history(ctx, school_id, &first_term, named.class_id, &skip).await?;
     exam_result::Entity::insert(exam_result::ActiveModel {
         id: Set(Uuid::new_v4()),
         district_id: Set(district_id),
