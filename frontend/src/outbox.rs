@@ -42,8 +42,13 @@ pub struct Entry {
     pub kind: String,
     /// GraphQL spelling of the channel (`FACE_TO_FACE`).
     pub channel: String,
-    /// When it happened (RFC 3339).
+    /// When it happened (RFC 3339), set when the entry is made: an entry
+    /// sent later keeps it.
     pub occurred_at: String,
+    /// Why it is dated further back than the policy lets a mentor (head
+    /// teacher or admin only; audited by the server).
+    #[serde(default)]
+    pub backdate_reason: Option<String>,
     /// GraphQL spelling of the trigger.
     pub trigger: Option<String>,
     /// GraphQL spellings of the guidance areas.
@@ -234,6 +239,7 @@ async fn send(e: &Entry) -> Result<(), ApiError> {
         follow_up_due: None,
         co_mentor_ids: Vec::new(),
         with_head_teacher: false,
+        backdate_reason: e.backdate_reason.clone(),
     };
     let data = api::query::<ops::LogActivity>(ops::log_activity::Variables { input }).await?;
     if data.log_activity.client_key == e.client_key {

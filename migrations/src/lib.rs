@@ -17,6 +17,7 @@ mod m20261129_000004_growth_file;
 mod m20261129_000005_matching;
 mod m20261207_000001_rls_walls;
 mod m20261208_000001_accounts;
+mod m20261211_000001_joined_on;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_matching::Migration),
             Box::new(m20261207_000001_rls_walls::Migration),
             Box::new(m20261208_000001_accounts::Migration),
+            Box::new(m20261211_000001_joined_on::Migration),
         ]
     }
 }

@@ -135,6 +135,7 @@ fn generate(rng: &mut ChaCha8Rng) -> Vec<School> {
                     lives_in_town: rng.gen_bool(0.7),
                     head_teacher_id: Some(format!("h{si}-{}", i / 40)),
                     assignments,
+                    joined_on: None,
                 });
                 for k in 0..ACTIVITIES_PER_STUDENT {
                     let kind = kinds[(k + rng.gen_range(0..3)) % kinds.len()];

@@ -70,6 +70,7 @@ fn student(id: &str, grade: i32, mentors: &[(&str, NaiveDate, Option<NaiveDate>)
                 until: *until,
             })
             .collect(),
+        joined_on: None,
     }
 }
 
@@ -721,4 +722,80 @@ fn calendar_validation() {
         p,
         vec!["terms.1.id", "terms.1.starts_on", "events.0.grades"]
     );
+}
+
+#[test]
+fn a_back_dated_activity_counts_in_the_month_it_happened() {
+    let mut r = qinghewan();
+    r.tasks.parent_contact.per_month = 1;
+    let s = student("s1", 7, &[("m1", d(2025, 9, 1), None)]);
+    // Recorded in November, dated in October: October's row, not November's.
+    let acts = [act(
+        "pc",
+        ActivityKind::ParentContact,
+        d(2025, 10, 20),
+        &["s1"],
+        "m1",
+    )];
+    let rows = status(&r, "2025-1", &acts, &[], d(2025, 11, 5), &s);
+    let month = |m: &str| {
+        rows.iter()
+            .find(|x| x.kind == RequirementKind::ParentContact && x.label_zh.starts_with(m))
+            .unwrap()
+    };
+    assert!(matches!(month("10月").status, TaskStatus::Done { .. }));
+    assert!(matches!(month("11月").status, TaskStatus::Due { .. }));
+    assert!(matches!(month("9月").status, TaskStatus::Overdue { .. }));
+}
+
+#[test]
+fn a_transfer_student_owes_nothing_for_periods_before_joining() {
+    let mut r = qinghewan();
+    r.tasks.parent_contact.per_month = 1;
+    let mut s = student("s1", 7, &[("m1", d(2025, 11, 3), None)]);
+    s.joined_on = Some(d(2025, 11, 3));
+    let rows = status(&r, "2025-1", &[], &[], d(2025, 12, 1), &s);
+    // September and October ended before the student came: not applicable.
+    for m in ["9月", "10月"] {
+        let row = rows
+            .iter()
+            .find(|x| x.kind == RequirementKind::ParentContact && x.label_zh.starts_with(m))
+            .unwrap();
+        assert_eq!(
+            row.status,
+            TaskStatus::NotApplicable {
+                reason: NotApplicableReason::JoinedLater
+            }
+        );
+    }
+    // The home visit (window in August) is due within the grace days of
+    // joining: 14 days, so overdue on Dec 1 …
+    assert_eq!(
+        find(&rows, RequirementKind::HomeVisit).status,
+        TaskStatus::Overdue {
+            window: Window {
+                from: d(2025, 8, 4),
+                to: d(2025, 11, 17)
+            }
+        }
+    );
+    // … and done by a visit in those days, even one logged later.
+    let visit = [act(
+        "hv",
+        ActivityKind::HomeVisit,
+        d(2025, 11, 12),
+        &["s1"],
+        "m1",
+    )];
+    let rows = status(&r, "2025-1", &visit, &[], d(2025, 12, 1), &s);
+    let hv = find(&rows, RequirementKind::HomeVisit);
+    assert!(matches!(hv.status, TaskStatus::Done { .. }));
+    assert_eq!(hv.window.to, d(2025, 11, 17), "the window the student had");
+    // A student there from the start is unaffected.
+    s.joined_on = None;
+    let rows = status(&r, "2025-1", &visit, &[], d(2025, 12, 1), &s);
+    assert!(matches!(
+        find(&rows, RequirementKind::HomeVisit).status,
+        TaskStatus::Overdue { .. }
+    ));
 }

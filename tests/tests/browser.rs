@@ -107,7 +107,7 @@ async fn mentor_sees_tasks(ui: &Ui) -> Result<()> {
         .await?;
     let without: Vec<&String> = rows
         .iter()
-        .filter(|r| !(r.contains("下一项") || r.contains("逾期")))
+        .filter(|r| !(r.contains("下一项") || r.contains("临近截止") || r.contains("逾期")))
         .collect();
     if !without.is_empty() {
         bail!("students without their due or overdue tasks: {without:?}");
@@ -122,7 +122,7 @@ async fn mentor_sees_tasks(ui: &Ui) -> Result<()> {
     ui.click("nav.tabs a[href='/tasks']").await?;
     ui.wait_home("/tasks", "本学期任务").await?;
     ui.wait(
-        "document.querySelectorAll('#due-list li, #overdue-list li').length > 0",
+        "document.querySelectorAll('#due-list li, #overdue-list li, #later-list li').length > 0",
         "the term's task list",
     )
     .await?;

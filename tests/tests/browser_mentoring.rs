@@ -82,6 +82,79 @@ async fn quick_log_a_talk(ui: &Ui, server: &tests::TestServer) -> Result<()> {
     Ok(())
 }
 
+/// The status tag of the student page's 家访 row (`overdue`, `done`, …).
+const HOME_VISIT_TAG: &str = "(() => { const li = [...document.querySelectorAll('#student-tasks li.req')].find(l => l.querySelector('.name').innerText.trim() === '家访'); return li ? li.querySelector('.req-head .tag').className : ''; })()";
+
+/// (a2) 补记: the mentor's transfer student owes a home visit that closed
+/// last week; the mentor held it then and logs it now, dated that day. The
+/// 家访 channel defaults to 上门, and the overdue row turns done without a
+/// reload.
+async fn back_dated_home_visit(ui: &Ui, server: &tests::TestServer) -> Result<()> {
+    // Continues as s2.mentor1.
+    let d = server
+        .data_as(
+            "s2.mentor1",
+            "{ myStudentsTasks { students { studentId requirements { kind status window { from to } } } } }",
+            json!({}),
+        )
+        .await?;
+    // The transfer: a home visit overdue with a window reaching into term.
+    let found = d["myStudentsTasks"]["students"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|s| {
+            let hv = s["requirements"]
+                .as_array()?
+                .iter()
+                .find(|r| r["kind"] == "HOME_VISIT" && r["status"] == "OVERDUE")?;
+            let to = hv["window"]["to"].as_str()?;
+            (to > "2026-09-01").then(|| (s["studentId"].as_str().map(String::from), to.to_string()))
+        });
+    let Some((Some(student), day)) = found else {
+        bail!("no mentee with a home visit overdue since joining: {d}");
+    };
+    ui.open(&format!("/students/{student}")).await?;
+    ui.wait(
+        &format!("{HOME_VISIT_TAG}.includes('overdue')"),
+        "the overdue home visit",
+    )
+    .await?;
+    ui.click("#log-kind input[value='HOME_VISIT']").await?;
+    ui.wait(
+        "document.querySelector('#log-channel').value === 'HOME'",
+        "the channel to default to 上门",
+    )
+    .await?;
+    ui.set_value("#log-day", &day).await?;
+    ui.click("#log-save").await?;
+    ui.wait(
+        &format!("{HOME_VISIT_TAG}.includes('done')"),
+        "the home visit done without a reload",
+    )
+    .await?;
+    ui.scroll_to("#student-tasks").await?;
+    ui.screenshot("mentoring-back-dated-home-visit-360x640")
+        .await?;
+    // Recorded on the day picked, not today.
+    let acts = server
+        .data_as(
+            "s2.mentor1",
+            "query($s: ID!) { activities(studentId: $s, first: 100) { edges { node { kind occurredOn } } } }",
+            json!({ "s": student }),
+        )
+        .await?;
+    let on_day = acts["activities"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| e["node"]["kind"] == "HOME_VISIT" && e["node"]["occurredOn"] == day.as_str());
+    if !on_day {
+        bail!("no home visit recorded on {day}: {acts}");
+    }
+    Ok(())
+}
+
 /// (b) Offline: two activities wait in the outbox, survive a reload, and are
 /// each recorded once when the network returns.
 async fn offline_outbox(ui: &Ui, server: &tests::TestServer) -> Result<()> {
@@ -406,6 +479,13 @@ async fn mentoring_works_on_a_phone() -> Result<()> {
     scenario(&ui, "quick-log", &mut failures, async |ui: &Ui| {
         quick_log_a_talk(ui, &server).await
     })
+    .await;
+    scenario(
+        &ui,
+        "back-dated-home-visit",
+        &mut failures,
+        async |ui: &Ui| back_dated_home_visit(ui, &server).await,
+    )
     .await;
     scenario(&ui, "offline-outbox", &mut failures, async |ui: &Ui| {
         offline_outbox(ui, &server).await

@@ -7,13 +7,13 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shared::activity::{ActivityKind, Channel, GuidanceArea, Trigger};
 use shared::org::Role;
-use shared::policy::CommunicationRules;
+use shared::policy::{CommunicationRules, DEFAULT_BACKDATE_DAYS, PolicyRules};
 use uuid::Uuid;
 
 use super::entities::{activity, activity_amendment, activity_student, parse_ids};
 use crate::audit;
 use crate::authz::mentoring::Me;
-use crate::clock::today;
+use crate::clock::{local_day, today};
 use crate::error::Problems;
 use crate::error::{ApiError, ApiResult};
 use crate::ids::IdArg;
@@ -30,15 +30,63 @@ pub const MAX_STUDENTS_PER_ACTIVITY: usize = 50;
 /// presets' default (the student's head teacher or mentor).
 #[tracing::instrument(skip_all)]
 pub async fn communication_rules(ctx: &Ctx) -> ApiResult<CommunicationRules> {
-    let district = ctx.district_id()?;
-    let school = ctx.school_id()?;
-    if let Some(e) = crate::policy::service::policy_on(ctx, district, school, today()).await? {
-        return Ok(e.version.rules.communication);
+    if let Some(r) = rules_today(ctx).await? {
+        return Ok(r.communication);
     }
     Ok(CommunicationRules {
         parent_contact_roles: vec![Role::HeadTeacher, Role::Mentor],
         preferred_channel: Channel::FaceToFace,
     })
+}
+
+/// The rules in effect today (the school's, else the district baseline's).
+async fn rules_today(ctx: &Ctx) -> ApiResult<Option<PolicyRules>> {
+    let district = ctx.district_id()?;
+    let school = ctx.school_id()?;
+    Ok(
+        crate::policy::service::policy_on(ctx, district, school, today())
+            .await?
+            .map(|e| e.version.rules),
+    )
+}
+
+/// Checks how far back an activity is dated (补记). Within the policy's
+/// `backdate_days` anybody who may record it may; earlier only the head
+/// teacher or the school admin, with a reason, which is audited against
+/// the activity's id. Returns the reason to audit, if it was needed.
+pub(crate) async fn check_backdate(
+    ctx: &Ctx,
+    me: &Me,
+    p: &mut Problems,
+    field: &str,
+    at: Option<DateTime<Utc>>,
+    reason: Option<&str>,
+) -> ApiResult<Option<String>> {
+    let Some(at) = at else { return Ok(None) };
+    let days = rules_today(ctx)
+        .await?
+        .map_or(DEFAULT_BACKDATE_DAYS, |r| r.tasks.backdate_days);
+    let limit = today() - Duration::days(i64::from(days));
+    if local_day(at) >= limit {
+        return Ok(None);
+    }
+    if !me.admin && me.head_classes.is_empty() {
+        p.add(
+            field,
+            format!("只能补记{days}天内的活动；更早的活动请由班主任或学校管理员补记并说明原因"),
+        );
+        return Ok(None);
+    }
+    let reason = reason.map(str::trim).unwrap_or_default();
+    if reason.is_empty() {
+        p.add(
+            "input.backdateReason",
+            format!("补记{days}天以前的活动，请说明原因"),
+        );
+        return Ok(None);
+    }
+    check_len(p, "input.backdateReason", Some(reason), 500, "补记原因");
+    Ok(Some(reason.to_string()))
 }
 
 /// Loads students of the caller's school by id; `NOT_FOUND` if any is missing.
@@ -97,6 +145,9 @@ pub struct ActivityFields {
     pub co_mentor_ids: Vec<IdArg>,
     /// Joint with the head teacher (e.g. a joint home visit).
     pub with_head_teacher: bool,
+    /// Why an activity is dated further back than the policy allows a
+    /// mentor (head teacher and school admin only; audited).
+    pub backdate_reason: Option<String>,
 }
 
 /// Changes to an activity; absent fields stay as they are.

@@ -2,11 +2,15 @@
 //! joint home visit (led by the class's head teacher), a talk and a phone
 //! call about one of their mentees, with a growth-file note and an exam
 //! result; `s*.parent1` sees a published growth message for their second
-//! child. The named student `s*.student1` and their classmates are left
+//! child. The mentor's next mentee outside the named student's class is a
+//! transfer who joined on day 70 of the term (`students.joined_on`). The
+//! named student `s*.student1` and their classmates are left
 //! without records, so task-engine fixtures start from a clean slate.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
 use shared::activity::{ActivityKind, Channel, GuidanceArea, Trigger};
 use uuid::Uuid;
 
@@ -15,6 +19,10 @@ use crate::org::entities::{
     class, guardian, mentor_assignment, staff, student, student_guardian, term,
 };
 use crate::tenancy::Ctx;
+
+/// The day (counted from the first term's start) the demo transfer student
+/// joined: 2026-11-10 in the demo calendar.
+pub const TRANSFER_JOINS_ON_DAY: i64 = 70;
 
 /// Seeds the demo records of one school (see the module docs); does nothing
 /// when the school has no named demo accounts.
@@ -51,14 +59,14 @@ pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
         .into_iter()
         .map(|p| p.student_id)
         .collect();
-    let Some(mentee) = student::Entity::find()
+    let others = student::Entity::find()
         .filter(student::Column::SchoolId.eq(school_id))
         .filter(student::Column::Id.is_in(mentees))
         .filter(student::Column::ClassId.ne(named.class_id))
         .order_by_asc(student::Column::StudentNo)
-        .one(db)
-        .await?
-    else {
+        .all(db)
+        .await?;
+    let Some(mentee) = others.first().cloned() else {
         return Ok(());
     };
     let student = mentee.id;
@@ -140,6 +148,14 @@ pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
             mentor,
         ),
     ];
+    // A transfer student (插班生) who joined ten weeks into the term: the
+    // home visit the others owed before term is due within the grace days
+    // of their joining, and is still to be done.
+    if let Some(transfer) = others.get(1) {
+        let mut m = transfer.clone().into_active_model();
+        m.joined_on = Set(Some(day(TRANSFER_JOINS_ON_DAY)));
+        m.update(db).await?;
+    }
     let now = Utc::now();
     for (key, kind, channel, trigger, ga, summary, on, joint, lead) in plan {
         let id = Uuid::new_v4();
@@ -211,6 +227,10 @@ pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
     })
     .exec_without_returning(db)
     .await?;
+    // Everybody else: a term in progress (see `demo_history`).
+    let mut skip = vec![student, message_for.0];
+    skip.extend(others.get(1).map(|t| t.id));
+    super::demo_history::seed_history(ctx, school_id, &first_term, named.class_id, &skip).await?;
     exam_result::Entity::insert(exam_result::ActiveModel {
         id: Set(Uuid::new_v4()),
         district_id: Set(district_id),

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use super::activities::{
     AMEND_GRACE_DAYS, ActivityEdits, ActivityFields, ActivityView, MAX_STUDENTS_PER_ACTIVITY,
-    by_key, check_len, check_when, communication_rules, one_view, students_in_school,
+    by_key, check_backdate, check_len, check_when, communication_rules, one_view,
+    students_in_school,
 };
 use super::entities::{activity, activity_amendment, activity_student};
 use crate::authz;
@@ -112,6 +113,15 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityFields) -> ApiResult<Activit
         );
     }
     check_when(&mut p, "input.occurredAt", input.occurred_at);
+    let backdated = check_backdate(
+        ctx,
+        &me,
+        &mut p,
+        "input.occurredAt",
+        input.occurred_at,
+        input.backdate_reason.as_deref(),
+    )
+    .await?;
     check_len(&mut p, "input.place", input.place.as_deref(), 200, "地点");
     check_len(&mut p, "input.summary", Some(&input.summary), 5000, "摘要");
     check_len(
@@ -215,6 +225,16 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityFields) -> ApiResult<Activit
     if !fresh {
         return one_view(ctx, &me, a).await;
     }
+    if let Some(reason) = backdated {
+        crate::audit::record(
+            ctx,
+            "activity.backdate",
+            "activity",
+            Some(a.id),
+            Some(reason),
+        )
+        .await?;
+    }
     // Just written: the recorder gets back what they sent, without reading
     // it again (and without an audit record for reading their own words).
     Ok(ActivityView {
@@ -273,6 +293,18 @@ pub async fn amend_activity(
     }
     check_len(&mut p, "reason", Some(&reason), 500, "修改原因");
     check_when(&mut p, "changes.occurredAt", changes.occurred_at);
+    // An amendment that moves the day further back needs the same standing
+    // as recording it there; the amendment's reason is the reason.
+    let moved_back = changes.occurred_at.filter(|at| *at < a.occurred_at);
+    let backdated = check_backdate(
+        ctx,
+        &me,
+        &mut p,
+        "changes.occurredAt",
+        moved_back,
+        Some(reason.as_str()),
+    )
+    .await?;
     check_len(
         &mut p,
         "changes.place",
@@ -336,5 +368,15 @@ pub async fn amend_activity(
         m.follow_up_due = Set(Some(v));
     }
     let a = m.update(ctx.db()).await?;
+    if let Some(reason) = backdated {
+        crate::audit::record(
+            ctx,
+            "activity.backdate",
+            "activity",
+            Some(a.id),
+            Some(reason),
+        )
+        .await?;
+    }
     one_view(ctx, &me, a).await
 }

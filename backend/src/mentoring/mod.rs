@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod contacts;
 pub mod demo;
+mod demo_history;
 pub mod entities;
 pub mod graphql;
 pub mod growth_file;

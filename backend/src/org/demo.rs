@@ -335,6 +335,7 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                         lives_in_town: Set(rng.gen_bool(0.8)),
                         user_id: Set(None),
                         created_at: Set(now),
+                        joined_on: Set(None),
                     });
                     let parent_given: String = person_name(&mut rng).chars().skip(1).collect();
                     let parent_name: String = surname

@@ -229,6 +229,9 @@ pub mod student {
         pub user_id: Option<Uuid>,
         /// When created.
         pub created_at: DateTimeUtc,
+        /// The China day the student joined the school when that was during
+        /// the school year (a transfer); null: there from the start.
+        pub joined_on: Option<Date>,
     }
 
     /// No relations are navigated through the ORM.

@@ -1,7 +1,14 @@
 //! Roster import: `.xlsx` or `.csv` with Chinese headers, for one school.
 //!
+//! Files come as schools have them: title rows above the header (the header
+//! is the first row within the first [`HEADER_SCAN_ROWS`] that names 学号 or
+//! 工号), full-width characters and stray spaces (every cell is NFKC
+//! normalised, see [`forms`]), class names in their short forms (`七(1)班`,
+//! `初一(1)班`, `7.1`: mapped to the school's classes, the mapping listed in
+//! the result), phone numbers with spaces or dashes, 学号 stored as numbers.
+//!
 //! Every row is checked first and every problem is reported with its row
-//! number (as Excel shows it: the header is row 1), column and reason; with
+//! number (as Excel shows it, title rows counted), column and reason; with
 //! any problem nothing is written. A clean file is applied in the request's
 //! transaction, upserting by 学号 (students) or 工号 (staff), so importing
 //! the same file again changes nothing. The template is in
@@ -16,6 +23,7 @@ use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use super::entities::{class, staff, student, teaching};
+use super::forms::{self, ClassMatch, ClassNames};
 use super::guardians::{link_guardian, upsert_guardian};
 use super::sheet::{self, ReadError};
 use super::validate;
@@ -24,6 +32,9 @@ use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::tenancy::Ctx;
 
+/// The header is looked for in this many rows from the top (title rows
+/// above it are skipped).
+pub const HEADER_SCAN_ROWS: usize = 10;
 /// Largest file accepted.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// Most data rows in one file.
@@ -44,7 +55,8 @@ static PARSE_SLOTS: LazyLock<Arc<Semaphore>> =
 /// One problem in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
-    /// Row number as the spreadsheet shows it (header = 1); 0 for the whole file.
+    /// Row number as the spreadsheet shows it (the first row is 1, title
+    /// rows counted); 0 for the whole file (a file that cannot be read).
     pub row: i32,
     /// Column header, if the problem is in one cell.
     pub column: Option<String>,
@@ -73,11 +85,18 @@ pub struct ImportResult {
     pub unchanged: i32,
     /// Guardian links created.
     pub guardians_linked: i32,
+    /// Class names written in another form and the class each was taken
+    /// to be: (as written, the class's name, rows).
+    pub class_mappings: Vec<(String, String, i32)>,
 }
 
 struct Table {
     headers: Vec<String>,
+    /// The header's row number in the sheet (1 = the first row).
+    header_row: i32,
     rows: Vec<Vec<String>>,
+    /// Each data row's number in the sheet.
+    row_numbers: Vec<i32>,
 }
 
 impl Table {
@@ -98,6 +117,8 @@ fn file_error(message: impl Into<String>) -> ImportResult {
 }
 
 const KNOWN_HEADERS: [&str; 4] = ["学号", "工号", "姓名", "班级"];
+/// The headers that tell a header row from a title row.
+const KEY_HEADERS: [&str; 2] = ["学号", "工号"];
 
 fn decode(bytes: &[u8]) -> Result<String, ReadError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -107,8 +128,12 @@ fn decode(bytes: &[u8]) -> Result<String, ReadError> {
     // Excel in China often saves CSV as GBK; accept it only when the header
     // decodes to the template's columns, so garbage is never half-read.
     let (s, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    let first_line = s.lines().next().unwrap_or("");
-    if !had_errors && KNOWN_HEADERS.iter().any(|h| first_line.contains(h)) {
+    let top = s
+        .lines()
+        .take(HEADER_SCAN_ROWS)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !had_errors && KNOWN_HEADERS.iter().any(|h| top.contains(h)) {
         return Ok(s.into_owned());
     }
     Err(ReadError::Unreadable(
@@ -146,30 +171,53 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Table, ReadError> {
         )));
     }
     let lower = name.to_lowercase();
-    let mut rows = if lower.ends_with(".xls") {
+    let (rows, first) = if lower.ends_with(".xls") {
         return Err(sheet::old_excel());
     } else if lower.ends_with(".xlsx") {
-        sheet::read_xlsx(bytes)?
+        sheet::read_xlsx_numbered(bytes)?
     } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
-        read_csv(bytes)?
+        (read_csv(bytes)?, 1)
     } else {
         return Err(ReadError::Unreadable("只支持.xlsx或.csv文件".into()));
     };
+    // Every cell as compared: NFKC, trimmed, one space between words.
+    let mut rows: Vec<(i32, Vec<String>)> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let n = first.saturating_add(i32::try_from(i).unwrap_or(i32::MAX));
+            (n, r.iter().map(|c| forms::cell(c)).collect())
+        })
+        .filter(|(_, r): &(i32, Vec<String>)| r.iter().any(|c| !c.is_empty()))
+        .collect();
     if rows.is_empty() {
         return Err(ReadError::Unreadable("文件为空".into()));
     }
-    let headers = rows
-        .remove(0)
+    // The header: the first row near the top naming 学号 or 工号; title
+    // rows above it are skipped. Without one, the first row (and the
+    // import says it cannot tell the kind).
+    let at = rows
         .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    rows.retain(|r| r.iter().any(|c| !c.is_empty()));
+        .take(HEADER_SCAN_ROWS)
+        .position(|(_, r)| {
+            r.iter()
+                .any(|c| KEY_HEADERS.contains(&forms::header(c).as_str()))
+        })
+        .unwrap_or(0);
+    let (header_row, header) = rows.remove(at);
+    let rows = rows.split_off(at);
     if rows.len() > MAX_ROWS {
         return Err(ReadError::Limit(format!(
             "一次最多导入{MAX_ROWS}行 / at most {MAX_ROWS} data rows per file"
         )));
     }
-    Ok(Table { headers, rows })
+    let (row_numbers, rows): (Vec<i32>, Vec<Vec<String>>) = rows.into_iter().unzip();
+    Ok(Table {
+        headers: header.iter().map(|h| forms::header(h)).collect(),
+        header_row,
+        rows,
+        row_numbers,
+    })
 }
 
 /// [`parse`] off the async workers, a few files at a time, with a time limit.
@@ -239,7 +287,16 @@ pub async fn import(
     } else if table.col("工号").is_some() {
         import_staff(ctx, &table, dry_run).await?
     } else {
-        file_error("无法识别表头：学生名单须有“学号”列，教职工名单须有“工号”列（见导入模板）")
+        ImportResult {
+            errors: vec![RowError {
+                row: table.header_row,
+                column: None,
+                message: format!(
+                    "无法识别表头：前{HEADER_SCAN_ROWS}行中没有“学号”列（学生名单）或“工号”列（教职工名单），请对照导入模板"
+                ),
+            }],
+            ..Default::default()
+        }
     };
     result.dry_run = dry_run;
     result.rows = table.rows.len() as i32;
@@ -274,12 +331,20 @@ impl<'a> Checker<'a> {
     fn get<'r>(&self, row: &'r [String], col: Option<usize>) -> &'r str {
         col.and_then(|c| row.get(c)).map_or("", |s| s.as_str())
     }
+    /// The sheet's number of data row `i`.
+    fn number(&self, i: usize) -> i32 {
+        self.table.row_numbers.get(i).copied().unwrap_or(0)
+    }
+    /// Whether the header itself has a problem (nothing else is checked).
+    fn header_failed(&self) -> bool {
+        self.errors.iter().any(|e| e.row == self.table.header_row)
+    }
     fn err(&mut self, row: usize, col: Option<usize>, message: impl Into<String>) {
         if !self.flagged.insert((row, col)) {
             return;
         }
         self.errors.push(RowError {
-            row: row as i32 + 2,
+            row: self.number(row),
             column: col.map(|c| match self.table.headers.get(c) {
                 Some(h) if !h.is_empty() => h.clone(),
                 _ => format!("第{}列", sheet::column_letters(c as u32 + 1)),
@@ -303,7 +368,7 @@ impl<'a> Checker<'a> {
         for (n, c) in names.iter().zip(&cols) {
             if c.is_none() {
                 self.errors.push(RowError {
-                    row: 1,
+                    row: self.table.header_row,
                     column: Some((*n).into()),
                     message: format!("缺少必填列“{n}”"),
                 });
@@ -324,17 +389,13 @@ struct StudentRow {
 
 async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
     let (district, school) = authz::org::may_manage_school_roster(ctx)?;
-    let classes: HashMap<String, class::Model> = class::Entity::find()
-        .filter(class::Column::SchoolId.eq(school))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|c| (c.name.clone(), c))
-        .collect();
+    let classes = school_classes(ctx, school).await?;
+    let names = ClassNames::new(classes.values().map(|c| (c.id, c.name.as_str(), c.grade)));
+    let mut mappings: HashMap<(String, String), i32> = HashMap::new();
     let mut ck = Checker::new(table);
     let req = ck.required(&["学号", "姓名", "性别", "班级"]);
     ck.check_cells();
-    if ck.errors.iter().any(|e| e.row == 1) {
+    if ck.header_failed() {
         return Ok(ImportResult {
             kind: "students".into(),
             errors: ck.errors,
@@ -350,14 +411,15 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows = vec![];
     for (i, r) in table.rows.iter().enumerate() {
-        let no = ck.get(r, c_no).to_string();
+        let no = forms::student_no(ck.get(r, c_no));
         let name = ck.get(r, c_name).to_string();
         let gender = ck.get(r, c_gender).to_string();
         let class_name = ck.get(r, c_class).to_string();
         if let Err(m) = shared::org::validate_student_no(&no) {
             ck.err(i, c_no, m);
         } else if let Some(first) = seen.insert(no.clone(), i) {
-            ck.err(i, c_no, format!("学号{no}与第{}行重复", first + 2));
+            let n = ck.number(first);
+            ck.err(i, c_no, format!("学号{no}与第{n}行重复"));
         }
         if let Err(m) = validate::name(&name) {
             ck.err(i, c_name, format!("姓名{m}"));
@@ -365,18 +427,36 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
         if let Err(m) = validate::gender(&gender) {
             ck.err(i, c_gender, m);
         }
-        let class = classes.get(&class_name);
+        let class = match names.find(&class_name) {
+            ClassMatch::Exact(id) => classes.get(&id),
+            ClassMatch::Form(id) => {
+                let c = classes.get(&id);
+                if let Some(c) = c {
+                    *mappings
+                        .entry((class_name.clone(), c.name.clone()))
+                        .or_default() += 1;
+                }
+                c
+            }
+            ClassMatch::Unknown => None,
+        };
         match class {
             None if class_name.is_empty() => ck.err(i, c_class, "班级不能为空"),
             None => ck.err(
                 i,
                 c_class,
-                format!("本校没有班级“{class_name}”，请先在系统中创建"),
+                format!(
+                    "本校没有班级“{class_name}”：请写成本校的班级名称（如“{}”），或先在系统中创建",
+                    classes
+                        .values()
+                        .map(|c| c.name.as_str())
+                        .min()
+                        .unwrap_or("七年级(1)班")
+                ),
             ),
             Some(c) => {
                 let g = ck.get(r, c_grade);
-                if !g.is_empty() && g.trim_end_matches("年级").parse::<i32>().ok() != Some(c.grade)
-                {
+                if !g.is_empty() && forms::grade(g) != Some(c.grade) {
                     ck.err(i, c_grade, format!("年级“{g}”与班级“{class_name}”不符"));
                 }
             }
@@ -391,7 +471,8 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
         } else {
             None
         };
-        let (gname, gphone, grel) = (ck.get(r, c_gname), ck.get(r, c_gphone), ck.get(r, c_grel));
+        let gphone = forms::phone(ck.get(r, c_gphone));
+        let (gname, gphone, grel) = (ck.get(r, c_gname), gphone.as_str(), ck.get(r, c_grel));
         let guardian = if gname.is_empty() && gphone.is_empty() {
             None
         } else {
@@ -418,8 +499,14 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
             });
         }
     }
+    let mut class_mappings: Vec<(String, String, i32)> = mappings
+        .into_iter()
+        .map(|((from, to), n)| (from, to, n))
+        .collect();
+    class_mappings.sort();
     let mut result = ImportResult {
         kind: "students".into(),
+        class_mappings,
         ..Default::default()
     };
     if !ck.errors.is_empty() {
@@ -478,6 +565,7 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
                     lives_in_town: Set(row.lives_in_town.unwrap_or(false)),
                     user_id: Set(None),
                     created_at: Set(now),
+                    joined_on: Set(None),
                 });
             }
         }
@@ -501,15 +589,25 @@ async fn import_students(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<I
     Ok(result)
 }
 
-async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
-    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
-    let classes: HashMap<String, class::Model> = class::Entity::find()
+/// The school's classes by id.
+async fn school_classes(ctx: &Ctx, school: Uuid) -> ApiResult<HashMap<Uuid, class::Model>> {
+    Ok(class::Entity::find()
         .filter(class::Column::SchoolId.eq(school))
         .all(ctx.db())
         .await?
         .into_iter()
-        .map(|c| (c.name.clone(), c))
-        .collect();
+        .map(|c| (c.id, c))
+        .collect())
+}
+
+async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<ImportResult> {
+    let (district, school) = authz::org::may_manage_school_roster(ctx)?;
+    let classes = school_classes(ctx, school).await?;
+    let names = ClassNames::new(classes.values().map(|c| (c.id, c.name.as_str(), c.grade)));
+    let class_of = |raw: &str| match names.find(raw) {
+        ClassMatch::Exact(id) | ClassMatch::Form(id) => classes.get(&id),
+        ClassMatch::Unknown => None,
+    };
     let mut ck = Checker::new(table);
     let req = ck.required(&["工号", "姓名"]);
     ck.check_cells();
@@ -517,7 +615,7 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
         kind: "staff".into(),
         ..Default::default()
     };
-    if ck.errors.iter().any(|e| e.row == 1) {
+    if ck.header_failed() {
         result.errors = ck.errors;
         return Ok(result);
     }
@@ -549,7 +647,8 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
         if let Err(m) = validate::staff_no(&no) {
             ck.err(i, c_no, m);
         } else if let Some(first) = seen.insert(no.clone(), i) {
-            ck.err(i, c_no, format!("工号{no}与第{}行重复", first + 2));
+            let n = ck.number(first);
+            ck.err(i, c_no, format!("工号{no}与第{n}行重复"));
         }
         if let Err(m) = validate::name(&name) {
             ck.err(i, c_name, format!("姓名{m}"));
@@ -560,7 +659,7 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
         {
             ck.err(i, c_gender, m);
         }
-        let phone = Some(ck.get(r, c_phone).to_string()).filter(|p| !p.is_empty());
+        let phone = Some(forms::phone(ck.get(r, c_phone))).filter(|p| !p.is_empty());
         if let Some(p) = &phone
             && let Err(m) = validate::mobile(p)
         {
@@ -587,7 +686,7 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
                 ck.err(i, c_teach, format!("“{item}”格式应为“班级:学科”"));
                 continue;
             };
-            match classes.get(cname.trim()) {
+            match class_of(cname.trim()) {
                 Some(c) if validate::name(subject).is_ok() => {
                     teaching_list.push((c.id, subject.trim().to_string()))
                 }
@@ -599,14 +698,11 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
         let head_of = if head.is_empty() {
             None
         } else {
-            match classes.get(head) {
+            match class_of(head) {
                 Some(c) => {
                     if let Some(first) = heads.insert(c.id, i) {
-                        ck.err(
-                            i,
-                            c_head,
-                            format!("班级“{head}”的班主任与第{}行重复", first + 2),
-                        );
+                        let n = ck.number(first);
+                        ck.err(i, c_head, format!("班级“{head}”的班主任与第{n}行重复"));
                     }
                     Some(c.id)
                 }
@@ -665,8 +761,8 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
                     && !new_teaching
                     && row.head_of.is_none_or(|c| {
                         classes
-                            .values()
-                            .any(|k| k.id == c && k.head_teacher_id == Some(s.id))
+                            .get(&c)
+                            .is_some_and(|k| k.head_teacher_id == Some(s.id))
                     })
                 {
                     result.unchanged += 1;
@@ -726,7 +822,7 @@ async fn import_staff(ctx: &Ctx, table: &Table, dry_run: bool) -> ApiResult<Impo
             }
         }
         if let Some(class_id) = row.head_of
-            && let Some(c) = classes.values().find(|c| c.id == class_id)
+            && let Some(c) = classes.get(&class_id)
             && c.head_teacher_id != Some(staff_id)
         {
             let mut m = c.clone().into_active_model();

@@ -4,6 +4,7 @@
 pub mod classes;
 pub mod demo;
 pub mod entities;
+pub mod forms;
 pub mod graphql;
 pub mod guardians;
 pub mod import;

@@ -553,6 +553,12 @@ fn read_sheet(xml: &mut PartReader<'_>, strings: &SharedStrings) -> Result<Rows,
 
 /// Reads the first worksheet of an `.xlsx`.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Rows, ReadError> {
+    read_xlsx_numbered(bytes).map(|(rows, _)| rows)
+}
+
+/// Reads the first worksheet of an `.xlsx`, with the sheet's row number
+/// (1-based, as Excel shows it) of the first row returned.
+pub fn read_xlsx_numbered(bytes: &[u8]) -> Result<(Rows, i32), ReadError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(old_excel());
     }
@@ -577,13 +583,15 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Rows, ReadError> {
 }
 
 /// Drops leading empty rows and leading empty columns (so a sheet starting
-/// at `B3` reads like one starting at `A1`) and trailing empty cells.
-fn tighten(mut rows: Rows) -> Rows {
+/// at `B3` reads like one starting at `A1`) and trailing empty cells; the
+/// number is the sheet's row number of the first row kept.
+fn tighten(mut rows: Rows) -> (Rows, i32) {
     let first = rows
         .iter()
         .position(|r| r.iter().any(|c| !c.is_empty()))
         .unwrap_or(rows.len());
     rows.drain(..first);
+    let number = i32::try_from(first).map_or(i32::MAX, |f| f.saturating_add(1));
     let skip = rows
         .iter()
         .filter_map(|r| r.iter().position(|c| !c.is_empty()))
@@ -595,7 +603,7 @@ fn tighten(mut rows: Rows) -> Rows {
             r.pop();
         }
     }
-    rows
+    (rows, number)
 }
 
 /// The refusal for the old binary Excel format.

@@ -181,6 +181,7 @@ pub async fn create_student(ctx: &Ctx, input: StudentFields) -> ApiResult<Studen
         lives_in_town: Set(input.lives_in_town),
         user_id: Set(None),
         created_at: Set(chrono::Utc::now()),
+        joined_on: Set(None),
     }
     .insert(ctx.db())
     .await

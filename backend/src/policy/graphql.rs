@@ -248,6 +248,9 @@ pub struct TaskRequirement {
     pub responsible_mentor_id: Option<ID>,
     /// Whether the head teacher leads it (home visits).
     pub head_teacher_leads: bool,
+    /// Due and closing within the policy's `due_soon_days` (default 14) of
+    /// the day judged: 临近截止. A due row further away is simply open.
+    pub due_soon: bool,
 }
 
 fn status_code(s: &TaskStatus) -> StatusCode {
@@ -280,6 +283,7 @@ impl From<&RequirementStatus> for TaskRequirement {
             event_name: r.event_name.clone(),
             responsible_mentor_id: r.responsible_mentor_id.clone().map(ID),
             head_teacher_leads: r.head_teacher_leads,
+            due_soon: false,
         }
     }
 }
@@ -307,6 +311,26 @@ pub struct StudentTaskList {
     pub due_count: i32,
     /// Requirements overdue.
     pub overdue_count: i32,
+    /// Requirements due soon (see `TaskRequirement.dueSoon`).
+    pub due_soon_count: i32,
+}
+
+impl StudentTaskList {
+    /// Marks the due rows closing on or before `horizon` as due soon.
+    fn mark_due_soon(&mut self, horizon: NaiveDate) {
+        let soon = |r: &mut TaskRequirement| {
+            r.due_soon = r.status == StatusCode::Due && r.window.to <= horizon;
+        };
+        for r in &mut self.requirements {
+            soon(r);
+        }
+        if let Some(r) = self.next_due.as_mut() {
+            soon(r);
+        }
+        self.due_soon_count =
+            i32::try_from(self.requirements.iter().filter(|r| r.due_soon).count())
+                .unwrap_or(i32::MAX);
+    }
 }
 
 fn count(reqs: &[TaskRequirement], s: StatusCode) -> i32 {
@@ -335,26 +359,63 @@ impl From<&StudentTasks> for StudentTaskList {
             done_count: count(&reqs, StatusCode::Done),
             due_count: count(&reqs, StatusCode::Due),
             overdue_count: count(&reqs, StatusCode::Overdue),
+            due_soon_count: 0,
             requirements: reqs,
         }
     }
 }
 
-/// Counts of one requirement kind by status.
+/// Counts of one requirement kind. `done`, `due`, `overdue` and
+/// `notApplicable` count **periods** (one per student, or one per student
+/// and month for monthly kinds such as 家校联系), so they may exceed the
+/// number of students; the `students…` fields count students and never do.
 #[derive(SimpleObject, Clone)]
 pub struct KindCount {
     /// The kind.
     pub kind: RequirementKind,
     /// Chinese label.
     pub label_zh: String,
-    /// Done.
+    /// Periods done.
     pub done: i32,
-    /// Due.
+    /// Periods still open (window not closed).
     pub due: i32,
-    /// Overdue.
+    /// Periods whose window closed without it being met.
     pub overdue: i32,
-    /// Not applicable.
+    /// Periods not applicable (grade out of scope, joined later, …).
     pub not_applicable: i32,
+    /// Students this kind applies to (the population of the fields below).
+    pub students: i32,
+    /// Students with every period of this kind done.
+    pub students_done: i32,
+    /// Students with at least one period of this kind overdue.
+    pub students_overdue: i32,
+    /// Students with nothing of this kind overdue.
+    pub students_on_track: i32,
+    /// `studentsOnTrack` out of `students`, whole percent 0–100 (none
+    /// without students).
+    pub on_track_percent: Option<i32>,
+    /// Done periods out of done and overdue ones (closed or met), whole
+    /// percent 0–100: "3 of 4 months done".
+    pub period_done_percent: Option<i32>,
+}
+
+impl KindCount {
+    fn of(kind: RequirementKind, x: &shared::tasks::KindCounts) -> KindCount {
+        KindCount {
+            kind,
+            label_zh: kind.label_zh().into(),
+            done: i(x.done),
+            due: i(x.due),
+            overdue: i(x.overdue),
+            not_applicable: i(x.not_applicable),
+            students: i(x.students),
+            students_done: i(x.students_done),
+            students_overdue: i(x.students_overdue),
+            students_on_track: i(x.students_on_track()),
+            on_track_percent: x.on_track_percent().map(i),
+            period_done_percent: x.period_done_percent().map(i),
+        }
+    }
 }
 
 /// Counts by status over a set of students (no student-level figures).
@@ -364,6 +425,9 @@ pub struct TaskCounts {
     pub students: i32,
     /// Students with at least one overdue requirement.
     pub students_with_overdue: i32,
+    /// Students with nothing overdue, whole percent 0–100 (none without
+    /// students).
+    pub on_track_percent: Option<i32>,
     /// Per requirement kind.
     pub by_kind: Vec<KindCount>,
 }
@@ -377,54 +441,21 @@ impl From<&StatusCounts> for TaskCounts {
         TaskCounts {
             students: i(c.students),
             students_with_overdue: i(c.students_with_overdue),
+            on_track_percent: c.on_track_percent().map(i),
             by_kind: RequirementKind::ALL
                 .iter()
-                .map(|k| {
-                    let x = c.kind(*k);
-                    KindCount {
-                        kind: *k,
-                        label_zh: k.label_zh().into(),
-                        done: i(x.done),
-                        due: i(x.due),
-                        overdue: i(x.overdue),
-                        not_applicable: i(x.not_applicable),
-                    }
-                })
+                .map(|k| KindCount::of(*k, c.kind(*k)))
                 .collect(),
         }
     }
 }
 
 fn counts_of(list: &[StudentTaskList]) -> TaskCounts {
-    let mut out = TaskCounts {
-        students: i32::try_from(list.len()).unwrap_or(i32::MAX),
-        students_with_overdue: i32::try_from(list.iter().filter(|s| s.overdue_count > 0).count())
-            .unwrap_or(i32::MAX),
-        by_kind: RequirementKind::ALL
-            .iter()
-            .map(|k| KindCount {
-                kind: *k,
-                label_zh: k.label_zh().into(),
-                done: 0,
-                due: 0,
-                overdue: 0,
-                not_applicable: 0,
-            })
-            .collect(),
-    };
+    let mut c = StatusCounts::default();
     for s in list {
-        for r in &s.requirements {
-            if let Some(k) = out.by_kind.iter_mut().find(|k| k.kind == r.kind) {
-                match r.status {
-                    StatusCode::Done => k.done += 1,
-                    StatusCode::Due => k.due += 1,
-                    StatusCode::Overdue => k.overdue += 1,
-                    StatusCode::NotApplicable => k.not_applicable += 1,
-                }
-            }
-        }
+        c.add_statuses(s.requirements.iter().map(|r| (r.kind, r.status)));
     }
-    out
+    TaskCounts::from(&c)
 }
 
 /// Task status of some students in one term.
@@ -450,7 +481,12 @@ pub struct TermTaskReport {
 
 impl From<TermTasks> for TermTaskReport {
     fn from(t: TermTasks) -> Self {
-        let students: Vec<StudentTaskList> = t.students.iter().map(Into::into).collect();
+        let horizon =
+            t.today + chrono::Duration::days(i64::from(t.applied.rules.tasks.due_soon_days));
+        let mut students: Vec<StudentTaskList> = t.students.iter().map(Into::into).collect();
+        for s in &mut students {
+            s.mark_due_soon(horizon);
+        }
         TermTaskReport {
             term_id: id(t.term.id),
             term_name: t.term.name.clone(),

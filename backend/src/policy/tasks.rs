@@ -313,6 +313,7 @@ async fn load(
                 lives_in_town: s.lives_in_town,
                 head_teacher_id: c.and_then(|c| c.head_teacher_id).map(|h| h.to_string()),
                 assignments: assignments.remove(&s.id).unwrap_or_default(),
+                joined_on: s.joined_on,
             };
             let name = c.map(|c| c.name.clone()).unwrap_or_default();
             (s, name, st)

@@ -1,7 +1,7 @@
 //! The strings of the tasks a policy makes: what is due and overdue per
 //! student, class and school.
 
-use super::{Fmt1, Fmt2};
+use super::{Fmt1, Fmt2, Fmt3};
 
 /// The strings of tasks, in one language.
 pub struct TasksTr {
@@ -37,6 +37,16 @@ pub struct TasksTr {
     pub tasks_overdue_title: &'static str,
     pub tasks_due_title: &'static str,
     pub tasks_all_clear: &'static str,
+    pub due_soon: &'static str,
+    pub tasks_later_title: &'static str,
+    pub na_joined: &'static str,
+    pub col_students: &'static str,
+    pub col_students_done: &'static str,
+    pub col_students_overdue: &'static str,
+    pub col_on_track: &'static str,
+    pub periods_line: Fmt3,
+    pub percent: Fmt1,
+    pub on_track_share: Fmt1,
 }
 
 impl TasksTr {
@@ -67,6 +77,7 @@ impl TasksTr {
     pub fn na_reason(&self, code: &str) -> &'static str {
         match code {
             "NOT_LIVING_IN_TOWN" => self.na_town,
+            "JOINED_LATER" => self.na_joined,
             _ => self.na_grade,
         }
     }
@@ -106,6 +117,16 @@ pub static TASKS_ZH: TasksTr = TasksTr {
     tasks_overdue_title: "已逾期",
     tasks_due_title: "即将到期",
     tasks_all_clear: "没有逾期或待办事项。",
+    due_soon: "临近截止",
+    tasks_later_title: "之后的事项",
+    na_joined: "该时段结束时学生尚未入校",
+    col_students: "学生",
+    col_students_done: "已完成(人)",
+    col_students_overdue: "有逾期(人)",
+    col_on_track: "按期率",
+    periods_line: |d, t, o| format!("按月/次：{t} 个中完成 {d} 个，逾期 {o} 个"),
+    percent: |p| format!("{p}%"),
+    on_track_share: |p| format!("{p}% 的学生没有逾期"),
 };
 
 /// Tasks, English.
@@ -142,4 +163,14 @@ pub static TASKS_EN: TasksTr = TasksTr {
     tasks_overdue_title: "Overdue",
     tasks_due_title: "Due next",
     tasks_all_clear: "Nothing overdue or due.",
+    due_soon: "Due soon",
+    tasks_later_title: "Later",
+    na_joined: "The period ended before the student joined",
+    col_students: "Students",
+    col_students_done: "Done (students)",
+    col_students_overdue: "Overdue (students)",
+    col_on_track: "On track",
+    periods_line: |d, t, o| format!("Periods: {d} of {t} done, {o} overdue"),
+    percent: |p| format!("{p} %"),
+    on_track_share: |p| format!("{p} % of students on track"),
 };

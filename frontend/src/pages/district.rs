@@ -95,6 +95,10 @@ pub fn Supervision() -> impl IntoView {
                                     <p class="summary">
                                         {move || (i18n.t().tasks.counts_students)(&i18n.num(total))} " · "
                                         {move || (i18n.t().tasks.counts_overdue)(&i18n.num(overdue))}
+                                        {(total > 0).then(|| {
+                                            let pct = (total - overdue.min(total)) * 100 / total;
+                                            view! { " · " {move || (i18n.t().tasks.on_track_share)(&i18n.num(pct))} }
+                                        })}
                                     </p>
                                     <div class="scroll-x">{kind_table(i18n, kinds)}</div>
                                 </section>

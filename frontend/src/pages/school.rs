@@ -535,6 +535,16 @@ pub fn Import() -> impl IntoView {
     view! {
         <PageTitle title=|t| t.org.import_title/>
         <p class="hint">{move || i18n.t().org.import_intro}</p>
+        <p class="hint" id="import-templates">
+            {move || i18n.t().org.import_templates}
+            <a href="/templates/roster-students.csv" download="学生名册模板.csv" id="template-students">
+                {move || i18n.t().org.import_template_students}
+            </a>
+            " · "
+            <a href="/templates/roster-staff.csv" download="教职工名册模板.csv" id="template-staff">
+                {move || i18n.t().org.import_template_staff}
+            </a>
+        </p>
         <form class="card form" id="import-form" on:submit=on_submit>
             <label for="import-file">{move || i18n.t().org.import_file}</label>
             <input
@@ -575,7 +585,13 @@ pub fn Import() -> impl IntoView {
                                         .into_iter()
                                         .map(|e| view! {
                                             <tr>
-                                                <td>{e.row}</td>
+                                                <td>
+                                                    {if e.row > 0 {
+                                                        e.row.to_string().into_any()
+                                                    } else {
+                                                        view! { {move || i18n.t().org.import_whole_file} }.into_any()
+                                                    }}
+                                                </td>
                                                 <td>{e.column.unwrap_or_default()}</td>
                                                 <td>{e.message}</td>
                                             </tr>
@@ -603,6 +619,17 @@ pub fn Import() -> impl IntoView {
                             </p>
                             {(r.guardians_linked > 0).then(|| view! {
                                 <p>{move || (i18n.t().org.import_guardians)(&i18n.num(r.guardians_linked))}</p>
+                            })}
+                            {(!r.class_mappings.is_empty()).then(|| view! {
+                                <p>{move || i18n.t().org.import_class_mappings}</p>
+                                <ul class="plain" id="import-class-mappings">
+                                    {r.class_mappings
+                                        .into_iter()
+                                        .map(|m| view! {
+                                            <li>{move || (i18n.t().org.import_class_mapping)(&m.written, &m.class_name, &i18n.num(m.rows))}</li>
+                                        })
+                                        .collect_view()}
+                                </ul>
                             })}
                         </section>
                     }

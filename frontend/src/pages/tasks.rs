@@ -21,6 +21,8 @@ pub struct Req {
     pub label_en: String,
     /// Last day of its window.
     pub due: String,
+    /// Due within the policy's horizon (临近截止).
+    pub soon: bool,
 }
 
 /// One student's task summary.
@@ -51,6 +53,14 @@ pub struct KindRow {
     pub due: i64,
     /// Overdue.
     pub overdue: i64,
+    /// Students the kind applies to.
+    pub students: i64,
+    /// Students with every period done.
+    pub students_done: i64,
+    /// Students with a period overdue.
+    pub students_overdue: i64,
+    /// Students on track, whole percent.
+    pub on_track_percent: Option<i64>,
 }
 
 macro_rules! req_from {
@@ -62,6 +72,7 @@ macro_rules! req_from {
                     label_zh: r.label_zh,
                     label_en: r.label_en,
                     due: r.window.to,
+                    soon: r.due_soon,
                 }
             }
         }
@@ -100,6 +111,10 @@ macro_rules! kind_from {
                     done: k.done,
                     due: k.due,
                     overdue: k.overdue,
+                    students: k.students,
+                    students_done: k.students_done,
+                    students_overdue: k.students_overdue,
+                    on_track_percent: k.on_track_percent,
                 }
             }
         }
@@ -122,15 +137,19 @@ pub struct Report {
 
 /// The mentor's students with their tasks.
 pub fn my_students_resource() -> LocalResource<Result<Report, api::ApiError>> {
-    LocalResource::new(|| async {
-        let r = api::query::<ops::MyStudentsTasks>(ops::my_students_tasks::Variables)
-            .await?
-            .my_students_tasks;
-        Ok(Report {
-            term: r.term_name,
-            as_of: r.as_of,
-            rows: r.students.into_iter().map(TaskRow::from).collect(),
-        })
+    LocalResource::new(|| {
+        // Refetch when an outbox entry is recorded: the cards follow the log.
+        crate::outbox::track();
+        async {
+            let r = api::query::<ops::MyStudentsTasks>(ops::my_students_tasks::Variables)
+                .await?
+                .my_students_tasks;
+            Ok(Report {
+                term: r.term_name,
+                as_of: r.as_of,
+                rows: r.students.into_iter().map(TaskRow::from).collect(),
+            })
+        }
     })
 }
 
@@ -176,9 +195,16 @@ pub fn task_rows(i18n: I18n, rows: Vec<TaskRow>, list_id: &'static str) -> impl 
                                     })}
                                     {next.map(|r| {
                                         let due = r.due.clone();
+                                        // Only a window closing within the policy's horizon is flagged.
+                                        let (line, tag) = if r.soon {
+                                            ("task-line due", "tag due")
+                                        } else {
+                                            ("task-line open", "tag open")
+                                        };
+                                        let soon = r.soon;
                                         view! {
-                                            <span class="task-line due">
-                                                <span class="tag due">{move || i18n.t().tasks.next_due}</span>
+                                            <span class=line>
+                                                <span class=tag>{move || if soon { i18n.t().tasks.due_soon } else { i18n.t().tasks.next_due }}</span>
                                                 " "
                                                 {move || label(i18n, &r)}
                                                 " · "
@@ -200,32 +226,53 @@ pub fn task_rows(i18n: I18n, rows: Vec<TaskRow>, list_id: &'static str) -> impl 
     }
 }
 
-/// A table of counts per requirement kind.
+/// A table of counts per requirement kind, by **students** (never a sum of
+/// periods read as people): how many the kind applies to, how many have it
+/// all done, how many have something overdue, and the share on track. For
+/// monthly kinds a line under the name gives the periods ("按月/次").
 pub fn kind_table(i18n: I18n, kinds: Vec<KindRow>) -> impl IntoView {
     view! {
         <table class="rows counts">
             <thead>
                 <tr>
                     <th scope="col">{move || i18n.t().tasks.col_task}</th>
-                    <th scope="col">{move || i18n.t().tasks.status_done}</th>
-                    <th scope="col">{move || i18n.t().tasks.status_due}</th>
-                    <th scope="col">{move || i18n.t().tasks.status_overdue}</th>
+                    <th scope="col" class="num">{move || i18n.t().tasks.col_students}</th>
+                    <th scope="col" class="num">{move || i18n.t().tasks.col_students_done}</th>
+                    <th scope="col" class="num">{move || i18n.t().tasks.col_students_overdue}</th>
+                    <th scope="col" class="num">{move || i18n.t().tasks.col_on_track}</th>
                 </tr>
             </thead>
             <tbody>
                 {kinds
                     .into_iter()
                     // A kind the policy does not require here says nothing.
-                    .filter(|k| k.done + k.due + k.overdue > 0)
+                    .filter(|k| k.students > 0)
                     .map(|k| {
                         let kind = k.kind.clone();
-                        let cls = if k.overdue > 0 { "bad" } else { "" };
+                        let cls = if k.students_overdue > 0 { "num bad" } else { "num" };
+                        let periods = k.done + k.due + k.overdue;
+                        // Periods differ from students only for monthly kinds.
+                        let line = (periods > k.students).then(|| {
+                            let (d, t, o) = (k.done, periods, k.overdue);
+                            view! {
+                                <span class="meta periods">
+                                    {move || (i18n.t().tasks.periods_line)(&i18n.num(d), &i18n.num(t), &i18n.num(o))}
+                                </span>
+                            }
+                        });
+                        let pct = k.on_track_percent;
                         view! {
-                            <tr>
-                                <th scope="row">{move || i18n.t().tasks.req_kind(&kind)}</th>
-                                <td>{move || i18n.num(k.done)}</td>
-                                <td>{move || i18n.num(k.due)}</td>
-                                <td class=cls>{move || i18n.num(k.overdue)}</td>
+                            <tr data-kind=k.kind.clone()>
+                                <th scope="row">
+                                    {move || i18n.t().tasks.req_kind(&kind)}
+                                    {line}
+                                </th>
+                                <td class="num students">{move || i18n.num(k.students)}</td>
+                                <td class="num students-done">{move || i18n.num(k.students_done)}</td>
+                                <td class=format!("{cls} students-overdue")>{move || i18n.num(k.students_overdue)}</td>
+                                <td class="num on-track">
+                                    {move || pct.map(|p| (i18n.t().tasks.percent)(&i18n.num(p))).unwrap_or_default()}
+                                </td>
                             </tr>
                         }
                     })
@@ -245,17 +292,20 @@ pub fn TasksPage() -> impl IntoView {
         {loaded(report, move |r| {
             let mut overdue: Vec<(String, String, Req)> = Vec::new();
             let mut due: Vec<(String, String, Req)> = Vec::new();
+            let mut later: Vec<(String, String, Req)> = Vec::new();
             for s in &r.rows {
                 for o in &s.overdue {
                     overdue.push((s.id.clone(), s.name.clone(), o.clone()));
                 }
                 if let Some(n) = &s.next {
-                    due.push((s.id.clone(), s.name.clone(), n.clone()));
+                    let list = if n.soon { &mut due } else { &mut later };
+                    list.push((s.id.clone(), s.name.clone(), n.clone()));
                 }
             }
             overdue.sort_by(|a, b| a.2.due.cmp(&b.2.due));
             due.sort_by(|a, b| a.2.due.cmp(&b.2.due));
-            let empty = overdue.is_empty() && due.is_empty();
+            later.sort_by(|a, b| a.2.due.cmp(&b.2.due));
+            let empty = overdue.is_empty() && due.is_empty() && later.is_empty();
             let section = move |title: fn(&crate::i18n::Tr) -> &'static str, id: &'static str, items: Vec<(String, String, Req)>, cls: &'static str| {
                 (!items.is_empty()).then(|| view! {
                     <h2 class="section-title">{move || title(i18n.t())}</h2>
@@ -285,6 +335,7 @@ pub fn TasksPage() -> impl IntoView {
                 {empty.then(|| view! { <p class="card muted">{move || i18n.t().tasks.tasks_all_clear}</p> })}
                 {section(|t| t.tasks.tasks_overdue_title, "overdue-list", overdue, "overdue")}
                 {section(|t| t.tasks.tasks_due_title, "due-list", due, "due")}
+                {section(|t| t.tasks.tasks_later_title, "later-list", later, "open")}
             }
         })}
     }
@@ -297,6 +348,8 @@ pub fn StudentTasks() -> impl IntoView {
     let params = use_params_map();
     let report = LocalResource::new(move || {
         let student_id = params.with(|p| p.get("id").unwrap_or_default());
+        // Refetch when an outbox entry is recorded: the card follows the log.
+        crate::outbox::track();
         async move {
             api::query::<ops::StudentTasks>(ops::student_tasks::Variables { student_id })
                 .await
@@ -315,7 +368,13 @@ pub fn StudentTasks() -> impl IntoView {
                             .into_iter()
                             .map(|q| {
                                 let status = q.status.0.clone();
-                                let cls = format!("tag {}", status.to_ascii_lowercase().replace('_', "-"));
+                                let soon = q.due_soon;
+                                // Due, but not within the policy's horizon: open, not flagged.
+                                let cls = if status == "DUE" && !soon {
+                                    "tag open".to_string()
+                                } else {
+                                    format!("tag {}", status.to_ascii_lowercase().replace('_', "-"))
+                                };
                                 let (from, to) = (q.window.from.clone(), q.window.to.clone());
                                 let suggested = q.suggested_window.clone();
                                 let na = q.not_applicable_reason.clone();
@@ -325,7 +384,7 @@ pub fn StudentTasks() -> impl IntoView {
                                     <li class="req">
                                         <div class="req-head">
                                             <span class="name">{move || i18n.pick(&q.label_zh, &q.label_en).to_string()}</span>
-                                            <span class=cls.clone()>{move || i18n.t().tasks.status(&status)}</span>
+                                            <span class=cls.clone()>{move || if soon { i18n.t().tasks.due_soon } else { i18n.t().tasks.status(&status) }}</span>
                                         </div>
                                         <span class="meta">
                                             {move || (i18n.t().tasks.window_range)(&i18n.date(&from), &i18n.date(&to))}

@@ -478,6 +478,28 @@ pub struct TaskRules {
     /// When a student changes mentor and a task is still open, the new mentor
     /// gets at least this many days from the change (see [`crate::tasks`]).
     pub handover_grace_days: u32,
+    /// How many days back a mentor may date an activity they record (补记);
+    /// earlier only the head teacher or the school admin, with a reason
+    /// that is audited. Dates in the future are always refused.
+    #[serde(default = "default_backdate_days")]
+    pub backdate_days: u32,
+    /// An open task whose window closes within this many days is "due soon"
+    /// (临近截止); later ones are simply open.
+    #[serde(default = "default_due_soon_days")]
+    pub due_soon_days: u32,
+}
+
+/// The default of [`TaskRules::backdate_days`].
+pub const DEFAULT_BACKDATE_DAYS: u32 = 30;
+/// The default of [`TaskRules::due_soon_days`].
+pub const DEFAULT_DUE_SOON_DAYS: u32 = 14;
+
+fn default_backdate_days() -> u32 {
+    DEFAULT_BACKDATE_DAYS
+}
+
+fn default_due_soon_days() -> u32 {
+    DEFAULT_DUE_SOON_DAYS
 }
 
 /// Home–school communication (归口管理).

@@ -173,6 +173,8 @@ fn three_tasks_per_term(lead: HomeVisitLead) -> TaskRules {
             min_per_term: 0,
         },
         handover_grace_days: 14,
+        backdate_days: DEFAULT_BACKDATE_DAYS,
+        due_soon_days: DEFAULT_DUE_SOON_DAYS,
     }
 }
 
@@ -207,6 +209,8 @@ fn yearly_tasks() -> TaskRules {
             min_per_term: 0,
         },
         handover_grace_days: 14,
+        backdate_days: DEFAULT_BACKDATE_DAYS,
+        due_soon_days: DEFAULT_DUE_SOON_DAYS,
     }
 }
 

@@ -392,6 +392,20 @@ fn validate_rules(r: &PolicyRules, is_school: bool, out: &mut Out) {
             "The handover grace may not exceed 120 days",
         );
     }
+    if t.backdate_days > 366 {
+        out.push(
+            "tasks.backdate_days",
+            "补记期限不得超过366天",
+            "Back-dating may not reach further than 366 days",
+        );
+    }
+    if !(1..=120).contains(&t.due_soon_days) {
+        out.push(
+            "tasks.due_soon_days",
+            "“临近截止”的天数须在1–120天之间",
+            "\"Due soon\" must be between 1 and 120 days",
+        );
+    }
 
     // Communication.
     let c = &r.communication;

@@ -331,8 +331,32 @@ impl<'a> TaskEngine<'a> {
                     row.responsible = Responsible::HeadTeacher;
                 }
             }
-            // Handover: extend an open window for a mentor who took over late.
+            // A transfer: a period that ended before the student joined is
+            // nobody's debt; a once-per-period task whose window closed
+            // before (or soon after) the student joined gets the grace days.
             let mut window = t.window;
+            let mut joined_late = false;
+            if let Some(joined) = student.joined_on
+                && joined > window.from
+            {
+                joined_late = true;
+                let per_period = !matches!(
+                    t.kind,
+                    RequirementKind::ParentContact
+                        | RequirementKind::SelfReport
+                        | RequirementKind::ExamTalk
+                );
+                if per_period {
+                    window.to = window.to.max(joined + grace);
+                } else if joined > window.to {
+                    row.status = StatusCode::NotApplicable;
+                    row.reason = Some(NotApplicableReason::JoinedLater);
+                    row.suggested_event = None;
+                    buf.rows.push(row);
+                    continue;
+                }
+            }
+            // Handover: extend an open window for a mentor who took over late.
             if let Some(since) = handover_from
                 && since > window.from
                 && row.responsible != Responsible::HeadTeacher
@@ -345,6 +369,10 @@ impl<'a> TaskEngine<'a> {
             if counted >= u32::from(t.required) {
                 row.status = StatusCode::Done;
                 row.suggested_event = None;
+                // A transfer's window is the one they had, done or not.
+                if joined_late {
+                    row.window = window;
+                }
             } else {
                 // Unmet: evidence found so far is partial, keep it listed.
                 row.window = window;

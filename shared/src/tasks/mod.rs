@@ -46,6 +46,13 @@
 //! so a new mentor is never handed a task that is already overdue on their
 //! first day. Windows of rows already done are not touched.
 //!
+//! # Students who join during the year
+//! A transfer student ([`StudentTerm::joined_on`]) owes nothing for a monthly
+//! or exam-talk period that ended before they joined
+//! ([`NotApplicableReason::JoinedLater`]); a once-per-period task (home visit,
+//! talks, growth message, optional actions) whose window opened before they
+//! joined gets at least `handover_grace_days` from the day they joined.
+//!
 //! # Speed
 //! [`TaskEngine::new`] indexes activities by student once (one hash per
 //! activity-student pair, then a flat index); evaluation per student reuses the
@@ -69,5 +76,5 @@ pub use calendar::{
 pub use engine::{Buffers, StatusTable, TaskEngine};
 pub use status::{
     Assignment, EngineError, KindCounts, NotApplicableReason, RequirementKind, RequirementStatus,
-    Responsible, Row, StatusCode, StatusCounts, StudentTerm, TaskStatus,
+    Responsible, Row, StatusCode, StatusCounts, StudentTerm, TaskStatus, percent,
 };

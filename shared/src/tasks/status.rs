@@ -40,6 +40,12 @@ pub struct StudentTerm {
     /// Mentor assignments over the school year (at least the term), any order.
     #[serde(default)]
     pub assignments: Vec<Assignment>,
+    /// The day the student joined the school, when that was during the school
+    /// year (a transfer); `None` for a student there from the start. A period
+    /// that ended before this day is not held against anyone, and a task
+    /// whose window closed before it gets `handover_grace_days` from it.
+    #[serde(default)]
+    pub joined_on: Option<NaiveDate>,
 }
 
 /// What a row requires.
@@ -130,6 +136,8 @@ pub enum NotApplicableReason {
     GradeNotInScope,
     /// The policy restricts it to students living in town.
     NotLivingInTown,
+    /// The period ended before the student joined the school.
+    JoinedLater,
 }
 
 impl NotApplicableReason {
@@ -138,6 +146,7 @@ impl NotApplicableReason {
         match self {
             NotApplicableReason::GradeNotInScope => "该年级未纳入导师制",
             NotApplicableReason::NotLivingInTown => "仅适用于家住城区的学生",
+            NotApplicableReason::JoinedLater => "该时段结束时学生尚未入校",
         }
     }
 
@@ -146,6 +155,7 @@ impl NotApplicableReason {
         match self {
             NotApplicableReason::GradeNotInScope => "The grade is not in the programme",
             NotApplicableReason::NotLivingInTown => "Only for students living in town",
+            NotApplicableReason::JoinedLater => "The period ended before the student joined",
         }
     }
 }
@@ -243,20 +253,55 @@ pub struct RequirementStatus {
     pub head_teacher_leads: bool,
 }
 
-/// Counts of one requirement kind by status.
+/// Counts of one requirement kind: rows (periods: one per student, or one
+/// per student and month for monthly kinds) by status, and **students**, so
+/// a table can say "3 of 4 months done" and "62 % of students on track"
+/// without a sum of periods ever reading as a number of students.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindCounts {
-    /// Done rows.
+    /// Done rows (periods).
     pub done: u32,
-    /// Due rows.
+    /// Due rows (periods).
     pub due: u32,
-    /// Overdue rows.
+    /// Overdue rows (periods).
     pub overdue: u32,
-    /// Not-applicable rows.
+    /// Not-applicable rows (periods).
     pub not_applicable: u32,
+    /// Students with at least one applicable row of this kind (the
+    /// population the student counts below are out of).
+    #[serde(default)]
+    pub students: u32,
+    /// Students with every applicable row of this kind done.
+    #[serde(default)]
+    pub students_done: u32,
+    /// Students with at least one overdue row of this kind.
+    #[serde(default)]
+    pub students_overdue: u32,
 }
 
 impl KindCounts {
+    /// Students with nothing of this kind overdue (done or still in time).
+    pub fn students_on_track(&self) -> u32 {
+        self.students.saturating_sub(self.students_overdue)
+    }
+
+    /// Percentage (0–100, rounded down) of the kind's students on track;
+    /// `None` when no student has this kind.
+    pub fn on_track_percent(&self) -> Option<u32> {
+        percent(self.students_on_track(), self.students)
+    }
+
+    /// Percentage (0–100) of the kind's students with everything done.
+    pub fn done_percent(&self) -> Option<u32> {
+        percent(self.students_done, self.students)
+    }
+
+    /// Percentage (0–100) of closed-or-done periods that are done: done rows
+    /// out of done and overdue rows (due rows are still open).
+    pub fn period_done_percent(&self) -> Option<u32> {
+        percent(self.done, self.done + self.overdue)
+    }
+
     fn add(&mut self, s: StatusCode) {
         match s {
             StatusCode::Done => self.done += 1,
@@ -271,7 +316,15 @@ impl KindCounts {
         self.due += o.due;
         self.overdue += o.overdue;
         self.not_applicable += o.not_applicable;
+        self.students += o.students;
+        self.students_done += o.students_done;
+        self.students_overdue += o.students_overdue;
     }
+}
+
+/// `part` of `whole` in whole percent (rounded down, at most 100).
+pub fn percent(part: u32, whole: u32) -> Option<u32> {
+    (whole > 0).then(|| (u64::from(part.min(whole)) * 100 / u64::from(whole)) as u32)
 }
 
 /// Counts by status over a set of students (a mentor's, a class, a grade, a
@@ -292,7 +345,8 @@ impl StatusCounts {
         &self.by_kind[k.index()]
     }
 
-    /// All kinds together.
+    /// All kinds together (rows only: the student fields of the total are
+    /// sums over kinds, not a number of students).
     pub fn total(&self) -> KindCounts {
         let mut t = KindCounts::default();
         for k in &self.by_kind {
@@ -303,15 +357,46 @@ impl StatusCounts {
 
     /// Adds one student's rows.
     pub fn add_student(&mut self, rows: &[Row]) {
+        self.add_statuses(rows.iter().map(|r| (r.kind, r.status)));
+    }
+
+    /// Adds one student's rows given as (kind, status).
+    pub fn add_statuses<I>(&mut self, rows: I)
+    where
+        I: IntoIterator<Item = (RequirementKind, StatusCode)>,
+    {
         self.students += 1;
         let mut overdue = false;
-        for r in rows {
-            self.by_kind[r.kind.index()].add(r.status);
-            overdue |= r.status == StatusCode::Overdue;
+        // Per kind: has an applicable row, has an overdue row, has an open one.
+        let mut applies = [false; 7];
+        let mut late = [false; 7];
+        let mut open = [false; 7];
+        for (kind, status) in rows {
+            let k = kind.index();
+            self.by_kind[k].add(status);
+            overdue |= status == StatusCode::Overdue;
+            applies[k] |= status != StatusCode::NotApplicable;
+            late[k] |= status == StatusCode::Overdue;
+            open[k] |= matches!(status, StatusCode::Due | StatusCode::Overdue);
+        }
+        for (k, c) in self.by_kind.iter_mut().enumerate() {
+            if applies[k] {
+                c.students += 1;
+                c.students_done += u32::from(!open[k]);
+                c.students_overdue += u32::from(late[k]);
+            }
         }
         if overdue {
             self.students_with_overdue += 1;
         }
+    }
+
+    /// Percentage (0–100) of students with nothing overdue.
+    pub fn on_track_percent(&self) -> Option<u32> {
+        percent(
+            self.students.saturating_sub(self.students_with_overdue),
+            self.students,
+        )
     }
 
     /// Adds another set of counts (e.g. schools into a district).

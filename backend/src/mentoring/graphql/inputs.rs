@@ -48,6 +48,9 @@ pub struct ActivityInput {
     /// Joint with the head teacher (e.g. a joint home visit).
     #[graphql(default)]
     pub with_head_teacher: bool,
+    /// Why the activity is dated further back than the school's policy lets
+    /// a mentor back-date (head teacher and school admin only; audited).
+    pub backdate_reason: Option<String>,
 }
 
 /// Changes to an activity; absent fields stay as they are.
@@ -88,6 +91,7 @@ impl From<ActivityInput> for ActivityFields {
             follow_up_due: i.follow_up_due,
             co_mentor_ids: i.co_mentor_ids.iter().map(|s| id_arg(s, "教师")).collect(),
             with_head_teacher: i.with_head_teacher,
+            backdate_reason: i.backdate_reason,
         }
     }
 }

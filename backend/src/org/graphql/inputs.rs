@@ -173,7 +173,8 @@ impl From<GuardianInput> for guardians::GuardianFields {
 /// One problem in the file.
 #[derive(SimpleObject)]
 pub struct RowError {
-    /// Row number as the spreadsheet shows it (header = 1); 0 for the whole file.
+    /// Row number as the spreadsheet shows it (the first row is 1, title
+    /// rows above the header counted); 0 for a file that cannot be read.
     pub row: i32,
     /// Column header, if the problem is in one cell.
     pub column: Option<String>,
@@ -202,6 +203,20 @@ pub struct ImportResult {
     pub unchanged: i32,
     /// Guardian links created.
     pub guardians_linked: i32,
+    /// Class names written in another form (`七(1)班`, `初一(1)班`, `7.1`)
+    /// and the school's class each was taken to be.
+    pub class_mappings: Vec<ClassMapping>,
+}
+
+/// A class name as written in a roster and the school's class it names.
+#[derive(SimpleObject)]
+pub struct ClassMapping {
+    /// As written (after width and spacing are normalised).
+    pub written: String,
+    /// The school's class.
+    pub class_name: String,
+    /// Rows that wrote it so.
+    pub rows: i32,
 }
 
 impl From<import::ImportResult> for ImportResult {
@@ -224,6 +239,15 @@ impl From<import::ImportResult> for ImportResult {
             updated: r.updated,
             unchanged: r.unchanged,
             guardians_linked: r.guardians_linked,
+            class_mappings: r
+                .class_mappings
+                .into_iter()
+                .map(|(written, class_name, rows)| ClassMapping {
+                    written,
+                    class_name,
+                    rows,
+                })
+                .collect(),
         }
     }
 }

@@ -31,13 +31,21 @@ pub fn QuickLog(
     let areas = RwSignal::new(Vec::<String>::new());
     let summary = RwSignal::new(String::new());
     let follow_up = RwSignal::new(String::new());
-    // The last entry saved (its client key), or `Err` for "pick a student".
-    let note = RwSignal::new(None::<Result<String, ()>>);
+    // The day it happened (补记: back-dated entries keep their day).
+    let day = RwSignal::new(today());
+    // Why, when the day is further back than a mentor may go (班主任/管理员).
+    let reason = RwSignal::new(String::new());
+    // The last entry saved (its client key), or what stops saving.
+    let note = RwSignal::new(None::<Result<String, LogProblem>>);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some((student_id, student_name)) = picked.get_untracked() else {
-            note.set(Some(Err(())));
+            note.set(Some(Err(LogProblem::NoStudent)));
+            return;
+        };
+        let Some(occurred_at) = occurred_at(&day.get_untracked()) else {
+            note.set(Some(Err(LogProblem::FutureDay)));
             return;
         };
         let follow = follow_up.get_untracked().trim().to_string();
@@ -47,7 +55,9 @@ pub fn QuickLog(
             student_name,
             kind: kind.get_untracked(),
             channel: channel.get_untracked(),
-            occurred_at: now_iso(),
+            occurred_at,
+            backdate_reason: Some(reason.get_untracked().trim().to_string())
+                .filter(|r| !r.is_empty() && long_ago(&day.get_untracked())),
             trigger: Some(trigger.get_untracked()).filter(|t| !t.is_empty()),
             guidance_areas: areas.get_untracked(),
             summary: summary.get_untracked().trim().to_string(),
@@ -61,6 +71,8 @@ pub fn QuickLog(
         follow_up.set(String::new());
         trigger.set(String::new());
         areas.set(Vec::new());
+        day.set(today());
+        reason.set(String::new());
         if !fixed {
             picked.set(None);
         }
@@ -110,7 +122,13 @@ pub fn QuickLog(
                                     name="log-kind"
                                     value=k
                                     prop:checked=move || kind.get() == k
-                                    on:change=move |_| kind.set(k.to_string())
+                                    on:change=move |_| {
+                                        kind.set(k.to_string());
+                                        // A home visit happens at home (上门).
+                                        if k == "HOME_VISIT" {
+                                            channel.set("HOME".to_string());
+                                        }
+                                    }
                                 />
                                 <span>{move || i18n.t().mentoring.kind_name(k)}</span>
                             </label>
@@ -118,6 +136,15 @@ pub fn QuickLog(
                     })
                     .collect_view()}
             </fieldset>
+            <label for="log-day">{move || i18n.t().mentoring.log_day}</label>
+            <input id="log-day" type="date" max=today() prop:value=move || day.get() on:change=move |ev| {
+                day.set(event_target_value(&ev));
+                note.set(None);
+            }/>
+            {move || long_ago(&day.get()).then(|| view! {
+                <label for="log-backdate-reason">{move || i18n.t().mentoring.backdate_reason}</label>
+                <input id="log-backdate-reason" type="text" maxlength="500" bind:value=reason/>
+            })}
             <label for="log-channel">{move || i18n.t().mentoring.channel}</label>
             <select id="log-channel" prop:value=move || channel.get() on:change=move |ev| channel.set(event_target_value(&ev))>
                 {CHANNELS
@@ -167,7 +194,8 @@ pub fn QuickLog(
                 <input id="log-follow-up" type="text" bind:value=follow_up/>
             </details>
             {move || note.get().map(|n| match n {
-                Err(()) => view! { <p class="error" role="alert">{move || i18n.t().mentoring.no_student_picked}</p> }.into_any(),
+                Err(LogProblem::NoStudent) => view! { <p class="error" role="alert">{move || i18n.t().mentoring.no_student_picked}</p> }.into_any(),
+                Err(LogProblem::FutureDay) => view! { <p class="error" role="alert">{move || i18n.t().mentoring.future_day}</p> }.into_any(),
                 // "Recorded" only once the server has it (the entry left the outbox).
                 Ok(key) => view! {
                     <p class="notice" role="status" id="log-note">
@@ -186,6 +214,47 @@ pub fn QuickLog(
             <button type="submit" class="btn primary wide" id="log-save">{move || i18n.t().mentoring.save}</button>
         </form>
     }
+}
+
+/// What stops the quick log from saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogProblem {
+    /// No student picked.
+    NoStudent,
+    /// The day lies after today.
+    FutureDay,
+}
+
+/// Days back a mentor may date an entry unless the school's policy says
+/// otherwise (the server applies the policy; this only decides when to ask
+/// for a reason).
+const BACKDATE_DAYS: f64 = 30.0;
+
+/// Whether a picked day (`YYYY-MM-DD`) lies more than [`BACKDATE_DAYS`]
+/// before today: only the head teacher or an admin may record it, with a
+/// reason.
+fn long_ago(day: &str) -> bool {
+    let picked = js_sys::Date::new(&format!("{day}T12:00:00").into()).get_time();
+    let now = js_sys::Date::now();
+    !picked.is_nan() && now - picked > (BACKDATE_DAYS + 0.5) * 86_400_000.0
+}
+
+/// The instant to record for a day picked in the quick log: now for today,
+/// noon (local) of an earlier day, `None` for a later day. The outbox keeps
+/// this instant, so an entry sent later keeps the time it was made.
+fn occurred_at(day: &str) -> Option<String> {
+    let today = today();
+    if day.is_empty() || day == today {
+        return Some(now_iso());
+    }
+    if day > today.as_str() {
+        return None;
+    }
+    let d = js_sys::Date::new(&format!("{day}T12:00:00").into());
+    if d.get_time().is_nan() {
+        return None;
+    }
+    d.to_iso_string().as_string()
 }
 
 type ActivityRow = ops::student_activities::StudentActivitiesActivitiesEdgesNode;
