@@ -76,8 +76,11 @@ async fn check_page(ui: &Ui, who: &str, role: &str, path: &str) -> Result<()> {
 /// Signs in, then for each of the account's roles walks every tab.
 async fn walk(ui: &Ui, who: &str) -> Result<Vec<String>> {
     ui.login(who, PASSWORD).await?;
-    ui.wait("document.querySelector('nav.tabs a')", &format!("{who}'s navigation"))
-        .await?;
+    ui.wait(
+        "document.querySelector('nav.tabs a')",
+        &format!("{who}'s navigation"),
+    )
+    .await?;
     let roles: Vec<String> = ui
         .eval("[...document.querySelectorAll('#role-switch option')].map(o => o.value)")
         .await?;
@@ -130,10 +133,15 @@ async fn every_tab_of_every_demo_role_shows_real_content() -> Result<()> {
     let mut failures = Vec::new();
     let mut pages = 0usize;
     for who in ACCOUNTS {
-        scenario(&ui, &format!("nav-{who}"), &mut failures, async |ui: &Ui| {
-            pages += walk(ui, who).await?.len();
-            Ok(())
-        })
+        scenario(
+            &ui,
+            &format!("nav-{who}"),
+            &mut failures,
+            async |ui: &Ui| {
+                pages += walk(ui, who).await?.len();
+                Ok(())
+            },
+        )
         .await;
     }
     ui.close().await;

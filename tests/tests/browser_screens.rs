@@ -17,8 +17,10 @@ async fn log_students(ui: &Ui) -> Result<Vec<String>> {
         "the quick log's students",
     )
     .await?;
-    ui.eval("[...document.querySelectorAll('#log-student option')].map(o => o.value).filter(v => v)")
-        .await
+    ui.eval(
+        "[...document.querySelectorAll('#log-student option')].map(o => o.value).filter(v => v)",
+    )
+    .await
 }
 
 async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -> Result<()> {
@@ -34,7 +36,8 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
         "the optional-action kind (the school has a menu)",
     )
     .await?;
-    ui.click("input[name=log-kind][value=OPTIONAL_ACTION]").await?;
+    ui.click("input[name=log-kind][value=OPTIONAL_ACTION]")
+        .await?;
     ui.wait("document.querySelector('#log-action')", "the school's menu")
         .await?;
     let menu: Vec<String> = ui
@@ -55,7 +58,8 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
     ui.click(&format!("#log-group input[data-student='{second}']"))
         .await?;
     ui.scroll_to("#quick-log").await?;
-    ui.screenshot("screens-optional-action-group-360x640").await?;
+    ui.screenshot("screens-optional-action-group-360x640")
+        .await?;
     check_phone_usable(ui, "quick log with a group").await?;
     ui.click("#log-save").await?;
     ui.wait(
@@ -83,16 +87,20 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
             json!({ "s": first }),
         )
         .await?;
-    let nodes = d["activities"]["edges"].as_array().cloned().unwrap_or_default();
-    let group = nodes.iter().find(|n| n["node"]["optionalAction"] == json!("lunch"));
+    let nodes = d["activities"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let group = nodes
+        .iter()
+        .find(|n| n["node"]["optionalAction"] == json!("lunch"));
     match group {
         Some(g) if g["node"]["students"].as_array().map(Vec::len) == Some(2) => {}
         _ => bail!("no group optional action for two students: {d}"),
     }
-    if !nodes
-        .iter()
-        .any(|n| n["node"]["kind"] == json!("HOME_VISIT") && n["node"]["withHeadTeacher"] == json!(true))
-    {
+    if !nodes.iter().any(|n| {
+        n["node"]["kind"] == json!("HOME_VISIT") && n["node"]["withHeadTeacher"] == json!(true)
+    }) {
         bail!("no joint home visit: {d}");
     }
     // The optional-action task of the first student counts the lunch.
@@ -122,7 +130,8 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
     ui.click("#activity-list .amend-open").await?;
     ui.wait("document.querySelector('.amend-form')", "the amend form")
         .await?;
-    ui.set_value(".amend-summary", "午餐时聊了期中复习的安排").await?;
+    ui.set_value(".amend-summary", "与家长商量了寒假作息安排")
+        .await?;
     ui.click(".amend-save").await?;
     ui.wait(
         "document.querySelector('.amend-form .error')",
@@ -205,7 +214,9 @@ async fn mentor_keeps_the_growth_file(ui: &Ui, server: &tests::TestServer) -> Re
     if shown.contains("86.5") || shown.contains("名次") || shown.contains("排名第") {
         bail!("the file shows a score or a rank: {shown:?}");
     }
-    let score: String = ui.eval("document.querySelector('#exam-score').value").await?;
+    let score: String = ui
+        .eval("document.querySelector('#exam-score').value")
+        .await?;
     if !score.is_empty() {
         bail!("the score stays on the screen: {score:?}");
     }
@@ -233,9 +244,13 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     // s2.student1: a mentee of s2.mentor1 in grade 7, s2.grade7's grade.
     let student = tests::mentoring::student_of(server, "s2.student1").await?;
     ui.open(&format!("/students/{student}")).await?;
-    ui.wait("document.querySelector('#growth-body')", "the growth message editor")
+    ui.wait(
+        "document.querySelector('#growth-body')",
+        "the growth message editor",
+    )
+    .await?;
+    ui.set_value("#growth-body", "这学期你在小组合作中很有担当。")
         .await?;
-    ui.set_value("#growth-body", "这学期你在小组合作中很有担当。").await?;
     ui.set_value("#growth-spots", "有担当\n乐于助人").await?;
     ui.click("#growth-save").await?;
     ui.wait(
@@ -259,15 +274,19 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
         "the message waiting for review",
     )
     .await?;
-    ui.wait("document.querySelector('#grade-mentors li')", "the grade's mentors")
-        .await?;
+    ui.wait(
+        "document.querySelector('#grade-mentors li')",
+        "the grade's mentors",
+    )
+    .await?;
     ui.click(&format!("{item} .review-return")).await?;
     ui.wait(
         &format!("document.querySelector('{item} .error')"),
         "the missing comment",
     )
     .await?;
-    ui.set_value(&format!("{item} .review-comment"), "请具体写一件事例").await?;
+    ui.set_value(&format!("{item} .review-comment"), "请具体写一件事例")
+        .await?;
     ui.scroll_to(item).await?;
     ui.screenshot("screens-grade-review-360x640").await?;
     check_phone_usable(ui, "grade leader's review").await?;
@@ -287,7 +306,8 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
         "the reviewer's comment",
     )
     .await?;
-    ui.set_value("#growth-body", "运动会上你主动照顾受伤的同学，很有担当。").await?;
+    ui.set_value("#growth-body", "运动会上你主动照顾受伤的同学，很有担当。")
+        .await?;
     ui.click("#growth-submit").await?;
     ui.wait(
         "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已提交')",
@@ -299,7 +319,9 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     ui.login("s2.grade7", PASSWORD).await?;
     ui.wait_home("/grade", "年级概览").await?;
     ui.wait(
-        &format!("[...document.querySelectorAll('{item}')].some(li => li.innerText.includes('运动会'))"),
+        &format!(
+            "[...document.querySelectorAll('{item}')].some(li => li.innerText.includes('运动会'))"
+        ),
         "the revised message",
     )
     .await?;
@@ -317,15 +339,19 @@ async fn head_teacher_applies_for_a_team(ui: &Ui, server: &tests::TestServer) ->
     ui.login("s2.head1", PASSWORD).await?;
     ui.wait_home("/class", "我的班级").await?;
     ui.open(&format!("/students/{student}")).await?;
-    ui.wait("document.querySelector('#team-form')", "the team application form")
-        .await?;
+    ui.wait(
+        "document.querySelector('#team-form')",
+        "the team application form",
+    )
+    .await?;
     ui.click("#team-apply").await?;
     ui.wait(
         "document.querySelector('#team-form .error')",
         "the missing reason",
     )
     .await?;
-    ui.set_value("#team-reason", "随班就读，需要多位老师共同关心").await?;
+    ui.set_value("#team-reason", "随班就读，需要多位老师共同关心")
+        .await?;
     ui.click("#team-apply").await?;
     ui.wait(
         "document.querySelector('.team-status') && document.querySelector('.team-status').innerText.includes('待领导小组审批')",
@@ -346,7 +372,9 @@ async fn head_teacher_applies_for_a_team(ui: &Ui, server: &tests::TestServer) ->
         .as_array()
         .and_then(|a| a.iter().find(|x| x["studentId"] == json!(student)).cloned())
         .unwrap_or_default();
-    if app["status"] != json!("PENDING") || app["proposedMembers"].as_array().is_none_or(Vec::is_empty) {
+    if app["status"] != json!("PENDING")
+        || app["proposedMembers"].as_array().is_none_or(Vec::is_empty)
+    {
         bail!("the leading group does not see the application with its members: {d}");
     }
     Ok(())

@@ -693,7 +693,10 @@ async fn optional_actions_follow_the_schools_menu(backend: Backend) -> Result<()
     let r = s.gql(Some(&mentor), LOG, act("oa-bad", "karaoke")).await?;
     assert_eq!(error_code(&r).as_deref(), Some("VALIDATION"), "{r}");
     let msg = r["errors"][0]["message"].as_str().unwrap_or_default();
-    assert!(msg.contains("自选动作菜单") && msg.contains("共进一次午餐"), "{msg}");
+    assert!(
+        msg.contains("自选动作菜单") && msg.contains("共进一次午餐"),
+        "{msg}"
+    );
     assert_eq!(count_rows(&s, "oa-bad")?, 0);
 
     let tasks = "query($s: ID!) { studentTasks(studentId: $s) { students { requirements { kind required counted status } } } }";
@@ -703,14 +706,18 @@ async fn optional_actions_follow_the_schools_menu(backend: Backend) -> Result<()
             .and_then(|rs| rs.iter().find(|r| r["kind"] == "OPTIONAL_ACTIONS").cloned())
             .unwrap_or_default()
     };
-    let before = row(&s.data_as("s2.mentor1", tasks, json!({ "s": student })).await?);
+    let before = row(&s
+        .data_as("s2.mentor1", tasks, json!({ "s": student }))
+        .await?);
     assert_eq!(before["required"], json!(2), "{before}");
     assert_eq!(before["counted"], json!(0), "{before}");
     for (key, code) in [("oa-1", "lunch"), ("oa-2", "read_book")] {
         let r = s.gql(Some(&mentor), LOG, act(key, code)).await?;
         assert!(r["errors"].is_null(), "{r}");
     }
-    let after = row(&s.data_as("s2.mentor1", tasks, json!({ "s": student })).await?);
+    let after = row(&s
+        .data_as("s2.mentor1", tasks, json!({ "s": student }))
+        .await?);
     assert_eq!(after["counted"], json!(2), "{after}");
     assert_eq!(after["status"], json!("DONE"), "{after}");
     Ok(())
@@ -816,8 +823,14 @@ async fn grade_leader_reviews_growth_messages(backend: Backend) -> Result<()> {
         .data_as("s2.grade7", review, json!({ "id": id, "a": true }))
         .await?;
     assert_eq!(d["reviewGrowthMessage"]["status"], json!("REVIEWED"), "{d}");
-    let d = s.data_as("s2.mentor1", publish, json!({ "id": id })).await?;
-    assert_eq!(d["publishGrowthMessage"]["status"], json!("PUBLISHED"), "{d}");
+    let d = s
+        .data_as("s2.mentor1", publish, json!({ "id": id }))
+        .await?;
+    assert_eq!(
+        d["publishGrowthMessage"]["status"],
+        json!("PUBLISHED"),
+        "{d}"
+    );
     // The family reads the message, never the review.
     let d = s
         .data_as(
@@ -850,7 +863,9 @@ async fn grade_leader_sees_the_grades_mentors(backend: Backend) -> Result<()> {
         .data_as("s2.mentor1", "{ me { staffId } }", json!({}))
         .await?;
     assert!(
-        grade.to_string().contains(me["me"]["staffId"].as_str().unwrap_or("-")),
+        grade
+            .to_string()
+            .contains(me["me"]["staffId"].as_str().unwrap_or("-")),
         "s2.mentor1 mentors grade 7: {grade}"
     );
     let r = s
@@ -883,7 +898,11 @@ async fn mentor_team_members_hold_mentor_rights(backend: Backend) -> Result<()> 
 
     let apply = "mutation($s: ID!, $m: [ID!]!) { applyForMentorTeam(studentId: $s, reason: \"需要多位老师共同关心\", proposedMemberIds: $m) { id } }";
     let app = s
-        .data_as("s2.head1", apply, json!({ "s": student, "m": [counsellor] }))
+        .data_as(
+            "s2.head1",
+            apply,
+            json!({ "s": student, "m": [counsellor] }),
+        )
         .await?;
     let decide = "mutation($a: ID!, $l: ID!) { decideMentorTeam(applicationId: $a, approve: true, leadMentorId: $l, memberIds: []) { status } }";
     s.data_as(

@@ -260,7 +260,10 @@ async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .map(str::to_string);
-            if text.as_ref().is_some_and(|t| t.chars().count() > MAX_COMMENT) {
+            if text
+                .as_ref()
+                .is_some_and(|t| t.chars().count() > MAX_COMMENT)
+            {
                 return Err(ApiError::invalid(
                     "comment",
                     format!("审阅意见不能超过{MAX_COMMENT}字"),

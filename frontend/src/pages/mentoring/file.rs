@@ -342,7 +342,11 @@ pub fn ContactsCard(
         async move {
             api::query::<ops::HomeSchoolContacts>(ops::home_school_contacts::Variables { class_id })
                 .await
-                .map(|d| d.home_school_contacts.into_iter().find(|c| c.student.id == sid))
+                .map(|d| {
+                    d.home_school_contacts
+                        .into_iter()
+                        .find(|c| c.student.id == sid)
+                })
         }
     });
     view! {

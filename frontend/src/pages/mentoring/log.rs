@@ -598,7 +598,10 @@ fn recorded_item(
         .co_mentors
         .iter()
         .map(|m| m.name.clone())
-        .chain(a.with_head_teacher.then(|| i18n.t().mentoring.head_teacher.to_string()))
+        .chain(
+            a.with_head_teacher
+                .then(|| i18n.t().mentoring.head_teacher.to_string()),
+        )
         .collect();
     let history = a.amendments.clone();
     let n_history = history.len() as i64;
@@ -645,7 +648,10 @@ fn recorded_item(
                                     view! {
                                         <li class="amendment">
                                             <span class="meta">{move || i18n.date(&at)} " · " {move || i18n.t().mentoring.amend_reason} "：" {reason.clone()}</span>
-                                            <span class="summary-text old">{move || i18n.t().mentoring.before} "：" {old.clone()}</span>
+                                            <span class="summary-text old">
+                                                {move || i18n.t().mentoring.before} "："
+                                                {let old = old.clone(); move || if old.is_empty() { i18n.t().none.to_string() } else { old.clone() }}
+                                            </span>
                                         </li>
                                     }
                                 })

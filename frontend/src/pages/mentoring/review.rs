@@ -75,13 +75,12 @@ fn ReviewItem(m: ReviewRow) -> impl IntoView {
         });
     };
     let act2 = act.clone();
-    let student = m.student.name.clone();
     let mentor = m.mentor.name.clone();
     let spots = m.bright_spots.join("、");
     view! {
         <li class="review-item" data-id=m.id.clone()>
             <h3>{m.student.name.clone()}</h3>
-            <p class="meta">{move || (i18n.t().mentoring.review_by)(&student, &mentor)} " · " {m.term_name.clone()}</p>
+            <p class="meta">{move || (i18n.t().mentoring.review_by)(&mentor)} " · " {m.term_name.clone()}</p>
             <p class="growth-body">{m.body.clone()}</p>
             {(!spots.is_empty()).then(|| view! { <p class="meta">{move || (i18n.t().mentoring.bright_spots)(&spots)}</p> })}
             {move || match done.get() {
