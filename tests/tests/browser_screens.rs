@@ -10,6 +10,20 @@ use serde_json::json;
 use tests::PASSWORD;
 use tests::browser::{Ui, check_phone_usable, scenario};
 
+/// Taps an element; a tap that lands while the page re-renders the element
+/// (the node went away between finding and tapping it) is repeated.
+async fn tap(ui: &Ui, selector: &str) -> Result<()> {
+    let mut last = None;
+    for _ in 0..3 {
+        match ui.click(selector).await {
+            Ok(()) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    Err(last.unwrap_or_else(|| anyhow::anyhow!("no tap on {selector}")))
+}
+
 /// The mentor's students in the quick log's list: (id, name).
 async fn log_students(ui: &Ui) -> Result<Vec<String>> {
     ui.wait(
@@ -36,8 +50,7 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
         "the optional-action kind (the school has a menu)",
     )
     .await?;
-    ui.click("input[name=log-kind][value=OPTIONAL_ACTION]")
-        .await?;
+    tap(ui, "input[name=log-kind][value=OPTIONAL_ACTION]").await?;
     ui.wait("document.querySelector('#log-action')", "the school's menu")
         .await?;
     let menu: Vec<String> = ui
@@ -47,21 +60,20 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
         bail!("the menu is not the school's: {menu:?}");
     }
     // Saving without an item says so and records nothing.
-    ui.click("#log-save").await?;
+    tap(ui, "#log-save").await?;
     ui.wait(
         "document.querySelector('#quick-log .error') && document.querySelector('#quick-log .error').innerText.includes('自选动作')",
         "the missing menu item",
     )
     .await?;
     ui.set_value("#log-action", "lunch").await?;
-    ui.click("#log-group summary").await?;
-    ui.click(&format!("#log-group input[data-student='{second}']"))
-        .await?;
+    tap(ui, "#log-group summary").await?;
+    tap(ui, &format!("#log-group input[data-student='{second}']")).await?;
     ui.scroll_to("#quick-log").await?;
     ui.screenshot("screens-optional-action-group-360x640")
         .await?;
     check_phone_usable(ui, "quick log with a group").await?;
-    ui.click("#log-save").await?;
+    tap(ui, "#log-save").await?;
     ui.wait(
         "document.querySelector('#log-note') && document.querySelector('#log-note').innerText.includes('已记录')",
         "the group activity recorded",
@@ -70,10 +82,10 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
 
     // A joint home visit with the head teacher.
     ui.set_value("#log-student", &first).await?;
-    ui.click("input[name=log-kind][value=HOME_VISIT]").await?;
+    tap(ui, "input[name=log-kind][value=HOME_VISIT]").await?;
     ui.set_value("#log-channel", "HOME").await?;
-    ui.click("#log-with-head").await?;
-    ui.click("#log-save").await?;
+    tap(ui, "#log-with-head").await?;
+    tap(ui, "#log-save").await?;
     ui.wait(
         "document.querySelector('#log-note') && document.querySelector('#log-note').innerText.includes('已记录')",
         "the joint home visit recorded",
@@ -127,25 +139,25 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
         "the optional action with its menu label",
     )
     .await?;
-    ui.click("#activity-list .amend-open").await?;
+    tap(ui, "#activity-list .amend-open").await?;
     ui.wait("document.querySelector('.amend-form')", "the amend form")
         .await?;
     ui.set_value(".amend-summary", "与家长商量了寒假作息安排")
         .await?;
-    ui.click(".amend-save").await?;
+    tap(ui, ".amend-save").await?;
     ui.wait(
         "document.querySelector('.amend-form .error')",
         "the missing reason",
     )
     .await?;
     ui.set_value(".amend-reason", "补充谈话内容").await?;
-    ui.click(".amend-save").await?;
+    tap(ui, ".amend-save").await?;
     ui.wait(
         "document.querySelector('#activity-list .amendments') && document.querySelector('#activity-list .amendments').innerText.includes('修改记录')",
         "the amendment history",
     )
     .await?;
-    ui.click("#activity-list .amendments summary").await?;
+    tap(ui, "#activity-list .amendments summary").await?;
     let history = ui.text("#activity-list .amendments").await?;
     if !history.contains("补充谈话内容") {
         bail!("the history does not show the reason: {history:?}");
@@ -169,13 +181,15 @@ async fn mentor_keeps_the_growth_file(ui: &Ui, server: &tests::TestServer) -> Re
     let ids = log_students(ui).await?;
     let student = ids[0].clone();
     ui.open(&format!("/students/{student}")).await?;
+    ui.wait("document.querySelector('#student-card')", "the student")
+        .await?;
     let placeholder: bool = ui
         .eval("document.body.innerText.includes('即将上线')")
         .await?;
     if placeholder {
         bail!("the student page still shows a coming-soon card");
     }
-    ui.click("#show-growth-file").await?;
+    tap(ui, "#show-growth-file").await?;
     ui.wait(
         "document.querySelector('#band-scale') && document.querySelector('#note-form')",
         "the growth file",
@@ -187,7 +201,7 @@ async fn mentor_keeps_the_growth_file(ui: &Ui, server: &tests::TestServer) -> Re
     }
     // A monthly observation.
     ui.set_value("#note-body", "本月主动在课上发言三次").await?;
-    ui.click("#note-save").await?;
+    tap(ui, "#note-save").await?;
     ui.wait(
         "document.querySelector('[data-section=MONTHLY]') && document.querySelector('[data-section=MONTHLY]').innerText.includes('本月主动在课上发言三次')",
         "the monthly observation in the file",
@@ -199,7 +213,7 @@ async fn mentor_keeps_the_growth_file(ui: &Ui, server: &tests::TestServer) -> Re
     ui.set_value("#exam-date", "2026-11-10").await?;
     ui.set_value("#exam-score", "86.5").await?;
     ui.set_value("#exam-full", "100").await?;
-    ui.click("#exam-save").await?;
+    tap(ui, "#exam-save").await?;
     ui.wait(
         "document.querySelector('#exam-saved') && document.querySelector('#exam-saved').innerText.includes('80%–89%')",
         "the band of the recorded result",
@@ -252,13 +266,13 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     ui.set_value("#growth-body", "这学期你在小组合作中很有担当。")
         .await?;
     ui.set_value("#growth-spots", "有担当\n乐于助人").await?;
-    ui.click("#growth-save").await?;
+    tap(ui, "#growth-save").await?;
     ui.wait(
         "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('草稿')",
         "the draft",
     )
     .await?;
-    ui.click("#growth-submit").await?;
+    tap(ui, "#growth-submit").await?;
     ui.wait(
         "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已提交')",
         "the submitted message",
@@ -279,7 +293,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
         "the grade's mentors",
     )
     .await?;
-    ui.click(&format!("{item} .review-return")).await?;
+    tap(ui, &format!("{item} .review-return")).await?;
     ui.wait(
         &format!("document.querySelector('{item} .error')"),
         "the missing comment",
@@ -290,7 +304,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     ui.scroll_to(item).await?;
     ui.screenshot("screens-grade-review-360x640").await?;
     check_phone_usable(ui, "grade leader's review").await?;
-    ui.click(&format!("{item} .review-return")).await?;
+    tap(ui, &format!("{item} .review-return")).await?;
     ui.wait(
         &format!("document.querySelector('{item}').innerText.includes('已退回')"),
         "the returned message",
@@ -308,7 +322,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     .await?;
     ui.set_value("#growth-body", "运动会上你主动照顾受伤的同学，很有担当。")
         .await?;
-    ui.click("#growth-submit").await?;
+    tap(ui, "#growth-submit").await?;
     ui.wait(
         "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已提交')",
         "the resubmitted message",
@@ -325,7 +339,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
         "the revised message",
     )
     .await?;
-    ui.click(&format!("{item} .review-approve")).await?;
+    tap(ui, &format!("{item} .review-approve")).await?;
     ui.wait(
         &format!("document.querySelector('{item}').innerText.includes('已审阅通过')"),
         "the approved message",
@@ -344,7 +358,7 @@ async fn head_teacher_applies_for_a_team(ui: &Ui, server: &tests::TestServer) ->
         "the team application form",
     )
     .await?;
-    ui.click("#team-apply").await?;
+    tap(ui, "#team-apply").await?;
     ui.wait(
         "document.querySelector('#team-form .error')",
         "the missing reason",
@@ -352,7 +366,7 @@ async fn head_teacher_applies_for_a_team(ui: &Ui, server: &tests::TestServer) ->
     .await?;
     ui.set_value("#team-reason", "随班就读，需要多位老师共同关心")
         .await?;
-    ui.click("#team-apply").await?;
+    tap(ui, "#team-apply").await?;
     ui.wait(
         "document.querySelector('.team-status') && document.querySelector('.team-status').innerText.includes('待领导小组审批')",
         "the pending application",

@@ -373,7 +373,7 @@ pub static MENTORING_EN: MentoringTr = MentoringTr {
     joint: "Together with",
     joint_with: |n| format!("Together with {n}"),
     with_head_teacher: "the head teacher",
-    with_co_mentor: |n| format!("{n}"),
+    with_co_mentor: |n| n.to_string(),
     head_teacher: "the head teacher",
     amend: "Amend",
     amend_reason: "Reason for the change",

@@ -168,10 +168,14 @@ pub fn StudentDetail() -> impl IntoView {
     let session = use_session();
     let editing = RwSignal::new(false);
     let params = use_params_map();
+    // The role as a memo: the session may set it again with the same value
+    // (on load), which must not rebuild the cards below and lose what the
+    // user is typing.
+    let role = Memo::new(move |_| session.role.get());
     // The classes, to know whether a head teacher leads this student's
     // class (only fetched for head teachers).
     let classes_for_team = LocalResource::new(move || {
-        let head = session.role.get() == Some(Role::HeadTeacher);
+        let head = role.get() == Some(Role::HeadTeacher);
         async move {
             if !head {
                 return Ok(Vec::new());
@@ -199,7 +203,7 @@ pub fn StudentDetail() -> impl IntoView {
         </button>
         <PageTitle title=|t| t.org.student_detail_title/>
         {move || {
-            let admin = session.role.get() == Some(Role::SchoolAdmin);
+            let admin = role.get() == Some(Role::SchoolAdmin);
             let id = params.with(|p| p.get("id").unwrap_or_default());
             if !admin {
                 return None;
@@ -244,7 +248,7 @@ pub fn StudentDetail() -> impl IntoView {
         })}
         {move || {
             let id = params.with(|p| p.get("id").unwrap_or_default());
-            crate::pages::mentoring::student_work(session.role.get(), id)
+            crate::pages::mentoring::student_work(role.get(), id)
         }}
         <StudentTasks/>
         <GuardianContacts/>
@@ -252,7 +256,7 @@ pub fn StudentDetail() -> impl IntoView {
             // The growth file: the student's mentors and head teacher write,
             // the school admin reads; nobody else is offered it.
             let id = params.with(|p| p.get("id").unwrap_or_default());
-            match session.role.get() {
+            match role.get() {
                 Some(Role::Mentor | Role::HeadTeacher) => Some(
                     view! { <crate::pages::mentoring::GrowthFileCard student_id=id writer=true/> }.into_any(),
                 ),
@@ -265,7 +269,7 @@ pub fn StudentDetail() -> impl IntoView {
         {move || {
             // The head teacher of the student's class may apply for a mentor
             // team (导师团); nobody else is offered it.
-            if session.role.get() != Some(Role::HeadTeacher) {
+            if role.get() != Some(Role::HeadTeacher) {
                 return None;
             }
             let me = session.user.with(|u| u.as_ref().and_then(|u| u.staff_id.clone()))?;
@@ -280,7 +284,7 @@ pub fn StudentDetail() -> impl IntoView {
             // Home–school contacts: mentors and head teachers see their own
             // students; the admin and the grade leader go by the class.
             let id = params.with(|p| p.get("id").unwrap_or_default());
-            match session.role.get() {
+            match role.get() {
                 Some(Role::Mentor | Role::HeadTeacher | Role::Counsellor) => {
                     Some(view! { <crate::pages::mentoring::ContactsCard student_id=id/> }.into_any())
                 }
