@@ -12,8 +12,7 @@ use uuid::Uuid;
 use super::activities::{
     AMEND_GRACE_DAYS, ActivityEdits, ActivityFields, ActivityView, MAX_STUDENTS_PER_ACTIVITY,
     by_key, check_backdate, check_len, check_when, communication_rules, one_view,
-    optional_action_menu,
-    students_in_school,
+    optional_action_menu, students_in_school,
 };
 use super::entities::{activity, activity_amendment, activity_student};
 use crate::authz;

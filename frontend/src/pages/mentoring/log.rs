@@ -86,7 +86,11 @@ pub fn QuickLog(
     let reason = RwSignal::new(String::new());
     // The last entry saved (its client key), or what stops saving.
     let note = RwSignal::new(None::<Result<String, LogProblem>>);
-    let me = move || session.user.with(|u| u.as_ref().and_then(|u| u.staff_id.clone()));
+    let me = move || {
+        session
+            .user
+            .with(|u| u.as_ref().and_then(|u| u.staff_id.clone()))
+    };
     let is_mentor = move || session.role.get() == Some(shared::org::Role::Mentor);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
