@@ -60,9 +60,27 @@ pub struct Entry {
     /// Why the server refused it (see [`Entry::failure`]); `None` while
     /// pending.
     pub failed: Option<String>,
+    /// Further students of a group activity: (id, name). Absent in entries
+    /// stored by older versions of the app.
+    #[serde(default)]
+    pub more_students: Vec<(String, String)>,
+    /// For an optional action: the code of the school's menu item.
+    #[serde(default)]
+    pub optional_action: Option<String>,
+    /// Co-mentors who took part (staff ids).
+    #[serde(default)]
+    pub co_mentor_ids: Vec<String>,
+    /// Joint with the head teacher.
+    #[serde(default)]
+    pub with_head_teacher: bool,
 }
 
 impl Entry {
+    /// Whether the entry is about this student (alone or in a group).
+    pub fn involves(&self, student_id: &str) -> bool {
+        self.student_id == student_id || self.more_students.iter().any(|s| s.0 == student_id)
+    }
+
     /// The refusal as an error, to show in the user's language: the
     /// server's message for a validation or conflict, else the kind.
     pub fn failure(&self) -> Option<ApiError> {
@@ -222,7 +240,9 @@ async fn send(e: &Entry) -> Result<(), ApiError> {
     let input = ops::log_activity::ActivityInput {
         client_key: e.client_key.clone(),
         kind: ops::ActivityKind(e.kind.clone()),
-        student_ids: vec![e.student_id.clone()],
+        student_ids: std::iter::once(e.student_id.clone())
+            .chain(e.more_students.iter().map(|s| s.0.clone()))
+            .collect(),
         occurred_at: Some(e.occurred_at.clone()),
         place: None,
         channel: Some(ops::Channel(e.channel.clone())),
@@ -233,12 +253,12 @@ async fn send(e: &Entry) -> Result<(), ApiError> {
             .cloned()
             .map(ops::GuidanceArea)
             .collect(),
-        optional_action: None,
+        optional_action: e.optional_action.clone(),
         summary: e.summary.clone(),
         follow_up: e.follow_up.clone(),
         follow_up_due: None,
-        co_mentor_ids: Vec::new(),
-        with_head_teacher: false,
+        co_mentor_ids: e.co_mentor_ids.clone(),
+        with_head_teacher: e.with_head_teacher,
         backdate_reason: e.backdate_reason.clone(),
     };
     let data = api::query::<ops::LogActivity>(ops::log_activity::Variables { input }).await?;

@@ -361,6 +361,8 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("termActivitiesFor", "query($s: ID!, $t: ID!) { termActivitiesFor(studentId: $s, termId: $t) { id summary } }", json!({ "s": f.student, "t": f.term }), true),
         case("growthMessages", "query($s: ID!) { growthMessages(studentId: $s) { id body } }", json!({ "s": f.student }), true),
         case("myGrowthMessages", "{ myGrowthMessages { id body student { id name } } }", json!({}), false),
+        case("growthMessagesToReview", "{ growthMessagesToReview { id body reviewComment student { id name } } }", json!({}), false),
+        case("reviewGrowthMessage", "mutation($id: ID!) { reviewGrowthMessage(id: $id, approve: false, comment: \"越权\") { id } }", json!({ "id": f.message }), true),
         case("growthFile", "query($s: ID!) { growthFile(studentId: $s) { student { id name } notes { body } examResults { band } } }", json!({ "s": f.student }), true),
         case("talkRequests", "{ talkRequests { id message student { id name } } }", json!({}), false),
         case("homeSchoolContacts", "query($c: ID) { homeSchoolContacts(classId: $c) { student { id name } total } }", json!({ "c": f.class }), true),
@@ -439,8 +441,9 @@ fn refused_or_empty(op: &str, body: &Value) -> bool {
         || (d["ok"] == json!(true) && d["created"] == json!(0) && d["updated"] == json!(0))
 }
 
-const ROLES_A: [&str; 6] = [
+const ROLES_A: [&str; 7] = [
     "s1.admin",
+    "s1.grade4",
     "s1.head1",
     "s1.mentor1",
     "s1.counsellor",

@@ -24,7 +24,8 @@ pub struct Me {
     pub school_id: Uuid,
     /// The caller's staff record, if staff.
     pub staff: Option<staff::Model>,
-    /// Students the caller currently mentors.
+    /// Students the caller currently mentors (pairs and approved mentor
+    /// teams).
     pub mentees: HashSet<Uuid>,
     /// Classes the caller leads as head teacher (with the role).
     pub head_classes: HashSet<Uuid>,
@@ -42,7 +43,7 @@ impl Me {
         let staff = super::my_staff(ctx).await?;
         let (mentees, head_classes) = match &staff {
             Some(s) => {
-                let m = super::mentee_ids(ctx, s.id).await?;
+                let m = super::mentored_ids(ctx, s.id).await?;
                 let h = if caller.has(Role::HeadTeacher) {
                     super::head_of_classes(ctx, s.id).await?
                 } else {
@@ -102,6 +103,14 @@ impl Me {
     }
 }
 
+/// May the caller list growth messages waiting for review? Head teachers
+/// and grade leaders (what each sees is narrowed to their classes and
+/// grades by [`Me`]).
+pub fn may_review_growth_messages(ctx: &Ctx) -> ApiResult<()> {
+    ctx.require_any(&[Role::HeadTeacher, Role::GradeLeader])
+        .map(|_| ())
+}
+
 /// May the caller read mentoring lists (activities, home–school contacts)?
 /// Every staff role; what each sees is narrowed by [`Me`].
 pub fn may_read_mentoring_lists(ctx: &Ctx) -> ApiResult<()> {
@@ -115,10 +124,15 @@ pub fn may_read_mentoring_lists(ctx: &Ctx) -> ApiResult<()> {
     .map(|_| ())
 }
 
-/// May the caller read every mentor's activity counts? The school admin;
-/// answers with `(district, school)`.
-pub fn may_count_mentor_activities(ctx: &Ctx) -> ApiResult<(Uuid, Uuid)> {
-    ctx.require_school_admin()
+/// May the caller read mentors' activity counts, and whose? The school
+/// admin: every mentor of the school (`None`); a grade leader: the mentors
+/// of their grades' students (`Some(grades)`). Answers with
+/// `(district, school, grades)`.
+pub fn may_count_mentor_activities(ctx: &Ctx) -> ApiResult<(Uuid, Uuid, Option<Vec<i32>>)> {
+    let caller = ctx.require_any(&[Role::SchoolAdmin, Role::GradeLeader])?;
+    let school = ctx.school_id()?;
+    let grades = (!caller.has(Role::SchoolAdmin)).then(|| caller.grades.clone());
+    Ok((caller.district_id, school, grades))
 }
 
 /// May the caller record an activity of this kind about this student? A

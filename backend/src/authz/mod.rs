@@ -104,6 +104,35 @@ pub async fn mentee_ids(ctx: &Ctx, staff_id: Uuid) -> ApiResult<Vec<Uuid>> {
         .await?)
 }
 
+/// Students whose approved mentor team (导师团) the staff member is on: the
+/// team's members hold a mentor's rights for that student (record work,
+/// read and keep the growth file, every read audited as for any mentor).
+/// Rows exist only for approved teams (`matching::teams::decide`, audited).
+pub async fn team_student_ids(ctx: &Ctx, staff_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    use crate::matching::entities::team_member;
+    let school = ctx.school_id()?;
+    Ok(team_member::Entity::find()
+        .select_only()
+        .column(team_member::Column::StudentId)
+        .filter(team_member::Column::SchoolId.eq(school))
+        .filter(team_member::Column::StaffId.eq(staff_id))
+        .into_tuple()
+        .all(ctx.db())
+        .await?)
+}
+
+/// Students the staff member mentors: current pairs and approved mentor
+/// teams (the rights of a mentor; task responsibility stays with pairs).
+pub async fn mentored_ids(ctx: &Ctx, staff_id: Uuid) -> ApiResult<Vec<Uuid>> {
+    let mut ids = mentee_ids(ctx, staff_id).await?;
+    for t in team_student_ids(ctx, staff_id).await? {
+        if !ids.contains(&t) {
+            ids.push(t);
+        }
+    }
+    Ok(ids)
+}
+
 /// Classes whose head teacher is the staff member.
 pub async fn head_of_classes(ctx: &Ctx, staff_id: Uuid) -> ApiResult<Vec<Uuid>> {
     let school = ctx.school_id()?;
@@ -154,7 +183,7 @@ pub async fn student_scope(ctx: &Ctx) -> ApiResult<StudentScope> {
         if caller.has(Role::HeadTeacher) {
             scope.class_ids.extend(head_of_classes(ctx, me.id).await?);
         }
-        scope.student_ids.extend(mentee_ids(ctx, me.id).await?);
+        scope.student_ids.extend(mentored_ids(ctx, me.id).await?);
     }
     if caller.has(Role::Parent) {
         scope.student_ids.extend(children_ids(ctx).await?);
@@ -221,7 +250,7 @@ pub async fn may_read_sensitive(ctx: &Ctx, s: &student::Model) -> ApiResult<bool
         return Ok(true);
     }
     if caller.has(Role::Mentor) || caller.has(Role::HeadTeacher) || caller.has(Role::Counsellor) {
-        return Ok(mentee_ids(ctx, me.id).await?.contains(&s.id));
+        return Ok(mentored_ids(ctx, me.id).await?.contains(&s.id));
     }
     Ok(false)
 }

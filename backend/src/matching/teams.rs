@@ -243,6 +243,19 @@ pub async fn decide(
         note,
     )
     .await?;
+    if approve {
+        // On the student's own trail: who holds a mentor's rights from now
+        // on (member staff ids, no names: the trail is read by admins).
+        let ids: Vec<String> = team.iter().map(|(id, _)| id.to_string()).collect();
+        audit::record(
+            ctx,
+            "mentor_team.rights.grant",
+            "student",
+            Some(app.student_id),
+            Some(format!("导师团成员获得该生导师权限：{}", ids.join(","))),
+        )
+        .await?;
+    }
     view(ctx, app).await
 }
 

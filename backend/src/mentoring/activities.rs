@@ -89,6 +89,16 @@ pub(crate) async fn check_backdate(
     Ok(Some(reason.to_string()))
 }
 
+/// The school's optional-action menu (自选动作) today, from the policy in
+/// effect (empty: no menu, any optional action counts).
+#[tracing::instrument(skip_all)]
+pub async fn optional_action_menu(ctx: &Ctx) -> ApiResult<Vec<shared::policy::MenuItem>> {
+    Ok(rules_today(ctx)
+        .await?
+        .map(|r| r.tasks.optional_actions.menu)
+        .unwrap_or_default())
+}
+
 /// Loads students of the caller's school by id; `NOT_FOUND` if any is missing.
 #[tracing::instrument(skip_all)]
 pub async fn students_in_school(ctx: &Ctx, ids: &[Uuid]) -> ApiResult<Vec<student::Model>> {

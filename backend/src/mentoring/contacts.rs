@@ -237,7 +237,7 @@ pub async fn mentor_activity_counts(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> ApiResult<Vec<MentorCounts>> {
-    let (district, school) = authz::mentoring::may_count_mentor_activities(ctx)?;
+    let (district, school, grades) = authz::mentoring::may_count_mentor_activities(ctx)?;
     let mut q = activity::Entity::find()
         .select_only()
         .column(activity::Column::StaffId)
@@ -256,14 +256,34 @@ pub async fn mentor_activity_counts(
         q = q.filter(activity::Column::OccurredOn.lte(t));
     }
     let rows: Vec<(Uuid, String, String, i64)> = q.into_tuple().all(ctx.db()).await?;
-    let pairs: Vec<Uuid> = mentor_assignment::Entity::find()
+    let mut pq = mentor_assignment::Entity::find()
         .select_only()
         .column(mentor_assignment::Column::StaffId)
         .filter(mentor_assignment::Column::SchoolId.eq(school))
-        .filter(mentor_assignment::Column::EndsOn.is_null())
-        .into_tuple()
-        .all(ctx.db())
-        .await?;
+        .filter(mentor_assignment::Column::EndsOn.is_null());
+    if let Some(grades) = &grades {
+        // A grade leader: the mentors of the grade's students, with those
+        // students counted.
+        let in_grades: Vec<Uuid> = student::Entity::find()
+            .select_only()
+            .column(student::Column::Id)
+            .filter(student::Column::SchoolId.eq(school))
+            .filter(
+                student::Column::ClassId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(class::Column::Id)
+                        .from(class::Entity)
+                        .and_where(class::Column::SchoolId.eq(school))
+                        .and_where(class::Column::Grade.is_in(grades.clone()))
+                        .to_owned(),
+                ),
+            )
+            .into_tuple()
+            .all(ctx.db())
+            .await?;
+        pq = pq.filter(mentor_assignment::Column::StudentId.is_in(in_grades));
+    }
+    let pairs: Vec<Uuid> = pq.into_tuple().all(ctx.db()).await?;
     let mut mentees: HashMap<Uuid, i64> = HashMap::new();
     for s in pairs {
         *mentees.entry(s).or_default() += 1;
@@ -279,7 +299,11 @@ pub async fn mentor_activity_counts(
         }
         e.2 += n;
     }
-    let mut ids: HashSet<Uuid> = counts.keys().copied().collect();
+    let mut ids: HashSet<Uuid> = if grades.is_some() {
+        HashSet::new()
+    } else {
+        counts.keys().copied().collect()
+    };
     ids.extend(mentees.keys().copied());
     let staff_rows = staff::Entity::find()
         .filter(staff::Column::SchoolId.eq(school))

@@ -208,6 +208,7 @@ pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
         bright_spots: Set(serde_json::to_string(&["认真负责", "坚持复习计划", "乐于助人"]).unwrap_or_else(|_| "[]".into())),
         status: Set("published".into()),
         reviewed_by: Set(None),
+        review_comment: Set(None),
         published_on: Set(Some(first_term.ends_on)),
         created_at: Set(now),
         updated_at: Set(now),

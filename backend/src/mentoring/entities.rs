@@ -149,6 +149,8 @@ pub mod growth_message {
         pub status: String,
         /// Reviewer (user id), when reviewed.
         pub reviewed_by: Option<Uuid>,
+        /// The reviewer's comment (why it was returned, or a remark).
+        pub review_comment: Option<String>,
         /// The day it was published.
         pub published_on: Option<Date>,
         /// When created.

@@ -91,14 +91,22 @@ pub struct GrowthFile {
     pub notes: Vec<(growth_note::Model, String)>,
     /// Exam results as bands, newest first.
     pub exams: Vec<BandedResult>,
+    /// The scale the bands come from (the school's policy in effect).
+    pub scale: BandScale,
 }
 
-/// The school's band scale for a student's grade.
+/// The school's band scale for a student's grade: the `assessment` scale of
+/// the policy in effect (primary schools use its `primary` scale, secondary
+/// stages its `secondary` one, spanning schools by grade).
 #[tracing::instrument(skip_all)]
 pub async fn scale_for(ctx: &Ctx, s: &student::Model) -> ApiResult<BandScale> {
     let sc = one_in_school_school(ctx).await?;
     let c = one_in_school::<class::Entity>(ctx, s.class_id, "班级").await?;
-    let d = AssessmentDisplay::standard();
+    // The school's own scale (一校一策): the policy in effect today, else the
+    // district baseline's, else the standard scale.
+    let d = crate::policy::service::policy_on(ctx, sc.district_id, sc.id, today())
+        .await?
+        .map_or_else(AssessmentDisplay::standard, |e| e.version.rules.assessment);
     Ok(match SchoolStage::from_code(&sc.stage) {
         Some(SchoolStage::Primary) => d.primary,
         Some(SchoolStage::Middle | SchoolStage::High | SchoolStage::Vocational) => d.secondary,
@@ -194,6 +202,7 @@ pub async fn growth_file(ctx: &Ctx, student_id: Uuid) -> ApiResult<GrowthFile> {
         student: s,
         notes: named,
         exams,
+        scale,
     })
 }
 

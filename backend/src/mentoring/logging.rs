@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::activities::{
     AMEND_GRACE_DAYS, ActivityEdits, ActivityFields, ActivityView, MAX_STUDENTS_PER_ACTIVITY,
     by_key, check_backdate, check_len, check_when, communication_rules, one_view,
-    students_in_school,
+    optional_action_menu, students_in_school,
 };
 use super::entities::{activity, activity_amendment, activity_student};
 use crate::authz;
@@ -164,6 +164,24 @@ pub async fn log_activity(ctx: &Ctx, input: ActivityFields) -> ApiResult<Activit
         let u = (*id)?;
         if !sids.contains(&u) {
             sids.push(u);
+        }
+    }
+    // An optional action names an item of the school's menu (when it has
+    // one): anything else would count for nothing in the task status.
+    if input.kind == ActivityKind::OptionalAction {
+        let code = input.optional_action.as_deref().unwrap_or_default().trim();
+        let menu = optional_action_menu(ctx).await?;
+        if !menu.is_empty() && !menu.iter().any(|m| m.code == code) {
+            return Err(ApiError::invalid(
+                "input.optionalAction",
+                format!(
+                    "“{code}”不在本校的自选动作菜单中；可选：{}",
+                    menu.iter()
+                        .map(|m| m.label_zh.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            ));
         }
     }
     let students = students_in_school(ctx, &sids).await?;

@@ -192,6 +192,7 @@ pub async fn save_growth_message(
                 bright_spots: Set(spots_json),
                 status: Set(GrowthMessageStatus::Draft.code().into()),
                 reviewed_by: Set(None),
+                review_comment: Set(None),
                 published_on: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -206,8 +207,25 @@ pub async fn save_growth_message(
 /// What may be done with a message.
 enum Step {
     Submit,
-    Review(bool),
+    /// Approve (true) or return to the mentor (false), with a comment
+    /// (required when returning).
+    Review(bool, Option<String>),
     Publish,
+}
+
+/// Longest review comment, in characters.
+const MAX_COMMENT: usize = 500;
+
+/// Whether the school's policy in effect has messages reviewed before they
+/// are published (`tasks.growth_message.review_required`).
+async fn review_required(ctx: &Ctx) -> ApiResult<bool> {
+    let district = ctx.district_id()?;
+    let school = ctx.school_id()?;
+    Ok(
+        crate::policy::service::policy_on(ctx, district, school, today())
+            .await?
+            .is_some_and(|e| e.version.rules.tasks.growth_message.review_required),
+    )
 }
 
 async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
@@ -222,6 +240,7 @@ async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
         let c = one_in_school::<class::Entity>(ctx, s.class_id, "班级").await?;
         me.grades.contains(&c.grade)
     };
+    let mut comment = m.review_comment.clone();
     let (next, reviewer) = match step {
         Step::Submit => {
             if !rel.contains(&Role::Mentor) {
@@ -232,13 +251,31 @@ async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
             }
             (GrowthMessageStatus::Submitted, m.reviewed_by)
         }
-        Step::Review(approve) => {
+        Step::Review(approve, ref text) => {
             if !(rel.contains(&Role::HeadTeacher) || grade_leader) {
                 return Err(ApiError::forbidden("只有班主任或年级组长可以审阅成长寄语"));
+            }
+            let text = text
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            if text
+                .as_ref()
+                .is_some_and(|t| t.chars().count() > MAX_COMMENT)
+            {
+                return Err(ApiError::invalid(
+                    "comment",
+                    format!("审阅意见不能超过{MAX_COMMENT}字"),
+                ));
+            }
+            if !approve && text.is_none() {
+                return Err(ApiError::invalid("comment", "退回修改时请写明审阅意见"));
             }
             if status != GrowthMessageStatus::Submitted {
                 return Err(ApiError::conflict("只有已提交的寄语可以审阅"));
             }
+            comment = text;
             if approve {
                 (GrowthMessageStatus::Reviewed, Some(me.user_id))
             } else {
@@ -257,17 +294,35 @@ async fn advance(ctx: &Ctx, id: Uuid, step: Step) -> ApiResult<MessageView> {
             ) {
                 return Err(ApiError::conflict("寄语须先提交才能发布"));
             }
+            if status == GrowthMessageStatus::Submitted && review_required(ctx).await? {
+                return Err(ApiError::conflict(
+                    "本校方案要求成长寄语先经班主任或年级组长审阅，审阅通过后才能发布",
+                ));
+            }
             (GrowthMessageStatus::Published, m.reviewed_by)
         }
     };
+    let reviewed = matches!(step, Step::Review(..));
+    let student_id = m.student_id;
     let mut am = m.into_active_model();
     am.status = Set(next.code().into());
     am.reviewed_by = Set(reviewer);
+    am.review_comment = Set(comment);
     if next == GrowthMessageStatus::Published {
         am.published_on = Set(Some(today()));
     }
     am.updated_at = Set(Utc::now());
     let m = am.update(ctx.db()).await?;
+    if reviewed {
+        audit::record(
+            ctx,
+            "growth_message.review",
+            "student",
+            Some(student_id),
+            None,
+        )
+        .await?;
+    }
     one_message(ctx, m).await
 }
 
@@ -280,8 +335,72 @@ pub async fn submit_growth_message(ctx: &Ctx, id: Uuid) -> ApiResult<MessageView
 /// Reviews a submitted message (head teacher or grade leader): approve, or
 /// send back to draft.
 #[tracing::instrument(skip_all, fields(id = %id))]
-pub async fn review_growth_message(ctx: &Ctx, id: Uuid, approve: bool) -> ApiResult<MessageView> {
-    advance(ctx, id, Step::Review(approve)).await
+pub async fn review_growth_message(
+    ctx: &Ctx,
+    id: Uuid,
+    approve: bool,
+    comment: Option<String>,
+) -> ApiResult<MessageView> {
+    advance(ctx, id, Step::Review(approve, comment)).await
+}
+
+/// Submitted messages waiting for the caller's review: of the classes the
+/// caller leads (head teacher) and of the grades the caller leads (grade
+/// leader); oldest first. Reading another mentor's unpublished message is
+/// audited, once per student.
+#[tracing::instrument(skip_all)]
+pub async fn messages_to_review(ctx: &Ctx) -> ApiResult<Vec<MessageView>> {
+    authz::mentoring::may_review_growth_messages(ctx)?;
+    let me = Me::load(ctx).await?;
+    let mut classes: Vec<Uuid> = me.head_classes.iter().copied().collect();
+    if !me.grades.is_empty() {
+        let in_grades: Vec<Uuid> = class::Entity::find()
+            .select_only()
+            .column(class::Column::Id)
+            .filter(class::Column::SchoolId.eq(me.school_id))
+            .filter(class::Column::Grade.is_in(me.grades.clone()))
+            .into_tuple()
+            .all(ctx.db())
+            .await?;
+        classes.extend(in_grades);
+    }
+    if classes.is_empty() {
+        return Ok(vec![]);
+    }
+    let students: Vec<Uuid> = student::Entity::find()
+        .select_only()
+        .column(student::Column::Id)
+        .filter(student::Column::SchoolId.eq(me.school_id))
+        .filter(student::Column::ClassId.is_in(classes))
+        .into_tuple()
+        .all(ctx.db())
+        .await?;
+    if students.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = growth_message::Entity::find()
+        .filter(growth_message::Column::SchoolId.eq(me.school_id))
+        .filter(growth_message::Column::StudentId.is_in(students))
+        .filter(growth_message::Column::Status.eq(GrowthMessageStatus::Submitted.code()))
+        .order_by_asc(growth_message::Column::UpdatedAt)
+        .limit(200)
+        .all(ctx.db())
+        .await?;
+    let author = me.staff.as_ref().map(|m| m.id);
+    let mut seen = std::collections::HashSet::new();
+    for m in &rows {
+        if Some(m.staff_id) != author && seen.insert(m.student_id) {
+            audit::record(
+                ctx,
+                "growth_message.draft.read",
+                "student",
+                Some(m.student_id),
+                None,
+            )
+            .await?;
+        }
+    }
+    message_views(ctx, rows).await
 }
 
 /// Publishes a submitted or reviewed message to the student and parents.

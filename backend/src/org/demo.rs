@@ -268,6 +268,9 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
         let mut pair_rows = vec![];
         let mut focus: Option<(Uuid, Uuid, Uuid, Uuid)> = None; // head staff, mentor staff, student, guardian
         let mut second_child: Option<Uuid> = None;
+        // The focus grade's grade-wide teachers, among whom the leader
+        // (年级组长) of the grade is picked.
+        let mut grade_wide: Vec<Uuid> = vec![];
         for grade in plan.grades.clone() {
             let mut grade_teachers = vec![];
             let mut class_ids = vec![];
@@ -298,6 +301,10 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
                 let party = rng.gen_bool(0.3);
                 let t = new_staff(&mut rng, party, &mut staff_seq, &mut phone_seq);
                 let tid = *t.id.as_ref();
+                // The focus grade's grade-wide teachers: one leads the grade.
+                if grade == plan.focus_grade {
+                    grade_wide.push(tid);
+                }
                 grade_teachers.push(tid);
                 staff_rows.push(t);
                 for class_id in &class_ids {
@@ -446,6 +453,27 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
             if let Some(sid) = sid {
                 staff_user.push((*sid, uid));
             }
+        }
+        // `s{k}.grade{G}`: the grade leader of the focus grade, a mentor too
+        // (a teacher of the grade who is neither `head1` nor `mentor1`).
+        if let Some(lead) = grade_wide
+            .iter()
+            .copied()
+            .find(|t| *t != head_id && *t != mentor_id)
+        {
+            let staff_name = staff_rows
+                .iter()
+                .find(|s| *s.id.as_ref() == lead)
+                .map(|s| s.name.as_ref().clone())
+                .unwrap_or_default();
+            let u = link_user(&format!("grade{}", plan.focus_grade), &staff_name);
+            let uid = *u.id.as_ref();
+            users.push(u);
+            let mut g = grant(uid, Role::GradeLeader, Some(school_id));
+            g.grade = Set(Some(plan.focus_grade));
+            grants.push(g);
+            grants.push(grant(uid, Role::Mentor, Some(school_id)));
+            staff_user.push((lead, uid));
         }
         let student_name = student_rows
             .iter()

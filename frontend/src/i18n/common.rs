@@ -6,6 +6,7 @@
 use shared::org::{Qualification, Role, SchoolStage};
 
 use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
+use super::file::{FILE_EN, FILE_ZH, FileTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
@@ -25,6 +26,8 @@ pub struct Tr {
     pub matching: &'static MatchTr,
     /// Mentoring work (quick log, outbox, growth messages, talk requests).
     pub mentoring: &'static MentoringTr,
+    /// The growth file and home–school contacts.
+    pub file: &'static FileTr,
     /// Account and security (password change, account lifecycle).
     pub auth: &'static AuthTr,
     pub app_name: &'static str,
@@ -149,6 +152,7 @@ pub static ZH: Tr = Tr {
     tasks: &TASKS_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
+    file: &FILE_ZH,
     auth: &AUTH_ZH,
     app_name: "导师制",
     app_tagline: "教师人人是导师，学生人人有导师",
@@ -241,6 +245,7 @@ pub static EN: Tr = Tr {
     tasks: &TASKS_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,
+    file: &FILE_EN,
     auth: &AUTH_EN,
     app_name: "Daoshi",
     app_tagline: "Every teacher a mentor, every student mentored",

@@ -16,6 +16,7 @@ use crate::storage;
 
 mod auth;
 mod common;
+mod file;
 mod matching;
 mod mentoring;
 mod org;

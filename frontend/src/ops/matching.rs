@@ -15,6 +15,10 @@ wire_enum!(
     /// GraphQL `Stage` of a pair (`PREFERENCE`, `FILL`, `MANUAL` …).
     Stage
 );
+wire_enum!(
+    /// GraphQL `TeamApplicationStatus` (`PENDING`, `APPROVED`, `REJECTED`).
+    TeamApplicationStatus
+);
 
 operations! {
     "graphql/matching.graphql",
@@ -26,7 +30,8 @@ operations! {
         "SpecialNeed",
         "RoundMethod",
         "RoundStatus",
-        "Stage"
+        "Stage",
+        "TeamApplicationStatus"
     ),
     /// The matching rounds of a term.
     MatchingRounds;
@@ -52,4 +57,8 @@ operations! {
     RushPage;
     /// Takes a place with a mentor in a self-selection round.
     SelectMentor;
+    /// The head teacher's own mentor-team applications.
+    MyTeamApplications;
+    /// The head teacher applies for a mentor team (导师团) for a student.
+    ApplyForMentorTeam;
 }

@@ -23,6 +23,14 @@ wire_enum!(
     /// GraphQL `GrowthMessageStatus` (`DRAFT` … `PUBLISHED`).
     GrowthMessageStatus
 );
+wire_enum!(
+    /// GraphQL `GrowthSection` (`FAMILY` … `MONTHLY`).
+    GrowthSection
+);
+wire_enum!(
+    /// GraphQL `BandDisplay` (`PERCENT_BANDS` or `GRADE_LEVELS`).
+    BandDisplay
+);
 
 operations! {
     "graphql/mentoring.graphql",
@@ -31,7 +39,9 @@ operations! {
         "Channel",
         "Trigger",
         "GuidanceArea",
-        "GrowthMessageStatus"
+        "GrowthMessageStatus",
+        "GrowthSection",
+        "BandDisplay"
     ),
     /// Records an activity (idempotent by client key).
     LogActivity;
@@ -57,4 +67,23 @@ operations! {
     AnswerTalkRequest;
     /// The student's monthly self-report.
     SubmitSelfReport;
+    /// A student's growth file (the read is audited).
+    GrowthFile;
+    /// Adds a note to a growth file.
+    AddGrowthNote;
+    /// Records an exam result (answered with its band only).
+    RecordExamResult;
+    /// Home–school contacts per student.
+    HomeSchoolContacts;
+    /// What the quick log offers: the policy in effect (its optional-action
+    /// menu) and the mentors of the caller's students (co-mentors).
+    LogMenu;
+    /// Amends an activity within the grace period.
+    AmendActivity;
+    /// Submitted growth messages waiting for the caller's review.
+    GrowthMessagesToReview;
+    /// Approves a growth message or returns it with a comment.
+    ReviewGrowthMessage;
+    /// The mentors of the grade leader's grades (or the school) with counts.
+    GradeMentors;
 }

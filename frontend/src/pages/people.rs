@@ -160,13 +160,31 @@ pub fn MentorHome() -> impl IntoView {
     }
 }
 
-/// One student: the facts the foundation holds, and what will come.
+/// One student: the facts, tasks, guardians, the mentoring work, the
+/// growth file and the home–school contacts (each for the roles allowed).
 #[component]
 pub fn StudentDetail() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let editing = RwSignal::new(false);
     let params = use_params_map();
+    // The role as a memo: the session may set it again with the same value
+    // (on load), which must not rebuild the cards below and lose what the
+    // user is typing.
+    let role = Memo::new(move |_| session.role.get());
+    // The classes, to know whether a head teacher leads this student's
+    // class (only fetched for head teachers).
+    let classes_for_team = LocalResource::new(move || {
+        let head = role.get() == Some(Role::HeadTeacher);
+        async move {
+            if !head {
+                return Ok(Vec::new());
+            }
+            api::query::<ops::Classes>(ops::classes::Variables { grade: None })
+                .await
+                .map(|d| d.classes)
+        }
+    });
     let student = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         async move {
@@ -185,7 +203,7 @@ pub fn StudentDetail() -> impl IntoView {
         </button>
         <PageTitle title=|t| t.org.student_detail_title/>
         {move || {
-            let admin = session.role.get() == Some(Role::SchoolAdmin);
+            let admin = role.get() == Some(Role::SchoolAdmin);
             let id = params.with(|p| p.get("id").unwrap_or_default());
             if !admin {
                 return None;
@@ -230,12 +248,53 @@ pub fn StudentDetail() -> impl IntoView {
         })}
         {move || {
             let id = params.with(|p| p.get("id").unwrap_or_default());
-            crate::pages::mentoring::student_work(session.role.get(), id)
+            crate::pages::mentoring::student_work(role.get(), id)
         }}
         <StudentTasks/>
         <GuardianContacts/>
-        <ComingSoon title=|t| t.org.growth_file body=|t| t.org.growth_soon/>
-        <ComingSoon title=|t| t.org.contacts body=|t| t.org.contacts_soon/>
+        {move || {
+            // The growth file: the student's mentors and head teacher write,
+            // the school admin reads; nobody else is offered it.
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            match role.get() {
+                Some(Role::Mentor | Role::HeadTeacher) => Some(
+                    view! { <crate::pages::mentoring::GrowthFileCard student_id=id writer=true/> }.into_any(),
+                ),
+                Some(Role::SchoolAdmin) => Some(
+                    view! { <crate::pages::mentoring::GrowthFileCard student_id=id writer=false/> }.into_any(),
+                ),
+                _ => None,
+            }
+        }}
+        {move || {
+            // The head teacher of the student's class may apply for a mentor
+            // team (导师团); nobody else is offered it.
+            if role.get() != Some(Role::HeadTeacher) {
+                return None;
+            }
+            let me = session.user.with(|u| u.as_ref().and_then(|u| u.staff_id.clone()))?;
+            let s = student.get().and_then(|r| r.ok())?;
+            let head = classes_for_team.get().and_then(|r| r.ok())?.into_iter().find(|c| c.id == s.class_id)?.head_teacher_id;
+            (head == Some(me)).then(|| {
+                let mentors: Vec<(String, String)> = s.mentors.iter().map(|m| (m.id.clone(), m.name.clone())).collect();
+                view! { <crate::pages::matching::TeamApplication student_id=s.id.clone() mentors=mentors/> }
+            })
+        }}
+        {move || {
+            // Home–school contacts: mentors and head teachers see their own
+            // students; the admin and the grade leader go by the class.
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            match role.get() {
+                Some(Role::Mentor | Role::HeadTeacher | Role::Counsellor) => {
+                    Some(view! { <crate::pages::mentoring::ContactsCard student_id=id/> }.into_any())
+                }
+                Some(Role::SchoolAdmin | Role::GradeLeader) => {
+                    let class_id = student.get().and_then(|r| r.ok()).map(|s| s.class_id)?;
+                    Some(view! { <crate::pages::mentoring::ContactsCard student_id=id class_id=class_id/> }.into_any())
+                }
+                _ => None,
+            }
+        }}
     }
 }
 
@@ -360,7 +419,8 @@ pub fn ClassDetail() -> impl IntoView {
     }
 }
 
-/// The grade leader's home: the classes of the grade.
+/// The grade leader's home: the classes of the grade, task completion,
+/// growth messages waiting for review and the grade's mentors.
 #[component]
 pub fn GradeHome() -> impl IntoView {
     let i18n = use_i18n();
@@ -374,6 +434,8 @@ pub fn GradeHome() -> impl IntoView {
         <p class="hint">{move || i18n.t().org.grade_intro}</p>
         {loaded(classes, move |cs| class_list(i18n, cs))}
         <GradeTaskCounts/>
+        <crate::pages::mentoring::GrowthReviewList/>
+        <crate::pages::mentoring::GradeMentors/>
     }
 }
 
@@ -394,6 +456,7 @@ pub fn MyClass() -> impl IntoView {
     let classes = classes_resource(None);
     view! {
         <PageTitle title=|t| t.org.my_class_title/>
+        <crate::pages::mentoring::GrowthReviewList/>
         {loaded(classes, move |cs| {
             // The classes whose head teacher is the signed-in teacher.
             // Tracked: right after signing in the staff id arrives with `me`,

@@ -432,6 +432,11 @@ pub struct GrowthMessageRule {
     pub cadence: Cadence,
     /// When, relative to the period (due at its end).
     pub window: WindowSpec,
+    /// Whether a message is published only after the head teacher or the
+    /// grade leader approved it (审阅); off: the mentor publishes a
+    /// submitted message directly. Absent in older stored rules: off.
+    #[serde(default)]
+    pub review_required: bool,
 }
 
 /// Something required every calendar month of the term.

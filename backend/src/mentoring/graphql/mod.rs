@@ -206,6 +206,9 @@ pub struct GrowthMessage {
     pub status: GrowthMessageStatus,
     /// The day it was published.
     pub published_on: Option<NaiveDate>,
+    /// The reviewer's comment (why it was returned, or a remark on
+    /// approval); staff only, null for the student and the parents.
+    pub review_comment: Option<String>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
 }
@@ -228,6 +231,12 @@ impl From<MessageView> for GrowthMessage {
             bright_spots: serde_json::from_str(&m.bright_spots).unwrap_or_default(),
             status: messages::GrowthMessageStatus::from_code(&m.status).into(),
             published_on: m.published_on,
+            // Published messages go to families: the review stays internal.
+            review_comment: if m.status == messages::GrowthMessageStatus::Published.code() {
+                None
+            } else {
+                m.review_comment
+            },
             updated_at: m.updated_at,
             body: m.body,
         }
@@ -310,6 +319,44 @@ pub struct GrowthFile {
     pub notes: Vec<GrowthNote>,
     /// Exam results as bands, newest exam first.
     pub exam_results: Vec<ExamResult>,
+    /// The school's scale for this student (from the policy in effect),
+    /// lowest band first: what a band is shown against.
+    pub band_scale: BandScaleView,
+}
+
+/// A school's band scale as users see it: labels only, never a boundary
+/// that would turn a band back into a score ordering between students.
+#[derive(SimpleObject)]
+pub struct BandScaleView {
+    /// Percentage bands or grade levels.
+    pub display: BandDisplay,
+    /// The bands, lowest first.
+    pub bands: Vec<BandLabel>,
+}
+
+/// One band of a scale.
+#[derive(SimpleObject)]
+pub struct BandLabel {
+    /// Band code, as on [`ExamResult::band_code`].
+    pub code: String,
+    /// What users see ("90%–100%" or "优秀").
+    pub label: String,
+}
+
+impl From<shared::grading::BandScale> for BandScaleView {
+    fn from(s: shared::grading::BandScale) -> Self {
+        BandScaleView {
+            display: s.kind.into(),
+            bands: s
+                .bands
+                .into_iter()
+                .map(|b| BandLabel {
+                    code: b.code,
+                    label: b.label_zh,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A request for a talk with the mentor.
@@ -519,6 +566,15 @@ impl MentoringQuery {
         Ok(rows.into_iter().map(GrowthMessage::from).collect())
     }
 
+    /// Submitted growth messages waiting for the caller's review (head
+    /// teacher: the classes they lead; grade leader: their grades), oldest
+    /// first; reading them is audited.
+    async fn growth_messages_to_review(&self, cx: &Context<'_>) -> GqlResult<Vec<GrowthMessage>> {
+        let ctx = ctx_of(cx)?;
+        let rows = messages::messages_to_review(ctx).await?;
+        Ok(rows.into_iter().map(GrowthMessage::from).collect())
+    }
+
     /// Published growth messages of the caller's children or of the caller.
     async fn my_growth_messages(&self, cx: &Context<'_>) -> GqlResult<Vec<GrowthMessage>> {
         let ctx = ctx_of(cx)?;
@@ -538,6 +594,7 @@ impl MentoringQuery {
             },
             notes: f.notes.into_iter().map(|(n, w)| note(n, w)).collect(),
             exam_results: f.exams.into_iter().map(ExamResult::from).collect(),
+            band_scale: f.scale.into(),
         })
     }
 
@@ -566,7 +623,8 @@ impl MentoringQuery {
         Ok(rows.into_iter().map(StudentContacts::from).collect())
     }
 
-    /// Per-mentor activity counts for the school admin (no private text).
+    /// Per-mentor activity counts (no private text): every mentor for the
+    /// school admin, the mentors of their grades for a grade leader.
     async fn mentor_activity_counts(
         &self,
         cx: &Context<'_>,
@@ -657,16 +715,18 @@ impl MentoringMutation {
     }
 
     /// Reviews a submitted growth message (head teacher or grade leader):
-    /// approve, or send it back to draft.
+    /// approve, or return it to the mentor as a draft with a `comment`
+    /// (required when returning, at most 500 characters); audited.
     async fn review_growth_message(
         &self,
         cx: &Context<'_>,
         id: ID,
         approve: bool,
+        comment: Option<String>,
     ) -> GqlResult<GrowthMessage> {
         let ctx = ctx_of(cx)?;
         Ok(
-            messages::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve)
+            messages::review_growth_message(ctx, parse_id(&id, "成长寄语")?, approve, comment)
                 .await?
                 .into(),
         )

@@ -18,9 +18,11 @@ use crate::ops;
 mod admin;
 mod preview;
 mod student;
+mod team;
 
 pub use admin::MatchingAdmin;
 pub use student::StudentMatching;
+pub use team::TeamApplication;
 
 /// Most choices a student may list (the server's limit).
 const MAX_CHOICES: usize = 5;

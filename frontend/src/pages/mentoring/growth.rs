@@ -55,8 +55,13 @@ pub fn GrowthEditor(
                     return view! { <p class="muted">{move || i18n.t().mentoring.no_term}</p> }.into_any();
                 };
                 let existing = d.growth_messages.into_iter().find(|m| m.term_id == term.id);
+                let review = d
+                    .school_policy
+                    .in_effect
+                    .and_then(|v| v.rules.pointer("/tasks/growth_message/review_required").and_then(|b| b.as_bool()))
+                    .unwrap_or(false);
                 view! {
-                    <GrowthForm student_id=student_id.clone() term_id=term.id.clone() term_name=term.name.clone() existing=existing/>
+                    <GrowthForm student_id=student_id.clone() term_id=term.id.clone() term_name=term.name.clone() existing=existing review=review/>
                     <TermSide student_id=student_id.clone() term_id=term.id/>
                 }
                 .into_any()
@@ -71,12 +76,21 @@ fn GrowthForm(
     term_id: String,
     term_name: String,
     existing: Option<GrowthRow>,
+    /// The school's policy has messages reviewed before publication.
+    review: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let comment = existing.as_ref().and_then(|m| m.review_comment.clone());
     let body = RwSignal::new(
         existing
             .as_ref()
             .map(|m| m.body.clone())
+            .unwrap_or_default(),
+    );
+    let spots = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|m| m.bright_spots.join("\n"))
             .unwrap_or_default(),
     );
     let id = RwSignal::new(existing.as_ref().map(|m| m.id.clone()));
@@ -99,6 +113,12 @@ fn GrowthForm(
         busy.set(true);
         let student_id = student_id.clone();
         let term_id = term_id.clone();
+        let bright_spots: Vec<String> = spots
+            .get_untracked()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
         leptos::task::spawn_local(async move {
             let result: Result<String, ApiError> = async {
                 // Always save the text first; then move it on.
@@ -107,6 +127,7 @@ fn GrowthForm(
                         student_id,
                         term_id,
                         body: text,
+                        bright_spots,
                     })
                     .await?
                     .save_growth_message;
@@ -157,8 +178,14 @@ fn GrowthForm(
                 " · " <span class="badge" id="growth-status">{move || i18n.t().mentoring.status_name(&s)}</span>
             })}
         </p>
+        {comment.map(|c| view! {
+            <p class="notice" id="review-comment">{move || i18n.t().mentoring.review_comment} "：" {c.clone()}</p>
+        })}
+        {review.then(|| view! { <p class="hint" id="review-required">{move || i18n.t().mentoring.review_required}</p> })}
         <label for="growth-body">{move || i18n.t().mentoring.growth_body}</label>
         <textarea id="growth-body" rows="6" bind:value=body></textarea>
+        <label for="growth-spots">{move || i18n.t().file.bright_spots_label}</label>
+        <textarea id="growth-spots" rows="3" placeholder=move || i18n.t().file.bright_spots_hint bind:value=spots></textarea>
         {move || empty.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().mentoring.growth_empty_body}</p> })}
         {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
         {move || note.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().mentoring.growth_saved}</p> })}
@@ -167,7 +194,9 @@ fn GrowthForm(
                 on:click=move |_| act(0)>{move || i18n.t().mentoring.growth_save}</button>
             <button type="button" class="btn secondary" id="growth-submit" disabled=move || busy.get() || id.get().is_none()
                 on:click=move |_| act1(1)>{move || i18n.t().mentoring.growth_submit}</button>
-            <button type="button" class="btn primary" id="growth-publish" disabled=move || busy.get() || id.get().is_none()
+            <button type="button" class="btn primary" id="growth-publish"
+                disabled=move || busy.get() || id.get().is_none()
+                    || (review && status.get().as_deref() != Some("REVIEWED") && status.get().as_deref() != Some("PUBLISHED"))
                 on:click=move |_| act2(2)>{move || i18n.t().mentoring.growth_publish}</button>
         </div>
     }

@@ -11,10 +11,53 @@ use crate::ui::{ErrorBox, loaded};
 
 use super::*;
 
+/// What the quick log offers beyond the fixed kinds: the school's
+/// optional-action menu (自选动作, from the policy in effect) and, per
+/// student, the other mentors (for a joint activity). Offline or without a
+/// policy it is empty and the log still works.
+#[derive(Debug, Clone, Default)]
+struct LogOffer {
+    menu: Vec<shared::policy::MenuItem>,
+    mentors: Vec<(String, Vec<(String, String)>)>,
+}
+
+fn log_offer() -> LocalResource<LogOffer> {
+    LocalResource::new(|| async {
+        let Ok(d) = api::query::<ops::LogMenu>(ops::log_menu::Variables).await else {
+            return LogOffer::default();
+        };
+        let menu = d
+            .school_policy
+            .in_effect
+            .and_then(|v| {
+                serde_json::from_value::<Vec<shared::policy::MenuItem>>(
+                    v.rules
+                        .pointer("/tasks/optional_actions/menu")
+                        .cloned()
+                        .unwrap_or_default(),
+                )
+                .ok()
+            })
+            .unwrap_or_default();
+        let mentors = d
+            .students
+            .edges
+            .into_iter()
+            .map(|e| {
+                let m = e.node.mentors.into_iter().map(|m| (m.id, m.name)).collect();
+                (e.node.id, m)
+            })
+            .collect();
+        LogOffer { menu, mentors }
+    })
+}
+
 /// Log a talk in three taps: pick the student (unless the page is the
 /// student's), pick the kind (谈心谈话 preselected), save. When, how (face
-/// to face) default from the context; the rest is folded away. The entry
-/// goes to the outbox first, so it survives being offline.
+/// to face) default from the context; the rest is folded away. Further
+/// students make it a group activity; the school's optional-action menu
+/// and joint work (with the head teacher or a co-mentor) are one tap each.
+/// The entry goes to the outbox first, so it survives being offline.
 #[component]
 pub fn QuickLog(
     /// The student, when logging from the student's page: (id, name).
@@ -22,10 +65,16 @@ pub fn QuickLog(
     student: Option<(String, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let session = crate::session::use_session();
     let fixed = student.is_some();
     let picked = RwSignal::new(student);
     let students = (!fixed).then(my_students);
+    let offer = log_offer();
     let kind = RwSignal::new(KINDS[0].to_string());
+    let action = RwSignal::new(String::new());
+    let more = RwSignal::new(Vec::<(String, String)>::new());
+    let co = RwSignal::new(Vec::<String>::new());
+    let with_head = RwSignal::new(false);
     let channel = RwSignal::new(CHANNELS[0].to_string());
     let trigger = RwSignal::new(String::new());
     let areas = RwSignal::new(Vec::<String>::new());
@@ -37,6 +86,12 @@ pub fn QuickLog(
     let reason = RwSignal::new(String::new());
     // The last entry saved (its client key), or what stops saving.
     let note = RwSignal::new(None::<Result<String, LogProblem>>);
+    let me = move || {
+        session
+            .user
+            .with(|u| u.as_ref().and_then(|u| u.staff_id.clone()))
+    };
+    let is_mentor = move || session.role.get() == Some(shared::org::Role::Mentor);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -48,12 +103,23 @@ pub fn QuickLog(
             note.set(Some(Err(LogProblem::FutureDay)));
             return;
         };
+        let k = kind.get_untracked();
+        let optional = (k == "OPTIONAL_ACTION").then(|| action.get_untracked());
+        if optional.as_deref() == Some("") {
+            note.set(Some(Err(LogProblem::NoAction)));
+            return;
+        }
         let follow = follow_up.get_untracked().trim().to_string();
         let entry = Entry {
             client_key: outbox::new_key(),
+            more_students: more
+                .get_untracked()
+                .into_iter()
+                .filter(|s| s.0 != student_id)
+                .collect(),
             student_id,
             student_name,
-            kind: kind.get_untracked(),
+            kind: k,
             channel: channel.get_untracked(),
             occurred_at,
             backdate_reason: Some(reason.get_untracked().trim().to_string())
@@ -63,6 +129,9 @@ pub fn QuickLog(
             summary: summary.get_untracked().trim().to_string(),
             follow_up: (!follow.is_empty()).then_some(follow),
             failed: None,
+            optional_action: optional,
+            co_mentor_ids: co.get_untracked(),
+            with_head_teacher: with_head.get_untracked(),
         };
         let key = entry.client_key.clone();
         outbox::push(entry);
@@ -73,6 +142,10 @@ pub fn QuickLog(
         areas.set(Vec::new());
         day.set(today());
         reason.set(String::new());
+        more.set(Vec::new());
+        co.set(Vec::new());
+        with_head.set(false);
+        action.set(String::new());
         if !fixed {
             picked.set(None);
         }
@@ -84,6 +157,7 @@ pub fn QuickLog(
             <label for="log-student">{move || i18n.t().mentoring.pick_student}</label>
             {loaded(students, move |list| {
                 let list2 = list.clone();
+                let others = list.clone();
                 view! {
                     <select
                         id="log-student"
@@ -100,9 +174,153 @@ pub fn QuickLog(
                             .map(|(id, name)| view! { <option value=id>{name}</option> })
                             .collect_view()}
                     </select>
+                    // Several of my students at once (a group activity).
+                    <details class="more" id="log-group">
+                        <summary>{move || i18n.t().mentoring.group}</summary>
+                        <fieldset class="chips">
+                            <legend class="sr-only">{move || i18n.t().mentoring.group}</legend>
+                            {others
+                                .into_iter()
+                                .map(|(id, name)| {
+                                    let id2 = id.clone();
+                                    let key = id.clone();
+                                    let st = (id.clone(), name.clone());
+                                    view! {
+                                        <label class="chip" class:hidden=move || picked.with(|p| p.as_ref().is_some_and(|p| p.0 == id2))>
+                                            <input
+                                                type="checkbox"
+                                                data-student=key
+                                                prop:checked=move || more.with(|v| v.iter().any(|x| x.0 == id))
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    let st = st.clone();
+                                                    more.update(|v| {
+                                                        v.retain(|x| x.0 != st.0);
+                                                        if on {
+                                                            v.push(st);
+                                                        }
+                                                    });
+                                                }
+                                            />
+                                            <span>{name}</span>
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                    </details>
                 }
             })}
         })
+    };
+
+    // The kinds: the fixed four, plus 自选动作 when the school has a menu.
+    let kinds = move || {
+        let has_menu = offer.get().is_some_and(|o| !o.menu.is_empty());
+        let mut v: Vec<&'static str> = KINDS.to_vec();
+        if has_menu {
+            v.insert(1, "OPTIONAL_ACTION");
+        }
+        v.into_iter()
+            .map(|k| {
+                view! {
+                    <label class="chip" class:on=move || kind.get() == k>
+                        <input
+                            type="radio"
+                            name="log-kind"
+                            value=k
+                            prop:checked=move || kind.get() == k
+                            on:change=move |_| {
+                                kind.set(k.to_string());
+                                // A home visit happens at home (上门).
+                                if k == "HOME_VISIT" {
+                                    channel.set("HOME".to_string());
+                                }
+                            }
+                        />
+                        <span>{move || i18n.t().mentoring.kind_name(k)}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+
+    let action_picker = move || {
+        (kind.get() == "OPTIONAL_ACTION").then(|| {
+            let menu = offer.get().map(|o| o.menu).unwrap_or_default();
+            view! {
+                <label for="log-action">{move || i18n.t().mentoring.action}</label>
+                <select id="log-action" prop:value=move || action.get() on:change=move |ev| action.set(event_target_value(&ev))>
+                    <option value="">"—"</option>
+                    {menu
+                        .into_iter()
+                        .map(|m| view! { <option value=m.code.clone()>{m.label_zh.clone()}</option> })
+                        .collect_view()}
+                </select>
+            }
+        })
+    };
+
+    // Joint work: the head teacher, or another mentor of the chosen students.
+    let joint = move || {
+        let chosen: Vec<String> = picked
+            .get()
+            .into_iter()
+            .map(|p| p.0)
+            .chain(more.get().into_iter().map(|s| s.0))
+            .collect();
+        let mine = me();
+        let mut cands: Vec<(String, String)> = vec![];
+        if let Some(o) = offer.get() {
+            for (sid, ms) in o.mentors {
+                if chosen.contains(&sid) {
+                    for m in ms {
+                        if Some(&m.0) != mine.as_ref() && !cands.iter().any(|c| c.0 == m.0) {
+                            cands.push(m);
+                        }
+                    }
+                }
+            }
+        }
+        view! {
+            <fieldset class="chips" id="log-joint">
+                <legend>{move || i18n.t().mentoring.joint}</legend>
+                {is_mentor().then(|| view! {
+                    <label class="chip" class:on=move || with_head.get()>
+                        <input type="checkbox" id="log-with-head" prop:checked=move || with_head.get()
+                            on:change=move |ev| with_head.set(event_target_checked(&ev))/>
+                        <span>{move || i18n.t().mentoring.with_head_teacher}</span>
+                    </label>
+                })}
+                {cands
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let id2 = id.clone();
+                        let key = id.clone();
+                        view! {
+                            <label class="chip">
+                                <input
+                                    type="checkbox"
+                                    data-staff=key
+                                    prop:checked=move || co.with(|v| v.contains(&id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        let id = id2.clone();
+                                        co.update(|v| {
+                                            v.retain(|x| *x != id);
+                                            if on {
+                                                v.push(id);
+                                            }
+                                        });
+                                    }
+                                />
+                                <span>{move || (i18n.t().mentoring.with_co_mentor)(&name)}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+        }
     };
 
     view! {
@@ -112,30 +330,9 @@ pub fn QuickLog(
             {student_picker}
             <fieldset class="chips" id="log-kind">
                 <legend>{move || i18n.t().mentoring.kind}</legend>
-                {KINDS
-                    .iter()
-                    .map(|&k| {
-                        view! {
-                            <label class="chip" class:on=move || kind.get() == k>
-                                <input
-                                    type="radio"
-                                    name="log-kind"
-                                    value=k
-                                    prop:checked=move || kind.get() == k
-                                    on:change=move |_| {
-                                        kind.set(k.to_string());
-                                        // A home visit happens at home (上门).
-                                        if k == "HOME_VISIT" {
-                                            channel.set("HOME".to_string());
-                                        }
-                                    }
-                                />
-                                <span>{move || i18n.t().mentoring.kind_name(k)}</span>
-                            </label>
-                        }
-                    })
-                    .collect_view()}
+                {kinds}
             </fieldset>
+            {action_picker}
             <label for="log-day">{move || i18n.t().mentoring.log_day}</label>
             <input id="log-day" type="date" max=today() prop:value=move || day.get() on:change=move |ev| {
                 day.set(event_target_value(&ev));
@@ -152,6 +349,7 @@ pub fn QuickLog(
                     .map(|c| view! { <option value=*c>{move || i18n.t().mentoring.channel_name(c)}</option> })
                     .collect_view()}
             </select>
+            {joint}
             <details class="more">
                 <summary>{move || i18n.t().mentoring.more_details}</summary>
                 <label for="log-trigger">{move || i18n.t().mentoring.trigger}</label>
@@ -196,6 +394,7 @@ pub fn QuickLog(
             {move || note.get().map(|n| match n {
                 Err(LogProblem::NoStudent) => view! { <p class="error" role="alert">{move || i18n.t().mentoring.no_student_picked}</p> }.into_any(),
                 Err(LogProblem::FutureDay) => view! { <p class="error" role="alert">{move || i18n.t().mentoring.future_day}</p> }.into_any(),
+                Err(LogProblem::NoAction) => view! { <p class="error" role="alert">{move || i18n.t().mentoring.pick_action}</p> }.into_any(),
                 // "Recorded" only once the server has it (the entry left the outbox).
                 Ok(key) => view! {
                     <p class="notice" role="status" id="log-note">
@@ -223,6 +422,8 @@ enum LogProblem {
     NoStudent,
     /// The day lies after today.
     FutureDay,
+    /// An optional action without an item of the school's menu.
+    NoAction,
 }
 
 /// Days back a mentor may date an entry unless the school's policy says
@@ -268,6 +469,7 @@ pub fn ActivityList(
     student_id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let offer = log_offer();
     let sid = student_id.clone();
     let recorded = LocalResource::new(move || {
         // Refetch whenever the outbox changes (an entry was recorded).
@@ -305,7 +507,7 @@ pub fn ActivityList(
             .unwrap_or_default();
         outbox::entries()
             .into_iter()
-            .filter(|e| e.student_id == sid && !known.contains(&e.client_key))
+            .filter(|e| e.involves(&sid) && !known.contains(&e.client_key))
             .rev()
             .collect::<Vec<Entry>>()
     };
@@ -325,7 +527,12 @@ pub fn ActivityList(
                 }
                 Some(Ok(list)) => view! {
                     <ul class="plain activity-list" id="activity-list">
-                        {list.into_iter().map(|a| recorded_item(i18n, a)).collect_view()}
+                        {
+                            let menu = offer.get().map(|o| o.menu).unwrap_or_default();
+                            list.into_iter()
+                                .map(|a| recorded_item(i18n, a, &menu, Callback::new(move |_| recorded.refetch())))
+                                .collect_view()
+                        }
                     </ul>
                 }
                 .into_any(),
@@ -373,21 +580,165 @@ fn pending_item(i18n: I18n, e: Entry) -> impl IntoView {
     }
 }
 
-fn recorded_item(i18n: I18n, a: ActivityRow) -> impl IntoView {
+fn recorded_item(
+    i18n: I18n,
+    a: ActivityRow,
+    menu: &[shared::policy::MenuItem],
+    refresh: Callback<()>,
+) -> impl IntoView + use<> {
+    let session = crate::session::use_session();
     let kind = a.kind.0.clone();
     let channel = a.channel.0.clone();
     let day = a.occurred_on.clone();
     let mentor = a.mentor.name.clone();
+    // The recorder amends within the grace period (the server checks both).
+    let mine = session
+        .user
+        .with_untracked(|u| u.as_ref().and_then(|u| u.staff_id.clone()))
+        .is_some_and(|me| me == a.mentor.id);
+    let open = mine && now_iso() < a.editable_until;
+    let others: Vec<String> = a.students.iter().map(|s| s.name.clone()).collect();
+    let joint: Vec<String> = a
+        .co_mentors
+        .iter()
+        .map(|m| m.name.clone())
+        .chain(
+            a.with_head_teacher
+                .then(|| i18n.t().mentoring.head_teacher.to_string()),
+        )
+        .collect();
+    let history = a.amendments.clone();
+    let n_history = history.len() as i64;
+    let editing = RwSignal::new(false);
+    let summary = a.summary.clone().unwrap_or_default();
+    let follow = a.follow_up.clone().unwrap_or_default();
+    let id = a.id.clone();
     view! {
         <li class="activity recorded" data-key=a.client_key.clone()>
             <div class="item-main">
-                <span class="name">{move || i18n.t().mentoring.kind_name(&kind)}</span>
+                <span class="name">
+                    {move || i18n.t().mentoring.kind_name(&kind)}
+                    {a.optional_action.clone().map(|c| {
+                        // The menu's label; the code when the menu has changed since.
+                        let label = menu.iter().find(|m| m.code == c).map_or(c, |m| m.label_zh.clone());
+                        view! { " · " <span class="action-label">{label}</span> }
+                    })}
+                </span>
                 <span class="meta">
                     {move || i18n.date(&day)} " · " {move || i18n.t().mentoring.channel_name(&channel)} " · "
                     {move || (i18n.t().mentoring.recorded_by)(&mentor)}
                 </span>
+                {(others.len() > 1).then(|| {
+                    let names = others.join("、");
+                    view! { <span class="meta group-names">{move || (i18n.t().mentoring.group_of)(&names)}</span> }
+                })}
+                {(!joint.is_empty()).then(|| {
+                    let names = joint.join("、");
+                    view! { <span class="meta joint-names">{move || (i18n.t().mentoring.joint_with)(&names)}</span> }
+                })}
                 {a.summary.filter(|s| !s.is_empty()).map(|s| view! { <span class="summary-text">{s}</span> })}
+                {a.follow_up.filter(|s| !s.is_empty()).map(|s| view! { <span class="meta">{move || i18n.t().mentoring.follow_up} "：" {s.clone()}</span> })}
+                {(!history.is_empty()).then(|| view! {
+                    <details class="more amendments">
+                        <summary>{move || (i18n.t().mentoring.history)(&i18n.num(n_history))}</summary>
+                        <ul class="plain">
+                            {history
+                                .iter()
+                                .map(|h| {
+                                    let at = local_day(&h.amended_at);
+                                    let before: serde_json::Value = serde_json::from_str(&h.before).unwrap_or_default();
+                                    let old = before["summary"].as_str().unwrap_or_default().to_string();
+                                    let reason = h.reason.clone().unwrap_or_default();
+                                    view! {
+                                        <li class="amendment">
+                                            <span class="meta">{move || i18n.date(&at)} " · " {move || i18n.t().mentoring.amend_reason} "：" {reason.clone()}</span>
+                                            <span class="summary-text old">
+                                                {move || i18n.t().mentoring.before} "："
+                                                {let old = old.clone(); move || if old.is_empty() { i18n.t().none.to_string() } else { old.clone() }}
+                                            </span>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </details>
+                })}
+                {open.then(|| view! {
+                    <button type="button" class="btn ghost amend-open" on:click=move |_| editing.update(|e| *e = !*e)>
+                        {move || i18n.t().mentoring.amend}
+                    </button>
+                    {move || editing.get().then(|| view! {
+                        <AmendForm id=id.clone() summary=summary.clone() follow=follow.clone()
+                            done=Callback::new(move |_| { editing.set(false); refresh.run(()); })/>
+                    })}
+                })}
             </div>
         </li>
+    }
+}
+
+/// Amends a recorded activity: the new summary and follow-up, and why.
+#[component]
+fn AmendForm(id: String, summary: String, follow: String, done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = RwSignal::new(summary);
+    let follow = RwSignal::new(follow);
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let why = reason.get_untracked().trim().to_string();
+        if why.is_empty() {
+            problem.set(true);
+            return;
+        }
+        problem.set(false);
+        error.set(None);
+        busy.set(true);
+        let id = id.clone();
+        let changes = ops::amend_activity::ActivityChanges {
+            occurred_at: None,
+            place: None,
+            channel: None,
+            trigger: None,
+            guidance_areas: None,
+            summary: Some(summary.get_untracked()),
+            follow_up: Some(follow.get_untracked()),
+            follow_up_due: None,
+        };
+        leptos::task::spawn_local(async move {
+            let r = api::query::<ops::AmendActivity>(ops::amend_activity::Variables {
+                id,
+                changes,
+                reason: why,
+            })
+            .await;
+            if busy.is_disposed() {
+                return;
+            }
+            busy.set(false);
+            match r {
+                Ok(_) => done.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="form amend-form" on:submit=on_submit novalidate=true>
+            <label>{move || i18n.t().mentoring.summary}
+                <textarea class="amend-summary" rows="3" bind:value=summary></textarea>
+            </label>
+            <label>{move || i18n.t().mentoring.follow_up}
+                <input class="amend-follow" type="text" bind:value=follow/>
+            </label>
+            <label>{move || i18n.t().mentoring.amend_reason}
+                <input class="amend-reason" type="text" maxlength="500" bind:value=reason/>
+            </label>
+            {move || problem.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().mentoring.amend_reason_needed}</p> })}
+            {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
+            <button type="submit" class="btn primary amend-save" disabled=move || busy.get()>{move || i18n.t().mentoring.amend_save}</button>
+        </form>
     }
 }

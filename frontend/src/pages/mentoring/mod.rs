@@ -1,21 +1,26 @@
 //! Mentoring work: the quick log (three taps, offline through the outbox),
 //! a student's recent activities, growth messages (the mentor writes, the
-//! parent and the student read and print the published ones), talk requests
-//! and the student's monthly self-report.
+//! parent and the student read and print the published ones), the growth
+//! file and home–school contacts, talk requests and the student's monthly
+//! self-report.
 
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::ops;
 
+mod file;
 mod growth;
 mod log;
+mod review;
 mod talks;
 
+pub use file::{ContactsCard, GrowthFileCard};
 use growth::GrowthEditor;
 pub use growth::PublishedGrowthMessages;
 use log::ActivityList;
 pub use log::QuickLog;
+pub use review::{GradeMentors, GrowthReviewList};
 pub use talks::{MentorTalkRequests, SelfReport, TalkRequestForm};
 
 /// The kinds the quick log offers, the default first.
