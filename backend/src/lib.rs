@@ -11,6 +11,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
 pub mod ops;

@@ -7,6 +7,7 @@ mod limits;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
+use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
@@ -24,6 +25,7 @@ pub struct Query(
     PolicyQuery,
     MatchingQuery,
     MentoringQuery,
+    LifecycleQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -34,6 +36,7 @@ pub struct Mutation(
     PolicyMutation,
     MatchingMutation,
     MentoringMutation,
+    LifecycleMutation,
 );
 
 /// The schema type.

@@ -30,6 +30,7 @@ pub const MAX_MENTORS: usize = 2000;
 /// What a mentor is assessed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "AssessmentIndicator"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Indicator {
     /// 任务完成: the share of the three tasks (三个一) due that were met, from
@@ -102,6 +103,7 @@ impl Indicator {
 /// The three ratings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "MentorRating"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Rating {
     /// 优秀.
