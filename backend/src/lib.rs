@@ -19,6 +19,7 @@ pub mod org;
 pub mod pagination;
 pub mod policy;
 pub mod state;
+pub mod surveys;
 pub mod tenancy;
 pub mod validate;
 

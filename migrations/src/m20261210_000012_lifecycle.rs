@@ -5,6 +5,11 @@
 //!
 //! The district reads only the published runs (their counts per rating),
 //! never a mentor's result.
+//!
+//! Surveys of parents and students: the questionnaire, one submission mark
+//! per respondent (unique, so concurrent submits store one), and the answers.
+//! An anonymous survey's answers carry no respondent and no time: nothing in
+//! the database links an answer to the person who gave it.
 
 use sea_orm_migration::prelude::*;
 
@@ -20,10 +25,13 @@ impl MigrationName for Migration {
     }
 }
 
-const TABLES: [&str; 3] = [
+const TABLES: [&str; 6] = [
     "qualification_steps",
     "assessment_runs",
     "assessment_results",
+    "surveys",
+    "survey_submissions",
+    "survey_answers",
 ];
 
 #[async_trait::async_trait]
@@ -95,6 +103,50 @@ impl MigrationTrait for Migration {
         m.create_index(index("assessment_results", &["staff_id"], false))
             .await?;
 
+        m.create_table(
+            tenant("surveys")
+                .col(col("title").string().not_null())
+                // PARENTS | STUDENTS
+                .col(col("audience").string().not_null())
+                .col(col("anonymous").boolean().not_null())
+                // JSON of `Vec<shared::survey::Question>`.
+                .col(col("questions").text().not_null())
+                // open | closed
+                .col(col("status").string().not_null())
+                .col(col("term_id").uuid().not_null())
+                .col(col("created_by").uuid().not_null())
+                .col(col("created_at").timestamp_with_time_zone().not_null())
+                .to_owned(),
+        )
+        .await?;
+        // Who has answered (one row per respondent); no link to the answers.
+        m.create_table(
+            tenant("survey_submissions")
+                .col(col("survey_id").uuid().not_null())
+                .col(col("respondent_id").uuid().not_null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "survey_submissions",
+            &["survey_id", "respondent_id"],
+            true,
+        ))
+        .await?;
+        // The answers: the respondent only when the survey is not anonymous;
+        // the mentor asked about (for the mentor's assessment); no time.
+        m.create_table(
+            tenant("survey_answers")
+                .col(col("survey_id").uuid().not_null())
+                .col(col("respondent_id").uuid().null())
+                .col(col("mentor_id").uuid().null())
+                .col(col("answers").text().not_null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("survey_answers", &["survey_id"], false))
+            .await?;
+
         let mut sql = vec![];
         sql.extend(rls::tenant_policy("qualification_steps", &Scope::School));
         sql.extend(rls::tenant_policy(
@@ -102,10 +154,18 @@ impl MigrationTrait for Migration {
             &Scope::Aggregated("status = 'published'"),
         ));
         sql.extend(rls::tenant_policy("assessment_results", &Scope::School));
+        for t in ["surveys", "survey_submissions", "survey_answers"] {
+            sql.extend(rls::tenant_policy(t, &Scope::School));
+        }
         sql.extend(rls::grant_tables(&TABLES));
         // The history of a teacher's standing is kept: never rewritten.
         sql.push(format!(
             "REVOKE UPDATE, DELETE ON qualification_steps FROM {}",
+            rls::APP_ROLE
+        ));
+        // Answers are never rewritten or removed one by one.
+        sql.push(format!(
+            "REVOKE UPDATE, DELETE ON survey_answers, survey_submissions FROM {}",
             rls::APP_ROLE
         ));
         rls::pg(m, &sql).await

@@ -15,6 +15,7 @@ pub mod matching;
 pub mod mentor_assessment;
 pub mod org;
 pub mod policy;
+pub mod survey;
 pub mod tasks;
 pub mod time;
 pub mod validation;

@@ -422,6 +422,11 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("adjustAssessment", "mutation($r: ID!) { adjustAssessment(resultId: $r, rating: EXCELLENT, reason: \"越权调整\") { id } }", json!({ "r": f.student }), true),
         case("publishAssessment", "mutation($r: ID!) { publishAssessment(runId: $r) { id } }", json!({ "r": f.term }), true),
         case("recordQualification", "mutation($s: ID!) { recordQualification(staffId: $s, to: TRAINING, on: \"2026-09-01\") { id } }", json!({ "s": f.staff }), true),
+        case("surveys", "{ surveys { id title } }", json!({}), false),
+        case("surveyResults", "query($s: ID!) { surveyResults(surveyId: $s) { responses } }", json!({ "s": f.term }), true),
+        case("createSurvey", "mutation($t: ID!) { createSurvey(termId: $t, title: \"越权问卷\", audience: PARENTS, questions: [{ kind: SCALE, prompt: \"满意度\" }]) { id } }", json!({ "t": f.term }), true),
+        case("closeSurvey", "mutation($s: ID!) { closeSurvey(surveyId: $s) { id } }", json!({ "s": f.term }), true),
+        case("submitSurvey", "mutation($s: ID!) { submitSurvey(surveyId: $s, answers: [{ scale: 5 }]) }", json!({ "s": f.term }), true),
         Case {
             op: "importRoster",
             query: "mutation($file: Upload!) { importRoster(file: $file) { ok created updated errors { row message } } }".into(),

@@ -14,6 +14,7 @@ pub mod matching;
 pub mod mentoring;
 pub mod org;
 pub mod policy;
+pub mod surveys;
 
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use shared::org::Role;

@@ -13,6 +13,7 @@ use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
+use crate::surveys::graphql::{SurveyMutation, SurveyQuery};
 
 pub use context::ClientIp;
 pub use limits::{Operation, operation};
@@ -26,6 +27,7 @@ pub struct Query(
     MatchingQuery,
     MentoringQuery,
     LifecycleQuery,
+    SurveyQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -37,6 +39,7 @@ pub struct Mutation(
     MatchingMutation,
     MentoringMutation,
     LifecycleMutation,
+    SurveyMutation,
 );
 
 /// The schema type.

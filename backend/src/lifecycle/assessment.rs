@@ -158,10 +158,12 @@ async fn gather(
     {
         *messages.entry(g.staff_id).or_default() += 1;
     }
+    let views = crate::surveys::service::mentor_views(ctx, school, t.id).await?;
     let facts = ids
         .into_iter()
         .map(|id| {
             let tally = tallies.get(&id).cloned().unwrap_or_default();
+            let v = views.get(&id);
             MentorFacts {
                 mentor_id: id.to_string(),
                 tasks_due: tally.due,
@@ -174,8 +176,12 @@ async fn gather(
                 activities: activities.get(&id).copied().unwrap_or(0),
                 students: tally.students,
                 growth_messages: messages.get(&id).copied().unwrap_or(0),
-                // Reviewers' views: none recorded yet (their weight goes
-                // to the other indicators, as the explanation says).
+                // Parents' and students' views from the term's surveys;
+                // head teachers' and grade leaders' are not recorded yet
+                // (their weight goes to the other indicators, as the
+                // explanation says).
+                student_view: v.map(|v| v.student).unwrap_or_default(),
+                parent_view: v.map(|v| v.parent).unwrap_or_default(),
                 ..MentorFacts::default()
             }
         })
