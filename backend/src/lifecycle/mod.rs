@@ -3,6 +3,7 @@
 //! export. Access rules are in `crate::authz::lifecycle`.
 
 pub mod assessment;
+pub mod demo;
 pub mod entities;
 pub mod graphql;
 pub mod qualification;

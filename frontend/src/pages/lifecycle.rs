@@ -126,12 +126,13 @@ fn SurveyForm(survey: SurveyRow, done: RwSignal<bool>) -> impl IntoView {
         });
     };
     let sid = survey.id.clone();
+    let qsid = sid.clone();
     view! {
         <form class="card form survey" id=format!("survey-{sid}") on:submit=on_submit novalidate=true>
             <h2>{survey.title.clone()}</h2>
             {survey.anonymous.then(|| view! { <p class="hint">{move || i18n.t().lifecycle.survey_anonymous}</p> })}
             {survey.questions.into_iter().zip(values).enumerate().map(|(i, (q, v))| {
-                let name = format!("q{i}");
+                let name = format!("s{qsid}-q{i}");
                 match q.kind.0.as_str() {
                     "SINGLE_CHOICE" | "SCALE" => {
                         let options: Vec<(String, String)> = if q.kind.0 == "SCALE" {
@@ -141,14 +142,14 @@ fn SurveyForm(survey: SurveyRow, done: RwSignal<bool>) -> impl IntoView {
                         };
                         let scale = q.kind.0 == "SCALE";
                         view! {
-                            <fieldset class="choices" id=format!("{name}")>
+                            <fieldset class="chips" id=name.clone()>
                                 <legend>{q.prompt}</legend>
                                 {scale.then(|| view! { <p class="hint">{move || i18n.t().lifecycle.scale_hint}</p> })}
                                 {options.into_iter().map(|(value, label)| {
                                     let n = name.clone();
                                     let val = value.clone();
                                     view! {
-                                        <label class="choice">
+                                        <label class="chip">
                                             <input type="radio" name=n value=value.clone() on:change=move |_| v.set(val.clone())/>
                                             <span>{label}</span>
                                         </label>
