@@ -275,11 +275,11 @@ pub fn aggregate(questions: &[Question], responses: &[Vec<Answer>]) -> Option<Ve
 pub fn mentor_tally(questions: &[Question], answers: &[Answer]) -> ViewTally {
     let mut t = ViewTally::default();
     for (q, a) in questions.iter().zip(answers) {
-        if let (true, Answer::Scale(v)) = (q.about_mentor, a) {
-            if (1..=5).contains(v) {
-                t.count += 1;
-                t.sum += u32::from(*v);
-            }
+        if let (true, Answer::Scale(v)) = (q.about_mentor, a)
+            && (1..=5).contains(v)
+        {
+            t.count += 1;
+            t.sum += u32::from(*v);
         }
     }
     t

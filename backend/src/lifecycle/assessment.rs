@@ -452,7 +452,7 @@ pub async fn my_assessments(ctx: &Ctx) -> ApiResult<Vec<OwnResult>> {
             Some(OwnResult { result: r, term })
         })
         .collect();
-    out.sort_by(|a, b| b.term.starts_on.cmp(&a.term.starts_on));
+    out.sort_by_key(|o| std::cmp::Reverse(o.term.starts_on));
     Ok(out)
 }
 

@@ -595,10 +595,11 @@ pub async fn mentor_task_tallies(
     for (i, st) in terms.iter().enumerate() {
         let mut held: HashSet<Uuid> = HashSet::new();
         for a in &st.assignments {
-            if a.from <= t.ends_on && a.until.is_none_or(|u| u >= t.starts_on) {
-                if let Ok(m) = Uuid::parse_str(&a.mentor_id) {
-                    held.insert(m);
-                }
+            if a.from <= t.ends_on
+                && a.until.is_none_or(|u| u >= t.starts_on)
+                && let Ok(m) = Uuid::parse_str(&a.mentor_id)
+            {
+                held.insert(m);
             }
         }
         for m in held {

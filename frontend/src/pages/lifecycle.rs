@@ -279,10 +279,10 @@ pub fn AssessmentAdmin() -> impl IntoView {
         let d = api::query::<ops::AssessmentTerms>(ops::assessment_terms::Variables).await?;
         let mut t = d.terms;
         t.sort_by(|a, b| a.starts_on.cmp(&b.starts_on));
-        if let Some(first) = t.first() {
-            if term.get_untracked().is_empty() {
-                term.set(first.id.clone());
-            }
+        if let Some(first) = t.first()
+            && term.get_untracked().is_empty()
+        {
+            term.set(first.id.clone());
         }
         Ok::<_, ApiError>(t)
     });

@@ -186,7 +186,7 @@ fn outcome(s: &AssessmentScheme, f: &MentorFacts) -> AssessmentOutcome {
             explanation,
         });
     }
-    let score = if den == 0 { 0 } else { (num / den) as u32 };
+    let score = num.checked_div(den).unwrap_or(0) as u32;
     let tasks = ratio(f.tasks_met, f.tasks_due);
     let (rating, reason) = if f.duty_done() {
         (
