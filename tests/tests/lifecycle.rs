@@ -384,12 +384,18 @@ async fn qualification_steps_follow_the_seed(backend: Backend) -> Result<()> {
         .data_as("s2.mentor1", hist, json!({ "s": mentor }))
         .await?;
     let h = d["qualificationHistory"].as_array().context("history")?;
-    ensure!(h.len() == 3, "{d}");
+    // The demo's way to appointment (trained, probation, appointed), then ours.
+    ensure!(h.len() == 6, "{d}");
     ensure!(
-        h[0]["previous"] == json!("APPOINTED") && h[0]["standing"] == json!("DEFERRED"),
+        h[0]["previous"] == json!("UNTRAINED") && h[2]["standing"] == json!("APPOINTED"),
         "{d}"
     );
-    ensure!(h[2]["standing"] == json!("PROBATION"), "{d}");
+    ensure!(
+        h[3]["previous"] == json!("APPOINTED") && h[3]["standing"] == json!("DEFERRED"),
+        "{d}"
+    );
+    ensure!(h[3]["reason"] == json!("学生反馈沟通方式需改进"), "{d}");
+    ensure!(h[5]["standing"] == json!("PROBATION"), "{d}");
     // Another teacher's history is not a colleague's to read.
     let b = raw(&s, "s2.head1", hist, json!({ "s": mentor })).await?;
     ensure!(error_code(&b).as_deref() == Some("FORBIDDEN"), "{b}");
