@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mentor/record") view=lifecycle::MyRecord/>
                     <Route path=path!("surveys") view=lifecycle::Surveys/>
                     <Route path=path!("school/assessment") view=lifecycle::AssessmentAdmin/>
+                    <Route path=path!("school/surveys") view=lifecycle::SurveyAdmin/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -141,6 +141,55 @@ async fn admin_runs_and_publishes(ui: &Ui, server: &tests::TestServer) -> Result
     Ok(())
 }
 
+async fn admin_builds_a_survey(ui: &Ui, server: &tests::TestServer) -> Result<()> {
+    ui.page
+        .execute(SetDeviceMetricsOverrideParams::new(1280, 800, 1.0, false))
+        .await?;
+    let result = async {
+        ui.login("s2.admin", PASSWORD).await?;
+        ui.wait_home("/school", "学校设置").await?;
+        ui.tap_link("a[href='/school/surveys']", "/school/surveys", "问卷调查")
+            .await?;
+        ui.fill("#survey-title", "学生心声（十二月）").await?;
+        ui.set_value("#survey-audience", "STUDENTS").await?;
+        ui.fill("#draft-0 .draft-prompt", "你喜欢和导师谈心吗？").await?;
+        ui.click("#draft-0 .draft-about").await?;
+        ui.click("#add-question").await?;
+        ui.wait("document.querySelector('#draft-1')", "a second question").await?;
+        ui.set_value("#draft-1 .draft-kind", "SINGLE_CHOICE").await?;
+        ui.wait("document.querySelector('#draft-1 .draft-options')", "the options field").await?;
+        ui.fill("#draft-1 .draft-prompt", "每月谈心几次？").await?;
+        ui.fill("#draft-1 .draft-options", "一次，两次、三次以上").await?;
+        ui.click("#create-survey").await?;
+        ui.wait(
+            "document.querySelector('#admin-surveys') && document.querySelector('#admin-surveys').innerText.includes('学生心声（十二月）')",
+            "the new survey in the list",
+        )
+        .await?;
+        ui.click("#admin-surveys .admin-survey .show-results").await?;
+        ui.wait("document.querySelector('.survey-suppressed')", "results suppressed for a small group").await?;
+        ui.screenshot("admin-surveys-1280x800").await?;
+        Ok(())
+    }
+    .await;
+    ui.page
+        .execute(SetDeviceMetricsOverrideParams::new(
+            WIDTH as i64,
+            HEIGHT as i64,
+            2.0,
+            true,
+        ))
+        .await?;
+    result?;
+    let stored = server.sql(
+        "SELECT questions FROM surveys WHERE title = '学生心声（十二月）' AND audience = 'STUDENTS' AND anonymous",
+    )?;
+    if !stored.contains("\"about_mentor\":true") || !stored.contains("三次以上") {
+        bail!("the survey was not stored as built: {stored}");
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lifecycle_in_the_browser() -> Result<()> {
     let server = tests::TestServer::spawn_sqlite_demo().await?;
@@ -149,6 +198,13 @@ async fn lifecycle_in_the_browser() -> Result<()> {
     scenario(&ui, "parent-survey", &mut failures, async |ui: &Ui| {
         parent_answers_a_survey(ui, &server).await
     })
+    .await;
+    scenario(
+        &ui,
+        "admin-survey-builder",
+        &mut failures,
+        async |ui: &Ui| admin_builds_a_survey(ui, &server).await,
+    )
     .await;
     scenario(&ui, "admin-assessment", &mut failures, async |ui: &Ui| {
         admin_runs_and_publishes(ui, &server).await

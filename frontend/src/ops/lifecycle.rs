@@ -12,6 +12,10 @@ wire_enum!(
     /// GraphQL `SurveyQuestionKind` (`SINGLE_CHOICE`, `SCALE`, `TEXT`).
     SurveyQuestionKind
 );
+wire_enum!(
+    /// GraphQL `SurveyAudience` (`PARENTS`, `STUDENTS`).
+    SurveyAudience
+);
 
 operations! {
     "graphql/lifecycle.graphql",
@@ -22,7 +26,8 @@ operations! {
         "FamilyFlag",
         "SpecialNeed",
         "MentorRating",
-        "SurveyQuestionKind"
+        "SurveyQuestionKind",
+        "SurveyAudience"
     ),
     /// The mentor's own published results (导师成长轨迹).
     MyAssessments;
@@ -42,4 +47,12 @@ operations! {
     PublishAssessment;
     /// The run as an xlsx.
     AssessmentExport;
+    /// The admin's surveys and the terms to address them to.
+    AdminSurveys;
+    /// A survey's aggregate.
+    SurveyResultsPage;
+    /// Builds and opens a survey.
+    CreateSurvey;
+    /// Closes a survey.
+    CloseSurvey;
 }

@@ -391,3 +391,197 @@ pub fn AssessmentAdmin() -> impl IntoView {
         })}
     }
 }
+
+/// One question being built.
+#[derive(Clone)]
+struct Draft {
+    kind: RwSignal<String>,
+    prompt: RwSignal<String>,
+    options: RwSignal<String>,
+    about_mentor: RwSignal<bool>,
+}
+
+impl Draft {
+    fn new() -> Draft {
+        Draft {
+            kind: RwSignal::new("SCALE".into()),
+            prompt: RwSignal::new(String::new()),
+            options: RwSignal::new(String::new()),
+            about_mentor: RwSignal::new(false),
+        }
+    }
+}
+
+/// A survey's results, loaded when asked.
+#[component]
+fn SurveyResultsView(survey_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let res = LocalResource::new(move || {
+        let survey_id = survey_id.clone();
+        async move {
+            api::query::<ops::SurveyResultsPage>(ops::survey_results_page::Variables { survey_id })
+                .await
+                .map(|d| d.survey_results)
+        }
+    });
+    view! {
+        {loaded(res, move |r| {
+            if r.suppressed {
+                return view! { <p class="hint survey-suppressed">{move || i18n.t().lifecycle.suppressed}</p> }.into_any();
+            }
+            r.questions.into_iter().map(|q| {
+                let mean = q.mean_tenths.map(|m| format!("{}.{}", m / 10, m % 10));
+                view! {
+                    <div class="survey-result">
+                        <h3>{q.prompt}</h3>
+                        {mean.map(|m| view! { <p class="summary">{m}</p> })}
+                        <ul class="list">
+                            {q.labels.into_iter().zip(q.counts).map(|(l, n)| view! {
+                                <li class="item"><span class="name">{l}</span><span class="item-side">{n}</span></li>
+                            }).collect_view()}
+                        </ul>
+                        <ul class="texts">{q.texts.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                    </div>
+                }
+            }).collect_view().into_any()
+        })}
+    }
+}
+
+/// The school admin's surveys: build one, close it, read its results.
+#[component]
+pub fn SurveyAdmin() -> impl IntoView {
+    let i18n = use_i18n();
+    let page = LocalResource::new(|| async {
+        api::query::<ops::AdminSurveys>(ops::admin_surveys::Variables).await
+    });
+    let title = RwSignal::new(String::new());
+    let audience = RwSignal::new("PARENTS".to_string());
+    let anonymous = RwSignal::new(true);
+    let drafts = RwSignal::new(vec![Draft::new()]);
+    let error = RwSignal::new(None::<ApiError>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Ok(p)) = page.get_untracked() else {
+            return;
+        };
+        let mut terms = p.terms.clone();
+        terms.sort_by(|a, b| a.starts_on.cmp(&b.starts_on));
+        let today = js_sys::Date::new_0()
+            .to_iso_string()
+            .as_string()
+            .unwrap_or_default();
+        let term_id = terms
+            .iter()
+            .rev()
+            .find(|t| t.starts_on.as_str() <= today.as_str())
+            .or(terms.first())
+            .map(|t| t.id.clone())
+            .unwrap_or_default();
+        let questions = drafts
+            .get_untracked()
+            .iter()
+            .map(|d| {
+                let kind = d.kind.get_untracked();
+                ops::create_survey::SurveyQuestionInput {
+                    options: if kind == "SINGLE_CHOICE" {
+                        d.options
+                            .get_untracked()
+                            .split([',', '，', '、'])
+                            .map(|o| o.trim().to_string())
+                            .filter(|o| !o.is_empty())
+                            .collect()
+                    } else {
+                        vec![]
+                    },
+                    about_mentor: kind == "SCALE" && d.about_mentor.get_untracked(),
+                    kind: ops::SurveyQuestionKind(kind),
+                    prompt: d.prompt.get_untracked(),
+                }
+            })
+            .collect();
+        let vars = ops::create_survey::Variables {
+            term_id,
+            title: title.get_untracked(),
+            audience: ops::SurveyAudience(audience.get_untracked()),
+            anonymous: anonymous.get_untracked(),
+            questions,
+        };
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::query::<ops::CreateSurvey>(vars).await {
+                Ok(_) => {
+                    title.set(String::new());
+                    drafts.set(vec![Draft::new()]);
+                    page.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <PageTitle title=|t| t.lifecycle.admin_surveys_title/>
+        <form class="card form" id="survey-builder" on:submit=create novalidate=true>
+            <h2>{move || i18n.t().lifecycle.new_survey}</h2>
+            <label for="survey-title">{move || i18n.t().lifecycle.survey_title}</label>
+            <input id="survey-title" type="text" maxlength="60" bind:value=title/>
+            <select id="survey-audience" bind:value=audience aria-label=move || i18n.t().lifecycle.new_survey>
+                <option value="PARENTS">{move || i18n.t().lifecycle.audience_parents}</option>
+                <option value="STUDENTS">{move || i18n.t().lifecycle.audience_students}</option>
+            </select>
+            <label class="check"><input type="checkbox" id="survey-anonymous" bind:checked=anonymous/>{move || i18n.t().lifecycle.anonymous_label}</label>
+            {move || drafts.get().into_iter().enumerate().map(|(i, d)| view! {
+                <fieldset class="question-draft" id=format!("draft-{i}")>
+                    <legend>{format!("{}", i + 1)}</legend>
+                    <select class="draft-kind" bind:value=d.kind aria-label=move || i18n.t().lifecycle.question_prompt>
+                        <option value="SCALE">{move || i18n.t().lifecycle.kind_scale}</option>
+                        <option value="SINGLE_CHOICE">{move || i18n.t().lifecycle.kind_choice}</option>
+                        <option value="TEXT">{move || i18n.t().lifecycle.kind_text}</option>
+                    </select>
+                    <input type="text" class="draft-prompt" maxlength="200" bind:value=d.prompt aria-label=move || i18n.t().lifecycle.question_prompt placeholder=move || i18n.t().lifecycle.question_prompt/>
+                    {move || (d.kind.get() == "SINGLE_CHOICE").then(|| view! {
+                        <input type="text" class="draft-options" bind:value=d.options aria-label=move || i18n.t().lifecycle.question_options placeholder=move || i18n.t().lifecycle.question_options/>
+                    })}
+                    {move || (d.kind.get() == "SCALE").then(|| view! {
+                        <label class="check"><input type="checkbox" class="draft-about" bind:checked=d.about_mentor/>{move || i18n.t().lifecycle.about_mentor}</label>
+                    })}
+                </fieldset>
+            }).collect_view()}
+            <button type="button" class="btn" id="add-question" on:click=move |_| drafts.update(|v| if v.len() < 20 { v.push(Draft::new()) })>{move || i18n.t().lifecycle.add_question}</button>
+            {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
+            <button type="submit" class="btn primary wide" id="create-survey">{move || i18n.t().lifecycle.create_survey}</button>
+        </form>
+        {loaded(page, move |p| view! {
+            <div id="admin-surveys">
+                {p.surveys.into_iter().map(|s| {
+                    let shown = RwSignal::new(false);
+                    let id = s.id.clone();
+                    let cid = s.id.clone();
+                    let n = s.responses.unwrap_or(0).to_string();
+                    let close = move |_| {
+                        let survey_id = cid.clone();
+                        leptos::task::spawn_local(async move {
+                            if api::query::<ops::CloseSurvey>(ops::close_survey::Variables { survey_id }).await.is_ok() {
+                                page.refetch();
+                            }
+                        });
+                    };
+                    view! {
+                        <section class="card admin-survey">
+                            <h2>{s.title}</h2>
+                            <p class="meta">
+                                {move || (i18n.t().lifecycle.responses_n)(&n)}
+                                {(!s.open).then(|| view! { " · " {move || i18n.t().lifecycle.closed} })}
+                            </p>
+                            <div class="actions">
+                                <button type="button" class="btn show-results" on:click=move |_| shown.set(true)>{move || i18n.t().lifecycle.show_results}</button>
+                                {s.open.then(|| view! { <button type="button" class="btn close-survey" on:click=close>{move || i18n.t().lifecycle.close_survey}</button> })}
+                            </div>
+                            {move || shown.get().then(|| view! { <SurveyResultsView survey_id=id.clone()/> })}
+                        </section>
+                    }
+                }).collect_view()}
+            </div>
+        })}
+    }
+}
