@@ -145,7 +145,7 @@ async fn admin_builds_a_survey(ui: &Ui, server: &tests::TestServer) -> Result<()
     ui.page
         .execute(SetDeviceMetricsOverrideParams::new(1280, 800, 1.0, false))
         .await?;
-    let result = async {
+    let result: Result<()> = async {
         ui.login("s2.admin", PASSWORD).await?;
         ui.wait_home("/school", "学校设置").await?;
         ui.tap_link("a[href='/school/surveys']", "/school/surveys", "问卷调查")
