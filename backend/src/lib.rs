@@ -11,6 +11,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
 pub mod ops;
@@ -18,6 +19,7 @@ pub mod org;
 pub mod pagination;
 pub mod policy;
 pub mod state;
+pub mod surveys;
 pub mod tenancy;
 pub mod validate;
 

@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
-use crate::pages::{account, district, matching, people, policy, school, tasks};
+use crate::pages::{account, district, lifecycle, matching, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -53,6 +53,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("parent") view=people::ParentHome/>
                     <Route path=path!("student") view=people::StudentHome/>
                     <Route path=path!("account") view=account::AccountPage/>
+                    <Route path=path!("mentor/record") view=lifecycle::MyRecord/>
+                    <Route path=path!("surveys") view=lifecycle::Surveys/>
+                    <Route path=path!("school/assessment") view=lifecycle::AssessmentAdmin/>
+                    <Route path=path!("school/surveys") view=lifecycle::SurveyAdmin/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -17,6 +17,7 @@ mod m20261129_000004_growth_file;
 mod m20261129_000005_matching;
 mod m20261207_000001_rls_walls;
 mod m20261208_000001_accounts;
+mod m20261210_000012_lifecycle;
 mod m20261211_000001_joined_on;
 mod m20261212_000001_review_comment;
 mod rls;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_accounts::Migration),
             Box::new(m20261211_000001_joined_on::Migration),
             Box::new(m20261212_000001_review_comment::Migration),
+            Box::new(m20261210_000012_lifecycle::Migration),
         ]
     }
 }

@@ -6,14 +6,16 @@
 //! depend on nothing else here; `org` and `activity` on nothing else;
 //! `grading` on `validation`; `policy` on `org`, `activity`, `grading` and
 //! `validation`; `tasks` on `policy`, `activity` and `validation`; `matching`
-//! stands alone.
+//! stands alone; `mentor_assessment` depends on `org` and `validation`.
 
 pub mod activity;
 pub mod grading;
 pub mod ids;
 pub mod matching;
+pub mod mentor_assessment;
 pub mod org;
 pub mod policy;
+pub mod survey;
 pub mod tasks;
 pub mod time;
 pub mod validation;

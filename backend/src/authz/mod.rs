@@ -9,10 +9,12 @@
 //! questions, named as questions (`org::may_manage_school_roster`,
 //! `policy::may_read_class_tasks`, `matching::may_run_matching`, …).
 
+pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
 pub mod org;
 pub mod policy;
+pub mod surveys;
 
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use shared::org::Role;

@@ -7,11 +7,13 @@ mod limits;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
+use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
+use crate::surveys::graphql::{SurveyMutation, SurveyQuery};
 
 pub use context::ClientIp;
 pub use limits::{Operation, operation};
@@ -24,6 +26,8 @@ pub struct Query(
     PolicyQuery,
     MatchingQuery,
     MentoringQuery,
+    LifecycleQuery,
+    SurveyQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -34,6 +38,8 @@ pub struct Mutation(
     PolicyMutation,
     MatchingMutation,
     MentoringMutation,
+    LifecycleMutation,
+    SurveyMutation,
 );
 
 /// The schema type.

@@ -548,3 +548,87 @@ pub async fn school_task_counts(
     }
     Ok(out)
 }
+
+/// What one mentor's students' tasks say at the end of a term, for the
+/// mentor assessment: requirements whose window closed (or that were met)
+/// with the mentor responsible, how many were met, and the unmet ones by kind.
+#[derive(Debug, Clone, Default)]
+pub struct MentorTaskTally {
+    /// Requirements that fell due (window closed, or met early).
+    pub due: u32,
+    /// Of those, met.
+    pub met: u32,
+    /// Unmet requirements by kind.
+    pub gaps: BTreeMap<shared::tasks::RequirementKind, u32>,
+    /// Students held in the term.
+    pub students: u32,
+}
+
+/// Every mentor's task tally over a whole school's term, judged on `today`
+/// (the caller has been authorised for the school's assessment). Keys are
+/// staff ids.
+#[tracing::instrument(skip_all, fields(term = %t.id))]
+pub async fn mentor_task_tallies(
+    ctx: &Ctx,
+    t: &term::Model,
+    today: NaiveDate,
+) -> ApiResult<(Applied, HashMap<Uuid, MentorTaskTally>)> {
+    use shared::tasks::{Responsible, StatusCode};
+    let applied = applied_policy(ctx, t.district_id, t.school_id, t, today).await?;
+    let students = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(t.school_id))
+        .all(ctx.db())
+        .await?;
+    let loaded = load(ctx, t, students, true).await?;
+    let engine = TaskEngine::new(
+        &applied.rules,
+        &loaded.year,
+        &t.id.to_string(),
+        &loaded.activities,
+        &loaded.growth,
+        today,
+    )
+    .map_err(engine_error)?;
+    let terms: Vec<StudentTerm> = loaded.students.into_iter().map(|(_, _, st)| st).collect();
+    let table = engine.evaluate_all(&terms);
+    let mut out: HashMap<Uuid, MentorTaskTally> = HashMap::new();
+    for (i, st) in terms.iter().enumerate() {
+        let mut held: HashSet<Uuid> = HashSet::new();
+        for a in &st.assignments {
+            if a.from <= t.ends_on
+                && a.until.is_none_or(|u| u >= t.starts_on)
+                && let Ok(m) = Uuid::parse_str(&a.mentor_id)
+            {
+                held.insert(m);
+            }
+        }
+        for m in held {
+            out.entry(m).or_default().students += 1;
+        }
+        for r in table.student_rows(i) {
+            let Responsible::Mentor(k) = r.responsible else {
+                continue;
+            };
+            let Some(m) = st
+                .assignments
+                .get(usize::from(k))
+                .and_then(|a| Uuid::parse_str(&a.mentor_id).ok())
+            else {
+                continue;
+            };
+            let e = out.entry(m).or_default();
+            match r.status {
+                StatusCode::Done => {
+                    e.due += 1;
+                    e.met += 1;
+                }
+                StatusCode::Overdue => {
+                    e.due += 1;
+                    *e.gaps.entry(r.kind).or_default() += 1;
+                }
+                StatusCode::Due | StatusCode::NotApplicable => {}
+            }
+        }
+    }
+    Ok((applied, out))
+}

@@ -7,6 +7,7 @@ use shared::org::{Qualification, Role, SchoolStage};
 
 use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
 use super::file::{FILE_EN, FILE_ZH, FileTr};
+use super::lifecycle::{LIFECYCLE_EN, LIFECYCLE_ZH, LifecycleTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
@@ -22,6 +23,8 @@ pub struct Tr {
     pub policy: &'static PolicyTr,
     /// Tasks (due, overdue, counts).
     pub tasks: &'static TasksTr,
+    /// The mentor lifecycle (assessment) and surveys.
+    pub lifecycle: &'static LifecycleTr,
     /// Mentor matching (导师匹配).
     pub matching: &'static MatchTr,
     /// Mentoring work (quick log, outbox, growth messages, talk requests).
@@ -150,6 +153,7 @@ pub static ZH: Tr = Tr {
     org: &ORG_ZH,
     policy: &POLICY_ZH,
     tasks: &TASKS_ZH,
+    lifecycle: &LIFECYCLE_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
     file: &FILE_ZH,
@@ -243,6 +247,7 @@ pub static EN: Tr = Tr {
     org: &ORG_EN,
     policy: &POLICY_EN,
     tasks: &TASKS_EN,
+    lifecycle: &LIFECYCLE_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,
     file: &FILE_EN,

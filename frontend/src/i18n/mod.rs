@@ -17,6 +17,7 @@ use crate::storage;
 mod auth;
 mod common;
 mod file;
+mod lifecycle;
 mod matching;
 mod mentoring;
 mod org;

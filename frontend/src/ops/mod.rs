@@ -98,12 +98,14 @@ macro_rules! operations {
 }
 
 mod auth;
+mod lifecycle;
 mod matching;
 mod mentoring;
 mod org;
 mod policy;
 
 pub use auth::*;
+pub use lifecycle::*;
 pub use matching::*;
 pub use mentoring::*;
 pub use org::*;

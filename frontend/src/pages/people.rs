@@ -134,6 +134,11 @@ pub fn MentorHome() -> impl IntoView {
     view! {
         <PageTitle title=|t| t.org.mentor_title/>
         <crate::pages::mentoring::QuickLog/>
+        <a class="item link card" id="my-record-link" href="/mentor/record">
+            <span class="name">{move || i18n.t().lifecycle.my_record_link}</span>
+            <span aria-hidden="true">"›"</span>
+        </a>
+
         {move || match report.get() {
             None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
             Some(Ok(r)) => {
@@ -541,6 +546,10 @@ pub fn ParentHome() -> impl IntoView {
                 student_cards(i18n, page).into_any()
             }
         })}
+        <a class="item link card" id="surveys-link" href="/surveys">
+            <span class="name">{move || i18n.t().lifecycle.surveys_link}</span>
+            <span aria-hidden="true">"›"</span>
+        </a>
         <crate::pages::mentoring::PublishedGrowthMessages/>
         <crate::pages::mentoring::TalkRequestForm/>
     }
@@ -555,6 +564,10 @@ pub fn StudentHome() -> impl IntoView {
         <PageTitle title=|t| t.org.student_home_title/>
         {loaded(me, move |page| student_cards(i18n, page))}
         <crate::pages::matching::StudentMatching/>
+        <a class="item link card" id="surveys-link" href="/surveys">
+            <span class="name">{move || i18n.t().lifecycle.surveys_link}</span>
+            <span aria-hidden="true">"›"</span>
+        </a>
         <crate::pages::mentoring::PublishedGrowthMessages/>
         <crate::pages::mentoring::SelfReport/>
         <crate::pages::mentoring::TalkRequestForm/>

@@ -20,8 +20,10 @@ pub fn Setup() -> impl IntoView {
             .map(|d| d.terms)
     });
     let adding = RwSignal::new(false);
-    let steps: [(&str, Label); 5] = [
+    let steps: [(&str, Label); 7] = [
         ("/school/matching", |t| t.matching.nav),
+        ("/school/assessment", |t| t.lifecycle.assessment_link),
+        ("/school/surveys", |t| t.lifecycle.admin_surveys_title),
         ("/school/classes", |t| t.nav_classes),
         ("/school/staff", |t| t.nav_staff),
         ("/school/students", |t| t.nav_students),

@@ -43,6 +43,10 @@ fn cadence_count_en(count: u32, c: Cadence) -> String {
 }
 
 pub(super) fn compare_to_baseline(s: &PolicyRules, b: &PolicyRules, out: &mut Out) {
+    out.0.extend(
+        s.mentor_assessment
+            .compare_to_baseline(&b.mentor_assessment, "mentor_assessment"),
+    );
     // Scope: every baseline grade of a stage the school has must be included.
     for (i, ss) in s.scope.stages.iter().enumerate() {
         let range = ss.stage.grades();

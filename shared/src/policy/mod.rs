@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::activity::{Channel, Trigger};
 use crate::grading::{BandScale, DisplayKind};
+use crate::mentor_assessment::AssessmentScheme;
 use crate::org::{Role, SchoolStage};
 
 mod baseline;
@@ -99,6 +100,11 @@ pub struct PolicyRules {
     pub communication: CommunicationRules,
     /// How exam results are shown (never as a rank).
     pub assessment: AssessmentDisplay,
+    /// The termly mentor assessment (导师考核) and the lifecycle rules
+    /// (probation, who may be matched). Policies stored before it existed
+    /// read as the standard scheme.
+    #[serde(default)]
+    pub mentor_assessment: AssessmentScheme,
 }
 
 /// Which stages and grades are in the programme (对象范围).

@@ -441,6 +441,8 @@ fn validate_rules(r: &PolicyRules, is_school: bool, out: &mut Out) {
     }
     out.0.extend(a.primary.validate("assessment.primary"));
     out.0.extend(a.secondary.validate("assessment.secondary"));
+    out.0
+        .extend(r.mentor_assessment.validate("mentor_assessment"));
 }
 
 /// Every problem with a district baseline on its own.
