@@ -98,12 +98,14 @@ macro_rules! operations {
 }
 
 mod auth;
+mod care;
 mod matching;
 mod mentoring;
 mod org;
 mod policy;
 
 pub use auth::*;
+pub use care::*;
 pub use matching::*;
 pub use mentoring::*;
 pub use org::*;

@@ -242,6 +242,7 @@ pub fn district_pian6(term_id: &str, effective_from: NaiveDate) -> DistrictBasel
             tasks: yearly_tasks(),
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -269,6 +270,7 @@ pub fn district_pian4(term_id: &str, effective_from: NaiveDate) -> DistrictBasel
             tasks: three_tasks_per_term(HomeVisitLead::HeadTeacher),
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -304,6 +306,7 @@ pub fn school_pian1_qinghewan(term_id: &str, effective_from: NaiveDate) -> Schoo
             tasks: three_tasks_per_term(HomeVisitLead::Joint),
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -359,6 +362,7 @@ pub fn school_pian2(term_id: &str, effective_from: NaiveDate) -> SchoolPolicy {
             tasks,
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -443,6 +447,7 @@ pub fn school_pian5_yingyuan(term_id: &str, effective_from: NaiveDate) -> School
             tasks,
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -474,6 +479,7 @@ pub fn school_pian6_primary(term_id: &str, effective_from: NaiveDate) -> SchoolP
             tasks: yearly_tasks(),
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
+            emergency: Default::default(),
         },
     }
 }
