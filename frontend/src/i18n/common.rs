@@ -6,8 +6,8 @@
 use shared::org::{Qualification, Role, SchoolStage};
 
 use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
-use super::file::{FILE_EN, FILE_ZH, FileTr};
 use super::care::{CARE_EN, CARE_ZH, CareTr};
+use super::file::{FILE_EN, FILE_ZH, FileTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};

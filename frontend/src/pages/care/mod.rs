@@ -215,6 +215,10 @@ pub fn StudentCare(
                 follow_up: None,
                 failed: None,
                 backdate_reason: None,
+                more_students: vec![],
+                optional_action: None,
+                co_mentor_ids: vec![],
+                with_head_teacher: false,
                 concern: Some(Concern {
                     level: level.into(),
                     category: category.into(),
