@@ -3,7 +3,31 @@
 //! activities happen on, pairs start and end on, and policies take effect on
 //! are all China days.
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// Development and tests: the file whose number of seconds the clock runs
+/// ahead (see `Config::clock_file`); set once at start-up.
+static CLOCK_FILE: OnceLock<PathBuf> = OnceLock::new();
+
+/// Makes [`now`] run ahead by the seconds written in `file` (re-read on
+/// every call, so a test moves the clock by rewriting it). Only called
+/// outside production.
+pub fn use_clock_file(file: PathBuf) {
+    let _ = CLOCK_FILE.set(file);
+}
+
+/// The current instant: the machine's, moved ahead in tests.
+pub fn now() -> DateTime<Utc> {
+    let skew = CLOCK_FILE
+        .get()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    Utc::now() + chrono::Duration::seconds(skew)
+}
 
 /// China Standard Time's offset from UTC, in seconds.
 const CHINA_OFFSET_SECS: i32 = 8 * 3600;

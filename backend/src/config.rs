@@ -66,6 +66,13 @@ pub struct Config {
     /// step runs before rollout and the replicas hold only the application
     /// role's credentials.
     pub migrate_on_start: bool,
+    /// How often the emergency plan's escalation timer looks for cases
+    /// nobody acknowledged in time: `DAOSHI_ESCALATION_MS`, default 30,000.
+    pub escalation_interval_ms: u32,
+    /// Development and tests only: a file holding a number of seconds the
+    /// server's clock runs ahead (`DAOSHI_CLOCK_FILE`), so that timers can be
+    /// tested by moving the clock. Refused in production.
+    pub clock_file: Option<PathBuf>,
 }
 
 /// Settings that may come from a mounted file instead of the environment:
@@ -177,6 +184,15 @@ impl Config {
             shutdown_grace_secs: num("DAOSHI_SHUTDOWN_GRACE_SECS", 25)?,
             migrate_on_start: !env("DAOSHI_MIGRATE_ON_START")
                 .is_some_and(|v| v == "0" || v == "false"),
+            escalation_interval_ms: positive("DAOSHI_ESCALATION_MS", 30_000)?,
+            clock_file: match env("DAOSHI_CLOCK_FILE") {
+                Some(_) if production => {
+                    bail!(
+                        "DAOSHI_CLOCK_FILE moves the clock for tests and is refused in production"
+                    )
+                }
+                f => f.map(PathBuf::from),
+            },
         })
     }
 

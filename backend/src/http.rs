@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql_post)
                 .fallback(|| async { method_not_allowed() }),
         )
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(Http {
@@ -158,6 +159,58 @@ fn method_not_allowed() -> Response {
         "GraphQL requests are POST requests",
     )
         .into_response()
+}
+
+/// GraphQL subscriptions over WebSocket (`graphql-transport-ws`, or the
+/// older `graphql-ws`). The connection's init payload carries the access
+/// token (`{"token": "…"}`); it is verified, and the account checked as on
+/// every request, before any subscription starts. A subscription sees the
+/// caller only, never a database transaction.
+async fn graphql_ws(
+    State(h): State<Http>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    let schema = h.schema.clone();
+    let state = h.state.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| ws_init(state, payload))
+                .serve()
+        })
+}
+
+async fn ws_init(
+    state: AppState,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let token = payload
+        .get("token")
+        .and_then(|t| t.as_str())
+        .or_else(|| {
+            payload
+                .get("Authorization")
+                .and_then(|t| t.as_str())
+                .and_then(|t| t.strip_prefix("Bearer "))
+        })
+        .ok_or_else(|| ApiError::Unauthenticated("请先登录".into()))?;
+    let (caller, session) = state.jwt.verify(token.trim())?;
+    if session.must_change_password {
+        return Err(ApiError::forbidden("请先修改密码").into());
+    }
+    let ctx = Ctx::begin(&state.db, Some(caller.clone())).await?;
+    let checked = state
+        .sessions
+        .check(&ctx, caller.user_id, session.version)
+        .await;
+    ctx.finish(checked.is_ok()).await?;
+    checked?;
+    let mut data = async_graphql::Data::default();
+    data.insert(caller);
+    data.insert(state);
+    Ok(data)
 }
 
 /// GraphiQL for a browser outside production; otherwise the API is POST only.

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod care;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -45,7 +46,7 @@ pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
     // PostgreSQL replica opens no owner connection at all.
     if config.is_postgres() && !config.migrate_on_start && !demo {
         let app_db = db::connect_app(&config).await?;
-        return run(config, app_db).await;
+        return run(config, app_db, None).await;
     }
     let owner = db::connect_owner(&config).await?;
     db::migrate(&owner).await?;
@@ -65,17 +66,28 @@ pub async fn serve(config: config::Config, demo: bool) -> anyhow::Result<()> {
             );
         }
     }
+    let escalation_owner = owner.clone();
     let app_db = if config.is_postgres() {
         db::connect_app(&config).await?
     } else {
         owner
     };
-    run(config, app_db).await
+    run(config, app_db, Some(escalation_owner)).await
 }
 
 /// Serves on the configured listeners until SIGTERM or Ctrl-C, then drains.
-async fn run(config: config::Config, app_db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+/// The care escalation timer runs on the owner connection (it serves every
+/// school), so only where there is one.
+async fn run(
+    config: config::Config,
+    app_db: sea_orm::DatabaseConnection,
+    escalation_owner: Option<sea_orm::DatabaseConnection>,
+) -> anyhow::Result<()> {
     let bind = config.bind;
+    if let Some(f) = &config.clock_file {
+        clock::use_clock_file(f.clone());
+    }
+    let every = std::time::Duration::from_millis(u64::from(config.escalation_interval_ms));
     let metrics_bind = config.metrics_bind;
     let grace = std::time::Duration::from_secs(config.shutdown_grace_secs.into());
     let state = state::AppState::new(config, app_db).await?;
@@ -89,6 +101,12 @@ async fn run(config: config::Config, app_db: sea_orm::DatabaseConnection) -> any
         );
         let app = ops::metrics::router(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
+    }
+    match escalation_owner {
+        Some(owner) => care::escalation::spawn(owner, state.alerts.clone(), every),
+        None => tracing::warn!(
+            "no owner connection (DAOSHI_MIGRATE_ON_START=0): this replica runs no care escalation timer"
+        ),
     }
     let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(bind)

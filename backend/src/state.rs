@@ -9,6 +9,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::ratelimit::RateLimiter;
 use crate::auth::sessions::Sessions;
 use crate::auth::tokens::TokenStore;
+use crate::care::live::AlertBus;
 use crate::config::Config;
 
 /// Shared state; cheap to clone.
@@ -29,6 +30,8 @@ pub struct Inner {
     pub limiter: RateLimiter,
     /// Accounts' token versions and states, checked on every request.
     pub sessions: Sessions,
+    /// Live care alerts (Redis pub/sub, or in-process).
+    pub alerts: AlertBus,
 }
 
 impl std::ops::Deref for AppState {
@@ -43,6 +46,12 @@ impl AppState {
     pub async fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
         use anyhow::Context;
         use secrecy::ExposeSecret;
+        let alerts = match &config.redis_url {
+            Some(url) => {
+                AlertBus::redis(redis::Client::open(url.expose_secret()).context("REDIS_URL")?)
+            }
+            None => AlertBus::in_process(),
+        };
         let redis = match &config.redis_url {
             Some(url) => {
                 let client = redis::Client::open(url.expose_secret()).context("REDIS_URL")?;
@@ -76,6 +85,7 @@ impl AppState {
             db,
             tokens,
             limiter,
+            alerts,
         })))
     }
 }

@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
-use crate::pages::{account, district, lifecycle, matching, people, policy, school, tasks};
+use crate::pages::{account, care, district, lifecycle, matching, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -49,7 +49,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mentor") view=people::MentorHome/>
                     <Route path=path!("tasks") view=tasks::TasksPage/>
                     <Route path=path!("students/:id") view=people::StudentDetail/>
-                    <Route path=path!("counsellor") view=people::CounsellorHome/>
+                    <Route path=path!("counsellor") view=care::CounsellorHome/>
+                    <Route path=path!("care/:id") view=care::CasePage/>
                     <Route path=path!("parent") view=people::ParentHome/>
                     <Route path=path!("student") view=people::StudentHome/>
                     <Route path=path!("account") view=account::AccountPage/>

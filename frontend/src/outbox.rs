@@ -1,4 +1,6 @@
-//! The offline outbox of mentoring records.
+//! The offline outbox of mentoring records, and of concerns raised about a
+//! student (a crisis raised on a phone without a network is sent the same
+//! way, once: the server records a client key once).
 //!
 //! Every activity a mentor logs gets a client key (a UUID v4) when it is
 //! created and is written to a per-user outbox in localStorage *before* it
@@ -73,6 +75,18 @@ pub struct Entry {
     /// Joint with the head teacher.
     #[serde(default)]
     pub with_head_teacher: bool,
+    /// Set for a concern (关注/预警/危机) instead of an activity.
+    #[serde(default)]
+    pub concern: Option<Concern>,
+}
+
+/// A concern waiting to be raised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Concern {
+    /// GraphQL spelling of the level (`CRISIS`).
+    pub level: String,
+    /// GraphQL spelling of the category (`SELF_HARM`).
+    pub category: String,
 }
 
 impl Entry {
@@ -237,6 +251,19 @@ fn outcome(r: &Result<(), ApiError>) -> Outcome {
 }
 
 async fn send(e: &Entry) -> Result<(), ApiError> {
+    if let Some(c) = &e.concern {
+        let input = ops::raise_concern::RaiseConcernInput {
+            client_key: e.client_key.clone(),
+            student_id: e.student_id.clone(),
+            level: ops::ConcernLevel(c.level.clone()),
+            category: ops::ConcernCategory(c.category.clone()),
+            seen: e.summary.clone(),
+            seen_at: Some(e.occurred_at.clone()),
+            others_aware: String::new(),
+        };
+        api::query::<ops::RaiseConcern>(ops::raise_concern::Variables { input }).await?;
+        return Ok(());
+    }
     let input = ops::log_activity::ActivityInput {
         client_key: e.client_key.clone(),
         kind: ops::ActivityKind(e.kind.clone()),

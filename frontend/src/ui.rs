@@ -46,25 +46,6 @@ pub fn ErrorBox(err: ApiError, #[prop(optional)] retry: Option<Callback<()>>) ->
     }
 }
 
-/// A card that says what a page will hold once a later capability lands.
-#[component]
-pub fn ComingSoon(
-    /// The card's heading.
-    title: Label,
-    /// What will be there.
-    body: Label,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <section class="card soon" aria-label=move || title(i18n.t())>
-            <h2>{move || title(i18n.t())}</h2>
-            <p class="badge">{move || i18n.t().coming_soon}</p>
-            <p class="muted">{move || body(i18n.t())}</p>
-        </section>
-    }
-}
-
-/// A page heading.
 #[component]
 pub fn PageTitle(
     /// The heading text.

@@ -3,7 +3,7 @@
 // waiting in the outbox. Network first, so an online user always gets the
 // current build; GraphQL is never cached.
 const CACHE = "daoshi-shell-v2";
-const SHELL = ["/", "/boot.js", "/app.css", "/mentoring.css", "/pkg/app.js", "/pkg/app_bg.wasm"];
+const SHELL = ["/", "/boot.js", "/app.css", "/mentoring.css", "/care.css", "/pkg/app.js", "/pkg/app_bg.wasm"];
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

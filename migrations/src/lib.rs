@@ -20,6 +20,7 @@ mod m20261208_000001_accounts;
 mod m20261210_000012_lifecycle;
 mod m20261211_000001_joined_on;
 mod m20261212_000001_review_comment;
+mod m20261215_000001_care;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_joined_on::Migration),
             Box::new(m20261212_000001_review_comment::Migration),
             Box::new(m20261210_000012_lifecycle::Migration),
+            Box::new(m20261215_000001_care::Migration),
         ]
     }
 }

@@ -243,6 +243,22 @@ pub fn grants_policy() -> Vec<String> {
     )
 }
 
+/// Care alerts: the school writes them (the emergency plan alerts other
+/// people than the one raising); only the recipient reads and marks one.
+pub fn care_alerts_policy() -> Vec<String> {
+    let w = school_rows();
+    let own = format!("({w} AND recipient_user_id = {U})");
+    policies(
+        "care_alerts",
+        Commands {
+            select: Some(own.clone()),
+            insert: Some(w),
+            update: Some((own.clone(), own)),
+            delete: None,
+        },
+    )
+}
+
 /// Refresh tokens: only the user's own.
 pub fn tokens_policy() -> Vec<String> {
     let own = format!("(user_id = {U})");

@@ -4,11 +4,13 @@
 //!
 //! Imports between the modules point one way: `validation`, `ids` and `time`
 //! depend on nothing else here; `org` and `activity` on nothing else;
-//! `grading` on `validation`; `policy` on `org`, `activity`, `grading` and
-//! `validation`; `tasks` on `policy`, `activity` and `validation`; `matching`
-//! stands alone; `mentor_assessment` depends on `org` and `validation`.
+//! `grading` on `validation`; `care` on nothing else; `policy` on `org`,
+//! `activity`, `care`, `grading` and `validation`; `tasks` on `policy`,
+//! `activity` and `validation`; `matching` stands alone; `mentor_assessment`
+//! depends on `org` and `validation`.
 
 pub mod activity;
+pub mod care;
 pub mod grading;
 pub mod ids;
 pub mod matching;

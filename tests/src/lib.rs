@@ -13,6 +13,7 @@
 //! times to stderr; shown with `--nocapture`).
 
 pub mod browser;
+pub mod care;
 pub mod fuzz;
 pub mod matching;
 pub mod mentoring;

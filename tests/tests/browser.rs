@@ -560,8 +560,8 @@ async fn every_account_lands_home(ui: &Ui) -> Result<()> {
             (
                 "counsellor",
                 "/counsellor",
-                "关注个案",
-                "document.querySelector('.card.soon')",
+                "心理辅导工作台",
+                "document.querySelector('#care-alerts') && document.querySelectorAll('.case-card').length > 0",
             ),
             (
                 "parent1",

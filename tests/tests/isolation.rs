@@ -40,6 +40,11 @@ struct Foreign {
     rush: String,
     /// A mentor-team application of the foreign school.
     application: String,
+    /// A care case of the foreign school, one of its timeline entries and
+    /// one of its alerts.
+    care_case: String,
+    care_entry: String,
+    care_alert: String,
     secrets: BTreeSet<String>,
 }
 
@@ -157,6 +162,16 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
             s.uuid_lit(&school_id)
         ))
     };
+    let care_case = first_id("care_cases")?;
+    let care_entry = first_id("care_events")?;
+    let care_alert = first_id("care_alerts")?;
+    anyhow::ensure!(
+        !care_case.is_empty() && !care_entry.is_empty() && !care_alert.is_empty(),
+        "the demo seeded no care cases for {admin}"
+    );
+    for x in [&care_case, &care_entry, &care_alert] {
+        secrets.insert(x.clone());
+    }
     let activity = first_id("activities")?;
     let message = first_id("growth_messages")?;
     anyhow::ensure!(
@@ -237,6 +252,9 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         round,
         rush,
         application,
+        care_case,
+        care_entry,
+        care_alert,
         secrets,
     })
 }
@@ -279,6 +297,12 @@ async fn snapshot(s: &TestServer, f: &Foreign) -> Result<Value> {
             "talk_requests",
             "sum(length(status)) || '/' || sum(length(coalesce(answer, '')))",
         ),
+        (
+            "care_cases",
+            "sum(length(stage)) || '/' || sum(length(level)) || '/' || count(acknowledged_at) || '/' || count(closed_at) || '/' || sum(length(participants))",
+        ),
+        ("care_events", "''"),
+        ("care_alerts", "count(read_at)"),
     ] {
         mentoring.push(s.sql(&format!(
             "SELECT '{table}', count(*), {extra} FROM {table} WHERE school_id = {school}"
@@ -427,6 +451,21 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("createSurvey", "mutation($t: ID!) { createSurvey(termId: $t, title: \"越权问卷\", audience: PARENTS, questions: [{ kind: SCALE, prompt: \"满意度\" }]) { id } }", json!({ "t": f.term }), true),
         case("closeSurvey", "mutation($s: ID!) { closeSurvey(surveyId: $s) { id } }", json!({ "s": f.term }), true),
         case("submitSurvey", "mutation($s: ID!) { submitSurvey(surveyId: $s, answers: [{ scale: 5 }]) }", json!({ "s": f.term }), true),
+        case("careCases", "query($s: ID) { careCases(studentId: $s, openOnly: false) { id seen studentName } }", json!({ "s": f.student }), true),
+        case("careCase", "query($id: ID!) { careCase(id: $id) { id seen studentName timeline { id note } } }", json!({ "id": f.care_case }), true),
+        case("careAlerts", "{ careAlerts(unreadOnly: false) { id caseId studentName } }", json!({}), false),
+        case("raiseConcern", "mutation($s: ID!) { raiseConcern(input: { clientKey: \"iso-care\", studentId: $s, level: CRISIS, category: OTHER, seen: \"越权\" }) { id } }", json!({ "s": f.student }), true),
+        case("acknowledgeCareCase", "mutation($c: ID!) { acknowledgeCareCase(caseId: $c) { id } }", json!({ "c": f.care_case }), true),
+        case("recordCareAssessment", "mutation($c: ID!) { recordCareAssessment(caseId: $c, input: { riskLevel: WATCH, plan: \"越权\" }) { id } }", json!({ "c": f.care_case }), true),
+        case("addCareAction", "mutation($c: ID!, $o: ID) { addCareAction(caseId: $c, input: { description: \"越权\", ownerStaffId: $o }) { id } }", json!({ "c": f.care_case, "o": f.staff }), true),
+        case("completeCareAction", "mutation($e: ID!) { completeCareAction(entryId: $e, note: \"越权\") { id } }", json!({ "e": f.care_entry }), true),
+        case("recordCareParentContact", "mutation($c: ID!) { recordCareParentContact(caseId: $c, note: \"越权\") { id } }", json!({ "c": f.care_case }), true),
+        case("recordCareReferral", "mutation($c: ID!) { recordCareReferral(caseId: $c, input: { referredTo: \"越权\", referredOn: \"2026-11-20\" }) { id } }", json!({ "c": f.care_case }), true),
+        case("recordCareReferralOutcome", "mutation($e: ID!) { recordCareReferralOutcome(entryId: $e, outcome: \"越权\") { id } }", json!({ "e": f.care_entry }), true),
+        case("recordCareFollowUp", "mutation($c: ID!) { recordCareFollowUp(caseId: $c, note: \"越权\") { id } }", json!({ "c": f.care_case }), true),
+        case("amendCareEntry", "mutation($e: ID!) { amendCareEntry(entryId: $e, text: \"越权\", reason: \"越权\") { id } }", json!({ "e": f.care_entry }), true),
+        case("closeCareCase", "mutation($c: ID!) { closeCareCase(caseId: $c, summary: \"越权\") { id } }", json!({ "c": f.care_case }), true),
+        case("markCareAlertRead", "mutation($a: ID!) { markCareAlertRead(alertId: $a) }", json!({ "a": f.care_alert }), true),
         Case {
             op: "importRoster",
             query: "mutation($file: Upload!) { importRoster(file: $file) { ok created updated errors { row message } } }".into(),
@@ -595,6 +634,9 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         round: String::new(),
         rush: String::new(),
         application: String::new(),
+        care_case: String::new(),
+        care_entry: String::new(),
+        care_alert: String::new(),
         secrets: BTreeSet::new(),
     };
     let covered: BTreeSet<&str> = cases(&dummy).iter().map(|c| c.op).collect();

@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 30] = [
+const SCHOOL_TABLES: [&str; 32] = [
     "terms",
     "classes",
     "staff",
@@ -37,6 +37,8 @@ const SCHOOL_TABLES: [&str; 30] = [
     "surveys",
     "survey_submissions",
     "survey_answers",
+    "care_cases",
+    "care_events",
 ];
 
 /// Matching rows in a school: a previewed two-way round, a rush round and a
@@ -124,6 +126,7 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
         "role_grants",
         "refresh_tokens",
         "audit_log",
+        "care_alerts",
     ]);
     for t in &tables {
         let total = psql(owner, &format!("SELECT count(*) FROM {t}"))?;
@@ -198,12 +201,64 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
         "DELETE FROM activity_amendments",
         "UPDATE growth_file_notes SET body = 'x'",
         "DELETE FROM growth_file_notes",
+        "DELETE FROM care_cases",
+        "UPDATE care_events SET body = 'x'",
+        "DELETE FROM care_events",
+        "DELETE FROM care_alerts",
     ] {
         ensure!(
             as_tenant(&app, &a, stmt).is_err(),
             "the app role could run {stmt}"
         );
     }
+    Ok(())
+}
+
+/// Care alerts: a school session reads and marks only the alerts addressed
+/// to its own user, though it may write alerts for others (the plan alerts
+/// other people than the one raising).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn care_alerts_are_read_only_by_their_recipient() -> Result<()> {
+    let s = TestServer::start(Options::new(Backend::Postgres)).await?;
+    let owner = &s.db.url;
+    let app = s.db.app_url()?;
+    let school = psql(owner, "SELECT id FROM schools WHERE code = 'demo-s1'")?;
+    let district = psql(
+        owner,
+        "SELECT district_id FROM schools WHERE code = 'demo-s1'",
+    )?;
+    let counsellor = psql(
+        owner,
+        "SELECT id FROM users WHERE username = 's1.counsellor'",
+    )?;
+    let admin = psql(owner, "SELECT id FROM users WHERE username = 's1.admin'")?;
+    let own = psql(
+        owner,
+        &format!("SELECT count(*) FROM care_alerts WHERE recipient_user_id = '{counsellor}'"),
+    )?;
+    ensure!(own != "0", "the demo counsellor has no alerts");
+    let c = set_user(&district, &school, "counsellor", &counsellor);
+    let seen = as_tenant(&app, &c, "SELECT count(*) FROM care_alerts")?;
+    ensure!(seen == own, "the counsellor sees {seen} alerts, owns {own}");
+    let a = set_user(&district, &school, "school_admin", &admin);
+    let seen = as_tenant(&app, &a, "SELECT count(*) FROM care_alerts")?;
+    ensure!(
+        seen == "0",
+        "the admin sees {seen} of the counsellor's alerts"
+    );
+    let r = affected(&app, &a, "UPDATE care_alerts SET read_at = now()");
+    ensure!(
+        touched_nothing(&r),
+        "the admin marked others' alerts: {r:?}"
+    );
+    // Cases: the school's, never another school's.
+    let other = psql(owner, "SELECT id FROM schools WHERE code = 'demo-s2'")?;
+    let out = as_tenant(
+        &app,
+        &c,
+        &format!("SELECT count(*) FROM care_cases WHERE school_id = '{other}'"),
+    )?;
+    ensure!(out == "0", "school 1 sees {out} cases of school 2");
     Ok(())
 }
 
@@ -276,8 +331,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "37",
-        "{tables} tables with forced RLS, expected 37"
+        tables == "40",
+        "{tables} tables with forced RLS, expected 40"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(

@@ -10,6 +10,7 @@
 //! `policy::may_read_class_tasks`, `matching::may_run_matching`, …).
 
 pub mod lifecycle;
+pub mod care;
 pub mod matching;
 pub mod mentoring;
 pub mod org;

@@ -4,10 +4,11 @@
 pub mod context;
 mod limits;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
+use crate::care::graphql::{CareMutation, CareQuery, CareSubscription};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
@@ -28,6 +29,7 @@ pub struct Query(
     MentoringQuery,
     LifecycleQuery,
     SurveyQuery,
+    CareQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -40,10 +42,14 @@ pub struct Mutation(
     MentoringMutation,
     LifecycleMutation,
     SurveyMutation,
+    CareMutation,
 );
 
+/// The root subscription (live events over WebSocket).
+pub type Subscription = CareSubscription;
+
 /// The schema type.
-pub type DaoshiSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type DaoshiSchema = Schema<Query, Mutation, Subscription>;
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
@@ -59,17 +65,21 @@ pub const MAX_COST: usize = 10_000;
 
 /// Builds the schema; `state` is absent only when printing the SDL.
 pub fn build(state: Option<AppState>) -> DaoshiSchema {
-    let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(32)
-        .limit_directives(10)
-        .disable_suggestions()
-        .extension(limits::CostLimits {
-            max_aliases: MAX_ALIASES,
-            max_cost: MAX_COST,
-        })
-        .extension(crate::validate::InputGuard);
+    let mut b = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(32)
+    .limit_directives(10)
+    .disable_suggestions()
+    .extension(limits::CostLimits {
+        max_aliases: MAX_ALIASES,
+        max_cost: MAX_COST,
+    })
+    .extension(crate::validate::InputGuard);
     if let Some(s) = state {
         b = b.data(s);
     }

@@ -563,6 +563,7 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
         crate::policy::demo::seed_demo(ctx, district_id, school_id, plan.stage).await?;
         crate::mentoring::demo::seed_demo(ctx, school_id).await?;
         crate::lifecycle::demo::seed_demo(ctx, district_id, school_id, k == 2).await?;
+        crate::care::demo::seed_demo(ctx, school_id).await?;
         if k == 2 {
             crate::matching::demo::seed_demo(ctx, district_id, school_id).await?;
         }

@@ -88,7 +88,12 @@ pub struct Ctx {
     write: bool,
     keep_on_error: AtomicBool,
     audit: Mutex<Vec<audit_log::Model>>,
+    after_commit: Mutex<Vec<AfterCommit>>,
 }
+
+/// Work to do once the request's changes are committed (e.g. publishing a
+/// live event about them); dropped when the request fails.
+pub type AfterCommit = Box<dyn FnOnce() + Send>;
 
 impl Ctx {
     /// Opens the request's transaction and sets the tenant for RLS.
@@ -126,6 +131,7 @@ impl Ctx {
             write,
             keep_on_error: AtomicBool::new(false),
             audit: Mutex::new(Vec::new()),
+            after_commit: Mutex::new(Vec::new()),
         };
         if let Some(c) = &ctx.caller {
             let district = c.district_id.to_string();
@@ -226,6 +232,15 @@ impl Ctx {
         true
     }
 
+    /// Runs `f` after the request's changes are committed; never when the
+    /// request fails and is rolled back.
+    pub fn after_commit(&self, f: AfterCommit) {
+        self.after_commit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(f);
+    }
+
     /// Ends the request: commits when it succeeded (or changes must be kept),
     /// else rolls back so that a failed mutation changes nothing; writes the
     /// request's audit records (see the module documentation). An error
@@ -236,6 +251,17 @@ impl Ctx {
             .audit
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let after = self
+            .after_commit
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let run_after = move |committed: bool| {
+            if committed {
+                for f in after {
+                    f();
+                }
+            }
+        };
         let in_own_tx =
             self.write || (keep && self.tx.get_database_backend() == DbBackend::Postgres);
         if in_own_tx {
@@ -245,6 +271,7 @@ impl Ctx {
             } else {
                 self.tx.rollback().await?;
             }
+            run_after(succeeded);
             return Ok(());
         }
         if keep {
@@ -252,6 +279,7 @@ impl Ctx {
         } else {
             self.tx.rollback().await?;
         }
+        run_after(succeeded);
         if records.is_empty() {
             return Ok(());
         }

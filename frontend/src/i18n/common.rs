@@ -6,6 +6,7 @@
 use shared::org::{Qualification, Role, SchoolStage};
 
 use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
+use super::care::{CARE_EN, CARE_ZH, CareTr};
 use super::file::{FILE_EN, FILE_ZH, FileTr};
 use super::lifecycle::{LIFECYCLE_EN, LIFECYCLE_ZH, LifecycleTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
@@ -33,6 +34,8 @@ pub struct Tr {
     pub file: &'static FileTr,
     /// Account and security (password change, account lifecycle).
     pub auth: &'static AuthTr,
+    /// Care and crisis (concerns, cases, alerts).
+    pub care: &'static CareTr,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub loading: &'static str,
@@ -50,7 +53,6 @@ pub struct Tr {
     pub logout: &'static str,
     pub current_role: &'static str,
     pub main_nav: &'static str,
-    pub coming_soon: &'static str,
     pub not_found_title: &'static str,
     pub back_home: &'static str,
     pub err_unauthenticated: &'static str,
@@ -158,6 +160,7 @@ pub static ZH: Tr = Tr {
     mentoring: &MENTORING_ZH,
     file: &FILE_ZH,
     auth: &AUTH_ZH,
+    care: &CARE_ZH,
     app_name: "导师制",
     app_tagline: "教师人人是导师，学生人人有导师",
     loading: "加载中…",
@@ -175,7 +178,6 @@ pub static ZH: Tr = Tr {
     logout: "退出",
     current_role: "当前身份",
     main_nav: "主导航",
-    coming_soon: "即将上线",
     not_found_title: "页面不存在",
     back_home: "返回首页",
 
@@ -252,6 +254,7 @@ pub static EN: Tr = Tr {
     mentoring: &MENTORING_EN,
     file: &FILE_EN,
     auth: &AUTH_EN,
+    care: &CARE_EN,
     app_name: "Daoshi",
     app_tagline: "Every teacher a mentor, every student mentored",
     loading: "Loading…",
@@ -269,7 +272,6 @@ pub static EN: Tr = Tr {
     logout: "Log out",
     current_role: "Acting as",
     main_nav: "Main navigation",
-    coming_soon: "Coming soon",
     not_found_title: "Page not found",
     back_home: "Back to home",
 

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use crate::storage;
 
 mod auth;
+mod care;
 mod common;
 mod file;
 mod lifecycle;

@@ -84,8 +84,6 @@ pub struct OrgTr {
     pub guardians_show: &'static str,
     pub guardians_audited: &'static str,
     pub guardians_none: &'static str,
-    pub counsellor_title: &'static str,
-    pub counsellor_soon: &'static str,
     pub parent_title: &'static str,
     pub parent_empty: &'static str,
     pub mentors: &'static str,
@@ -183,9 +181,6 @@ pub static ORG_ZH: OrgTr = OrgTr {
     guardians_show: "查看家长联系方式",
     guardians_audited: "家长信息属于个人信息，每次查看都会被记录。",
     guardians_none: "还没有登记家长。",
-
-    counsellor_title: "关注个案",
-    counsellor_soon: "导师上报的心理危机预警、个例会诊和转介记录将在心理关爱功能上线后显示在这里。",
 
     parent_title: "我的孩子",
     parent_empty: "您的账号还没有关联学生，请联系班主任。",
@@ -287,9 +282,6 @@ pub static ORG_EN: OrgTr = OrgTr {
     guardians_show: "Show parents' contacts",
     guardians_audited: "Parents' details are personal information; every view is recorded.",
     guardians_none: "No parent registered yet.",
-
-    counsellor_title: "Cases",
-    counsellor_soon: "Crisis alerts raised by mentors, case conferences and referrals will appear here once the care module goes live.",
 
     parent_title: "My child",
     parent_empty: "No student is linked to your account yet. Please contact the head teacher.",

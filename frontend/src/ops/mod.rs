@@ -99,6 +99,7 @@ macro_rules! operations {
 
 mod auth;
 mod lifecycle;
+mod care;
 mod matching;
 mod mentoring;
 mod org;
@@ -106,6 +107,7 @@ mod policy;
 
 pub use auth::*;
 pub use lifecycle::*;
+pub use care::*;
 pub use matching::*;
 pub use mentoring::*;
 pub use org::*;

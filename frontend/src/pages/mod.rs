@@ -1,6 +1,7 @@
 //! The pages, by audience.
 
 pub mod account;
+pub mod care;
 pub mod district;
 pub mod edit;
 pub mod lifecycle;

@@ -12,7 +12,7 @@ use crate::pages::tasks::{
     ClassTasks, GradeTaskCounts, StudentTasks, as_of_line, my_students_resource, task_rows,
 };
 use crate::session::use_session;
-use crate::ui::{ComingSoon, ErrorBox, Page, PageTitle, Pager, PagerFooter, loaded};
+use crate::ui::{ErrorBox, Page, PageTitle, Pager, PagerFooter, loaded};
 use shared::org::Role;
 
 /// One student as lists show them.
@@ -300,6 +300,12 @@ pub fn StudentDetail() -> impl IntoView {
                 _ => None,
             }
         }}
+        {loaded(student, move |s| {
+            let staff = session.role.get().is_some_and(|r| {
+                matches!(r, Role::Mentor | Role::HeadTeacher | Role::GradeLeader | Role::Counsellor)
+            });
+            staff.then(|| view! { <crate::pages::care::StudentCare student_id=s.id.clone() student_name=s.name.clone()/> })
+        })}
     }
 }
 
@@ -486,15 +492,6 @@ pub fn MyClass() -> impl IntoView {
             }
             .into_any()
         })}
-    }
-}
-
-/// The counsellor's home (care and crisis work is a later issue).
-#[component]
-pub fn CounsellorHome() -> impl IntoView {
-    view! {
-        <PageTitle title=|t| t.org.counsellor_title/>
-        <ComingSoon title=|t| t.org.counsellor_title body=|t| t.org.counsellor_soon/>
     }
 }
 

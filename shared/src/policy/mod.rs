@@ -39,11 +39,13 @@ use crate::org::{Role, SchoolStage};
 
 mod baseline;
 mod diff;
+mod emergency;
 pub mod presets;
 mod validate;
 
 pub use crate::validation::Violation;
 pub use diff::{Change, diff};
+pub use emergency::{EmergencyPlan, LevelPlan};
 pub use validate::{validate_baseline, validate_school, validate_successor};
 
 /// Terms in a school year (上学期, 下学期), used to compare per-term with
@@ -105,6 +107,10 @@ pub struct PolicyRules {
     /// read as the standard scheme.
     #[serde(default)]
     pub mentor_assessment: AssessmentScheme,
+    /// The emergency plan (应急预案) for concerns and crises; policies saved
+    /// before it existed get the standard plan.
+    #[serde(default)]
+    pub emergency: EmergencyPlan,
 }
 
 /// Which stages and grades are in the programme (对象范围).

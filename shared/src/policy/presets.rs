@@ -243,6 +243,7 @@ pub fn district_pian6(term_id: &str, effective_from: NaiveDate) -> DistrictBasel
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
             mentor_assessment: crate::mentor_assessment::AssessmentScheme::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -271,6 +272,7 @@ pub fn district_pian4(term_id: &str, effective_from: NaiveDate) -> DistrictBasel
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
             mentor_assessment: crate::mentor_assessment::AssessmentScheme::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -307,6 +309,7 @@ pub fn school_pian1_qinghewan(term_id: &str, effective_from: NaiveDate) -> Schoo
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
             mentor_assessment: crate::mentor_assessment::AssessmentScheme::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -363,6 +366,7 @@ pub fn school_pian2(term_id: &str, effective_from: NaiveDate) -> SchoolPolicy {
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
             mentor_assessment: crate::mentor_assessment::AssessmentScheme::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -448,6 +452,7 @@ pub fn school_pian5_yingyuan(term_id: &str, effective_from: NaiveDate) -> School
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
             mentor_assessment: crate::mentor_assessment::AssessmentScheme::standard(),
+            emergency: Default::default(),
         },
     }
 }
@@ -480,6 +485,7 @@ pub fn school_pian6_primary(term_id: &str, effective_from: NaiveDate) -> SchoolP
             communication: comms(),
             assessment: AssessmentDisplay::standard(),
             mentor_assessment: crate::mentor_assessment::AssessmentScheme::standard(),
+            emergency: Default::default(),
         },
     }
 }

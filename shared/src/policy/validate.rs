@@ -450,6 +450,7 @@ pub fn validate_baseline(b: &DistrictBaseline) -> Vec<Violation> {
     let mut out = Out(Vec::new());
     validate_meta(&b.meta, &mut out);
     validate_rules(&b.rules, false, &mut out);
+    super::emergency::validate_plan(&b.rules.emergency, false, &mut out);
     out.0
 }
 
@@ -460,6 +461,8 @@ pub fn validate_school(p: &SchoolPolicy, b: &DistrictBaseline) -> Vec<Violation>
     validate_meta(&p.meta, &mut out);
     validate_rules(&p.rules, true, &mut out);
     compare_to_baseline(&p.rules, &b.rules, &mut out);
+    super::emergency::validate_plan(&p.rules.emergency, true, &mut out);
+    super::emergency::compare_plan(&p.rules.emergency, &b.rules.emergency, &mut out);
     out.0
 }
 

@@ -132,6 +132,7 @@ pub fn QuickLog(
             optional_action: optional,
             co_mentor_ids: co.get_untracked(),
             with_head_teacher: with_head.get_untracked(),
+            concern: None,
         };
         let key = entry.client_key.clone();
         outbox::push(entry);
@@ -556,7 +557,7 @@ fn pending_item(i18n: I18n, e: Entry) -> impl IntoView {
     view! {
         <li class=class data-key=e.client_key.clone()>
             <div class="item-main">
-                <span class="name">{move || i18n.t().mentoring.kind_name(&kind)}</span>
+                <span class="name">{move || if kind == "CONCERN" { i18n.t().care.pending_concern } else { i18n.t().mentoring.kind_name(&kind) }}</span>
                 <span class="meta">{move || i18n.date(&day)} " · " {move || i18n.t().mentoring.channel_name(&channel)}</span>
                 {(!e.summary.is_empty()).then(|| view! { <span class="summary-text">{e.summary.clone()}</span> })}
             </div>
@@ -617,7 +618,7 @@ fn recorded_item(
         <li class="activity recorded" data-key=a.client_key.clone()>
             <div class="item-main">
                 <span class="name">
-                    {move || i18n.t().mentoring.kind_name(&kind)}
+                    {move || if kind == "CONCERN" { i18n.t().care.pending_concern } else { i18n.t().mentoring.kind_name(&kind) }}
                     {a.optional_action.clone().map(|c| {
                         // The menu's label; the code when the menu has changed since.
                         let label = menu.iter().find(|m| m.code == c).map_or(c, |m| m.label_zh.clone());
