@@ -11,6 +11,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod jobs;
 pub mod matching;
 pub mod mentoring;
 pub mod ops;
@@ -77,6 +78,7 @@ async fn run(config: config::Config, app_db: sea_orm::DatabaseConnection) -> any
     let metrics_bind = config.metrics_bind;
     let grace = std::time::Duration::from_secs(config.shutdown_grace_secs.into());
     let state = state::AppState::new(config, app_db).await?;
+    start_jobs(&state)?;
     if let Some(m) = metrics_bind {
         let listener = tokio::net::TcpListener::bind(m)
             .await
@@ -119,6 +121,16 @@ async fn run(config: config::Config, app_db: sea_orm::DatabaseConnection) -> any
         }
     }
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Starts this process's job workers (issue 14) with every capability's handlers.
+fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
+    let settings = jobs::worker::Settings::from_env()?;
+    let mut registry = jobs::Registry::default();
+    jobs::worker::test_handlers(&mut registry, state.config.production);
+    tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
+    jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())
 }
 

@@ -349,3 +349,25 @@ pub fn grant_tables(tables: &[&str]) -> Vec<String> {
         .map(|t| format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {APP_ROLE}"))
         .collect()
 }
+
+/// Jobs (issue 14): a request enqueues and sees only its own tenant's jobs
+/// (a school's, or the district admin's district-level ones). Workers run
+/// with `app.role = job_worker` and no district: they see the whole queue
+/// (to claim fairly across tenants), and run each job's handler in a
+/// transaction set to the job's own tenant. No request sets that role.
+pub fn jobs_policy() -> Vec<String> {
+    let worker = format!("({R} = 'job_worker' AND {D} IS NULL)");
+    let tenant = format!(
+        "(district_id = {D} AND ((school_id = {S} AND {R} <> 'district_admin') OR (school_id IS NULL AND {S} IS NULL)))"
+    );
+    let p = format!("({worker} OR {tenant})");
+    policies(
+        "jobs",
+        Commands {
+            select: Some(p.clone()),
+            insert: Some(p.clone()),
+            update: Some((p.clone(), p.clone())),
+            delete: Some(p),
+        },
+    )
+}
