@@ -14,6 +14,7 @@ pub mod ids;
 pub mod jobs;
 pub mod matching;
 pub mod mentoring;
+pub mod notify;
 pub mod ops;
 pub mod org;
 pub mod pagination;
@@ -129,6 +130,7 @@ fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
     let settings = jobs::worker::Settings::from_env()?;
     let mut registry = jobs::Registry::default();
     jobs::worker::test_handlers(&mut registry, state.config.production);
+    notify::jobs::register(&mut registry, state.db.clone());
     tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
     jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())

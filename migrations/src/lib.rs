@@ -19,6 +19,7 @@ mod m20261207_000001_rls_walls;
 mod m20261208_000001_accounts;
 mod m20261211_000001_joined_on;
 mod m20261210_000001_jobs;
+mod m20261210_000002_inbox;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_accounts::Migration),
             Box::new(m20261211_000001_joined_on::Migration),
             Box::new(m20261210_000001_jobs::Migration),
+            Box::new(m20261210_000002_inbox::Migration),
         ]
     }
 }

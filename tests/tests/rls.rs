@@ -269,8 +269,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "32",
-        "{tables} tables with forced RLS, expected 32"
+        tables == "33",
+        "{tables} tables with forced RLS, expected 33"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(

@@ -9,6 +9,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
+use crate::notify::graphql::{NotifyMutation, NotifyQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
@@ -24,6 +25,7 @@ pub struct Query(
     PolicyQuery,
     MatchingQuery,
     MentoringQuery,
+    NotifyQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -34,6 +36,7 @@ pub struct Mutation(
     PolicyMutation,
     MatchingMutation,
     MentoringMutation,
+    NotifyMutation,
 );
 
 /// The schema type.

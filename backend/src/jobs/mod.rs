@@ -116,6 +116,7 @@ pub trait Handler: Send + Sync {
 #[derive(Clone, Default)]
 pub struct Registry {
     handlers: std::collections::BTreeMap<String, Arc<dyn Handler>>,
+    daily: Vec<(String, u32)>,
 }
 
 impl Registry {
@@ -127,6 +128,18 @@ impl Registry {
     /// The handler of a kind.
     pub fn get(&self, kind: &str) -> Option<Arc<dyn Handler>> {
         self.handlers.get(kind).cloned()
+    }
+
+    /// Schedules a system job of `kind` once a day at `hour` (China time):
+    /// the scheduler enqueues it with the key `<kind>:<day>`, so however
+    /// many replicas schedule it, it exists once per day.
+    pub fn daily(&mut self, kind: &str, hour: u32) {
+        self.daily.push((kind.to_string(), hour.min(23)));
+    }
+
+    /// The daily schedule: (kind, hour in China time).
+    pub fn daily_jobs(&self) -> &[(String, u32)] {
+        &self.daily
     }
 
     /// The kinds with a handler.

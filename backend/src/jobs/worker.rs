@@ -52,6 +52,11 @@ impl Settings {
 /// Starts the workers on the application pool.
 pub fn spawn(db: DatabaseConnection, registry: Registry, settings: Settings) {
     let registry = Arc::new(registry);
+    if settings.workers > 0 && !registry.daily_jobs().is_empty() {
+        let db = db.clone();
+        let registry = registry.clone();
+        tokio::spawn(async move { schedule(db, registry).await });
+    }
     for n in 0..settings.workers {
         let db = db.clone();
         let registry = registry.clone();
@@ -75,6 +80,39 @@ async fn work(db: DatabaseConnection, registry: Arc<Registry>, s: Settings) {
             }
         }
     }
+}
+
+/// Every minute, enqueues today's daily jobs (dedupe key `<kind>:<day>`:
+/// one per day whichever replica gets there first), due at their hour.
+async fn schedule(db: DatabaseConnection, registry: Arc<Registry>) {
+    loop {
+        for (kind, hour) in registry.daily_jobs() {
+            if let Err(e) = schedule_one(&db, kind, *hour).await {
+                tracing::warn!(error = %e.message(), kind = %kind, "scheduling a daily job failed");
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
+}
+
+async fn schedule_one(
+    db: &DatabaseConnection,
+    kind: &str,
+    hour: u32,
+) -> crate::error::ApiResult<()> {
+    let day = crate::clock::today();
+    let at = day
+        .and_hms_opt(hour, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000)
+        .unwrap_or_else(queue::now_ms);
+    let mut job = super::NewJob::new(kind, serde_json::json!({ "day": day.to_string() }));
+    job.run_at = Some(at);
+    job.dedupe_key = Some(format!("{kind}:{day}"));
+    let tx = crate::db::begin(db).await?;
+    super::set_tenant(&tx, None, None).await?;
+    queue::insert(&tx, None, None, job).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The pause, ±25 %, so that workers of several replicas spread out.

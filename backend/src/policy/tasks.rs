@@ -548,3 +548,65 @@ pub async fn school_task_counts(
     }
     Ok(out)
 }
+
+/// What one mentor has open in the school's current term (issue 14's daily
+/// digest): counts only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentorDigest {
+    /// Requirements whose window closes within the lead time.
+    pub due_soon: u32,
+    /// Requirements whose window closed unmet.
+    pub overdue: u32,
+}
+
+/// Per responsible mentor (staff id) of the context's school: open tasks
+/// due within `lead_days` and overdue ones on `today`, as the engine judges
+/// them (a mentor who did the task has nothing). Empty when the school has
+/// no term or no policy in effect. For the reminder job.
+#[tracing::instrument(skip_all)]
+pub async fn mentor_digests(
+    ctx: &Ctx,
+    today: NaiveDate,
+    lead_days: i64,
+) -> ApiResult<BTreeMap<Uuid, MentorDigest>> {
+    let school = ctx.school_id()?;
+    let Some(t) = term_by_date(ctx, school, today).await? else {
+        return Ok(BTreeMap::new());
+    };
+    if today < t.starts_on || today > t.ends_on {
+        return Ok(BTreeMap::new());
+    }
+    let students = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?;
+    let tasks = match evaluate(ctx, t, students, today).await {
+        Ok(t) => t,
+        Err(ApiError::NotFound(_)) => return Ok(BTreeMap::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out: BTreeMap<Uuid, MentorDigest> = BTreeMap::new();
+    for st in &tasks.students {
+        for r in &st.requirements {
+            let Some(m) = r
+                .responsible_mentor_id
+                .as_deref()
+                .and_then(|m| Uuid::parse_str(m).ok())
+            else {
+                continue;
+            };
+            match &r.status {
+                shared::tasks::TaskStatus::Due { window }
+                    if (window.to - today).num_days() <= lead_days =>
+                {
+                    out.entry(m).or_default().due_soon += 1;
+                }
+                shared::tasks::TaskStatus::Overdue { .. } => {
+                    out.entry(m).or_default().overdue += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(out)
+}
