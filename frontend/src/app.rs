@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
-use crate::pages::{account, district, matching, people, policy, school, tasks};
+use crate::pages::{account, district, inbox, matching, people, policy, school, tasks};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("parent") view=people::ParentHome/>
                     <Route path=path!("student") view=people::StudentHome/>
                     <Route path=path!("account") view=account::AccountPage/>
+                    <Route path=path!("inbox") view=inbox::InboxPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -73,6 +74,7 @@ fn RoleHome() -> impl IntoView {
 /// The frame around every signed-in page.
 #[component]
 fn Shell() -> impl IntoView {
+    inbox::provide_unread();
     let session = use_session();
     let i18n = use_i18n();
     // A memo, so that refreshing the user's details does not rebuild the page.
@@ -172,6 +174,7 @@ fn Header() -> impl IntoView {
             </div>
             <div class="actions">
                 <LangButton/>
+                <inbox::InboxLink/>
                 <A href="/account" attr:id="account-link" attr:class="btn ghost">
                     {move || i18n.t().auth.account_link}
                 </A>

@@ -163,3 +163,54 @@ async fn the_daily_job_leaves_each_mentor_one_digest(backend: Backend) -> Result
     Ok(())
 }
 both!(the_daily_job_leaves_each_mentor_one_digest);
+
+async fn a_published_growth_message_reaches_the_family_only(backend: Backend) -> Result<()> {
+    let s = server(backend).await?;
+    let student = tests::mentoring::student_of(&s, "s2.student1").await?;
+    let term = tests::mentoring::terms(&s, "s2.mentor1").await?;
+    let d = s
+        .data_as(
+            "s2.mentor1",
+            "mutation($s: ID!, $t: ID!) { saveGrowthMessage(studentId: $s, termId: $t, body: \"你很努力\", brightSpots: [\"努力\"]) { id } }",
+            json!({ "s": student, "t": term[0] }),
+        )
+        .await?;
+    let id = d["saveGrowthMessage"]["id"].clone();
+    s.data_as(
+        "s2.mentor1",
+        "mutation($id: ID!) { submitGrowthMessage(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await?;
+    // Nothing before it is published.
+    ensure!(kinds(&inbox(&s, "s2.parent1").await?, "growth_message").is_empty());
+    s.data_as(
+        "s2.head1",
+        "mutation($id: ID!) { reviewGrowthMessage(id: $id, approve: true) { id } }",
+        json!({ "id": id }),
+    )
+    .await?;
+    s.data_as(
+        "s2.mentor1",
+        "mutation($id: ID!) { publishGrowthMessage(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await?;
+    for (who, n) in [
+        ("s2.parent1", 1),
+        ("s2.student1", 1),
+        ("s1.parent1", 0),
+        ("s2.mentor1", 0),
+        ("y.s2.parent1", 0),
+    ] {
+        let i = inbox(&s, who).await?;
+        let got = kinds(&i, "growth_message");
+        ensure!(got.len() == n, "{who}: {i}");
+        ensure!(
+            !i.to_string().contains("你很努力"),
+            "{who}: the notice carries the text"
+        );
+    }
+    Ok(())
+}
+both!(a_published_growth_message_reaches_the_family_only);

@@ -8,6 +8,7 @@ use shared::org::{Qualification, Role, SchoolStage};
 use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
+use super::notify::{NOTIFY_EN, NOTIFY_ZH, NotifyTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
 use super::policy::{POLICY_EN, POLICY_ZH, PolicyTr};
 use super::tasks::{TASKS_EN, TASKS_ZH, TasksTr};
@@ -27,6 +28,8 @@ pub struct Tr {
     pub mentoring: &'static MentoringTr,
     /// Account and security (password change, account lifecycle).
     pub auth: &'static AuthTr,
+    /// The inbox (消息).
+    pub notify: &'static NotifyTr,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub loading: &'static str,
@@ -147,6 +150,7 @@ pub static ZH: Tr = Tr {
     org: &ORG_ZH,
     policy: &POLICY_ZH,
     tasks: &TASKS_ZH,
+    notify: &NOTIFY_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
     auth: &AUTH_ZH,
@@ -239,6 +243,7 @@ pub static EN: Tr = Tr {
     org: &ORG_EN,
     policy: &POLICY_EN,
     tasks: &TASKS_EN,
+    notify: &NOTIFY_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,
     auth: &AUTH_EN,

@@ -18,6 +18,7 @@ mod auth;
 mod common;
 mod matching;
 mod mentoring;
+mod notify;
 mod org;
 mod policy;
 mod tasks;

@@ -100,11 +100,13 @@ macro_rules! operations {
 mod auth;
 mod matching;
 mod mentoring;
+mod notify;
 mod org;
 mod policy;
 
 pub use auth::*;
 pub use matching::*;
 pub use mentoring::*;
+pub use notify::*;
 pub use org::*;
 pub use policy::*;

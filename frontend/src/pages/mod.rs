@@ -3,6 +3,7 @@
 pub mod account;
 pub mod district;
 pub mod edit;
+pub mod inbox;
 pub mod matching;
 pub mod mentoring;
 pub mod people;
