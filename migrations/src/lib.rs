@@ -18,8 +18,8 @@ mod m20261129_000005_matching;
 mod m20261207_000001_rls_walls;
 mod m20261208_000001_accounts;
 mod m20261211_000001_joined_on;
-mod m20261210_000001_jobs;
-mod m20261210_000002_inbox;
+mod m20261212_000001_jobs;
+mod m20261212_000002_inbox;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -39,8 +39,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_rls_walls::Migration),
             Box::new(m20261208_000001_accounts::Migration),
             Box::new(m20261211_000001_joined_on::Migration),
-            Box::new(m20261210_000001_jobs::Migration),
-            Box::new(m20261210_000002_inbox::Migration),
+            Box::new(m20261212_000001_jobs::Migration),
+            Box::new(m20261212_000002_inbox::Migration),
         ]
     }
 }

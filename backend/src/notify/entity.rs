@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "inbox_items")]
 #[expect(
     missing_docs,
-    reason = "columns are described in the migration m20261210_000002_inbox"
+    reason = "columns are described in the migration m20261212_000002_inbox"
 )]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

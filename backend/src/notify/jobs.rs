@@ -1,7 +1,8 @@
 //! The reminder jobs: every day at 07:00 China time the scheduler enqueues
 //! `notify.daily_reminders` (once across replicas, by its dedupe key),
 //! which enqueues one `notify.school_reminders` per school; that one asks
-//! the task engine which tasks each mentor has due within the lead time or
+//! the task engine which tasks each mentor has due within the policy's lead time
+//! (`due_soon_days`) or
 //! overdue, and leaves one digest per mentor in their inbox (counts only;
 //! a mentor with nothing open gets nothing).
 
@@ -25,8 +26,6 @@ pub const DAILY: &str = "notify.daily_reminders";
 pub const SCHOOL: &str = "notify.school_reminders";
 /// Hour (China time) the daily reminders run.
 pub const DAILY_HOUR: u32 = 7;
-/// Days before a window closes that a task counts as due soon.
-pub const LEAD_DAYS: i64 = 7;
 
 /// Registers the reminder handlers and the daily schedule.
 pub fn register(registry: &mut Registry, db: DatabaseConnection) {
@@ -97,9 +96,9 @@ impl Handler for SchoolReminders {
             let ctx = Ctx::begin_system(&self.db, d, s)
                 .await
                 .map_err(|e| e.message())?;
-            let digests = mentor_digests(&ctx, day, LEAD_DAYS).await;
+            let digests = mentor_digests(&ctx, day).await;
             let users: Vec<(Uuid, Option<Uuid>)> = match &digests {
-                Ok(m) if !m.is_empty() => staff::Entity::find()
+                Ok((m, _)) if !m.is_empty() => staff::Entity::find()
                     .filter(staff::Column::SchoolId.eq(s))
                     .filter(staff::Column::Id.is_in(m.keys().copied().collect::<Vec<_>>()))
                     .all(ctx.db())
@@ -111,7 +110,7 @@ impl Handler for SchoolReminders {
                 _ => vec![],
             };
             ctx.finish(true).await.map_err(|e| e.message())?;
-            let digests = digests.map_err(|e| e.message())?;
+            let (digests, lead) = digests.map_err(|e| e.message())?;
             for (staff_id, user) in users {
                 let (Some(user), Some(dg)) = (user, digests.get(&staff_id)) else {
                     continue;
@@ -121,7 +120,7 @@ impl Handler for SchoolReminders {
                     parts.push(format!("{} 项已逾期", dg.overdue));
                 }
                 if dg.due_soon > 0 {
-                    parts.push(format!("{} 项将在 {LEAD_DAYS} 天内到期", dg.due_soon));
+                    parts.push(format!("{} 项将在 {lead} 天内到期", dg.due_soon));
                 }
                 let n = Notice {
                     kind: "task_digest",

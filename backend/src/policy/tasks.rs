@@ -560,21 +560,21 @@ pub struct MentorDigest {
 }
 
 /// Per responsible mentor (staff id) of the context's school: open tasks
-/// due within `lead_days` and overdue ones on `today`, as the engine judges
-/// them (a mentor who did the task has nothing). Empty when the school has
-/// no term or no policy in effect. For the reminder job.
+/// due within the policy's `due_soon_days` and overdue ones on `today`, as
+/// the engine judges them (a mentor who did the task has nothing), and that
+/// lead time. Empty when the school has no term or no policy in effect.
+/// For the reminder job.
 #[tracing::instrument(skip_all)]
 pub async fn mentor_digests(
     ctx: &Ctx,
     today: NaiveDate,
-    lead_days: i64,
-) -> ApiResult<BTreeMap<Uuid, MentorDigest>> {
+) -> ApiResult<(BTreeMap<Uuid, MentorDigest>, u32)> {
     let school = ctx.school_id()?;
     let Some(t) = term_by_date(ctx, school, today).await? else {
-        return Ok(BTreeMap::new());
+        return Ok((BTreeMap::new(), 0));
     };
     if today < t.starts_on || today > t.ends_on {
-        return Ok(BTreeMap::new());
+        return Ok((BTreeMap::new(), 0));
     }
     let students = student::Entity::find()
         .filter(student::Column::SchoolId.eq(school))
@@ -582,9 +582,11 @@ pub async fn mentor_digests(
         .await?;
     let tasks = match evaluate(ctx, t, students, today).await {
         Ok(t) => t,
-        Err(ApiError::NotFound(_)) => return Ok(BTreeMap::new()),
+        Err(ApiError::NotFound(_)) => return Ok((BTreeMap::new(), 0)),
         Err(e) => return Err(e),
     };
+    let lead = tasks.applied.rules.tasks.due_soon_days;
+    let horizon = today + Duration::days(i64::from(lead));
     let mut out: BTreeMap<Uuid, MentorDigest> = BTreeMap::new();
     for st in &tasks.students {
         for r in &st.requirements {
@@ -596,9 +598,7 @@ pub async fn mentor_digests(
                 continue;
             };
             match &r.status {
-                shared::tasks::TaskStatus::Due { window }
-                    if (window.to - today).num_days() <= lead_days =>
-                {
+                shared::tasks::TaskStatus::Due { window } if window.to <= horizon => {
                     out.entry(m).or_default().due_soon += 1;
                 }
                 shared::tasks::TaskStatus::Overdue { .. } => {
@@ -608,5 +608,5 @@ pub async fn mentor_digests(
             }
         }
     }
-    Ok(out)
+    Ok((out, lead))
 }

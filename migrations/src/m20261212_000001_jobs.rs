@@ -16,7 +16,7 @@ pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
-        "m20261210_000001_jobs"
+        "m20261212_000001_jobs"
     }
 }
 

@@ -18,7 +18,7 @@ pub struct Migration;
 
 impl MigrationName for Migration {
     fn name(&self) -> &str {
-        "m20261210_000002_inbox"
+        "m20261212_000002_inbox"
     }
 }
 
