@@ -12,9 +12,11 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod jobs;
 pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
+pub mod notify;
 pub mod ops;
 pub mod org;
 pub mod pagination;
@@ -91,6 +93,7 @@ async fn run(
     let metrics_bind = config.metrics_bind;
     let grace = std::time::Duration::from_secs(config.shutdown_grace_secs.into());
     let state = state::AppState::new(config, app_db).await?;
+    start_jobs(&state)?;
     if let Some(m) = metrics_bind {
         let listener = tokio::net::TcpListener::bind(m)
             .await
@@ -139,6 +142,17 @@ async fn run(
         }
     }
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Starts this process's job workers (issue 14) with every capability's handlers.
+fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
+    let settings = jobs::worker::Settings::from_env()?;
+    let mut registry = jobs::Registry::default();
+    jobs::worker::test_handlers(&mut registry, state.config.production);
+    notify::jobs::register(&mut registry, state.db.clone());
+    tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
+    jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())
 }
 

@@ -11,7 +11,9 @@ use crate::api::{self, ApiError, Tokens};
 use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
-use crate::pages::{account, care, district, lifecycle, matching, people, policy, school, tasks};
+use crate::pages::{
+    account, care, district, inbox, lifecycle, matching, people, policy, school, tasks,
+};
 use crate::session::{self, Notice, Session, use_session};
 
 /// The whole app.
@@ -58,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("surveys") view=lifecycle::Surveys/>
                     <Route path=path!("school/assessment") view=lifecycle::AssessmentAdmin/>
                     <Route path=path!("school/surveys") view=lifecycle::SurveyAdmin/>
+                    <Route path=path!("inbox") view=inbox::InboxPage/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -78,6 +81,7 @@ fn RoleHome() -> impl IntoView {
 /// The frame around every signed-in page.
 #[component]
 fn Shell() -> impl IntoView {
+    inbox::provide_unread();
     let session = use_session();
     let i18n = use_i18n();
     // A memo, so that refreshing the user's details does not rebuild the page.
@@ -177,6 +181,7 @@ fn Header() -> impl IntoView {
             </div>
             <div class="actions">
                 <LangButton/>
+                <inbox::InboxLink/>
                 <A href="/account" attr:id="account-link" attr:class="btn ghost">
                     {move || i18n.t().auth.account_link}
                 </A>

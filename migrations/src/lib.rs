@@ -19,7 +19,9 @@ mod m20261207_000001_rls_walls;
 mod m20261208_000001_accounts;
 mod m20261210_000012_lifecycle;
 mod m20261211_000001_joined_on;
+mod m20261212_000001_jobs;
 mod m20261212_000001_review_comment;
+mod m20261212_000002_inbox;
 mod m20261215_000001_care;
 mod rls;
 
@@ -43,6 +45,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_review_comment::Migration),
             Box::new(m20261210_000012_lifecycle::Migration),
             Box::new(m20261215_000001_care::Migration),
+            Box::new(m20261212_000001_jobs::Migration),
+            Box::new(m20261212_000002_inbox::Migration),
         ]
     }
 }

@@ -365,3 +365,56 @@ pub fn grant_tables(tables: &[&str]) -> Vec<String> {
         .map(|t| format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {t} TO {APP_ROLE}"))
         .collect()
 }
+
+/// Jobs (issue 14): a request enqueues and sees only its own tenant's jobs
+/// (a school's, or the district admin's district-level ones). Workers run
+/// with `app.role = job_worker` and no district: they see the whole queue
+/// (to claim fairly across tenants), and run each job's handler in a
+/// transaction set to the job's own tenant. No request sets that role.
+pub fn jobs_policy() -> Vec<String> {
+    let worker = format!("({R} = 'job_worker' AND {D} IS NULL)");
+    let tenant = format!(
+        "(district_id = {D} AND ((school_id = {S} AND {R} <> 'district_admin') OR (school_id IS NULL AND {S} IS NULL)))"
+    );
+    let p = format!("({worker} OR {tenant})");
+    policies(
+        "jobs",
+        Commands {
+            select: Some(p.clone()),
+            insert: Some(p.clone()),
+            update: Some((p.clone(), p.clone())),
+            delete: Some(p),
+        },
+    )
+}
+
+/// Inbox items: a user reads and marks read only their own notices; any
+/// session of the school (a parent's talk request, a worker running the
+/// school's job) may deliver to an account of that school; none are deleted.
+pub fn inbox_policy() -> Vec<String> {
+    let own = format!("(user_id = {U} AND district_id = {D} AND school_id = {S})");
+    let deliver = format!(
+        "({} AND EXISTS (SELECT 1 FROM users u WHERE u.id = inbox_items.user_id AND u.district_id = {D} AND u.school_id = {S}))",
+        school_rows()
+    );
+    policies(
+        "inbox_items",
+        Commands {
+            select: Some(own.clone()),
+            insert: Some(deliver),
+            update: Some((own.clone(), own)),
+            delete: None,
+        },
+    )
+}
+
+/// The job scheduler's list of schools (ids only), for the worker role
+/// without a tenant; runs as the owner with the operator setting for the
+/// function's duration only.
+pub fn job_schools_function() -> Vec<String> {
+    vec![
+        "CREATE OR REPLACE FUNCTION daoshi_job_schools() RETURNS TABLE (district_id uuid, school_id uuid) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public SET app.operator = 'on' AS $$ SELECT s.district_id, s.id FROM schools s ORDER BY s.id $$".into(),
+        "REVOKE ALL ON FUNCTION daoshi_job_schools() FROM PUBLIC".into(),
+        format!("GRANT EXECUTE ON FUNCTION daoshi_job_schools() TO {APP_ROLE}"),
+    ]
+}

@@ -31,6 +31,8 @@ struct Foreign {
     message: String,
     /// A talk request of the school.
     talk: String,
+    /// A notice in an inbox of the school (the talk request's, to a mentor).
+    inbox: String,
     /// A term with calendar events, and one of its events.
     event_term: String,
     event: String,
@@ -195,7 +197,9 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         )
         .await?;
     let talk = strs(&t, &["requestTalk", "id"])[0].clone();
-    for x in [&activity, &message, &talk] {
+    let inbox = first_id("inbox_items")?;
+    anyhow::ensure!(!inbox.is_empty(), "the talk request notified no mentor");
+    for x in [&activity, &message, &talk, &inbox] {
         secrets.insert(x.clone());
     }
     // The school's policy versions and calendar events; the district's
@@ -247,6 +251,7 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         activity,
         message,
         talk,
+        inbox,
         event_term,
         event,
         round,
@@ -292,6 +297,10 @@ async fn snapshot(s: &TestServer, f: &Foreign) -> Result<Value> {
             "sum(length(body)) || '/' || sum(length(status))",
         ),
         ("growth_file_notes", "''"),
+        (
+            "inbox_items",
+            "sum(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END)",
+        ),
         ("exam_results", "sum(score)"),
         (
             "talk_requests",
@@ -404,6 +413,10 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("answerTalkRequest", "mutation($id: ID!) { answerTalkRequest(id: $id, answer: \"越权\") { id } }", json!({ "id": f.talk }), true),
         // No id: the caller's own report (a student of school A) or a refusal.
         case("submitSelfReport", "mutation { submitSelfReport(month: \"2026-11\", text: \"本校汇报\") { id } }", json!({}), false),
+        case("inbox", "{ inbox(first: 100) { unreadCount items { id kind title body link } } }", json!({}), false),
+        case("unreadCount", "{ unreadCount }", json!({}), false),
+        case("markInboxRead", "mutation($id: ID!) { markInboxRead(id: $id) { id title } }", json!({ "id": f.inbox }), true),
+        case("markAllInboxRead", "mutation { markAllInboxRead }", json!({}), false),
         case("policyPresets", "{ policyPresets { id level } }", json!({}), false),
         case("districtBaseline", "{ districtBaseline { current { id version } versions { id } } }", json!({}), false),
         case("schoolPolicy", "query($s: ID) { schoolPolicy(schoolId: $s) { schoolId current { id rules } versions { id } } }", json!({ "s": f.school }), true),
@@ -629,6 +642,7 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         activity: String::new(),
         message: String::new(),
         talk: String::new(),
+        inbox: String::new(),
         event_term: String::new(),
         event: String::new(),
         round: String::new(),

@@ -331,8 +331,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "40",
-        "{tables} tables with forced RLS, expected 40"
+        tables == "42",
+        "{tables} tables with forced RLS, expected 42"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(

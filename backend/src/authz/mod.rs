@@ -9,8 +9,8 @@
 //! questions, named as questions (`org::may_manage_school_roster`,
 //! `policy::may_read_class_tasks`, `matching::may_run_matching`, …).
 
-pub mod lifecycle;
 pub mod care;
+pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
 pub mod org;

@@ -7,10 +7,11 @@ mod limits;
 use async_graphql::{MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
-use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use crate::care::graphql::{CareMutation, CareQuery, CareSubscription};
+use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
+use crate::notify::graphql::{NotifyMutation, NotifyQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
@@ -30,6 +31,7 @@ pub struct Query(
     LifecycleQuery,
     SurveyQuery,
     CareQuery,
+    NotifyQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -43,6 +45,7 @@ pub struct Mutation(
     LifecycleMutation,
     SurveyMutation,
     CareMutation,
+    NotifyMutation,
 );
 
 /// The root subscription (live events over WebSocket).

@@ -406,7 +406,47 @@ pub async fn messages_to_review(ctx: &Ctx) -> ApiResult<Vec<MessageView>> {
 /// Publishes a submitted or reviewed message to the student and parents.
 #[tracing::instrument(skip_all, fields(id = %id))]
 pub async fn publish_growth_message(ctx: &Ctx, id: Uuid) -> ApiResult<MessageView> {
-    advance(ctx, id, Step::Publish).await
+    let view = advance(ctx, id, Step::Publish).await?;
+    notify_family(ctx, &view.message).await?;
+    Ok(view)
+}
+
+/// Tells the student and the student's guardians with an account, in
+/// their inboxes, that a growth message was published (no text, no name:
+/// they open it on their home page).
+async fn notify_family(ctx: &Ctx, m: &growth_message::Model) -> ApiResult<()> {
+    use crate::org::entities::{guardian, student_guardian};
+    let s = one_in_school::<student::Entity>(ctx, m.student_id, "学生").await?;
+    let guardian_ids: Vec<Uuid> = student_guardian::Entity::find()
+        .filter(student_guardian::Column::SchoolId.eq(s.school_id))
+        .filter(student_guardian::Column::StudentId.eq(s.id))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|g| g.guardian_id)
+        .collect();
+    let mut users: Vec<Uuid> = guardian::Entity::find()
+        .filter(guardian::Column::SchoolId.eq(s.school_id))
+        .filter(guardian::Column::Id.is_in(guardian_ids))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .filter_map(|g| g.user_id)
+        .collect();
+    users.extend(s.user_id);
+    users.sort();
+    users.dedup();
+    let n = crate::notify::Notice {
+        kind: "growth_message",
+        title: "新的成长寄语".into(),
+        body: "导师发布了一条成长寄语。".into(),
+        link: "/",
+        dedupe_key: format!("growth_message:{}", m.id),
+    };
+    for u in users {
+        crate::notify::deliver(ctx.db(), s.district_id, s.school_id, u, &n).await?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn own_student_ids(ctx: &Ctx) -> ApiResult<Vec<Uuid>> {

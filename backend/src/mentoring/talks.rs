@@ -70,10 +70,42 @@ pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiRe
     }
     .insert(ctx.db())
     .await?;
+    notify_mentors(ctx, &s, r.id).await?;
     Ok(TalkView {
         request: r,
         student_name: s.name,
     })
+}
+
+/// Tells the student's current mentors, in their inboxes, that a talk
+/// request waits (no name, no message text: they open the request itself).
+async fn notify_mentors(ctx: &Ctx, s: &student::Model, request: Uuid) -> ApiResult<()> {
+    use crate::org::entities::{mentor_assignment, staff};
+    let staff_ids: Vec<Uuid> = mentor_assignment::Entity::find()
+        .filter(mentor_assignment::Column::SchoolId.eq(s.school_id))
+        .filter(mentor_assignment::Column::StudentId.eq(s.id))
+        .filter(mentor_assignment::Column::EndsOn.is_null())
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|a| a.staff_id)
+        .collect();
+    let users = staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(s.school_id))
+        .filter(staff::Column::Id.is_in(staff_ids))
+        .all(ctx.db())
+        .await?;
+    let n = crate::notify::Notice {
+        kind: "talk_request",
+        title: "新的谈心预约".into(),
+        body: "您结对的一名学生（或其家长）预约了谈心，请在谈心预约中答复。".into(),
+        link: "/mentor",
+        dedupe_key: format!("talk_request:{request}"),
+    };
+    for u in users.into_iter().filter_map(|st| st.user_id) {
+        crate::notify::deliver(ctx.db(), s.district_id, s.school_id, u, &n).await?;
+    }
+    Ok(())
 }
 
 /// Talk requests: for staff, those about their mentees and the students of
@@ -160,6 +192,14 @@ pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResu
     am.answered_by = Set(Some(me.user_id));
     am.answered_at = Set(Some(Utc::now()));
     let r = am.update(ctx.db()).await?;
+    let n = crate::notify::Notice {
+        kind: "talk_answered",
+        title: "谈心预约已答复".into(),
+        body: "导师已答复您的谈心预约。".into(),
+        link: "/",
+        dedupe_key: format!("talk_answered:{}", r.id),
+    };
+    crate::notify::deliver(ctx.db(), r.district_id, r.school_id, r.requested_by, &n).await?;
     Ok(TalkView {
         request: r,
         student_name: s.name,

@@ -632,3 +632,65 @@ pub async fn mentor_task_tallies(
     }
     Ok((applied, out))
 }
+
+/// What one mentor has open in the school's current term (issue 14's daily
+/// digest): counts only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentorDigest {
+    /// Requirements whose window closes within the lead time.
+    pub due_soon: u32,
+    /// Requirements whose window closed unmet.
+    pub overdue: u32,
+}
+
+/// Per responsible mentor (staff id) of the context's school: open tasks
+/// due within the policy's `due_soon_days` and overdue ones on `today`, as
+/// the engine judges them (a mentor who did the task has nothing), and that
+/// lead time. Empty when the school has no term or no policy in effect.
+/// For the reminder job.
+#[tracing::instrument(skip_all)]
+pub async fn mentor_digests(
+    ctx: &Ctx,
+    today: NaiveDate,
+) -> ApiResult<(BTreeMap<Uuid, MentorDigest>, u32)> {
+    let school = ctx.school_id()?;
+    let Some(t) = term_by_date(ctx, school, today).await? else {
+        return Ok((BTreeMap::new(), 0));
+    };
+    if today < t.starts_on || today > t.ends_on {
+        return Ok((BTreeMap::new(), 0));
+    }
+    let students = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .all(ctx.db())
+        .await?;
+    let tasks = match evaluate(ctx, t, students, today).await {
+        Ok(t) => t,
+        Err(ApiError::NotFound(_)) => return Ok((BTreeMap::new(), 0)),
+        Err(e) => return Err(e),
+    };
+    let lead = tasks.applied.rules.tasks.due_soon_days;
+    let horizon = today + Duration::days(i64::from(lead));
+    let mut out: BTreeMap<Uuid, MentorDigest> = BTreeMap::new();
+    for st in &tasks.students {
+        for r in &st.requirements {
+            let Some(m) = r
+                .responsible_mentor_id
+                .as_deref()
+                .and_then(|m| Uuid::parse_str(m).ok())
+            else {
+                continue;
+            };
+            match &r.status {
+                shared::tasks::TaskStatus::Due { window } if window.to <= horizon => {
+                    out.entry(m).or_default().due_soon += 1;
+                }
+                shared::tasks::TaskStatus::Overdue { .. } => {
+                    out.entry(m).or_default().overdue += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok((out, lead))
+}

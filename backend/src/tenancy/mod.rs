@@ -112,6 +112,33 @@ impl Ctx {
         Ctx::begin_with(db, caller, true).await
     }
 
+    /// Opens the transaction of a background job acting for one school
+    /// (issue 14): the tenant is the job's, the caller holds no role (every
+    /// `require_*` check refuses it), and `app.role` is `job_worker`.
+    pub async fn begin_system(
+        db: &DatabaseConnection,
+        district_id: Uuid,
+        school_id: Uuid,
+    ) -> ApiResult<Ctx> {
+        let ctx = Ctx::begin_with(db, None, false).await?;
+        ctx.set_local("app.district_id", &district_id.to_string())
+            .await?;
+        ctx.set_local("app.school_id", &school_id.to_string())
+            .await?;
+        ctx.set_local("app.role", "job_worker").await?;
+        ctx.set_local("app.user_id", "").await?;
+        Ok(Ctx {
+            caller: Some(Caller {
+                user_id: Uuid::nil(),
+                roles: vec![],
+                district_id,
+                school_id: Some(school_id),
+                grades: vec![],
+            }),
+            ..ctx
+        })
+    }
+
     async fn begin_with(
         db: &DatabaseConnection,
         caller: Option<Caller>,

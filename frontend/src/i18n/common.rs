@@ -11,6 +11,7 @@ use super::file::{FILE_EN, FILE_ZH, FileTr};
 use super::lifecycle::{LIFECYCLE_EN, LIFECYCLE_ZH, LifecycleTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
+use super::notify::{NOTIFY_EN, NOTIFY_ZH, NotifyTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
 use super::policy::{POLICY_EN, POLICY_ZH, PolicyTr};
 use super::tasks::{TASKS_EN, TASKS_ZH, TasksTr};
@@ -36,6 +37,8 @@ pub struct Tr {
     pub auth: &'static AuthTr,
     /// Care and crisis (concerns, cases, alerts).
     pub care: &'static CareTr,
+    /// The inbox (消息).
+    pub notify: &'static NotifyTr,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub loading: &'static str,
@@ -156,6 +159,7 @@ pub static ZH: Tr = Tr {
     policy: &POLICY_ZH,
     tasks: &TASKS_ZH,
     lifecycle: &LIFECYCLE_ZH,
+    notify: &NOTIFY_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
     file: &FILE_ZH,
@@ -250,6 +254,7 @@ pub static EN: Tr = Tr {
     policy: &POLICY_EN,
     tasks: &TASKS_EN,
     lifecycle: &LIFECYCLE_EN,
+    notify: &NOTIFY_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,
     file: &FILE_EN,

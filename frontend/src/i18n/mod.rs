@@ -21,6 +21,7 @@ mod file;
 mod lifecycle;
 mod matching;
 mod mentoring;
+mod notify;
 mod org;
 mod policy;
 mod tasks;

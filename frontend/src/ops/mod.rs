@@ -98,17 +98,19 @@ macro_rules! operations {
 }
 
 mod auth;
-mod lifecycle;
 mod care;
+mod lifecycle;
 mod matching;
 mod mentoring;
+mod notify;
 mod org;
 mod policy;
 
 pub use auth::*;
-pub use lifecycle::*;
 pub use care::*;
+pub use lifecycle::*;
 pub use matching::*;
 pub use mentoring::*;
+pub use notify::*;
 pub use org::*;
 pub use policy::*;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod care;
 pub mod district;
 pub mod edit;
+pub mod inbox;
 pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;

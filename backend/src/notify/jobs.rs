@@ -1,0 +1,137 @@
+//! The reminder jobs: every day at 07:00 China time the scheduler enqueues
+//! `notify.daily_reminders` (once across replicas, by its dedupe key),
+//! which enqueues one `notify.school_reminders` per school; that one asks
+//! the task engine which tasks each mentor has due within the policy's lead time
+//! (`due_soon_days`) or
+//! overdue, and leaves one digest per mentor in their inbox (counts only;
+//! a mentor with nothing open gets nothing).
+
+use std::sync::Arc;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, Statement,
+};
+use uuid::Uuid;
+
+use super::service::{Notice, deliver};
+use crate::jobs::{Handler, HandlerFuture, Job, NewJob, Registry, queue};
+use crate::org::entities::staff;
+use crate::policy::tasks::mentor_digests;
+use crate::tenancy::Ctx;
+
+/// The daily fan-out's kind.
+pub const DAILY: &str = "notify.daily_reminders";
+/// One school's reminders.
+pub const SCHOOL: &str = "notify.school_reminders";
+/// Hour (China time) the daily reminders run.
+pub const DAILY_HOUR: u32 = 7;
+
+/// Registers the reminder handlers and the daily schedule.
+pub fn register(registry: &mut Registry, db: DatabaseConnection) {
+    registry.register(DAILY, Arc::new(FanOut));
+    registry.register(SCHOOL, Arc::new(SchoolReminders { db }));
+    registry.daily(DAILY, reminder_hour());
+}
+
+/// `DAOSHI_REMINDER_HOUR` (0–23, China time), else [`DAILY_HOUR`].
+fn reminder_hour() -> u32 {
+    std::env::var("DAOSHI_REMINDER_HOUR")
+        .ok()
+        .and_then(|h| h.trim().parse().ok())
+        .filter(|h| *h < 24)
+        .unwrap_or(DAILY_HOUR)
+}
+
+fn day_of(job: &Job) -> Result<chrono::NaiveDate, String> {
+    let p: serde_json::Value = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    p["day"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| "payload without a day".to_string())
+}
+
+struct FanOut;
+
+impl Handler for FanOut {
+    fn run<'a>(&'a self, tx: &'a DatabaseTransaction, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            let day = day_of(job)?;
+            let b = tx.get_database_backend();
+            let sql = if b == DbBackend::Postgres {
+                "SELECT district_id, school_id FROM daoshi_job_schools()"
+            } else {
+                "SELECT district_id, id AS school_id FROM schools ORDER BY id"
+            };
+            let rows = tx
+                .query_all(Statement::from_string(b, sql))
+                .await
+                .map_err(|e| e.to_string())?;
+            for r in rows {
+                let d: Uuid = r.try_get("", "district_id").map_err(|e| e.to_string())?;
+                let s: Uuid = r.try_get("", "school_id").map_err(|e| e.to_string())?;
+                let mut j = NewJob::new(SCHOOL, serde_json::json!({ "day": day.to_string() }));
+                j.dedupe_key = Some(format!("{SCHOOL}:{s}:{day}"));
+                queue::insert(tx, Some(d), Some(s), j)
+                    .await
+                    .map_err(|e| e.message())?;
+            }
+            Ok(())
+        })
+    }
+}
+
+struct SchoolReminders {
+    db: DatabaseConnection,
+}
+
+impl Handler for SchoolReminders {
+    fn run<'a>(&'a self, tx: &'a DatabaseTransaction, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            let day = day_of(job)?;
+            let (Some(d), Some(s)) = (job.district_id, job.school_id) else {
+                return Err("a school reminder job without its school".into());
+            };
+            // Read the school's tasks in a read transaction of the school.
+            let ctx = Ctx::begin_system(&self.db, d, s)
+                .await
+                .map_err(|e| e.message())?;
+            let digests = mentor_digests(&ctx, day).await;
+            let users: Vec<(Uuid, Option<Uuid>)> = match &digests {
+                Ok((m, _)) if !m.is_empty() => staff::Entity::find()
+                    .filter(staff::Column::SchoolId.eq(s))
+                    .filter(staff::Column::Id.is_in(m.keys().copied().collect::<Vec<_>>()))
+                    .all(ctx.db())
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .map(|st| (st.id, st.user_id))
+                    .collect(),
+                _ => vec![],
+            };
+            ctx.finish(true).await.map_err(|e| e.message())?;
+            let (digests, lead) = digests.map_err(|e| e.message())?;
+            for (staff_id, user) in users {
+                let (Some(user), Some(dg)) = (user, digests.get(&staff_id)) else {
+                    continue;
+                };
+                let mut parts = vec![];
+                if dg.overdue > 0 {
+                    parts.push(format!("{} 项已逾期", dg.overdue));
+                }
+                if dg.due_soon > 0 {
+                    parts.push(format!("{} 项将在 {lead} 天内到期", dg.due_soon));
+                }
+                let n = Notice {
+                    kind: "task_digest",
+                    title: "导师任务提醒".into(),
+                    body: format!("您结对学生的任务中，{}。", parts.join("，")),
+                    link: "/tasks",
+                    dedupe_key: format!("task_digest:{day}"),
+                };
+                deliver(tx, d, s, user, &n).await.map_err(|e| e.message())?;
+            }
+            Ok(())
+        })
+    }
+}
