@@ -422,8 +422,10 @@ impl TestServer {
                     .next()
                     .unwrap_or_default()
                     .to_string();
+                // The server's job workers and escalation timer write too:
+                // wait for their lock as the server itself does.
                 let out = std::process::Command::new("sqlite3")
-                    .args([path.as_str(), sql])
+                    .args(["-cmd", ".timeout 10000", path.as_str(), sql])
                     .output()
                     .context("running sqlite3 (apt-get install sqlite3)")?;
                 if !out.status.success() {
