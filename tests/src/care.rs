@@ -72,7 +72,7 @@ impl Subscription {
         sub.ws
             .send(Message::text(
                 json!({ "id": "1", "type": "subscribe", "payload": {
-                    "query": "subscription { careAlerts { alertId caseId level reason } }" } })
+                    "query": "subscription { careAlerts { alertId caseId reason } }" } })
                 .to_string(),
             ))
             .await?;

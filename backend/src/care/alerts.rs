@@ -6,10 +6,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{alert, case};
+use crate::authz;
+use crate::authz::mentoring::Me;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::org::entities::student;
+use crate::org::entities::{class, student};
 use crate::tenancy::Ctx;
+use shared::care::CaseTier;
 
 /// Most alerts listed.
 pub const MAX_ALERTS: u64 = 200;
@@ -25,6 +28,9 @@ pub struct AlertView {
     pub acknowledged: bool,
     /// Whether the case is closed.
     pub closed: bool,
+    /// Whether the recipient's tier shows the level (a head teacher, who
+    /// sees only that a case exists, is alerted without it).
+    pub level_visible: bool,
 }
 
 /// The caller's alerts, newest first: unread only, or all.
@@ -66,10 +72,29 @@ pub async fn mine(ctx: &Ctx, unread_only: bool) -> ApiResult<Vec<AlertView>> {
             .all(ctx.db())
             .await?
     };
+    let class_ids: Vec<Uuid> = students.iter().map(|s| s.class_id).collect();
+    let classes: Vec<class::Model> = if class_ids.is_empty() {
+        vec![]
+    } else {
+        class::Entity::find()
+            .filter(class::Column::SchoolId.eq(school))
+            .filter(class::Column::Id.is_in(class_ids))
+            .all(ctx.db())
+            .await?
+    };
+    let me = Me::load(ctx).await?;
+    let plan = super::cases::plan_for(ctx, caller.district_id, school).await?;
     let mut out = vec![];
     for a in rows {
         let Some(c) = cases.iter().find(|c| c.id == a.case_id) else {
             continue;
+        };
+        let tier = match students.iter().find(|s| s.id == c.student_id) {
+            Some(s) => match classes.iter().find(|k| k.id == s.class_id) {
+                Some(k) => authz::care::tier(ctx, &me, c, s, k.grade, &plan)?,
+                None => None,
+            },
+            None => None,
         };
         crate::audit::record(ctx, "care.alert.read", "care_case", Some(c.id), None).await?;
         out.push(AlertView {
@@ -80,6 +105,7 @@ pub async fn mine(ctx: &Ctx, unread_only: bool) -> ApiResult<Vec<AlertView>> {
                 .unwrap_or_default(),
             acknowledged: c.acknowledged_at.is_some(),
             closed: c.closed_at.is_some(),
+            level_visible: matches!(tier, Some(CaseTier::Full | CaseTier::Status)),
             row: a,
         });
     }

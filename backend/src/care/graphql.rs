@@ -285,8 +285,12 @@ impl CareAlert {
     async fn student_name(&self) -> &str {
         &self.0.student_name
     }
-    /// The case's level when alerted.
+    /// The case's level when alerted; null for a recipient whose tier does
+    /// not show it (the head teacher sees only that a case exists).
     async fn level(&self) -> Option<ConcernLevel> {
+        if !self.0.level_visible {
+            return None;
+        }
         ConcernLevel::from_code(&self.0.row.level)
     }
     /// `raised`, or `escalated` (nobody acknowledged in time).
@@ -318,8 +322,6 @@ pub struct CareAlertEvent {
     pub alert_id: ID,
     /// The case.
     pub case_id: ID,
-    /// Level.
-    pub level: Option<ConcernLevel>,
     /// `raised` or `escalated`.
     pub reason: String,
 }
@@ -329,7 +331,6 @@ impl From<AlertEvent> for CareAlertEvent {
         CareAlertEvent {
             alert_id: id(e.alert_id),
             case_id: id(e.case_id),
-            level: ConcernLevel::from_code(&e.level),
             reason: e.reason,
         }
     }

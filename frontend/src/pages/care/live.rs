@@ -69,7 +69,7 @@ fn connect(state: Rc<RefCell<Live>>, connected: RwSignal<bool>, bump: RwSignal<u
                 send(
                     &w,
                     serde_json::json!({ "id": "alerts", "type": "subscribe", "payload": {
-                        "query": "subscription { careAlerts { alertId caseId level reason } }" } }),
+                        "query": "subscription { careAlerts { alertId caseId reason } }" } }),
                 );
             }
             Some("next") if !bump.is_disposed() => bump.update(|n| *n += 1),
