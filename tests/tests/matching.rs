@@ -495,3 +495,58 @@ async fn round_caps_follow_the_policy(backend: Backend) -> Result<()> {
     Ok(())
 }
 both!(round_caps_follow_the_policy);
+
+/// A school that keeps teachers on probation out of matching
+/// (`mentor_assessment.match_probationary = false` in its policy) gets no
+/// probationer in its round; under the standard scheme they may take students.
+async fn probation_follows_the_policy(backend: Backend) -> Result<()> {
+    let srv = TestServer::start(Options::new(backend)).await?;
+    drop_demo_round(&srv)?;
+    let term = first_term(&srv, "s2.admin").await?;
+    let mentor = staff_of(&srv, "s2.mentor1")?;
+    srv.sql(&format!(
+        "UPDATE staff SET qualification = 'probation' WHERE id = {}",
+        srv.uuid_lit(&mentor)
+    ))?;
+    let round = srv
+        .data_as(
+            "s2.admin",
+            OPEN,
+            json!({ "t": term, "g": 7, "m": "TWO_WAY", "c": null }),
+        )
+        .await?;
+    let round = s(&round["openMatchingRound"]["id"]);
+    let qualified = |p: &Value| {
+        p["runMatchingPreview"]["loads"]
+            .as_array()
+            .and_then(|l| l.iter().find(|x| s(&x["mentorId"]) == mentor))
+            .map(|x| x["qualified"].clone())
+    };
+    let p = srv
+        .data_as("s2.admin", PREVIEW, json!({ "r": round, "seed": 7 }))
+        .await?;
+    ensure!(qualified(&p) == Some(json!(true)), "standard scheme: {p}");
+
+    let set = match backend {
+        Backend::Postgres => {
+            "UPDATE policy_versions SET rules = jsonb_set(rules::jsonb, '{mentor_assessment,match_probationary}', 'false'::jsonb)::text WHERE school_id IS NOT NULL"
+        }
+        Backend::Sqlite => {
+            "UPDATE policy_versions SET rules = json_set(rules, '$.mentor_assessment.match_probationary', json('false')) WHERE school_id IS NOT NULL"
+        }
+    };
+    srv.sql(set)?;
+    let p = srv
+        .data_as("s2.admin", PREVIEW, json!({ "r": round, "seed": 7 }))
+        .await?;
+    ensure!(qualified(&p) == Some(json!(false)), "kept out: {p}");
+    let placed_with_him = p["runMatchingPreview"]["assignments"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|x| s(&x["mentorId"]) == mentor));
+    ensure!(
+        !placed_with_him,
+        "no student placed with a probationer: {p}"
+    );
+    Ok(())
+}
+both!(probation_follows_the_policy);

@@ -109,12 +109,15 @@ pub struct GradeMentor {
     pub subjects: Vec<String>,
     /// Classes of the grade taught.
     pub class_ids: Vec<Uuid>,
+    /// Whether the policy in effect lets the teacher's standing take
+    /// students (a school may keep teachers on probation out of matching).
+    pub may_match: bool,
 }
 
 impl GradeMentor {
     /// Whether the teacher may take students now.
     pub fn qualified(&self) -> bool {
-        Qualification::from_code(&self.staff.qualification).is_some_and(|q| q.may_mentor())
+        self.may_match
     }
 
     /// The teacher's specialties (mentor profile library).
@@ -161,10 +164,17 @@ pub async fn grade_students(ctx: &Ctx, grade: i32) -> ApiResult<Vec<student::Mod
         .await?)
 }
 
-/// The teachers of a grade (eligible by default), qualified or not.
+/// The teachers of a grade (eligible by default), qualified or not: the
+/// teacher's standing as the policy in effect today admits it
+/// (`mentor_assessment.match_probationary`; the standard scheme without one).
 #[tracing::instrument(skip_all)]
 pub async fn grade_mentors(ctx: &Ctx, grade: i32) -> ApiResult<Vec<GradeMentor>> {
     let school = ctx.school_id()?;
+    let district = ctx.district_id()?;
+    let scheme = crate::policy::service::policy_on(ctx, district, school, crate::clock::today())
+        .await?
+        .map(|e| e.version.rules.mentor_assessment)
+        .unwrap_or_else(shared::mentor_assessment::AssessmentScheme::standard);
     let classes: Vec<Uuid> = grade_classes(ctx, grade)
         .await?
         .into_iter()
@@ -195,10 +205,13 @@ pub async fn grade_mentors(ctx: &Ctx, grade: i32) -> ApiResult<Vec<GradeMentor>>
         .into_iter()
         .map(|s| {
             let (subjects, class_ids) = by_staff.remove(&s.id).unwrap_or_default();
+            let may_match = Qualification::from_code(&s.qualification)
+                .is_some_and(|q| q.may_mentor() && scheme.may_match(q));
             GradeMentor {
                 staff: s,
                 subjects,
                 class_ids,
+                may_match,
             }
         })
         .collect())
