@@ -193,6 +193,19 @@ async fn admin_edits_policy(ui: &Ui) -> Result<()> {
     ui.scroll_to("#ratio-grade-7").await?;
     ui.screenshot("policy-validation-error-360x640").await?;
     check_phone_usable(ui, "policy form").await?;
+    // The "due soon" horizon is checked by the same rules: 200 days is
+    // refused under the field; 10 is fine.
+    ui.set_value("#due-soon-days", "200").await?;
+    ui.wait(
+        "document.querySelector('#due-soon-days-error .field-error')",
+        "the due-soon horizon error",
+    )
+    .await?;
+    let err = ui.text("#due-soon-days-error").await?;
+    if !err.contains("1–120") {
+        bail!("unexpected due-soon error: {err:?}");
+    }
+    ui.set_value("#due-soon-days", "10").await?;
     // A valid change: grade 7 at 1:14, and one more talk a term.
     ui.set_value("#ratio-grade-7", "14").await?;
     let talks: String = ui.eval("document.querySelector('#talks').value").await?;

@@ -35,6 +35,10 @@ pub struct PolicyTr {
     pub parent_contact_month: &'static str,
     pub self_report_month: &'static str,
     pub optional_min: &'static str,
+    /// Label: how many days back an activity may be dated.
+    pub backdate_days: &'static str,
+    /// Label: the "due soon" horizon in days.
+    pub due_soon_days: &'static str,
     pub meets_baseline: &'static str,
     pub problems_n: Fmt1,
     pub diff_title: &'static str,
@@ -111,6 +115,8 @@ pub static POLICY_ZH: PolicyTr = PolicyTr {
     parent_contact_month: "每月家校联系（次）",
     self_report_month: "每月学生汇报（次）",
     optional_min: "每学期自选动作至少（项）",
+    backdate_days: "记录可补填的天数（超过需班主任或管理员并说明原因）",
+    due_soon_days: "“临近截止”提前提醒的天数",
     meets_baseline: "符合区基线。",
     problems_n: |n| format!("有 {n} 处需要修改："),
     diff_title: "与当前版本相比的变化",
@@ -176,6 +182,8 @@ pub static POLICY_EN: PolicyTr = PolicyTr {
     parent_contact_month: "Parent contacts a month",
     self_report_month: "Student reports a month",
     optional_min: "Optional actions per term, at least",
+    backdate_days: "Days back an entry may be dated (earlier: head teacher or admin, with a reason)",
+    due_soon_days: "Days ahead that count as \"due soon\"",
     meets_baseline: "Meets the district baseline.",
     problems_n: |n| format!("{n} problems to fix:"),
     diff_title: "What changes from the current version",

@@ -220,6 +220,22 @@ fn rules_fields(
                 |r, v| r.tasks.optional_actions.min_per_term = v.unwrap_or(0),
                 false, None,
             )}
+            <div class="grid2">
+                {num_field(
+                    i18n, draft, problems, "backdate-days".into(), "tasks.backdate_days".into(),
+                    move || t().policy.backdate_days.to_string(),
+                    |r| Some(r.tasks.backdate_days),
+                    |r, v| r.tasks.backdate_days = v.unwrap_or(0),
+                    false, None,
+                )}
+                {num_field(
+                    i18n, draft, problems, "due-soon-days".into(), "tasks.due_soon_days".into(),
+                    move || t().policy.due_soon_days.to_string(),
+                    |r| Some(r.tasks.due_soon_days),
+                    |r, v| r.tasks.due_soon_days = v.unwrap_or(0),
+                    false, None,
+                )}
+            </div>
         </fieldset>
     }
 }
