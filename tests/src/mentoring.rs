@@ -89,3 +89,10 @@ pub fn count_rows(s: &TestServer, key: &str) -> Result<i64> {
     .trim()
     .parse()?)
 }
+
+/// The fields of a growth message the mentoring tests read.
+pub const MSG: &str = "id status body brightSpots student { id } termName publishedOn";
+/// A student's growth file, as the tests read it.
+pub const FILE: &str = "query($s: ID!) { growthFile(studentId: $s) { student { id } notes { section body month } examResults { subject examName display bandCode band } } }";
+/// Records an exam result (shown back only as a band).
+pub const EXAM: &str = "mutation($s: ID!, $i: ExamResultInput!) { recordExamResult(studentId: $s, input: $i) { subject display band bandCode } }";
