@@ -8,6 +8,7 @@ pub mod forms;
 pub mod graphql;
 pub mod guardians;
 pub mod import;
+mod import_staff;
 pub mod schools;
 pub mod sheet;
 pub mod staff;
