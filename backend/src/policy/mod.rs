@@ -7,4 +7,5 @@ pub mod demo;
 pub mod entities;
 pub mod graphql;
 pub mod service;
+pub mod task_types;
 pub mod tasks;
