@@ -520,7 +520,12 @@ const ROLES_A: [&str; 7] = [
 async fn no_operation_crosses_tenants(backend: Backend) -> Result<()> {
     // The `login` case guesses a foreign admin's password many times; the
     // per-username limit (tested elsewhere) would otherwise lock the admin out.
-    let env = vec![("DAOSHI_LOGIN_LIMIT_USER".to_string(), "100000".to_string())];
+    // No job workers: the daily digest (due since 07:00 China time) would
+    // otherwise add inbox items to both schools between the two snapshots.
+    let env = vec![
+        ("DAOSHI_LOGIN_LIMIT_USER".to_string(), "100000".to_string()),
+        ("DAOSHI_WORKERS".to_string(), "0".to_string()),
+    ];
     let s = TestServer::start(Options {
         env,
         ..Options::new(backend)
