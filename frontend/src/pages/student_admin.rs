@@ -104,10 +104,16 @@ pub fn StudentAdminCards(
     /// Called after the mentor changed (the page reloads the student).
     on_change: Callback<()>,
 ) -> impl IntoView {
+    // Bumped after each change, so the trail shows it.
+    let version = RwSignal::new(0u32);
+    let changed = Callback::new(move |_| {
+        version.update(|v| *v += 1);
+        on_change.run(());
+    });
     view! {
-        <ChangeMentorCard student_id=student_id.clone() on_change=on_change/>
-        <SensitiveCard student_id=student_id.clone()/>
-        <TrailCard student_id=student_id/>
+        <ChangeMentorCard student_id=student_id.clone() on_change=changed/>
+        <SensitiveCard student_id=student_id.clone() on_save=changed/>
+        <TrailCard student_id=student_id version=version/>
     }
 }
 
@@ -211,7 +217,7 @@ fn toggle(list: RwSignal<Vec<String>>, code: &'static str, on: bool) {
 }
 
 #[component]
-fn SensitiveCard(student_id: String) -> impl IntoView {
+fn SensitiveCard(student_id: String, on_save: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || tr(i18n.lang());
     let id = student_id.clone();
@@ -254,6 +260,7 @@ fn SensitiveCard(student_id: String) -> impl IntoView {
                 Ok(_) => {
                     error.set(None);
                     saved.set(true);
+                    on_save.run(());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -333,10 +340,11 @@ fn SensitiveCard(student_id: String) -> impl IntoView {
 }
 
 #[component]
-fn TrailCard(student_id: String) -> impl IntoView {
+fn TrailCard(student_id: String, version: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || tr(i18n.lang());
     let trail = LocalResource::new(move || {
+        version.track();
         let id = student_id.clone();
         async move {
             api::query::<ops::StudentTrail>(ops::student_trail::Variables { id })
