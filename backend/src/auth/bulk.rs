@@ -17,7 +17,8 @@ use sea_orm::{
 use shared::org::Role;
 use uuid::Uuid;
 
-use super::entities::{role_grant, user};
+use super::accounts::insert_grant;
+use super::entities::user;
 use super::password;
 use crate::audit;
 use crate::authz;
@@ -291,17 +292,7 @@ pub async fn create_in_bulk(
             }
         }
         for r in &p.roles {
-            role_grant::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                user_id: Set(u.id),
-                role: Set(r.code().to_string()),
-                district_id: Set(district),
-                school_id: Set(Some(school)),
-                grade: Set(None),
-                created_at: Set(chrono::Utc::now()),
-            }
-            .insert(ctx.db())
-            .await?;
+            insert_grant(ctx, u.id, *r, district, Some(school), None).await?;
         }
         audit::record(
             ctx,

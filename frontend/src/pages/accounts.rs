@@ -111,10 +111,10 @@ fn BulkAccounts(changed: RwSignal<u32>) -> impl IntoView {
             </button>
             <label for="bulk-class">{move || i18n.t().auth.bulk_class}</label>
             {loaded(classes, move |list| {
-                if class_id.get_untracked().is_empty() {
-                    if let Some(c) = list.first() {
-                        class_id.set(c.id.clone());
-                    }
+                if class_id.get_untracked().is_empty()
+                    && let Some(c) = list.first()
+                {
+                    class_id.set(c.id.clone());
                 }
                 view! {
                     <select id="bulk-class" on:change=move |ev| class_id.set(event_target_value(&ev))>
