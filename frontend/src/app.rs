@@ -12,7 +12,7 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
 use crate::pages::{
-    account, care, district, inbox, lifecycle, matching, people, policy, school, tasks,
+    account, accounts, care, district, inbox, lifecycle, matching, people, policy, school, tasks,
 };
 use crate::session::{self, Notice, Session, use_session};
 
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("school/staff") view=school::Staff/>
                     <Route path=path!("school/students") view=school::Students/>
                     <Route path=path!("school/import") view=school::Import/>
+                    <Route path=path!("school/accounts") view=accounts::SchoolAccountsPage/>
                     <Route path=path!("classes/:id") view=people::ClassDetail/>
                     <Route path=path!("grade") view=people::GradeHome/>
                     <Route path=path!("grade/students") view=people::GradeStudents/>

@@ -238,6 +238,7 @@ pub fn nav(role: Role) -> &'static [NavItem] {
         item("/school/classes", |t| t.nav_classes),
         item("/school/staff", |t| t.nav_staff),
         item("/school/students", |t| t.nav_students),
+        item("/school/accounts", |t| t.auth.nav_accounts),
     ];
     const GRADE: &[NavItem] = &[
         item("/grade", |t| t.nav_grade),

@@ -95,7 +95,8 @@ async fn insert_user(
     })
 }
 
-async fn insert_grant(
+/// Inserts one role grant.
+pub(crate) async fn insert_grant(
     ctx: &Ctx,
     user_id: Uuid,
     role: Role,

@@ -2,12 +2,12 @@
 //! (`changePassword`, `resetPassword`, `deactivateAccount`,
 //! `reactivateAccount`).
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use sea_orm::EntityTrait;
 use shared::org::Role;
 
 use super::entities::user;
-use super::{lifecycle, service};
+use super::{bulk, lifecycle, service};
 use crate::error::ApiError;
 use crate::graphql::context::{ClientIp, GqlResult, ctx_of, state_of};
 use crate::org::entities::{district, school};
@@ -61,6 +61,39 @@ impl From<service::Session> for AuthPayload {
             },
         }
     }
+}
+
+/// Whose logins `createAccountsInBulk` makes.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum BulkAccountKind {
+    /// Every staff member without an account.
+    Staff,
+    /// Every guardian of one class's students without an account.
+    Guardians,
+}
+
+/// A printed slip: one new login with its one-time password.
+#[derive(SimpleObject)]
+pub struct AccountSlip {
+    /// Printed with (a class name, or 教职工).
+    pub group: String,
+    /// The person.
+    pub name: String,
+    /// Whom it is about (the student and relation, or the staff number).
+    pub detail: String,
+    /// Login name.
+    pub username: String,
+    /// One-time password, shown once.
+    pub password: String,
+}
+
+/// Logins made in bulk.
+#[derive(SimpleObject)]
+pub struct BulkAccounts {
+    /// The slips, in print order.
+    pub slips: Vec<AccountSlip>,
+    /// People still without an account (call again for them).
+    pub remaining: i32,
 }
 
 /// The caller.
@@ -182,6 +215,40 @@ impl AuthMutation {
         let id = crate::tenancy::parse_id(&user_id, "账号")?;
         let password = lifecycle::reset_password(ctx_of(cx)?, state_of(cx)?, id).await?;
         Ok(OneTimePassword { password })
+    }
+
+    /// Makes logins with one-time passwords for the school's staff, or the
+    /// guardians of one class (`classId`), who have none yet (school admin);
+    /// at most 60 per call, `remaining` tells how many are left. The
+    /// passwords are shown only in this answer.
+    async fn create_accounts_in_bulk(
+        &self,
+        cx: &Context<'_>,
+        kind: BulkAccountKind,
+        class_id: Option<ID>,
+    ) -> GqlResult<BulkAccounts> {
+        let class_id = class_id
+            .map(|c| crate::tenancy::parse_id(&c, "班级"))
+            .transpose()?;
+        let kind = match kind {
+            BulkAccountKind::Staff => bulk::BulkKind::Staff,
+            BulkAccountKind::Guardians => bulk::BulkKind::Guardians,
+        };
+        let r = bulk::create_in_bulk(ctx_of(cx)?, kind, class_id).await?;
+        Ok(BulkAccounts {
+            remaining: i32::try_from(r.remaining).unwrap_or(i32::MAX),
+            slips: r
+                .slips
+                .into_iter()
+                .map(|s| AccountSlip {
+                    group: s.group,
+                    name: s.name,
+                    detail: s.detail,
+                    username: s.username,
+                    password: s.password,
+                })
+                .collect(),
+        })
     }
 
     /// Deactivates an account (same scope as `resetPassword`): it can no

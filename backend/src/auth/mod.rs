@@ -2,6 +2,7 @@
 //! rate limits, and the `login` / `refresh` / `logout` / `me` operations.
 
 pub mod accounts;
+pub mod bulk;
 pub mod entities;
 pub mod graphql;
 pub mod jwt;

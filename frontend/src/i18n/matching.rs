@@ -121,6 +121,16 @@ pub struct MatchTr {
     pub why_lottery: &'static str,
     pub why_club: &'static str,
     pub why_continuity: &'static str,
+    pub teams_title: &'static str,
+    pub teams_hint: &'static str,
+    pub teams_none: &'static str,
+    pub team_reason: &'static str,
+    pub team_lead: &'static str,
+    pub team_members: &'static str,
+    pub team_note: &'static str,
+    pub team_approve: &'static str,
+    pub team_refuse: &'static str,
+    pub teams_approved: &'static str,
 }
 
 impl MatchTr {
@@ -287,6 +297,16 @@ pub static MATCH_ZH: MatchTr = MatchTr {
     why_lottery: "导师盲盒随机分配",
     why_club: "按社团分配",
     why_continuity: "双方同意，延续上学期结对",
+    teams_title: "导师团审批",
+    teams_hint: "班主任为有特殊需求的学生申请导师团；领导小组指定牵头导师和成员后批准，成员即获得该生的导师权限（记录谈话、查看成长档案，均留痕）。",
+    teams_none: "没有待审批的导师团申请。",
+    team_reason: "申请理由",
+    team_lead: "牵头导师",
+    team_members: "成员",
+    team_note: "审批意见（可选）",
+    team_approve: "批准",
+    team_refuse: "不批准",
+    teams_approved: "已组建的导师团",
 };
 
 /// Mentor matching, English.
@@ -407,4 +427,14 @@ pub static MATCH_EN: MatchTr = MatchTr {
     why_lottery: "Drawn at random (blind box).",
     why_club: "Through your club.",
     why_continuity: "Kept from last term, as both of you asked.",
+    teams_title: "Mentor-team decisions",
+    teams_hint: "Head teachers apply for a mentor team for a student with special needs; the leading group names a lead mentor and members and approves. Members then hold a mentor's rights for the student (logging talks, reading the growth file, both audited).",
+    teams_none: "No mentor-team application is waiting.",
+    team_reason: "Reason",
+    team_lead: "Lead mentor",
+    team_members: "Members",
+    team_note: "Note (optional)",
+    team_approve: "Approve",
+    team_refuse: "Refuse",
+    teams_approved: "Mentor teams",
 };

@@ -23,4 +23,12 @@ operations! {
     DeactivateAccount;
     /// Reactivate an account.
     ReactivateAccount;
+    /// The school's accounts with their role grants (school admin).
+    SchoolAccountRoles;
+    /// Logins with one-time passwords for the staff or a class's guardians.
+    CreateAccountsInBulk;
+    /// Grant a role to an account.
+    GrantRole;
+    /// Revoke a role grant.
+    RevokeRole;
 }

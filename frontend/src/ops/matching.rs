@@ -61,4 +61,8 @@ operations! {
     MyTeamApplications;
     /// The head teacher applies for a mentor team (导师团) for a student.
     ApplyForMentorTeam;
+    /// Every mentor-team application and approved team (school admin).
+    TeamApplicationsForDecision;
+    /// Approves or refuses a mentor-team application (school admin).
+    DecideMentorTeam;
 }

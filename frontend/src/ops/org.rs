@@ -37,4 +37,8 @@ operations! {
     UpdateStudent;
     /// A student's guardians (audited read).
     Guardians;
+    /// Who did or read what about a student (school admin).
+    StudentTrail;
+    /// Changes a student's mentor during the year, with a reason.
+    ChangeMentor;
 }

@@ -1,6 +1,7 @@
 //! The pages, by audience.
 
 pub mod account;
+pub mod accounts;
 pub mod care;
 pub mod district;
 pub mod edit;
@@ -11,4 +12,5 @@ pub mod mentoring;
 pub mod people;
 pub mod policy;
 pub mod school;
+pub mod student_admin;
 pub mod tasks;

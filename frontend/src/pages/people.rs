@@ -258,6 +258,13 @@ pub fn StudentDetail() -> impl IntoView {
         <StudentTasks/>
         <GuardianContacts/>
         {move || {
+            // The school admin: mid-year mentor change, sensitive flags, trail.
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            (role.get() == Some(Role::SchoolAdmin)).then(|| {
+                view! { <crate::pages::student_admin::StudentAdminCards student_id=id on_change=Callback::new(move |_| student.refetch())/> }
+            })
+        }}
+        {move || {
             // The growth file: the student's mentors and head teacher write,
             // the school admin reads; nobody else is offered it.
             let id = params.with(|p| p.get("id").unwrap_or_default());

@@ -7,6 +7,7 @@ use crate::i18n::{I18n, use_i18n};
 use crate::ops;
 use crate::ui::{ErrorBox, PageTitle, loaded};
 
+use super::decide::TeamDecisions;
 use super::preview::RoundDetail;
 use super::*;
 
@@ -109,6 +110,7 @@ pub fn MatchingAdmin() -> impl IntoView {
                     }
                 })
         }}
+        <TeamDecisions/>
     }
 }
 

@@ -16,6 +16,7 @@ use crate::i18n::{I18n, Lang};
 use crate::ops;
 
 mod admin;
+mod decide;
 mod preview;
 mod student;
 mod team;
