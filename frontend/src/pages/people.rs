@@ -439,11 +439,18 @@ fn class_list(i18n: I18n, classes: Vec<ClassRow>) -> impl IntoView {
     }
 }
 
-fn classes_resource(grade: Option<i64>) -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
-    LocalResource::new(move || async move {
-        api::query::<ops::Classes>(ops::classes::Variables { grade })
-            .await
-            .map(|d| d.classes)
+/// The classes (of one grade when `grade` gives one; refetched when it
+/// changes).
+fn classes_resource(
+    grade: impl Fn() -> Option<i64> + Send + Sync + 'static,
+) -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
+    LocalResource::new(move || {
+        let grade = grade();
+        async move {
+            api::query::<ops::Classes>(ops::classes::Variables { grade })
+                .await
+                .map(|d| d.classes)
+        }
     })
 }
 
@@ -452,7 +459,7 @@ fn classes_resource(grade: Option<i64>) -> LocalResource<Result<Vec<ClassRow>, A
 pub fn ClassDetail() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let classes = classes_resource(None);
+    let classes = classes_resource(|| None);
     move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         let title = classes
@@ -473,10 +480,14 @@ pub fn ClassDetail() -> impl IntoView {
 pub fn GradeHome() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let grade = session
-        .user
-        .with_untracked(|u| u.as_ref().and_then(|u| u.grades.first().copied()));
-    let classes = classes_resource(grade);
+    // Tracked: right after signing in the grades arrive with `me`, possibly
+    // after the page first renders (then every class would be listed).
+    let grade = Memo::new(move |_| {
+        session
+            .user
+            .with(|u| u.as_ref().and_then(|u| u.grades.first().copied()))
+    });
+    let classes = classes_resource(move || grade.get());
     view! {
         <PageTitle title=|t| t.org.grade_title/>
         <p class="hint">{move || i18n.t().org.grade_intro}</p>
@@ -501,7 +512,7 @@ pub fn GradeStudents() -> impl IntoView {
 pub fn MyClass() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let classes = classes_resource(None);
+    let classes = classes_resource(|| None);
     let search_open = RwSignal::new(false);
     view! {
         <PageTitle title=|t| t.org.my_class_title/>

@@ -85,7 +85,7 @@ fn chosen_stage(stage: &str) -> bool {
 
 /// The student's matching: the published mentor with the explanation, and
 /// the open round of their grade (rank mentors, or pick one with places)
-/// until the student has a mentor. `assigned` are the mentors the school
+/// until its result is published. `assigned` are the mentors the school
 /// has on record for the student, shown when no matching result explains
 /// them (a mentor assigned by the school), so the card never says "no
 /// mentor" beside a mentor.
@@ -161,9 +161,9 @@ pub fn StudentMatching(
                             .into_any()
                     }}
                 </section>
-                // Once the student has a mentor the choice form is closed.
+                // Only a round not yet published is offered: once its result
+                // is published the choice form is closed.
                 {v.round
-                    .filter(|_| v.matches.is_empty() && assigned.is_empty())
                     .map(|(id, method)| match method.as_str() {
                         "TWO_WAY" => view! { <ChoiceEditor round_id=id/> }.into_any(),
                         "SELF_SELECTION" => {

@@ -244,7 +244,7 @@ fn talk_item(
 }
 
 /// A request's messages in order, each with its sender and time.
-fn thread(i18n: crate::i18n::I18n, r: &TalkRow) -> impl IntoView {
+fn thread(i18n: crate::i18n::I18n, r: &TalkRow) -> impl IntoView + use<> {
     let from_parent = r.requester_role == "parent";
     let mut lines: Vec<(bool, String, String)> =
         vec![(false, r.created_at.clone(), r.message.clone())];
