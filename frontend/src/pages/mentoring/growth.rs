@@ -250,10 +250,8 @@ fn GrowthForm(
                     <div class="button-row stack">
                         <button type="button" class="btn secondary" id="growth-save" disabled=move || busy.get()
                             on:click=move |_| act(0)>{move || i18n.t().mentoring.growth_save}</button>
-                        {review.then(|| view! {
                             <button type="button" class="btn secondary" id="growth-submit" disabled=move || busy.get() || id.get().is_none()
                                 on:click=move |_| act1(1)>{move || i18n.t().mentoring.growth_submit}</button>
-                        })}
                         <button type="button" class="btn primary" id="growth-publish"
                             disabled=move || busy.get() || id.get().is_none()
                                 || (review && status.get().as_deref() != Some("REVIEWED"))
