@@ -30,8 +30,9 @@ const REFRESH_KEY: &str = "daoshi.refresh";
 pub enum ApiError {
     /// Not signed in, or the session could not be renewed.
     Unauthenticated,
-    /// Signed in but not allowed.
-    Forbidden,
+    /// Signed in but not allowed; the server's message says why (empty
+    /// when it gave none).
+    Forbidden(String),
     /// No such record (or not visible to the caller).
     NotFound,
     /// The input was refused; the server's message (in Chinese) says why.
@@ -51,7 +52,9 @@ impl ApiError {
     pub fn message(&self, t: &Tr) -> String {
         match self {
             ApiError::Unauthenticated => t.err_unauthenticated.to_string(),
-            ApiError::Forbidden => t.err_forbidden.to_string(),
+            ApiError::Forbidden(m) if m.trim().is_empty() => t.err_forbidden.to_string(),
+            // The server's specific refusal, not a generic one.
+            ApiError::Forbidden(m) => m.clone(),
             ApiError::NotFound => t.err_not_found.to_string(),
             ApiError::Validation(m) | ApiError::Conflict(m) => format!("{}{m}", t.err_invalid),
             ApiError::RateLimited => t.err_rate_limited.to_string(),
@@ -72,7 +75,7 @@ impl ApiError {
             .unwrap_or("");
         match code {
             "UNAUTHENTICATED" => ApiError::Unauthenticated,
-            "FORBIDDEN" => ApiError::Forbidden,
+            "FORBIDDEN" => ApiError::Forbidden(first.message.clone()),
             "NOT_FOUND" => ApiError::NotFound,
             "VALIDATION" | "BAD_USER_INPUT" => ApiError::Validation(first.message.clone()),
             "CONFLICT" => ApiError::Conflict(first.message.clone()),
@@ -297,7 +300,7 @@ async fn send<T: DeserializeOwned>(payload: Payload, token: Option<&str>) -> Res
     let Ok(parsed) = serde_json::from_str::<Response<T>>(&text) else {
         return Err(match status {
             401 => ApiError::Unauthenticated,
-            403 => ApiError::Forbidden,
+            403 => ApiError::Forbidden(String::new()),
             429 => ApiError::RateLimited,
             500.. => ApiError::Internal,
             _ => ApiError::Network,

@@ -100,7 +100,10 @@ impl Entry {
     pub fn failure(&self) -> Option<ApiError> {
         let f = self.failed.as_deref()?;
         Some(match f {
-            "FORBIDDEN" => ApiError::Forbidden,
+            "FORBIDDEN" => ApiError::Forbidden(String::new()),
+            f if f.starts_with("FORBIDDEN:") => {
+                ApiError::Forbidden(f["FORBIDDEN:".len()..].to_string())
+            }
             "NOT_FOUND" => ApiError::NotFound,
             other => ApiError::Validation(other.to_string()),
         })
@@ -109,7 +112,8 @@ impl Entry {
 
 fn refusal(e: &ApiError) -> String {
     match e {
-        ApiError::Forbidden => "FORBIDDEN".into(),
+        ApiError::Forbidden(m) if m.is_empty() => "FORBIDDEN".into(),
+        ApiError::Forbidden(m) => format!("FORBIDDEN:{m}"),
         ApiError::NotFound => "NOT_FOUND".into(),
         ApiError::Validation(m) | ApiError::Conflict(m) => m.clone(),
         _ => String::new(),
@@ -243,7 +247,7 @@ fn outcome(r: &Result<(), ApiError>) -> Outcome {
         Err(
             ApiError::Validation(_)
             | ApiError::Conflict(_)
-            | ApiError::Forbidden
+            | ApiError::Forbidden(_)
             | ApiError::NotFound,
         ) => Outcome::Refused,
         Err(_) => Outcome::Keep,
@@ -469,7 +473,10 @@ mod tests {
         assert_eq!(outcome(&Err(ApiError::Network)), Outcome::Keep);
         assert_eq!(outcome(&Err(ApiError::Internal)), Outcome::Keep);
         assert_eq!(outcome(&Err(ApiError::Unauthenticated)), Outcome::Keep);
-        assert_eq!(outcome(&Err(ApiError::Forbidden)), Outcome::Refused);
+        assert_eq!(
+            outcome(&Err(ApiError::Forbidden(String::new()))),
+            Outcome::Refused
+        );
         assert_eq!(
             outcome(&Err(ApiError::Validation("x".into()))),
             Outcome::Refused

@@ -238,6 +238,21 @@ impl Ui {
         Ok(())
     }
 
+    /// Taps an element; a tap that lands while the page re-renders the
+    /// element (the node went away between finding and tapping it) is
+    /// repeated, three times at most.
+    pub async fn tap(&self, selector: &str) -> Result<()> {
+        let mut last = None;
+        for _ in 0..3 {
+            match self.click(selector).await {
+                Ok(()) => return Ok(()),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        Err(last.unwrap_or_else(|| anyhow!("no tap on {selector}")))
+    }
+
     /// Saves a screenshot of the screen to `test-artifacts/NAME.png`.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let path = artifacts().join(format!("{name}.png"));
@@ -275,6 +290,19 @@ impl Ui {
 }
 
 impl Ui {
+    /// Switches the page to a 1280×800 desktop window (`true`) or back to
+    /// the 360×640 phone.
+    pub async fn set_desktop(&self, desktop: bool) -> Result<()> {
+        use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+        let p = if desktop {
+            SetDeviceMetricsOverrideParams::new(1280, 800, 1.0, false)
+        } else {
+            SetDeviceMetricsOverrideParams::new(WIDTH as i64, HEIGHT as i64, 2.0, true)
+        };
+        self.page.execute(p).await?;
+        Ok(())
+    }
+
     /// Emulates losing (or regaining) the network.
     #[allow(deprecated)]
     pub async fn set_offline(&self, offline: bool) -> Result<()> {

@@ -562,7 +562,7 @@ async fn every_account_lands_home(ui: &Ui) -> Result<()> {
                 "head1",
                 "/class",
                 "我的班级",
-                "document.querySelectorAll('#class-list li').length === 1 && document.querySelectorAll('#student-list li').length > 0",
+                "document.querySelectorAll('#class-list li').length === 1 && document.querySelectorAll('#class-task-list li').length > 0",
             ),
             (
                 "mentor1",

@@ -6,7 +6,7 @@
 //! `daoshi` server with the demo district, in headless Chromium over the
 //! DevTools protocol; the helpers follow `browser.rs`. Screenshots go to `test-artifacts/`.
 
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
 #[allow(deprecated)]
 // deprecated in CDP, still honoured by Chromium (the DevTools offline switch)
 use serde_json::{Value, json};
@@ -350,10 +350,24 @@ async fn mentor_publishes_growth_message(ui: &Ui, server: &tests::TestServer) ->
         "the saved draft",
     )
     .await?;
+    // Publishing asks first, says what it does, and locks the text.
+    let label = ui.text("#growth-publish").await?;
+    ensure!(
+        label.trim() == "发布给家长和学生",
+        "publish button reads {label:?}"
+    );
     ui.click("#growth-publish").await?;
     ui.wait(
-        "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已发布')",
-        "the published message",
+        "document.querySelector('#growth-confirm')",
+        "the confirmation",
+    )
+    .await?;
+    ui.click("#growth-publish-confirm").await?;
+    ui.wait(
+        "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已发布')
+         && document.querySelector('#growth-locked') && document.querySelector('#growth-body').readOnly
+         && !document.querySelector('#growth-publish') && !document.querySelector('#growth-save')",
+        "the published message, locked",
     )
     .await?;
     ui.scroll_to("#growth-editor").await?;

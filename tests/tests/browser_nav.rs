@@ -79,6 +79,33 @@ async fn check_page(ui: &Ui, who: &str, role: &str, path: &str) -> Result<()> {
     Ok(())
 }
 
+/// The accounts whose first screen is also shot on a desktop.
+const DESKTOP: [&str; 2] = ["district", "s2.admin"];
+
+/// Saves the role's first screen (its home, as it opens) to the test
+/// artefacts: `first-screen-<account>[-<role>]-360x640.png`, and for the
+/// admin and the district also at 1280×800.
+async fn first_screen(ui: &Ui, who: &str, role: &str) -> Result<()> {
+    let name = if role.is_empty() {
+        who.replace('.', "-")
+    } else {
+        format!("{}-{role}", who.replace('.', "-"))
+    };
+    ui.eval::<bool>("(window.scrollTo(0, 0), true)").await?;
+    ui.screenshot(&format!("first-screen-{name}-360x640"))
+        .await?;
+    if DESKTOP.contains(&who) {
+        ui.set_desktop(true).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let shot = ui
+            .screenshot(&format!("first-screen-{name}-1280x800"))
+            .await;
+        ui.set_desktop(false).await?;
+        shot?;
+    }
+    Ok(())
+}
+
 /// Signs in, then for each of the account's roles walks every tab.
 async fn walk(ui: &Ui, who: &str) -> Result<Vec<String>> {
     ui.login(who, PASSWORD).await?;
@@ -123,9 +150,12 @@ async fn walk(ui: &Ui, who: &str) -> Result<Vec<String>> {
         if tabs.is_empty() {
             bail!("{who} ({role}) has no navigation");
         }
-        for path in tabs {
+        for (i, path) in tabs.into_iter().enumerate() {
             ui.click(&format!("nav.tabs a[href='{path}']")).await?;
             let checked = check_page(ui, who, &role, &path).await;
+            if i == 0 && checked.is_ok() {
+                first_screen(ui, who, &role).await?;
+            }
             if STILL_BEING_BUILT.contains(&path.as_str()) {
                 if checked.is_ok() {
                     bail!("{path} is built now: remove it from STILL_BEING_BUILT");

@@ -10,20 +10,6 @@ use serde_json::json;
 use tests::PASSWORD;
 use tests::browser::{Ui, check_phone_usable, scenario};
 
-/// Taps an element; a tap that lands while the page re-renders the element
-/// (the node went away between finding and tapping it) is repeated.
-async fn tap(ui: &Ui, selector: &str) -> Result<()> {
-    let mut last = None;
-    for _ in 0..3 {
-        match ui.click(selector).await {
-            Ok(()) => return Ok(()),
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    }
-    Err(last.unwrap_or_else(|| anyhow::anyhow!("no tap on {selector}")))
-}
-
 /// The mentor's students in the quick log's list: (id, name).
 async fn log_students(ui: &Ui) -> Result<Vec<String>> {
     ui.wait(
@@ -50,7 +36,8 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
         "the optional-action kind (the school has a menu)",
     )
     .await?;
-    tap(ui, "input[name=log-kind][value=OPTIONAL_ACTION]").await?;
+    ui.tap("input[name=log-kind][value=OPTIONAL_ACTION]")
+        .await?;
     ui.wait("document.querySelector('#log-action')", "the school's menu")
         .await?;
     let menu: Vec<String> = ui
@@ -60,20 +47,21 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
         bail!("the menu is not the school's: {menu:?}");
     }
     // Saving without an item says so and records nothing.
-    tap(ui, "#log-save").await?;
+    ui.tap("#log-save").await?;
     ui.wait(
         "document.querySelector('#quick-log .error') && document.querySelector('#quick-log .error').innerText.includes('自选动作')",
         "the missing menu item",
     )
     .await?;
     ui.set_value("#log-action", "lunch").await?;
-    tap(ui, "#log-group summary").await?;
-    tap(ui, &format!("#log-group input[data-student='{second}']")).await?;
+    ui.tap("#log-group summary").await?;
+    ui.tap(&format!("#log-group input[data-student='{second}']"))
+        .await?;
     ui.scroll_to("#quick-log").await?;
     ui.screenshot("screens-optional-action-group-360x640")
         .await?;
     check_phone_usable(ui, "quick log with a group").await?;
-    tap(ui, "#log-save").await?;
+    ui.tap("#log-save").await?;
     ui.wait(
         "document.querySelector('#log-note') && document.querySelector('#log-note').innerText.includes('已记录')",
         "the group activity recorded",
@@ -82,10 +70,10 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
 
     // A joint home visit with the head teacher.
     ui.set_value("#log-student", &first).await?;
-    tap(ui, "input[name=log-kind][value=HOME_VISIT]").await?;
+    ui.tap("input[name=log-kind][value=HOME_VISIT]").await?;
     ui.set_value("#log-channel", "HOME").await?;
-    tap(ui, "#log-with-head").await?;
-    tap(ui, "#log-save").await?;
+    ui.tap("#log-with-head").await?;
+    ui.tap("#log-save").await?;
     ui.wait(
         "document.querySelector('#log-note') && document.querySelector('#log-note').innerText.includes('已记录')",
         "the joint home visit recorded",
@@ -139,25 +127,25 @@ async fn mentor_logs_group_and_joint_work(ui: &Ui, server: &tests::TestServer) -
         "the optional action with its menu label",
     )
     .await?;
-    tap(ui, "#activity-list .amend-open").await?;
+    ui.tap("#activity-list .amend-open").await?;
     ui.wait("document.querySelector('.amend-form')", "the amend form")
         .await?;
     ui.set_value(".amend-summary", "与家长商量了寒假作息安排")
         .await?;
-    tap(ui, ".amend-save").await?;
+    ui.tap(".amend-save").await?;
     ui.wait(
         "document.querySelector('.amend-form .error')",
         "the missing reason",
     )
     .await?;
     ui.set_value(".amend-reason", "补充谈话内容").await?;
-    tap(ui, ".amend-save").await?;
+    ui.tap(".amend-save").await?;
     ui.wait(
         "document.querySelector('#activity-list .amendments') && document.querySelector('#activity-list .amendments').innerText.includes('修改记录')",
         "the amendment history",
     )
     .await?;
-    tap(ui, "#activity-list .amendments summary").await?;
+    ui.tap("#activity-list .amendments summary").await?;
     let history = ui.text("#activity-list .amendments").await?;
     if !history.contains("补充谈话内容") {
         bail!("the history does not show the reason: {history:?}");
@@ -189,7 +177,7 @@ async fn mentor_keeps_the_growth_file(ui: &Ui, server: &tests::TestServer) -> Re
     if placeholder {
         bail!("the student page still shows a coming-soon card");
     }
-    tap(ui, "#show-growth-file").await?;
+    ui.tap("#show-growth-file").await?;
     ui.wait(
         "document.querySelector('#band-scale') && document.querySelector('#note-form')",
         "the growth file",
@@ -201,7 +189,7 @@ async fn mentor_keeps_the_growth_file(ui: &Ui, server: &tests::TestServer) -> Re
     }
     // A monthly observation.
     ui.set_value("#note-body", "本月主动在课上发言三次").await?;
-    tap(ui, "#note-save").await?;
+    ui.tap("#note-save").await?;
     ui.wait(
         "document.querySelector('[data-section=MONTHLY]') && document.querySelector('[data-section=MONTHLY]').innerText.includes('本月主动在课上发言三次')",
         "the monthly observation in the file",
@@ -213,7 +201,7 @@ async fn mentor_keeps_the_growth_file(ui: &Ui, server: &tests::TestServer) -> Re
     ui.set_value("#exam-date", "2026-11-10").await?;
     ui.set_value("#exam-score", "86.5").await?;
     ui.set_value("#exam-full", "100").await?;
-    tap(ui, "#exam-save").await?;
+    ui.tap("#exam-save").await?;
     ui.wait(
         "document.querySelector('#exam-saved') && document.querySelector('#exam-saved').innerText.includes('80%–89%')",
         "the band of the recorded result",
@@ -266,13 +254,13 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     ui.set_value("#growth-body", "这学期你在小组合作中很有担当。")
         .await?;
     ui.set_value("#growth-spots", "有担当\n乐于助人").await?;
-    tap(ui, "#growth-save").await?;
+    ui.tap("#growth-save").await?;
     ui.wait(
         "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('草稿')",
         "the draft",
     )
     .await?;
-    tap(ui, "#growth-submit").await?;
+    ui.tap("#growth-submit").await?;
     ui.wait(
         "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已提交')",
         "the submitted message",
@@ -293,7 +281,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
         "the grade's mentors",
     )
     .await?;
-    tap(ui, &format!("{item} .review-return")).await?;
+    ui.tap(&format!("{item} .review-return")).await?;
     ui.wait(
         &format!("document.querySelector('{item} .error')"),
         "the missing comment",
@@ -304,7 +292,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     ui.scroll_to(item).await?;
     ui.screenshot("screens-grade-review-360x640").await?;
     check_phone_usable(ui, "grade leader's review").await?;
-    tap(ui, &format!("{item} .review-return")).await?;
+    ui.tap(&format!("{item} .review-return")).await?;
     ui.wait(
         &format!("document.querySelector('{item}').innerText.includes('已退回')"),
         "the returned message",
@@ -322,7 +310,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
     .await?;
     ui.set_value("#growth-body", "运动会上你主动照顾受伤的同学，很有担当。")
         .await?;
-    tap(ui, "#growth-submit").await?;
+    ui.tap("#growth-submit").await?;
     ui.wait(
         "document.querySelector('#growth-status') && document.querySelector('#growth-status').innerText.includes('已提交')",
         "the resubmitted message",
@@ -339,7 +327,7 @@ async fn grade_leader_reviews(ui: &Ui, server: &tests::TestServer) -> Result<()>
         "the revised message",
     )
     .await?;
-    tap(ui, &format!("{item} .review-approve")).await?;
+    ui.tap(&format!("{item} .review-approve")).await?;
     ui.wait(
         &format!("document.querySelector('{item}').innerText.includes('已审阅通过')"),
         "the approved message",
@@ -358,7 +346,7 @@ async fn head_teacher_applies_for_a_team(ui: &Ui, server: &tests::TestServer) ->
         "the team application form",
     )
     .await?;
-    tap(ui, "#team-apply").await?;
+    ui.tap("#team-apply").await?;
     ui.wait(
         "document.querySelector('#team-form .error')",
         "the missing reason",
@@ -366,7 +354,7 @@ async fn head_teacher_applies_for_a_team(ui: &Ui, server: &tests::TestServer) ->
     .await?;
     ui.set_value("#team-reason", "随班就读，需要多位老师共同关心")
         .await?;
-    tap(ui, "#team-apply").await?;
+    ui.tap("#team-apply").await?;
     ui.wait(
         "document.querySelector('.team-status') && document.querySelector('.team-status').innerText.includes('待领导小组审批')",
         "the pending application",

@@ -4,8 +4,9 @@
 //! result; `s*.parent1` sees a published growth message for their second
 //! child. The mentor's next mentee outside the named student's class is a
 //! transfer who joined on day 70 of the term (`students.joined_on`). The
-//! named student `s*.student1` and their classmates are left
-//! without records, so task-engine fixtures start from a clean slate.
+//! named student `s*.student1` and the first classmates (by 学号) are left
+//! without records, so task-engine fixtures start from a clean slate; the
+//! rest of the class has a term's history (see `demo_history`).
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{

@@ -277,6 +277,9 @@ pub mod talk_request {
         pub answered_at: Option<DateTimeUtc>,
         /// When asked.
         pub created_at: DateTimeUtc,
+        /// The thread after the first answer: a JSON list of
+        /// [`TalkReply`](crate::mentoring::talks::TalkReply).
+        pub replies: String,
     }
 
     /// No relations are navigated through the ORM.

@@ -67,10 +67,11 @@ pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiRe
         answered_by: Set(None),
         answered_at: Set(None),
         created_at: Set(Utc::now()),
+        replies: Set("[]".into()),
     }
     .insert(ctx.db())
     .await?;
-    notify_mentors(ctx, &s, r.id).await?;
+    notify_mentors(ctx, &s, format!("talk_request:{}", r.id)).await?;
     Ok(TalkView {
         request: r,
         student_name: s.name,
@@ -79,7 +80,7 @@ pub async fn request_talk(ctx: &Ctx, student_id: Uuid, message: String) -> ApiRe
 
 /// Tells the student's current mentors, in their inboxes, that a talk
 /// request waits (no name, no message text: they open the request itself).
-async fn notify_mentors(ctx: &Ctx, s: &student::Model, request: Uuid) -> ApiResult<()> {
+async fn notify_mentors(ctx: &Ctx, s: &student::Model, dedupe_key: String) -> ApiResult<()> {
     use crate::org::entities::{mentor_assignment, staff};
     let staff_ids: Vec<Uuid> = mentor_assignment::Entity::find()
         .filter(mentor_assignment::Column::SchoolId.eq(s.school_id))
@@ -100,7 +101,7 @@ async fn notify_mentors(ctx: &Ctx, s: &student::Model, request: Uuid) -> ApiResu
         title: "新的谈心预约".into(),
         body: "您结对的一名学生（或其家长）预约了谈心，请在谈心预约中答复。".into(),
         link: "/mentor",
-        dedupe_key: format!("talk_request:{request}"),
+        dedupe_key,
     };
     for u in users.into_iter().filter_map(|st| st.user_id) {
         crate::notify::deliver(ctx.db(), s.district_id, s.school_id, u, &n).await?;
@@ -186,20 +187,99 @@ pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResu
     if answer.is_empty() || answer.chars().count() > 1000 {
         return Err(ApiError::invalid("answer", "答复须为1–1000字"));
     }
+    let now = Utc::now();
+    let first = r.answer.is_none();
+    let mut thread = replies_of(&r);
     let mut am = r.into_active_model();
     am.status = Set("answered".into());
-    am.answer = Set(Some(answer));
-    am.answered_by = Set(Some(me.user_id));
-    am.answered_at = Set(Some(Utc::now()));
+    if first {
+        am.answer = Set(Some(answer));
+        am.answered_by = Set(Some(me.user_id));
+        am.answered_at = Set(Some(now));
+    } else {
+        // A later answer continues the thread.
+        push_reply(&mut thread, "mentor", now, answer)?;
+        am.replies = Set(serde_json::to_string(&thread).unwrap_or_else(|_| "[]".into()));
+    }
     let r = am.update(ctx.db()).await?;
     let n = crate::notify::Notice {
         kind: "talk_answered",
         title: "谈心预约已答复".into(),
         body: "导师已答复您的谈心预约。".into(),
         link: "/",
-        dedupe_key: format!("talk_answered:{}", r.id),
+        dedupe_key: format!("talk_answered:{}:{}", r.id, replies_of(&r).len()),
     };
     crate::notify::deliver(ctx.db(), r.district_id, r.school_id, r.requested_by, &n).await?;
+    Ok(TalkView {
+        request: r,
+        student_name: s.name,
+    })
+}
+
+/// Most messages a thread keeps after the first answer.
+pub const MAX_REPLIES: usize = 20;
+
+/// One message of a talk request's thread after the first answer.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct TalkReply {
+    /// `parent`, `student` or `mentor`.
+    pub from: String,
+    /// When it was sent.
+    pub at: chrono::DateTime<Utc>,
+    /// The text.
+    pub text: String,
+}
+
+/// The thread of a request (an unreadable column reads as empty).
+pub fn replies_of(r: &talk_request::Model) -> Vec<TalkReply> {
+    serde_json::from_str(&r.replies).unwrap_or_default()
+}
+
+fn push_reply(
+    thread: &mut Vec<TalkReply>,
+    from: &str,
+    at: chrono::DateTime<Utc>,
+    text: String,
+) -> ApiResult<()> {
+    if thread.len() >= MAX_REPLIES {
+        return Err(ApiError::conflict(
+            "这次预约的往来已满20条，请发起新的谈话预约",
+        ));
+    }
+    thread.push(TalkReply {
+        from: from.into(),
+        at,
+        text,
+    });
+    Ok(())
+}
+
+/// The parent or student who asked replies to the mentor's answer; the
+/// request waits for the mentor again, who is told in the inbox.
+#[tracing::instrument(skip_all, fields(id = %id))]
+pub async fn reply_to_talk(ctx: &Ctx, id: Uuid, text: String) -> ApiResult<TalkView> {
+    let caller = ctx.require_any(&[Role::Parent, Role::Student])?.clone();
+    let r = one_in_school::<talk_request::Entity>(ctx, id, "谈心预约").await?;
+    if r.requested_by != caller.user_id {
+        return Err(ApiError::not_found("谈心预约"));
+    }
+    if r.answer.is_none() {
+        return Err(ApiError::conflict("导师还没有答复，答复后才能回复"));
+    }
+    let text = text.trim().to_string();
+    if text.is_empty() || text.chars().count() > 1000 {
+        return Err(ApiError::invalid("text", "回复须为1–1000字"));
+    }
+    let s = one_in_school::<student::Entity>(ctx, r.student_id, "学生").await?;
+    let mut thread = replies_of(&r);
+    let from = r.requester_role.clone();
+    push_reply(&mut thread, &from, Utc::now(), text)?;
+    let mut am = r.into_active_model();
+    am.status = Set("open".into());
+    am.replies = Set(serde_json::to_string(&thread).unwrap_or_else(|_| "[]".into()));
+    let r = am.update(ctx.db()).await?;
+    let key = format!("talk_reply:{}:{}", r.id, thread.len());
+    notify_mentors(ctx, &s, key).await?;
     Ok(TalkView {
         request: r,
         student_name: s.name,
@@ -272,4 +352,41 @@ pub async fn submit_self_report(ctx: &Ctx, month: String, text: String) -> ApiRe
         .await?
         .pop()
         .ok_or_else(|| ApiError::not_found("活动记录"))
+}
+
+/// One monthly report as its writer sees it.
+pub struct SelfReportView {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// When it was sent.
+    pub submitted_at: chrono::DateTime<Utc>,
+    /// What the student wrote.
+    pub text: String,
+}
+
+/// The calling student's own monthly reports, newest first (the last 24).
+#[tracing::instrument(skip_all)]
+pub async fn my_self_reports(ctx: &Ctx) -> ApiResult<Vec<SelfReportView>> {
+    let caller = ctx.require_any(&[Role::Student])?.clone();
+    let school = ctx.school_id()?;
+    let rows = activity::Entity::find()
+        .filter(activity::Column::SchoolId.eq(school))
+        .filter(activity::Column::RecordedBy.eq(caller.user_id))
+        .filter(activity::Column::Kind.eq(ActivityKind::StudentReport.code()))
+        .order_by_desc(activity::Column::OccurredAt)
+        .limit(24)
+        .all(ctx.db())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| SelfReportView {
+            month: a
+                .client_key
+                .strip_prefix("self-report:")
+                .unwrap_or_default()
+                .to_string(),
+            submitted_at: a.created_at,
+            text: a.summary,
+        })
+        .collect())
 }

@@ -124,6 +124,11 @@ pub struct StudentTaskList {
     pub overdue_count: i32,
     /// Requirements due soon (see `TaskRequirement.dueSoon`).
     pub due_soon_count: i32,
+    /// The names of the student's current mentors.
+    pub mentor_names: Vec<String>,
+    /// The day of the last recorded activity with or about the student, on
+    /// or before the day judged.
+    pub last_contact_on: Option<NaiveDate>,
 }
 
 impl StudentTaskList {
@@ -171,6 +176,8 @@ impl From<&StudentTasks> for StudentTaskList {
             due_count: count(&reqs, StatusCode::Due),
             overdue_count: count(&reqs, StatusCode::Overdue),
             due_soon_count: 0,
+            mentor_names: s.mentor_names.clone(),
+            last_contact_on: s.last_contact_on,
             requirements: reqs,
         }
     }

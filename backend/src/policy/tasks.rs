@@ -107,6 +107,11 @@ pub struct StudentTasks {
     pub grade: i32,
     /// Every requirement.
     pub requirements: Vec<RequirementStatus>,
+    /// The names of the student's current mentors.
+    pub mentor_names: Vec<String>,
+    /// The day of the last recorded activity with or about the student
+    /// (talk, home visit, contact, …) on or before the day judged.
+    pub last_contact_on: Option<NaiveDate>,
 }
 
 /// The evaluation of some students in one term.
@@ -348,6 +353,7 @@ async fn evaluate(
         today,
     )
     .map_err(engine_error)?;
+    let (mentors, last) = roster_facts(ctx, t.school_id, &loaded, today).await?;
     let out = loaded
         .students
         .iter()
@@ -356,6 +362,8 @@ async fn evaluate(
             class_name: class_name.clone(),
             grade: st.grade,
             requirements: engine.student_statuses(st),
+            mentor_names: mentors.get(&st.id).cloned().unwrap_or_default(),
+            last_contact_on: last.get(&st.id).copied(),
         })
         .collect();
     Ok(TermTasks {
@@ -364,6 +372,57 @@ async fn evaluate(
         applied: applied.clone(),
         students: out,
     })
+}
+
+/// Per student (by id string): the names of the current mentors and the
+/// day of the last recorded activity on or before `today`.
+async fn roster_facts(
+    ctx: &Ctx,
+    school: Uuid,
+    loaded: &Loaded,
+    today: NaiveDate,
+) -> ApiResult<(HashMap<String, Vec<String>>, HashMap<String, NaiveDate>)> {
+    let mut last: HashMap<String, NaiveDate> = HashMap::new();
+    for a in loaded.activities.iter().filter(|a| a.occurred_on <= today) {
+        for sid in &a.student_ids {
+            let e = last.entry(sid.clone()).or_insert(a.occurred_on);
+            *e = (*e).max(a.occurred_on);
+        }
+    }
+    let current = |a: &&Assignment| a.from <= today && a.until.is_none_or(|u| u >= today);
+    let staff_ids: Vec<Uuid> = loaded
+        .students
+        .iter()
+        .flat_map(|(_, _, st)| st.assignments.iter().filter(current))
+        .filter_map(|a| a.mentor_id.parse().ok())
+        .collect::<HashSet<Uuid>>()
+        .into_iter()
+        .collect();
+    let mut names: HashMap<String, String> = HashMap::new();
+    for chunk in staff_ids.chunks(CHUNK) {
+        for m in crate::org::entities::staff::Entity::find()
+            .filter(crate::org::entities::staff::Column::SchoolId.eq(school))
+            .filter(crate::org::entities::staff::Column::Id.is_in(chunk.to_vec()))
+            .all(ctx.db())
+            .await?
+        {
+            names.insert(m.id.to_string(), m.name);
+        }
+    }
+    let mentors = loaded
+        .students
+        .iter()
+        .map(|(_, _, st)| {
+            let list = st
+                .assignments
+                .iter()
+                .filter(current)
+                .filter_map(|a| names.get(&a.mentor_id).cloned())
+                .collect();
+            (st.id.clone(), list)
+        })
+        .collect();
+    Ok((mentors, last))
 }
 
 /// One student's tasks in a term (anyone who may see the student).

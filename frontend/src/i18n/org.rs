@@ -90,6 +90,7 @@ pub struct OrgTr {
     pub no_mentor: &'static str,
     pub student_home_title: &'static str,
     pub my_mentor_soon: &'static str,
+    pub open_child: &'static str,
 }
 
 /// 学校与人员, 简体中文.
@@ -189,6 +190,7 @@ pub static ORG_ZH: OrgTr = OrgTr {
 
     student_home_title: "我的导师",
     my_mentor_soon: "还没有导师时，结对完成后会显示在这里；双向选择开放时，你可以在这里填报志愿。",
+    open_child: "查看孩子的页面",
 };
 
 /// Schools and people, English.
@@ -290,4 +292,5 @@ pub static ORG_EN: OrgTr = OrgTr {
 
     student_home_title: "My mentor",
     my_mentor_soon: "If you have no mentor yet, they will appear here once matching is done; when two-way selection opens you will list your choices here.",
+    open_child: "Open the child's page",
 };

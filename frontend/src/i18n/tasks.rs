@@ -47,6 +47,11 @@ pub struct TasksTr {
     pub periods_line: Fmt3,
     pub percent: Fmt1,
     pub on_track_share: Fmt1,
+    pub mentor_is: Fmt1,
+    pub last_contact: Fmt1,
+    pub no_contact: &'static str,
+    pub only_overdue: Fmt1,
+    pub none_overdue: &'static str,
 }
 
 impl TasksTr {
@@ -127,6 +132,11 @@ pub static TASKS_ZH: TasksTr = TasksTr {
     periods_line: |d, t, o| format!("按月/次：{t} 个中完成 {d} 个，逾期 {o} 个"),
     percent: |p| format!("{p}%"),
     on_track_share: |p| format!("{p}% 的学生没有逾期"),
+    mentor_is: |n| format!("导师：{n}"),
+    last_contact: |d| format!("最近联系：{d}"),
+    no_contact: "本学年还没有联系记录",
+    only_overdue: |n| format!("只看有逾期的学生（{n}）"),
+    none_overdue: "没有逾期的学生。",
 };
 
 /// Tasks, English.
@@ -173,4 +183,9 @@ pub static TASKS_EN: TasksTr = TasksTr {
     periods_line: |d, t, o| format!("Periods: {d} of {t} done, {o} overdue"),
     percent: |p| format!("{p} %"),
     on_track_share: |p| format!("{p} % of students on track"),
+    mentor_is: |n| format!("Mentor: {n}"),
+    last_contact: |d| format!("Last contact: {d}"),
+    no_contact: "No contact recorded this year",
+    only_overdue: |n| format!("Only students with overdue items ({n})"),
+    none_overdue: "No student has anything overdue.",
 };

@@ -67,6 +67,10 @@ operations! {
     AnswerTalkRequest;
     /// The student's monthly self-report.
     SubmitSelfReport;
+    /// The calling student's own monthly reports (history).
+    MySelfReports;
+    /// The parent or student replies to the mentor's answer.
+    ReplyToTalk;
     /// A student's growth file (the read is audited).
     GrowthFile;
     /// Adds a note to a growth file.

@@ -9,7 +9,8 @@ use crate::i18n::{I18n, use_i18n};
 use crate::ops;
 use crate::pages::edit::StudentForm;
 use crate::pages::tasks::{
-    ClassTasks, GradeTaskCounts, StudentTasks, as_of_line, my_students_resource, task_rows,
+    ClassTasks, GradeTaskCounts, RowFacts, StudentTasks, as_of_line, my_students_resource,
+    task_rows,
 };
 use crate::session::use_session;
 use crate::ui::{ErrorBox, Page, PageTitle, Pager, PagerFooter, loaded};
@@ -125,20 +126,29 @@ pub fn StudentList(
     }
 }
 
-/// The mentor's home: my students, each with what is overdue and what is
-/// due next this term (the most used screen).
+/// The mentor's home: parents' and students' talk requests first (with a
+/// count of those waiting), then my students, each with what is overdue and
+/// what is due next this term (the most used screen); the quick log is one
+/// tap away (a link at the top leads to it, below the list).
 #[component]
 pub fn MentorHome() -> impl IntoView {
     let i18n = use_i18n();
     let report = my_students_resource();
     view! {
         <PageTitle title=|t| t.org.mentor_title/>
-        <crate::pages::mentoring::QuickLog/>
-        <a class="item link card" id="my-record-link" href="/mentor/record">
-            <span class="name">{move || i18n.t().lifecycle.my_record_link}</span>
-            <span aria-hidden="true">"›"</span>
-        </a>
-
+        <crate::pages::mentoring::MentorTalkRequests/>
+        <div class="button-row">
+            <button type="button" class="btn primary" id="quick-log-link" on:click=move |_| {
+                // The quick log sits below the list: one tap brings it up.
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("quick-log"))
+                {
+                    el.scroll_into_view();
+                }
+            }>{move || i18n.t().mentoring.quick_log}</button>
+            <a class="btn secondary" id="my-record-link" href="/mentor/record">{move || i18n.t().lifecycle.my_record_link}</a>
+        </div>
         {move || match report.get() {
             None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
             Some(Ok(r)) => {
@@ -149,7 +159,7 @@ pub fn MentorHome() -> impl IntoView {
                     {if r.rows.is_empty() {
                         view! { <p class="card muted" id="no-students">{move || i18n.t().org.mentor_empty}</p> }.into_any()
                     } else {
-                        task_rows(i18n, r.rows, "student-list").into_any()
+                        task_rows(i18n, r.rows, "student-list", RowFacts::Class).into_any()
                     }}
                 }
                 .into_any()
@@ -161,7 +171,7 @@ pub fn MentorHome() -> impl IntoView {
             }
             .into_any(),
         }}
-        <crate::pages::mentoring::MentorTalkRequests/>
+        <crate::pages::mentoring::QuickLog/>
     }
 }
 
@@ -177,6 +187,11 @@ pub fn StudentDetail() -> impl IntoView {
     // (on load), which must not rebuild the cards below and lose what the
     // user is typing.
     let role = Memo::new(move |_| session.role.get());
+    let my_staff = Memo::new(move |_| {
+        session
+            .user
+            .with(|u| u.as_ref().and_then(|u| u.staff_id.clone()))
+    });
     // The classes, to know whether a head teacher leads this student's
     // class (only fetched for head teachers).
     let classes_for_team = LocalResource::new(move || {
@@ -255,8 +270,23 @@ pub fn StudentDetail() -> impl IntoView {
             let id = params.with(|p| p.get("id").unwrap_or_default());
             crate::pages::mentoring::student_work(role.get(), id)
         }}
-        <StudentTasks/>
-        <GuardianContacts/>
+        {move || {
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            let s = student.get().and_then(|r| r.ok())?;
+            let mentors: Vec<String> = s.mentors.iter().map(|m| m.id.clone()).collect();
+            Some(crate::pages::mentoring::growth_card(role.get(), id, &mentors, my_staff.get()))
+        }}
+        {move || {
+            // The mentor's tasks and the guardians' numbers are for staff;
+            // a parent (or the student) sees the published growth messages.
+            let family = matches!(role.get(), Some(Role::Parent | Role::Student));
+            let id = params.with(|p| p.get("id").unwrap_or_default());
+            if family {
+                view! { <crate::pages::mentoring::PublishedGrowthMessages student_id=id/> }.into_any()
+            } else {
+                view! { <StudentTasks/> <GuardianContacts/> }.into_any()
+            }
+        }}
         {move || {
             // The school admin: mid-year mentor change, sensitive flags, trail.
             let id = params.with(|p| p.get("id").unwrap_or_default());
@@ -409,11 +439,18 @@ fn class_list(i18n: I18n, classes: Vec<ClassRow>) -> impl IntoView {
     }
 }
 
-fn classes_resource(grade: Option<i64>) -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
-    LocalResource::new(move || async move {
-        api::query::<ops::Classes>(ops::classes::Variables { grade })
-            .await
-            .map(|d| d.classes)
+/// The classes (of one grade when `grade` gives one; refetched when it
+/// changes).
+fn classes_resource(
+    grade: impl Fn() -> Option<i64> + Send + Sync + 'static,
+) -> LocalResource<Result<Vec<ClassRow>, ApiError>> {
+    LocalResource::new(move || {
+        let grade = grade();
+        async move {
+            api::query::<ops::Classes>(ops::classes::Variables { grade })
+                .await
+                .map(|d| d.classes)
+        }
     })
 }
 
@@ -422,7 +459,7 @@ fn classes_resource(grade: Option<i64>) -> LocalResource<Result<Vec<ClassRow>, A
 pub fn ClassDetail() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let classes = classes_resource(None);
+    let classes = classes_resource(|| None);
     move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         let title = classes
@@ -443,10 +480,14 @@ pub fn ClassDetail() -> impl IntoView {
 pub fn GradeHome() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let grade = session
-        .user
-        .with_untracked(|u| u.as_ref().and_then(|u| u.grades.first().copied()));
-    let classes = classes_resource(grade);
+    // Tracked: right after signing in the grades arrive with `me`, possibly
+    // after the page first renders (then every class would be listed).
+    let grade = Memo::new(move |_| {
+        session
+            .user
+            .with(|u| u.as_ref().and_then(|u| u.grades.first().copied()))
+    });
+    let classes = classes_resource(move || grade.get());
     view! {
         <PageTitle title=|t| t.org.grade_title/>
         <p class="hint">{move || i18n.t().org.grade_intro}</p>
@@ -471,7 +512,8 @@ pub fn GradeStudents() -> impl IntoView {
 pub fn MyClass() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let classes = classes_resource(None);
+    let classes = classes_resource(|| None);
+    let search_open = RwSignal::new(false);
     view! {
         <PageTitle title=|t| t.org.my_class_title/>
         <crate::pages::mentoring::GrowthReviewList/>
@@ -493,8 +535,12 @@ pub fn MyClass() -> impl IntoView {
                 {class_list(i18n, cs)}
                 {single.then(|| view! {
                     <ClassTasks class_id=first.clone()/>
-                    <h2 class="section-title">{move || i18n.t().org.class_students}</h2>
-                    <StudentList class_id=first/>
+                    // Finding a student by name: folded, the class view above lists them all.
+                    <details class="more" id="class-search" on:toggle=move |_| search_open.set(true)>
+                        <summary>{move || i18n.t().org.class_students}</summary>
+                        // Loaded when first opened.
+                        {move || search_open.get().then(|| view! { <StudentList class_id=first.clone()/> })}
+                    </details>
                 })}
             }
             .into_any()
@@ -512,25 +558,35 @@ fn names(it: impl Iterator<Item = String>) -> Option<String> {
     (!v.is_empty()).then(|| v.join("、"))
 }
 
-fn student_cards(i18n: I18n, page: Page<StudentRow>) -> impl IntoView {
+/// The students as cards; a parent's cards open the child's page.
+fn student_cards(i18n: I18n, page: Page<StudentRow>, open: bool) -> impl IntoView {
     page.nodes
         .into_iter()
         .map(|s| {
             let mentors = names(s.mentors.iter().map(|m| m.name.clone()));
-            view! {
-                <section class="card student-card">
-                    <h2>{s.name.clone()}</h2>
-                    <dl class="facts">
-                        <dt>{move || i18n.t().org.student_class}</dt>
-                        <dd>{s.class_name.clone()}</dd>
-                        <dt>{move || i18n.t().org.student_no}</dt>
-                        <dd>{s.student_no.clone()}</dd>
-                        <dt>{move || i18n.t().org.mentors}</dt>
-                        <dd class="mentor-names">
-                            {move || mentors.clone().unwrap_or_else(|| i18n.t().org.no_mentor.to_string())}
-                        </dd>
-                    </dl>
-                </section>
+            let facts = view! {
+                <h2>{s.name.clone()}</h2>
+                <dl class="facts">
+                    <dt>{move || i18n.t().org.student_class}</dt>
+                    <dd>{s.class_name.clone()}</dd>
+                    <dt>{move || i18n.t().org.student_no}</dt>
+                    <dd>{s.student_no.clone()}</dd>
+                    <dt>{move || i18n.t().org.mentors}</dt>
+                    <dd class="mentor-names">
+                        {move || mentors.clone().unwrap_or_else(|| i18n.t().org.no_mentor.to_string())}
+                    </dd>
+                </dl>
+            };
+            if open {
+                view! {
+                    <a class="card student-card card-link" href=format!("/students/{}", s.id)>
+                        {facts}
+                        <span class="more-link">{move || i18n.t().org.open_child} " ›"</span>
+                    </a>
+                }
+                .into_any()
+            } else {
+                view! { <section class="card student-card">{facts}</section> }.into_any()
             }
         })
         .collect_view()
@@ -547,7 +603,7 @@ pub fn ParentHome() -> impl IntoView {
             if page.nodes.is_empty() {
                 view! { <p class="card muted">{move || i18n.t().org.parent_empty}</p> }.into_any()
             } else {
-                student_cards(i18n, page).into_any()
+                student_cards(i18n, page, true).into_any()
             }
         })}
         <a class="item link card" id="surveys-link" href="/surveys">
@@ -566,8 +622,19 @@ pub fn StudentHome() -> impl IntoView {
     let me = students_once();
     view! {
         <PageTitle title=|t| t.org.student_home_title/>
-        {loaded(me, move |page| student_cards(i18n, page))}
-        <crate::pages::matching::StudentMatching/>
+        {loaded(me, move |page| {
+            // The mentors on record, once: the matching card names them and
+            // explains how they were matched.
+            let assigned: Vec<String> = page
+                .nodes
+                .first()
+                .map(|s| s.mentors.iter().map(|m| m.name.clone()).collect())
+                .unwrap_or_default();
+            view! {
+                {student_cards(i18n, page, false)}
+                <crate::pages::matching::StudentMatching assigned=assigned/>
+            }
+        })}
         <a class="item link card" id="surveys-link" href="/surveys">
             <span class="name">{move || i18n.t().lifecycle.surveys_link}</span>
             <span aria-hidden="true">"›"</span>

@@ -40,9 +40,20 @@ pub struct TaskRow {
     pub overdue: Vec<Req>,
     /// Requirements done.
     pub done: i64,
+    /// The student's current mentors.
+    pub mentors: Vec<String>,
+    /// The day of the last recorded activity with the student.
+    pub last_contact: Option<String>,
 }
 
-/// Counts of one requirement kind.
+/// Who is shown on each row of [`task_rows`] besides the tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFacts {
+    /// The mentor's own list: the class only.
+    Class,
+    /// A head teacher's class: the mentor and the last contact.
+    MentorAndContact,
+}
 #[derive(Debug, Clone, PartialEq)]
 pub struct KindRow {
     /// GraphQL spelling of the kind.
@@ -94,6 +105,8 @@ macro_rules! row_from {
                     next: s.next_due.map(Req::from),
                     overdue: s.overdue.into_iter().map(Req::from).collect(),
                     done: s.done_count,
+                    mentors: s.mentor_names,
+                    last_contact: s.last_contact_on,
                 }
             }
         }
@@ -166,7 +179,12 @@ pub fn as_of_line(i18n: I18n, term: String, as_of: String) -> impl IntoView {
 
 /// Students, each with what is overdue and what is due next; a row opens the
 /// student. `list_id` names the list (tests and styling).
-pub fn task_rows(i18n: I18n, rows: Vec<TaskRow>, list_id: &'static str) -> impl IntoView {
+pub fn task_rows(
+    i18n: I18n,
+    rows: Vec<TaskRow>,
+    list_id: &'static str,
+    facts: RowFacts,
+) -> impl IntoView {
     view! {
         <ul class="list" id=list_id>
             {rows
@@ -181,7 +199,25 @@ pub fn task_rows(i18n: I18n, rows: Vec<TaskRow>, list_id: &'static str) -> impl 
                             <a class="item link student-tasks" href=format!("/students/{}", s.id)>
                                 <div class="item-main">
                                     <span class="name">{s.name.clone()}</span>
-                                    <span class="meta">{s.class_name.clone()}</span>
+                                    {match facts {
+                                        RowFacts::Class => view! { <span class="meta">{s.class_name.clone()}</span> }.into_any(),
+                                        RowFacts::MentorAndContact => {
+                                            let mentors = s.mentors.join("、");
+                                            let last = s.last_contact.clone();
+                                            view! {
+                                                <span class="meta row-mentor">
+                                                    {move || if mentors.is_empty() { i18n.t().org.no_mentor.to_string() } else { (i18n.t().tasks.mentor_is)(&mentors) }}
+                                                </span>
+                                                <span class="meta row-contact">
+                                                    {move || match &last {
+                                                        Some(d) => (i18n.t().tasks.last_contact)(&i18n.date(d)),
+                                                        None => i18n.t().tasks.no_contact.to_string(),
+                                                    }}
+                                                </span>
+                                            }
+                                            .into_any()
+                                        }
+                                    }}
                                     {(!overdue.is_empty()).then(|| {
                                         let n = overdue.len() as i64;
                                         let labels = overdue.clone();
@@ -409,13 +445,16 @@ pub fn StudentTasks() -> impl IntoView {
     }
 }
 
-/// A class's task status: each student, and counts per kind.
+/// A class's task status: counts per kind, then each student with their
+/// mentor, last contact and open items; a switch narrows the list to the
+/// students with something overdue.
 #[component]
 pub fn ClassTasks(
     /// The class.
     class_id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let only_overdue = RwSignal::new(false);
     let report = LocalResource::new(move || {
         let class_id = class_id.clone();
         async move {
@@ -439,7 +478,22 @@ pub fn ClassTasks(
                         {move || (i18n.t().tasks.counts_overdue)(&i18n.num(with_overdue))}
                     </p>
                     <div class="card scroll-x">{kind_table(i18n, kinds)}</div>
-                    {task_rows(i18n, rows, "class-task-list")}
+                    <label class="chip" class:on=move || only_overdue.get()>
+                        <input type="checkbox" id="only-overdue" prop:checked=move || only_overdue.get()
+                            on:change=move |ev| only_overdue.set(event_target_checked(&ev))/>
+                        <span>{move || (i18n.t().tasks.only_overdue)(&i18n.num(with_overdue))}</span>
+                    </label>
+                    {move || {
+                        let shown: Vec<TaskRow> = rows
+                            .iter()
+                            .filter(|s| !only_overdue.get() || !s.overdue.is_empty())
+                            .cloned()
+                            .collect();
+                        if shown.is_empty() {
+                            return view! { <p class="card muted" id="class-none-overdue">{move || i18n.t().tasks.none_overdue}</p> }.into_any();
+                        }
+                        task_rows(i18n, shown, "class-task-list", RowFacts::MentorAndContact).into_any()
+                    }}
                 }
             })}
         </section>

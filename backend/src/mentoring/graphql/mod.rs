@@ -128,6 +128,16 @@ impl MentoringQuery {
         Ok(rows.into_iter().map(TalkRequest::from).collect())
     }
 
+    /// The calling student's own monthly reports, newest first.
+    async fn my_self_reports(&self, cx: &Context<'_>) -> GqlResult<Vec<SelfReport>> {
+        let ctx = ctx_of(cx)?;
+        Ok(talks::my_self_reports(ctx)
+            .await?
+            .into_iter()
+            .map(SelfReport::from)
+            .collect())
+    }
+
     /// Home–school communication per student: last contact, channel mix,
     /// who contacted whom (mentor: mentees; head teacher: the class).
     async fn home_school_contacts(
@@ -325,6 +335,19 @@ impl MentoringMutation {
                 .await?
                 .into(),
         )
+    }
+
+    /// The parent or student who asked replies to the mentor's answer.
+    async fn reply_to_talk(
+        &self,
+        cx: &Context<'_>,
+        id: ID,
+        text: String,
+    ) -> GqlResult<TalkRequest> {
+        let ctx = ctx_of(cx)?;
+        Ok(talks::reply_to_talk(ctx, parse_id(&id, "谈心预约")?, text)
+            .await?
+            .into())
     }
 
     /// The student's monthly report to the mentor (`month` as `YYYY-MM`),

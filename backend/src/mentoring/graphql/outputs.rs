@@ -371,12 +371,55 @@ pub struct TalkRequest {
     pub answered_at: Option<DateTime<Utc>>,
     /// When asked.
     pub created_at: DateTime<Utc>,
+    /// The thread after the first answer, oldest first.
+    pub replies: Vec<TalkReply>,
+}
+
+/// One message of a talk request's thread after the first answer.
+#[derive(SimpleObject)]
+pub struct TalkReply {
+    /// `parent`, `student` or `mentor`.
+    pub from: String,
+    /// When it was sent.
+    pub at: DateTime<Utc>,
+    /// The text.
+    pub text: String,
+}
+
+/// One of the student's monthly reports, as the student sees it.
+#[derive(SimpleObject)]
+pub struct SelfReport {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// When it was sent.
+    pub submitted_at: DateTime<Utc>,
+    /// What the student wrote.
+    pub text: String,
+}
+
+impl From<crate::mentoring::talks::SelfReportView> for SelfReport {
+    fn from(v: crate::mentoring::talks::SelfReportView) -> Self {
+        SelfReport {
+            month: v.month,
+            submitted_at: v.submitted_at,
+            text: v.text,
+        }
+    }
 }
 
 impl From<TalkView> for TalkRequest {
     fn from(v: TalkView) -> Self {
         let r = v.request;
+        let replies = crate::mentoring::talks::replies_of(&r)
+            .into_iter()
+            .map(|x| TalkReply {
+                from: x.from,
+                at: x.at,
+                text: x.text,
+            })
+            .collect();
         TalkRequest {
+            replies,
             id: id(r.id),
             student: StudentRef {
                 id: id(r.student_id),

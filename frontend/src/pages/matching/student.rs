@@ -76,10 +76,25 @@ async fn load_student() -> Result<StudentView, ApiError> {
     })
 }
 
+/// Whether a match of this stage came from the student's own choices (a
+/// mentor the school assigned — by hand, lottery, filling up, continuity or
+/// club — is never labelled as a choice).
+fn chosen_stage(stage: &str) -> bool {
+    !matches!(stage, "MANUAL" | "LOTTERY" | "FILL" | "CONTINUITY" | "CLUB")
+}
+
 /// The student's matching: the published mentor with the explanation, and
-/// the open round of their grade (rank mentors, or pick one with places).
+/// the open round of their grade (rank mentors, or pick one with places)
+/// until its result is published. `assigned` are the mentors the school
+/// has on record for the student, shown when no matching result explains
+/// them (a mentor assigned by the school), so the card never says "no
+/// mentor" beside a mentor.
 #[component]
-pub fn StudentMatching() -> impl IntoView {
+pub fn StudentMatching(
+    /// The names of the student's mentors on record.
+    #[prop(optional)]
+    assigned: Vec<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let version = RwSignal::new(0u32);
     let data = LocalResource::new(move || {
@@ -91,7 +106,16 @@ pub fn StudentMatching() -> impl IntoView {
             view! {
                 <section class="card" id="my-match" aria-labelledby="my-match-title">
                     <h2 id="my-match-title">{move || i18n.t().matching.my_mentor}</h2>
-                    {if v.matches.is_empty() {
+                    {if v.matches.is_empty() && !assigned.is_empty() {
+                        let names = assigned.join("、");
+                        view! {
+                            <div class="match-line">
+                                <p class="mentor-big" id="my-mentor-name">{names}</p>
+                                <p class="meta"><span class="tag">{move || i18n.t().matching.stage_name("MANUAL")}</span></p>
+                            </div>
+                        }
+                            .into_any()
+                    } else if v.matches.is_empty() {
                         let waiting = v.round.is_some();
                         view! {
                             <p class="muted" id="no-match">
@@ -116,7 +140,7 @@ pub fn StudentMatching() -> impl IntoView {
                                                     let st = stage.clone();
                                                     view! {
                                                         <span class="tag">
-                                                            {move || match choice {
+                                                            {move || match choice.filter(|_| chosen_stage(&st)) {
                                                                 Some(n) => (i18n.t().matching.choice_n)(&n.to_string()),
                                                                 None => i18n.t().matching.stage_name(&st).to_string(),
                                                             }}
@@ -137,6 +161,8 @@ pub fn StudentMatching() -> impl IntoView {
                             .into_any()
                     }}
                 </section>
+                // Only a round not yet published is offered: once its result
+                // is published the choice form is closed.
                 {v.round
                     .map(|(id, method)| match method.as_str() {
                         "TWO_WAY" => view! { <ChoiceEditor round_id=id/> }.into_any(),
@@ -166,9 +192,22 @@ pub struct MentorCard {
     pub places_left: Option<i64>,
 }
 
+/// Each name once, in order (a specialty that is also a subject taught is
+/// listed under subjects only).
+fn unique(list: &[String], skip: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for x in list.iter().map(|x| x.trim()).filter(|x| !x.is_empty()) {
+        if !out.iter().any(|o| o == x) && !skip.iter().any(|o| o.trim() == x) {
+            out.push(x.to_string());
+        }
+    }
+    out
+}
+
 fn mentor_facts(i18n: I18n, m: &MentorCard) -> impl IntoView + use<> {
-    let subjects = m.subjects.join("、");
-    let specialties = m.specialties.join("、");
+    let subjects = unique(&m.subjects, &[]);
+    let specialties = unique(&m.specialties, &subjects).join("、");
+    let subjects = subjects.join("、");
     view! {
         <dl class="facts mentor-facts">
             {(!subjects.is_empty())
@@ -263,7 +302,7 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                             .map(|(i, id)| {
                                 let name = name_of(&id);
                                 let (n1, n2, n3) = (name.clone(), name.clone(), name.clone());
-                                let (id1, id2) = (id.clone(), id.clone());
+                                let id1 = id.clone();
                                 view! {
                                     <li class="choice" data-mentor=id.clone()>
                                         <span class="choice-no">{move || (i18n.t().matching.choice_n)(&(i + 1).to_string())}</span>
@@ -299,7 +338,6 @@ fn ChoiceForm(round_id: String, mentors: Vec<MentorCard>, mine: Vec<String>) -> 
                                                 "✕"
                                             </button>
                                         </span>
-                                        <span class="sr-only">{id2}</span>
                                     </li>
                                 }
                             })

@@ -35,6 +35,9 @@ fn current_term(terms: &[TermRow]) -> Option<TermRow> {
 pub fn GrowthEditor(
     /// The student.
     student_id: String,
+    /// The caller is the student's mentor (writes, submits, publishes);
+    /// otherwise (a head teacher of another mentor's student) it reads.
+    writer: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sid = student_id.clone();
@@ -60,6 +63,9 @@ pub fn GrowthEditor(
                     .in_effect
                     .and_then(|v| v.rules.pointer("/tasks/growth_message/review_required").and_then(|b| b.as_bool()))
                     .unwrap_or(false);
+                if !writer {
+                    return growth_read_only(i18n, term.name.clone(), existing).into_any();
+                }
                 view! {
                     <GrowthForm student_id=student_id.clone() term_id=term.id.clone() term_name=term.name.clone() existing=existing review=review/>
                     <TermSide student_id=student_id.clone() term_id=term.id/>
@@ -67,6 +73,34 @@ pub fn GrowthEditor(
                 .into_any()
             })}
         </section>
+    }
+}
+
+/// Another mentor's message as a head teacher sees it: the text and its
+/// status, no buttons (the review happens on the class page).
+fn growth_read_only(
+    i18n: crate::i18n::I18n,
+    term_name: String,
+    existing: Option<GrowthRow>,
+) -> impl IntoView {
+    match existing {
+        None => view! {
+            <p class="meta">{move || (i18n.t().mentoring.growth_term)(&term_name)}</p>
+            <p class="muted" id="growth-not-yet">{move || i18n.t().mentoring.growth_not_yet}</p>
+        }
+        .into_any(),
+        Some(m) => {
+            let st = m.status.0.clone();
+            view! {
+                <p class="meta">
+                    {move || (i18n.t().mentoring.growth_term)(&term_name)} " · "
+                    <span class="badge" id="growth-status">{move || i18n.t().mentoring.status_name(&st)}</span>
+                </p>
+                <p class="hint">{move || i18n.t().mentoring.growth_by_mentor}</p>
+                <p class="growth-body" id="growth-read">{m.body.clone()}</p>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -99,6 +133,9 @@ fn GrowthForm(
     let note = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let empty = RwSignal::new(false);
+    // Publishing asks first (the text is locked once published).
+    let confirming = RwSignal::new(false);
+    let published = move || status.get().as_deref() == Some("PUBLISHED");
 
     // Step: 0 save, 1 submit, 2 publish.
     let act = move |step: u8| {
@@ -182,23 +219,48 @@ fn GrowthForm(
             <p class="notice" id="review-comment">{move || i18n.t().mentoring.review_comment} "：" {c.clone()}</p>
         })}
         {review.then(|| view! { <p class="hint" id="review-required">{move || i18n.t().mentoring.review_required}</p> })}
+        {move || published().then(|| view! { <p class="notice" id="growth-locked">{move || i18n.t().mentoring.growth_locked}</p> })}
         <label for="growth-body">{move || i18n.t().mentoring.growth_body}</label>
-        <textarea id="growth-body" rows="6" bind:value=body></textarea>
+        <textarea id="growth-body" rows="6" bind:value=body prop:readOnly=published></textarea>
         <label for="growth-spots">{move || i18n.t().file.bright_spots_label}</label>
-        <textarea id="growth-spots" rows="3" placeholder=move || i18n.t().file.bright_spots_hint bind:value=spots></textarea>
+        <textarea id="growth-spots" rows="3" placeholder=move || i18n.t().file.bright_spots_hint bind:value=spots prop:readOnly=published></textarea>
         {move || empty.get().then(|| view! { <p class="error" role="alert">{move || i18n.t().mentoring.growth_empty_body}</p> })}
         {move || error.get().map(|e| view! { <ErrorBox err=e/> })}
         {move || note.get().then(|| view! { <p class="notice" role="status">{move || i18n.t().mentoring.growth_saved}</p> })}
-        <div class="button-row">
-            <button type="button" class="btn secondary" id="growth-save" disabled=move || busy.get()
-                on:click=move |_| act(0)>{move || i18n.t().mentoring.growth_save}</button>
-            <button type="button" class="btn secondary" id="growth-submit" disabled=move || busy.get() || id.get().is_none()
-                on:click=move |_| act1(1)>{move || i18n.t().mentoring.growth_submit}</button>
-            <button type="button" class="btn primary" id="growth-publish"
-                disabled=move || busy.get() || id.get().is_none()
-                    || (review && status.get().as_deref() != Some("REVIEWED") && status.get().as_deref() != Some("PUBLISHED"))
-                on:click=move |_| act2(2)>{move || i18n.t().mentoring.growth_publish}</button>
-        </div>
+        {move || {
+            if published() {
+                return None;
+            }
+            let (act, act1, act2) = (act.clone(), act1.clone(), act2.clone());
+            Some(if confirming.get() {
+                view! {
+                    <div class="confirm-sheet" role="alertdialog" id="growth-confirm" aria-labelledby="growth-confirm-text">
+                        <p id="growth-confirm-text">{move || i18n.t().mentoring.growth_publish_confirm}</p>
+                        <div class="button-row">
+                            <button type="button" class="btn primary" id="growth-publish-confirm" disabled=move || busy.get()
+                                on:click=move |_| { confirming.set(false); act2(2); }>{move || i18n.t().mentoring.growth_publish_yes}</button>
+                            <button type="button" class="btn secondary" id="growth-publish-cancel"
+                                on:click=move |_| confirming.set(false)>{move || i18n.t().mentoring.growth_publish_no}</button>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <div class="button-row stack">
+                        <button type="button" class="btn secondary" id="growth-save" disabled=move || busy.get()
+                            on:click=move |_| act(0)>{move || i18n.t().mentoring.growth_save}</button>
+                            <button type="button" class="btn secondary" id="growth-submit" disabled=move || busy.get() || id.get().is_none()
+                                on:click=move |_| act1(1)>{move || i18n.t().mentoring.growth_submit}</button>
+                        <button type="button" class="btn primary" id="growth-publish"
+                            disabled=move || busy.get() || id.get().is_none()
+                                || (review && status.get().as_deref() != Some("REVIEWED"))
+                            on:click=move |_| confirming.set(true)>{move || i18n.t().mentoring.growth_publish}</button>
+                    </div>
+                }
+                .into_any()
+            })
+        }}
     }
 }
 
@@ -260,7 +322,11 @@ fn TermSide(student_id: String, term_id: String) -> impl IntoView {
 /// The published growth messages of the caller's children (parent) or of
 /// the caller (student), printable.
 #[component]
-pub fn PublishedGrowthMessages() -> impl IntoView {
+pub fn PublishedGrowthMessages(
+    /// Only this student's messages (a parent on one child's page).
+    #[prop(optional)]
+    student_id: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let msgs = LocalResource::new(|| async {
         api::query::<ops::MyGrowthMessages>(ops::my_growth_messages::Variables)
@@ -278,6 +344,10 @@ pub fn PublishedGrowthMessages() -> impl IntoView {
                 }>{move || i18n.t().mentoring.print}</button>
             </div>
             {loaded(msgs, move |list| {
+                let list: Vec<_> = list
+                    .into_iter()
+                    .filter(|m| student_id.as_ref().is_none_or(|id| *id == m.student.id))
+                    .collect();
                 if list.is_empty() {
                     return view! { <p class="muted" id="no-growth">{move || i18n.t().mentoring.growth_none}</p> }.into_any();
                 }

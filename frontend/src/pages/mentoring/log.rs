@@ -327,7 +327,8 @@ pub fn QuickLog(
     view! {
         <form class="card form quick-log" id="quick-log" on:submit=on_submit novalidate=true>
             <h2>{move || i18n.t().mentoring.quick_log}</h2>
-            <p class="muted">{move || i18n.t().mentoring.quick_log_hint}</p>
+            // The hint is about picking a student: not on a student's own page.
+            {(!fixed).then(|| view! { <p class="muted">{move || i18n.t().mentoring.quick_log_hint}</p> })}
             {student_picker}
             <fieldset class="chips" id="log-kind">
                 <legend>{move || i18n.t().mentoring.kind}</legend>
@@ -591,12 +592,23 @@ fn recorded_item(
     let kind = a.kind.0.clone();
     let channel = a.channel.0.clone();
     let day = a.occurred_on.clone();
-    let mentor = a.mentor.name.clone();
+    // A student's monthly report is the student's own words, credited to
+    // the student (it sits with the mentor only to count for their tasks).
+    let student_report = kind == "STUDENT_REPORT";
+    let mentor = if student_report {
+        a.students
+            .first()
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    } else {
+        a.mentor.name.clone()
+    };
     // The recorder amends within the grace period (the server checks both).
-    let mine = session
-        .user
-        .with_untracked(|u| u.as_ref().and_then(|u| u.staff_id.clone()))
-        .is_some_and(|me| me == a.mentor.id);
+    let mine = !student_report
+        && session
+            .user
+            .with_untracked(|u| u.as_ref().and_then(|u| u.staff_id.clone()))
+            .is_some_and(|me| me == a.mentor.id);
     let open = mine && now_iso() < a.editable_until;
     let others: Vec<String> = a.students.iter().map(|s| s.name.clone()).collect();
     let joint: Vec<String> = a

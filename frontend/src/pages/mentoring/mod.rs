@@ -64,6 +64,20 @@ fn local_day(iso: &str) -> String {
     )
 }
 
+/// An RFC 3339 instant as the browser's local `YYYY-MM-DD HH:MM`.
+fn local_time(iso: &str) -> String {
+    let d = js_sys::Date::new(&iso.into());
+    if d.get_time().is_nan() {
+        return iso.chars().take(16).collect();
+    }
+    format!(
+        "{} {:02}:{:02}",
+        local_day(iso),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
 fn this_month() -> String {
     let d = js_sys::Date::new_0();
     format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
@@ -123,7 +137,22 @@ pub fn student_work(role: Option<shared::org::Role>, id: String) -> impl IntoVie
         view! {
             <QuickLog student=(id.clone(), name)/>
             <ActivityList student_id=id.clone()/>
-            <GrowthEditor student_id=id/>
         }
     })
+}
+
+/// The growth message on a student's page: the student's mentor writes it;
+/// a head teacher who is not the student's mentor only reads it (`mentors`
+/// are the staff ids of the student's mentors, `me` the caller's).
+pub fn growth_card(
+    role: Option<shared::org::Role>,
+    id: String,
+    mentors: &[String],
+    me: Option<String>,
+) -> impl IntoView + use<> {
+    use shared::org::Role;
+    let writer = role == Some(Role::Mentor)
+        || (role == Some(Role::HeadTeacher) && me.is_some_and(|m| mentors.contains(&m)));
+    matches!(role, Some(Role::Mentor | Role::HeadTeacher))
+        .then(|| view! { <GrowthEditor student_id=id writer=writer/> })
 }
