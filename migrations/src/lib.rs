@@ -23,6 +23,9 @@ mod m20261212_000001_jobs;
 mod m20261212_000001_review_comment;
 mod m20261212_000002_inbox;
 mod m20261215_000001_care;
+mod m20261222_000001_survey_privacy;
+mod m20261222_000002_mentor_reviews;
+mod m20261222_000003_training;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -47,6 +50,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000001_care::Migration),
             Box::new(m20261212_000001_jobs::Migration),
             Box::new(m20261212_000002_inbox::Migration),
+            Box::new(m20261222_000001_survey_privacy::Migration),
+            Box::new(m20261222_000002_mentor_reviews::Migration),
+            Box::new(m20261222_000003_training::Migration),
         ]
     }
 }
