@@ -112,7 +112,7 @@ impl ReviewQuery {
             ctx,
             parse_id(&term_id, "学期")?,
             role,
-            crate::clock::today(),
+            crate::clock::local_day(crate::clock::now()),
         )
         .await?
         .into())
@@ -157,7 +157,7 @@ impl ReviewMutation {
             role,
             score,
             comment.unwrap_or_default(),
-            crate::clock::today(),
+            crate::clock::local_day(crate::clock::now()),
         )
         .await?
         .into())
