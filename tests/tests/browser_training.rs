@@ -104,7 +104,10 @@ async fn grade_leader_adds_a_view(
     std::fs::write(clock, skew.to_string())?;
     ui.login("s2.grade7", PASSWORD).await?;
     ui.wait_home("/grade", "年级概览").await?;
-    ui.tap_link("#review-link", "/review", "导师评价").await?;
+    ui.wait("document.querySelector('#review-link')", "the review link")
+        .await?;
+    ui.open("/review").await?;
+    ui.wait_home("/review", "导师评价").await?;
     ui.wait(
         "document.querySelector('#review-targets form.review')",
         "the mentors to review",

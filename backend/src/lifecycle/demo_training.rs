@@ -118,7 +118,8 @@ pub async fn seed(
                         && i % 3 == 0
             } else {
                 // Most appointed teachers come to 单周一研; a few miss one.
-                q == Some(Qualification::Appointed) && (i + s.on_date.day0() as usize) % 7 != 0
+                q == Some(Qualification::Appointed)
+                    && !(i + s.on_date.day0() as usize).is_multiple_of(7)
             };
             if attends {
                 present.push(training_attendance::Model {

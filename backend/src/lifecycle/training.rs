@@ -441,7 +441,7 @@ pub async fn record(ctx: &Ctx, staff_id: Uuid, today: NaiveDate) -> ApiResult<Re
                 })
                 .collect()
         };
-    attended.sort_by(|a, b| b.0.on_date.cmp(&a.0.on_date));
+    attended.sort_by_key(|a| std::cmp::Reverse(a.0.on_date));
     let (rows, probation) = attended_since_training(ctx, &s).await?;
     let required = requirements(ctx, s.school_id).await?;
     let mut prog = progress(&reqs(&required), &done(&rows));
