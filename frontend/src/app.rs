@@ -13,6 +13,7 @@ use crate::ops;
 use crate::outbox;
 use crate::pages::{
     account, accounts, care, district, inbox, lifecycle, matching, people, policy, school, tasks,
+    training,
 };
 use crate::session::{self, Notice, Session, use_session};
 
@@ -62,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("school/assessment") view=lifecycle::AssessmentAdmin/>
                     <Route path=path!("school/surveys") view=lifecycle::SurveyAdmin/>
                     <Route path=path!("inbox") view=inbox::InboxPage/>
+                    <Route path=path!("school/training") view=training::TrainingAdmin/>
+                    <Route path=path!("review") view=training::ReviewPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -24,6 +24,9 @@ mod m20261212_000001_review_comment;
 mod m20261212_000002_inbox;
 mod m20261215_000001_care;
 mod m20261220_000001_talk_replies;
+mod m20261222_000001_survey_privacy;
+mod m20261222_000002_mentor_reviews;
+mod m20261222_000003_training;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -49,6 +52,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_jobs::Migration),
             Box::new(m20261212_000002_inbox::Migration),
             Box::new(m20261220_000001_talk_replies::Migration),
+            Box::new(m20261222_000001_survey_privacy::Migration),
+            Box::new(m20261222_000002_mentor_reviews::Migration),
+            Box::new(m20261222_000003_training::Migration),
         ]
     }
 }

@@ -282,6 +282,7 @@ pub fn mentor_tally(questions: &[Question], answers: &[Answer]) -> ViewTally {
             t.sum += u32::from(*v);
         }
     }
+    t.respondents = u32::from(t.count > 0);
     t
 }
 
@@ -346,7 +347,14 @@ mod tests {
         assert!(
             validate_answers(&q, &[Answer::Skipped, Answer::Skipped, Answer::Skipped]).is_empty()
         );
-        assert_eq!(mentor_tally(&q, &ok), ViewTally { count: 1, sum: 5 });
+        assert_eq!(
+            mentor_tally(&q, &ok),
+            ViewTally {
+                respondents: 1,
+                count: 1,
+                sum: 5
+            }
+        );
     }
 
     #[test]

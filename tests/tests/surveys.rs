@@ -262,15 +262,30 @@ async fn surveys_end_to_end(backend: Backend) -> Result<()> {
     let (district, school) = (tenant("district_id")?, tenant("school_id")?);
     for (i, v) in [4, 5, 4, 3].iter().enumerate() {
         s.sql(&format!(
-            "INSERT INTO survey_answers (id, district_id, school_id, survey_id, respondent_id, mentor_id, answers) VALUES ({}, {}, {}, {}, NULL, {}, '[{{\"kind\":\"CHOICE\",\"value\":1}},{{\"kind\":\"SCALE\",\"value\":{v}}},{{\"kind\":\"TEXT\",\"value\":\"建议{i}\"}}]')",
+            "INSERT INTO survey_answers (id, district_id, school_id, survey_id, respondent_id, mentor_id, answers) VALUES ({}, {}, {}, {}, NULL, NULL, '[{{\"kind\":\"CHOICE\",\"value\":1}},{{\"kind\":\"SCALE\",\"value\":{v}}},{{\"kind\":\"TEXT\",\"value\":\"建议{i}\"}}]')",
             s.uuid_lit(&uuid::Uuid::new_v4().to_string()),
             s.uuid_lit(&district),
             s.uuid_lit(&school),
             s.uuid_lit(&parents_survey),
-            s.uuid_lit(&mentor),
         ))?;
     }
-    // The submission marks those parents would have left.
+    // The tally the service keeps per survey and mentor (an anonymous
+    // answer row names no mentor): four more parents of mentor1's students.
+    s.sql(&format!(
+        "UPDATE survey_mentor_views SET respondents = respondents + 4, answers = answers + 4, total = total + 16 WHERE survey_id = {} AND mentor_id = {}",
+        s.uuid_lit(&parents_survey),
+        s.uuid_lit(&mentor),
+    ))?;
+    ensure!(
+        count(
+            &s,
+            &format!(
+                "SELECT count(*) FROM survey_mentor_views WHERE survey_id = {} AND respondents = 5",
+                s.uuid_lit(&parents_survey)
+            )
+        )? == 1,
+        "parent1's answer was not tallied for mentor1"
+    );
     let d = s
         .data_as("s2.admin", RESULTS, json!({ "s": parents_survey }))
         .await?;
@@ -314,7 +329,7 @@ async fn surveys_end_to_end(backend: Backend) -> Result<()> {
         pv["explanation"]
             .as_str()
             .unwrap_or_default()
-            .contains("5份评价"),
+            .contains("5人5份评价"),
         "{pv}"
     );
 

@@ -9,6 +9,8 @@ use async_graphql::{MergedObject, Schema};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::care::graphql::{CareMutation, CareQuery, CareSubscription};
 use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
+use crate::lifecycle::reviews_graphql::{ReviewMutation, ReviewQuery};
+use crate::lifecycle::training_graphql::{TrainingMutation, TrainingQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::notify::graphql::{NotifyMutation, NotifyQuery};
@@ -32,6 +34,8 @@ pub struct Query(
     SurveyQuery,
     CareQuery,
     NotifyQuery,
+    ReviewQuery,
+    TrainingQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -46,6 +50,8 @@ pub struct Mutation(
     SurveyMutation,
     CareMutation,
     NotifyMutation,
+    ReviewMutation,
+    TrainingMutation,
 );
 
 /// The root subscription (live events over WebSocket).

@@ -74,7 +74,8 @@ pub fn rating_of(code: &str) -> Rating {
     Rating::from_code(code).unwrap_or(Rating::Qualified)
 }
 
-async fn view(ctx: &Ctx, run: assessment_run::Model) -> ApiResult<RunView> {
+/// A run with its term and every result (callers check who may read it).
+pub async fn run_view(ctx: &Ctx, run: assessment_run::Model) -> ApiResult<RunView> {
     let school = run.school_id;
     let t = one_in_school::<term::Entity>(ctx, run.term_id, "学期").await?;
     let rows = assessment_result::Entity::find()
@@ -159,6 +160,7 @@ async fn gather(
         *messages.entry(g.staff_id).or_default() += 1;
     }
     let views = crate::surveys::service::mentor_views(ctx, school, t.id).await?;
+    let reviews = super::reviews::tallies(ctx, school, t.id).await?;
     let facts = ids
         .into_iter()
         .map(|id| {
@@ -176,13 +178,12 @@ async fn gather(
                 activities: activities.get(&id).copied().unwrap_or(0),
                 students: tally.students,
                 growth_messages: messages.get(&id).copied().unwrap_or(0),
-                // Parents' and students' views from the term's surveys;
-                // head teachers' and grade leaders' are not recorded yet
-                // (their weight goes to the other indicators, as the
-                // explanation says).
+                // Parents' and students' views from the term's surveys,
+                // head teachers' and grade leaders' from their reviews.
                 student_view: v.map(|v| v.student).unwrap_or_default(),
                 parent_view: v.map(|v| v.parent).unwrap_or_default(),
-                ..MentorFacts::default()
+                head_teacher_view: reviews.get(&id).map(|r| r.0).unwrap_or_default(),
+                grade_leader_view: reviews.get(&id).map(|r| r.1).unwrap_or_default(),
             }
         })
         .collect();
@@ -214,7 +215,11 @@ async fn run_of_term(
 }
 
 /// Runs (or runs again) a term's assessment as a draft: every mentor's
-/// indicators, score, rating and explanation. A published run is final.
+/// indicators, score, rating and explanation. Running again recomputes the
+/// indicators and computed ratings but keeps the admin's adjustments (rating,
+/// reason, who and when) and each result's id; an adjustment is dropped
+/// (audited, with why) only when its mentor is no longer assessed or when
+/// 优秀 adjustments no longer fit the quota. A published run is final.
 #[tracing::instrument(skip_all, fields(term_id = %term_id))]
 pub async fn run_assessment(ctx: &Ctx, term_id: Uuid, today: NaiveDate) -> ApiResult<RunView> {
     let (district, school) = authz::lifecycle::may_manage_assessment(ctx)?;
@@ -227,23 +232,25 @@ pub async fn run_assessment(ctx: &Ctx, term_id: Uuid, today: NaiveDate) -> ApiRe
     let (scheme, facts) = gather(ctx, &t, today).await?;
     let outcomes = rate(&scheme, &facts);
     let now = Utc::now();
-    let run_id = match &existing {
-        Some(r) => {
-            assessment_result::Entity::delete_many()
-                .filter(assessment_result::Column::SchoolId.eq(school))
-                .filter(assessment_result::Column::RunId.eq(r.id))
-                .exec(ctx.db())
-                .await?;
-            r.id
-        }
-        None => Uuid::new_v4(),
+    let run_id = existing.as_ref().map_or_else(Uuid::new_v4, |r| r.id);
+    let previous: HashMap<Uuid, assessment_result::Model> = match &existing {
+        Some(r) => assessment_result::Entity::find()
+            .filter(assessment_result::Column::SchoolId.eq(school))
+            .filter(assessment_result::Column::RunId.eq(r.id))
+            .all(ctx.db())
+            .await?
+            .into_iter()
+            .map(|x| (x.staff_id, x))
+            .collect(),
+        None => HashMap::new(),
     };
     let mut rows = Vec::with_capacity(outcomes.len());
     for o in outcomes {
         let staff_id = Uuid::parse_str(&o.mentor_id)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("mentor id: {e}")))?;
-        let row = assessment_result::Model {
-            id: Uuid::new_v4(),
+        let before = previous.get(&staff_id);
+        rows.push(assessment_result::Model {
+            id: before.map_or_else(Uuid::new_v4, |b| b.id),
             district_id: district,
             school_id: school,
             run_id,
@@ -258,11 +265,40 @@ pub async fn run_assessment(ctx: &Ctx, term_id: Uuid, today: NaiveDate) -> ApiRe
             adjusted_by: None,
             adjust_reason: None,
             adjusted_at: None,
-        };
-        assessment_result::ActiveModel::from(row.clone())
-            .insert(ctx.db())
+        });
+    }
+    let cap = excellent_cap(rows.len(), scheme.excellent_quota_percent);
+    let dropped = super::rerun::keep_adjustments(&mut rows, &previous, cap);
+    for row in &rows {
+        let a = assessment_result::ActiveModel::from(row.clone());
+        if previous.contains_key(&row.staff_id) {
+            a.reset_all().update(ctx.db()).await?;
+        } else {
+            a.insert(ctx.db()).await?;
+        }
+    }
+    let now_mentors: BTreeSet<Uuid> = rows.iter().map(|r| r.staff_id).collect();
+    let gone: Vec<Uuid> = previous
+        .values()
+        .filter(|p| !now_mentors.contains(&p.staff_id))
+        .map(|p| p.id)
+        .collect();
+    if !gone.is_empty() {
+        assessment_result::Entity::delete_many()
+            .filter(assessment_result::Column::SchoolId.eq(school))
+            .filter(assessment_result::Column::Id.is_in(gone))
+            .exec(ctx.db())
             .await?;
-        rows.push(row);
+    }
+    for d in &dropped {
+        audit::record(
+            ctx,
+            "drop_assessment_adjustment",
+            "assessment_result",
+            Some(d.result_id),
+            Some(d.why.clone()),
+        )
+        .await?;
     }
     let (ex, q, ni) = counts(&rows);
     let scheme_json = serde_json::to_string(&scheme).map_err(|e| ApiError::Internal(e.into()))?;
@@ -298,7 +334,7 @@ pub async fn run_assessment(ctx: &Ctx, term_id: Uuid, today: NaiveDate) -> ApiRe
         }
     };
     audit::record(ctx, "run_assessment", "assessment_run", Some(run.id), None).await?;
-    view(ctx, run).await
+    run_view(ctx, run).await
 }
 
 /// The run of a term (the school admin), if the term was assessed.
@@ -307,7 +343,7 @@ pub async fn assessment_run(ctx: &Ctx, term_id: Uuid) -> ApiResult<Option<RunVie
     let (_, school) = authz::lifecycle::may_manage_assessment(ctx)?;
     let t = one_in_school::<term::Entity>(ctx, term_id, "学期").await?;
     match run_of_term(ctx, school, t.id).await? {
-        Some(r) => Ok(Some(view(ctx, r).await?)),
+        Some(r) => Ok(Some(run_view(ctx, r).await?)),
         None => Ok(None),
     }
 }
@@ -389,7 +425,7 @@ async fn recount(ctx: &Ctx, run: assessment_run::Model) -> ApiResult<RunView> {
     a.qualified = Set(q);
     a.needs_improvement = Set(ni);
     let run = a.update(ctx.db()).await?;
-    view(ctx, run).await
+    run_view(ctx, run).await
 }
 
 /// Publishes a run: each mentor then sees their own result.
@@ -411,7 +447,7 @@ pub async fn publish_assessment(ctx: &Ctx, run_id: Uuid) -> ApiResult<RunView> {
         None,
     )
     .await?;
-    view(ctx, run).await
+    run_view(ctx, run).await
 }
 
 /// The caller's own published results, latest term first (导师成长轨迹).
@@ -503,7 +539,7 @@ pub async fn export_assessment(ctx: &Ctx, run_id: Uuid) -> ApiResult<(String, Ve
         .one(ctx.db())
         .await?
         .ok_or_else(|| ApiError::not_found("考核"))?;
-    let v = view(ctx, run).await?;
+    let v = run_view(ctx, run).await?;
     let staff_nos: HashMap<Uuid, String> = staff::Entity::find()
         .filter(staff::Column::SchoolId.eq(school))
         .all(ctx.db())

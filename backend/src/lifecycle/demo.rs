@@ -1,6 +1,7 @@
 //! Demo data of the lifecycle: every demo teacher's way to appointment
 //! (training done in the summer, a month of probation, appointed before the
-//! first term), and in the middle school an open anonymous parent survey for
+//! first term) with the training attended (`demo_training`), and in the
+//! middle school an open anonymous parent survey for
 //! the first term whose mentor question feeds the assessment.
 
 use chrono::{Duration, Utc};
@@ -92,6 +93,15 @@ pub async fn seed_demo(
             .exec(db)
             .await?;
     }
+    super::demo_training::seed(
+        ctx,
+        district_id,
+        school_id,
+        &first,
+        admin.user_id,
+        trained_on,
+    )
+    .await?;
     if with_survey {
         let questions = vec![
             Question {

@@ -128,3 +128,145 @@ pub mod assessment_result {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A reviewer's view of a mentor in a term.
+pub mod mentor_review {
+    use sea_orm::entity::prelude::*;
+
+    /// A view; unique per term, mentor, reviewer and role.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mentor_reviews")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// The term.
+        pub term_id: Uuid,
+        /// The mentor reviewed (staff id).
+        pub staff_id: Uuid,
+        /// The reviewer (user id).
+        pub reviewer_id: Uuid,
+        /// `shared::mentor_assessment::review::ReviewerRole` code.
+        pub role: String,
+        /// 1–5.
+        pub score: i32,
+        /// A short comment.
+        pub comment: String,
+        /// Last saved.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A training course.
+pub mod training_course {
+    use sea_orm::entity::prelude::*;
+
+    /// A course row.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_courses")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// Name.
+        pub name: String,
+        /// `shared::mentor_assessment::training::Provider` code.
+        pub provider: String,
+        /// `shared::mentor_assessment::training::Cadence` code.
+        pub cadence: String,
+        /// Required of mentors.
+        pub required: bool,
+        /// Sessions to attend when required.
+        pub sessions_required: i32,
+        /// The admin who added it.
+        pub created_by: Uuid,
+        /// When.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One meeting of a course.
+pub mod training_session {
+    use sea_orm::entity::prelude::*;
+
+    /// A session row; unique per course and day.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_sessions")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// The course.
+        pub course_id: Uuid,
+        /// The day.
+        pub on_date: Date,
+        /// What it was about.
+        pub topic: String,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A teacher present at a session.
+pub mod training_attendance {
+    use sea_orm::entity::prelude::*;
+
+    /// An attendance row; unique per session and teacher.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_attendance")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// The session.
+        pub session_id: Uuid,
+        /// Its course.
+        pub course_id: Uuid,
+        /// The teacher (staff id).
+        pub staff_id: Uuid,
+        /// The session's day.
+        pub on_date: Date,
+        /// Who recorded it.
+        pub recorded_by: Uuid,
+        /// When.
+        pub recorded_at: DateTimeUtc,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

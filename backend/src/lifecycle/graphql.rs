@@ -60,6 +60,8 @@ pub struct AssessmentResult {
     pub indicators: Vec<IndicatorResult>,
     /// Why it was adjusted, if it was.
     pub adjust_reason: Option<String>,
+    /// When it was adjusted (kept when the run is computed again).
+    pub adjusted_at: Option<DateTime<Utc>>,
 }
 
 fn result(r: assessment_result::Model, name: String) -> AssessmentResult {
@@ -73,6 +75,7 @@ fn result(r: assessment_result::Model, name: String) -> AssessmentResult {
         indicators: indicators(&r),
         reason: r.reason,
         adjust_reason: r.adjust_reason,
+        adjusted_at: r.adjusted_at,
     }
 }
 

@@ -4,7 +4,13 @@
 
 pub mod assessment;
 pub mod demo;
+mod demo_training;
 pub mod entities;
 pub mod graphql;
 pub mod qualification;
+pub mod rerun;
+pub mod reviews;
+pub mod reviews_graphql;
+pub mod training;
+pub mod training_graphql;
 pub mod xlsx;

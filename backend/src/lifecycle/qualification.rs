@@ -26,7 +26,7 @@ pub async fn record_step(
     reason: String,
     today: NaiveDate,
 ) -> ApiResult<qualification_step::Model> {
-    let (district, school) = authz::lifecycle::may_manage_qualification(ctx)?;
+    authz::lifecycle::may_manage_qualification(ctx)?;
     let s = one_in_school::<staff::Entity>(ctx, staff_id, "教师").await?;
     let from = Qualification::from_code(&s.qualification).unwrap_or(Qualification::Untrained);
     if !may_move(from, to) {
@@ -39,10 +39,24 @@ pub async fn record_step(
     if on > today + chrono::Duration::days(31) || on < today - chrono::Duration::days(366) {
         return Err(ApiError::invalid("on", "日期须在过去一年到未来一个月之内"));
     }
+    apply_step(ctx, s, to, on, reason).await
+}
+
+/// Stores a step and sets the teacher's standing (audited); the caller has
+/// checked who may and that the move is allowed.
+pub async fn apply_step(
+    ctx: &Ctx,
+    s: staff::Model,
+    to: Qualification,
+    on: NaiveDate,
+    reason: String,
+) -> ApiResult<qualification_step::Model> {
+    let from = Qualification::from_code(&s.qualification).unwrap_or(Qualification::Untrained);
+    let staff_id = s.id;
     let row = qualification_step::Model {
         id: Uuid::new_v4(),
-        district_id: district,
-        school_id: school,
+        district_id: s.district_id,
+        school_id: s.school_id,
         staff_id,
         on_date: on,
         from_q: from.code().into(),

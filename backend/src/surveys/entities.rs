@@ -99,3 +99,37 @@ pub mod answer {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The answers about one mentor in one survey, as a tally.
+pub mod mentor_view {
+    use sea_orm::entity::prelude::*;
+
+    /// A tally row; unique per survey and mentor.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "survey_mentor_views")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// The survey.
+        pub survey_id: Uuid,
+        /// The mentor asked about.
+        pub mentor_id: Uuid,
+        /// People who answered about the mentor.
+        pub respondents: i32,
+        /// Their 1–5 answers.
+        pub answers: i32,
+        /// The sum of those answers.
+        pub total: i32,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,12 +1,15 @@
 //! Surveys (问卷): the school admin builds one for parents or students of the
 //! school (optionally anonymous), closes it and reads its aggregate; parents
 //! and students answer once each. An anonymous survey's answers are stored
-//! without the respondent and without a time; the submission mark that
-//! enforces "once each" holds no link to the answers.
+//! without the respondent, the mentor or a time, in shuffled order; the
+//! submission mark that enforces "once each" holds no link to the answers.
+//! Answers about a mentor are tallied per survey and mentor (people, answers,
+//! sum): the assessment reads only those tallies.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
+use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
@@ -17,7 +20,7 @@ use shared::survey::{
 };
 use uuid::Uuid;
 
-use super::entities::{answer, submission, survey};
+use super::entities::{answer, mentor_view, submission, survey};
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problems};
@@ -255,16 +258,101 @@ pub async fn submit(ctx: &Ctx, survey_id: Uuid, answers: Vec<Answer>) -> ApiResu
     } else {
         None
     };
+    let stored = serde_json::to_string(&answers).map_err(|e| ApiError::Internal(e.into()))?;
+    let id = Uuid::new_v4();
     answer::ActiveModel::from(answer::Model {
-        id: Uuid::new_v4(),
+        id,
         district_id: s.district_id,
         school_id: s.school_id,
         survey_id: s.id,
         respondent_id: if s.anonymous { None } else { Some(user) },
-        mentor_id,
-        answers: serde_json::to_string(&answers).map_err(|e| ApiError::Internal(e.into()))?,
+        // An anonymous answer names nobody, not even the mentor asked about
+        // (a mentor's few students would point to the person).
+        mentor_id: if s.anonymous { None } else { mentor_id },
+        answers: stored.clone(),
     })
     .insert(ctx.db())
+    .await?;
+    if s.anonymous {
+        shuffle_in(ctx, &s, id, stored).await?;
+    }
+    if let Some(m) = mentor_id {
+        let t = mentor_tally(&questions, &answers);
+        if t.count > 0 {
+            tally_in(ctx, &s, m, t).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts a new anonymous answer in a uniformly random place among the
+/// survey's answers (inside-out Fisher–Yates: it swaps contents with a random
+/// earlier row, or stays), so the order rows were stored in says nothing
+/// about who answered when. The other row is locked first (PostgreSQL), so
+/// concurrent swaps never lose an answer.
+async fn shuffle_in(ctx: &Ctx, s: &survey::Model, id: Uuid, stored: String) -> ApiResult<()> {
+    use rand::Rng;
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let others = answer::Entity::find()
+        .filter(answer::Column::SchoolId.eq(s.school_id))
+        .filter(answer::Column::SurveyId.eq(s.id))
+        .filter(answer::Column::Id.ne(id))
+        .count(ctx.db())
+        .await?;
+    let j = rand::thread_rng().gen_range(0..=others);
+    if j == others {
+        return Ok(());
+    }
+    let Some(other) = answer::Entity::find()
+        .filter(answer::Column::SchoolId.eq(s.school_id))
+        .filter(answer::Column::SurveyId.eq(s.id))
+        .filter(answer::Column::Id.ne(id))
+        .order_by_asc(answer::Column::Id)
+        .offset(j)
+        .limit(1)
+        .lock_exclusive()
+        .one(ctx.db())
+        .await?
+    else {
+        return Ok(());
+    };
+    set_answers(ctx, id, other.answers.clone()).await?;
+    set_answers(ctx, other.id, stored).await
+}
+
+async fn set_answers(ctx: &Ctx, id: Uuid, answers: String) -> ApiResult<()> {
+    answer::Entity::update_many()
+        .col_expr(answer::Column::Answers, Expr::value(answers))
+        .filter(answer::Column::Id.eq(id))
+        .exec(ctx.db())
+        .await?;
+    Ok(())
+}
+
+/// Adds one person's answers about a mentor to the survey's tally for that
+/// mentor, atomically (concurrent submits each count).
+async fn tally_in(ctx: &Ctx, s: &survey::Model, mentor: Uuid, t: ViewTally) -> ApiResult<()> {
+    use mentor_view::Column as C;
+    let add =
+        |c: C| Expr::col((mentor_view::Entity, c)).add(Expr::col((Alias::new("excluded"), c)));
+    mentor_view::Entity::insert(mentor_view::ActiveModel::from(mentor_view::Model {
+        id: Uuid::new_v4(),
+        district_id: s.district_id,
+        school_id: s.school_id,
+        survey_id: s.id,
+        mentor_id: mentor,
+        respondents: 1,
+        answers: t.count as i32,
+        total: t.sum as i32,
+    }))
+    .on_conflict(
+        OnConflict::columns([C::SurveyId, C::MentorId])
+            .value(C::Respondents, add(C::Respondents))
+            .value(C::Answers, add(C::Answers))
+            .value(C::Total, add(C::Total))
+            .to_owned(),
+    )
+    .exec_without_returning(ctx.db())
     .await?;
     Ok(())
 }
@@ -319,36 +407,32 @@ pub async fn mentor_views(
         .all(ctx.db())
         .await?;
     let mut out: HashMap<Uuid, MentorViews> = HashMap::new();
-    for s in surveys {
-        let questions = questions_of(&s);
-        if !questions.iter().any(|q| q.about_mentor) {
-            continue;
-        }
-        let audience = Audience::from_code(&s.audience);
-        for a in answer::Entity::find()
-            .filter(answer::Column::SchoolId.eq(school))
-            .filter(answer::Column::SurveyId.eq(s.id))
-            .filter(answer::Column::MentorId.is_not_null())
-            .all(ctx.db())
-            .await?
-        {
-            let (Some(m), Ok(ans)) = (a.mentor_id, serde_json::from_str::<Vec<Answer>>(&a.answers))
-            else {
-                continue;
-            };
-            let t = mentor_tally(&questions, &ans);
-            let e = out.entry(m).or_insert(MentorViews {
-                parent: ViewTally::default(),
-                student: ViewTally::default(),
-            });
-            let slot = match audience {
-                Some(Audience::Parents) => &mut e.parent,
-                Some(Audience::Students) => &mut e.student,
-                None => continue,
-            };
-            slot.count += t.count;
-            slot.sum += t.sum;
-        }
+    let audiences: HashMap<Uuid, Option<Audience>> = surveys
+        .iter()
+        .map(|s| (s.id, Audience::from_code(&s.audience)))
+        .collect();
+    if audiences.is_empty() {
+        return Ok(out);
+    }
+    for v in mentor_view::Entity::find()
+        .filter(mentor_view::Column::SchoolId.eq(school))
+        .filter(mentor_view::Column::SurveyId.is_in(audiences.keys().copied()))
+        .all(ctx.db())
+        .await?
+    {
+        let e = out.entry(v.mentor_id).or_insert(MentorViews {
+            parent: ViewTally::default(),
+            student: ViewTally::default(),
+        });
+        let slot = match audiences.get(&v.survey_id).copied().flatten() {
+            Some(Audience::Parents) => &mut e.parent,
+            Some(Audience::Students) => &mut e.student,
+            None => continue,
+        };
+        // A person answering two surveys of the term counts in each.
+        slot.respondents += v.respondents.max(0) as u32;
+        slot.count += v.answers.max(0) as u32;
+        slot.sum += v.total.max(0) as u32;
     }
     Ok(out)
 }

@@ -15,6 +15,7 @@ use super::notify::{NOTIFY_EN, NOTIFY_ZH, NotifyTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
 use super::policy::{POLICY_EN, POLICY_ZH, PolicyTr};
 use super::tasks::{TASKS_EN, TASKS_ZH, TasksTr};
+use super::training::{TRAINING_EN, TRAINING_ZH, TrainingTr};
 
 /// The strings of one language: the app's own, then one table per
 /// capability.
@@ -27,6 +28,8 @@ pub struct Tr {
     pub tasks: &'static TasksTr,
     /// The mentor lifecycle (assessment) and surveys.
     pub lifecycle: &'static LifecycleTr,
+    /// Mentor training and reviewers' views.
+    pub training: &'static TrainingTr,
     /// Mentor matching (导师匹配).
     pub matching: &'static MatchTr,
     /// Mentoring work (quick log, outbox, growth messages, talk requests).
@@ -159,6 +162,7 @@ pub static ZH: Tr = Tr {
     policy: &POLICY_ZH,
     tasks: &TASKS_ZH,
     lifecycle: &LIFECYCLE_ZH,
+    training: &TRAINING_ZH,
     notify: &NOTIFY_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
@@ -254,6 +258,7 @@ pub static EN: Tr = Tr {
     policy: &POLICY_EN,
     tasks: &TASKS_EN,
     lifecycle: &LIFECYCLE_EN,
+    training: &TRAINING_EN,
     notify: &NOTIFY_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,

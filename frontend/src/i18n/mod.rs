@@ -25,6 +25,7 @@ mod notify;
 mod org;
 mod policy;
 mod tasks;
+mod training;
 
 pub use common::{EN, Tr, ZH};
 

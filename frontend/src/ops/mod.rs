@@ -105,6 +105,7 @@ mod mentoring;
 mod notify;
 mod org;
 mod policy;
+mod training;
 
 pub use auth::*;
 pub use care::*;
@@ -114,3 +115,4 @@ pub use mentoring::*;
 pub use notify::*;
 pub use org::*;
 pub use policy::*;
+pub use training::*;

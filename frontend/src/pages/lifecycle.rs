@@ -26,6 +26,7 @@ pub fn MyRecord() -> impl IntoView {
     });
     view! {
         <PageTitle title=|t| t.lifecycle.my_record_title/>
+        <crate::pages::training::MyTraining/>
         {loaded(list, move |list| {
             if list.is_empty() {
                 return view! { <p class="card muted" id="my-record-empty">{move || i18n.t().lifecycle.my_record_empty}</p> }.into_any();
@@ -370,6 +371,7 @@ pub fn AssessmentAdmin() -> impl IntoView {
                     <section class="card" id="assessment-run-card">
                         <h2>{r.term_name.clone()} {published.then(|| view! { " · " <span class="badge" id="assessment-published">{move || i18n.t().lifecycle.published}</span> })}</h2>
                         <p class="summary" id="assessment-counts">{line}</p>
+                        {(!published).then(|| view! { <p class="hint" id="assessment-rerun-hint">{move || i18n.t().training.rerun_keeps}</p> })}
                         <div class="actions">
                             {(!published).then(|| view! {
                                 <button type="button" class="btn" id="assessment-rerun" on:click=do_run>{move || i18n.t().lifecycle.run}</button>

@@ -14,3 +14,4 @@ pub mod policy;
 pub mod school;
 pub mod student_admin;
 pub mod tasks;
+pub mod training;

@@ -493,6 +493,10 @@ pub fn GradeHome() -> impl IntoView {
         <p class="hint">{move || i18n.t().org.grade_intro}</p>
         {loaded(classes, move |cs| class_list(i18n, cs))}
         <GradeTaskCounts/>
+        <a class="item link card" id="review-link" href="/review">
+            <span class="name">{move || i18n.t().training.review_link}</span>
+            <span aria-hidden="true">"›"</span>
+        </a>
         <crate::pages::mentoring::GrowthReviewList/>
         <crate::pages::mentoring::GradeMentors/>
     }
@@ -516,6 +520,10 @@ pub fn MyClass() -> impl IntoView {
     let search_open = RwSignal::new(false);
     view! {
         <PageTitle title=|t| t.org.my_class_title/>
+        <a class="item link card" id="review-link" href="/review">
+            <span class="name">{move || i18n.t().training.review_link}</span>
+            <span aria-hidden="true">"›"</span>
+        </a>
         <crate::pages::mentoring::GrowthReviewList/>
         {loaded(classes, move |cs| {
             // The classes whose head teacher is the signed-in teacher.

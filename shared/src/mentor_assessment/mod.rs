@@ -20,6 +20,8 @@ use crate::validation::Violation;
 
 pub mod lifecycle;
 mod rate;
+pub mod review;
+pub mod training;
 
 pub use rate::{AssessmentOutcome, IndicatorValue, MentorFacts, ViewTally, rate};
 
@@ -98,6 +100,12 @@ impl Indicator {
                 | Indicator::GradeLeaderView
         )
     }
+
+    /// Whether the value comes from surveys of students or parents (whose
+    /// answers count only from enough people, `min_views`).
+    pub fn is_survey(self) -> bool {
+        matches!(self, Indicator::StudentView | Indicator::ParentView)
+    }
 }
 
 /// The three ratings.
@@ -163,9 +171,11 @@ pub struct AssessmentScheme {
     pub activities_target: u32,
     /// Growth messages per student held for the full growth-message value.
     pub growth_messages_per_student: u32,
-    /// Views below this many answers are left out (small groups say too
-    /// little, and could identify a respondent); their weight goes to the
-    /// other indicators.
+    /// Survey views (students', parents') from fewer than this many people
+    /// are left out (small groups say too little, and could identify a
+    /// respondent); their weight goes to the other indicators. Head
+    /// teachers' and grade leaders' views are given by name and count from
+    /// one reviewer.
     pub min_views: u32,
     /// At most this share (%) of the assessed mentors are 优秀 (e.g. 20).
     pub excellent_quota_percent: u32,

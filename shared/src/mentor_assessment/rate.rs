@@ -7,6 +7,10 @@ use super::{AssessmentScheme, Indicator, Rating, excellent_cap};
 /// Answers of one group of reviewers on a 1–5 scale.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewTally {
+    /// How many people answered (the minimum of views counts these: one
+    /// person answering several questions is still one voice).
+    #[serde(default)]
+    pub respondents: u32,
     /// How many answers.
     pub count: u32,
     /// Sum of the answers (each 1–5), so `count ≤ sum ≤ 5·count`.
@@ -149,18 +153,24 @@ fn indicator_value(s: &AssessmentScheme, f: &MentorFacts, i: Indicator) -> (Opti
         }
         view => {
             let t = f.view(view);
-            if t.count < s.min_views {
+            // Survey answers need enough people (a small group could point
+            // to a respondent); a reviewer's view is given by name.
+            if view.is_survey() && t.respondents < s.min_views {
                 return (
                     None,
-                    format!("评价不足{}份,不计入(权重分给其他指标)", s.min_views),
+                    format!("评价人数不足{}人,不计入(权重分给其他指标)", s.min_views),
                 );
+            }
+            if t.count == 0 {
+                return (None, "尚无评价,不计入(权重分给其他指标)".into());
             }
             let v = t.per_mille();
             let mean10 = (u64::from(t.sum) * 10) / u64::from(t.count.max(1));
             (
                 v,
                 format!(
-                    "{}份评价,平均{}.{}分(满分5分)",
+                    "{}人{}份评价,平均{}.{}分(满分5分)",
+                    t.respondents,
                     t.count,
                     mean10 / 10,
                     mean10 % 10
@@ -283,10 +293,12 @@ mod tests {
             students: 10,
             growth_messages: 10,
             student_view: ViewTally {
+                respondents: 5,
                 count: 5,
                 sum: view * 5,
             },
             parent_view: ViewTally {
+                respondents: 5,
                 count: 5,
                 sum: view * 5,
             },
@@ -328,10 +340,63 @@ mod tests {
 
     #[test]
     fn tallies_map_to_per_mille() {
-        assert_eq!(ViewTally { count: 2, sum: 10 }.per_mille(), Some(1000));
-        assert_eq!(ViewTally { count: 2, sum: 2 }.per_mille(), Some(0));
-        assert_eq!(ViewTally { count: 4, sum: 12 }.per_mille(), Some(500));
+        assert_eq!(
+            ViewTally {
+                respondents: 2,
+                count: 2,
+                sum: 10
+            }
+            .per_mille(),
+            Some(1000)
+        );
+        assert_eq!(
+            ViewTally {
+                respondents: 1,
+                count: 2,
+                sum: 2
+            }
+            .per_mille(),
+            Some(0)
+        );
+        assert_eq!(
+            ViewTally {
+                respondents: 4,
+                count: 4,
+                sum: 12
+            }
+            .per_mille(),
+            Some(500)
+        );
         assert_eq!(ViewTally::default().per_mille(), None);
+    }
+
+    #[test]
+    fn the_minimum_counts_people_not_answers() {
+        let s = AssessmentScheme::standard();
+        let mut f = facts("m0", 10, 10, 5);
+        // One parent answering many questions about the mentor.
+        f.parent_view = ViewTally {
+            respondents: s.min_views - 1,
+            count: 40,
+            sum: 200,
+        };
+        let r = rate(&s, &[f.clone()]);
+        let pv = r[0]
+            .indicators
+            .iter()
+            .find(|i| i.indicator == Indicator::ParentView)
+            .expect("parent view");
+        assert_eq!(pv.value, None);
+        assert!(pv.explanation.contains("人数不足"), "{}", pv.explanation);
+        f.parent_view.respondents = s.min_views;
+        let r = rate(&s, &[f]);
+        let pv = r[0]
+            .indicators
+            .iter()
+            .find(|i| i.indicator == Indicator::ParentView)
+            .expect("parent view");
+        assert_eq!(pv.value, Some(1000));
+        assert!(pv.explanation.contains("3人40份"), "{}", pv.explanation);
     }
 
     fn arb_facts() -> impl Strategy<Value = MentorFacts> {
@@ -354,18 +419,22 @@ mod tests {
                     students,
                     growth_messages: msgs,
                     student_view: ViewTally {
+                        respondents: counts.0.div_ceil(2),
                         count: counts.0,
                         sum: counts.0 * means.0,
                     },
                     parent_view: ViewTally {
+                        respondents: counts.1.div_ceil(2),
                         count: counts.1,
                         sum: counts.1 * means.1,
                     },
                     head_teacher_view: ViewTally {
+                        respondents: counts.2.div_ceil(2),
                         count: counts.2,
                         sum: counts.2 * means.2,
                     },
                     grade_leader_view: ViewTally {
+                        respondents: counts.3.div_ceil(2),
                         count: counts.3,
                         sum: counts.3 * means.3,
                     },
@@ -432,6 +501,17 @@ mod tests {
             for o in &b {
                 let same = a.iter().find(|x| x.mentor_id == o.mentor_id).expect("same mentors");
                 prop_assert_eq!(same, o);
+            }
+        }
+
+        #[test]
+        fn views_of_too_few_people_never_count(s in arb_scheme(), f in arb_school()) {
+            for (o, f) in rate(&s, &f).iter().zip(&f) {
+                for i in &o.indicators {
+                    if i.indicator.is_survey() && f.view(i.indicator).respondents < s.min_views {
+                        prop_assert_eq!(i.value, None);
+                    }
+                }
             }
         }
 
