@@ -23,6 +23,8 @@ mod m20261212_000001_jobs;
 mod m20261212_000001_review_comment;
 mod m20261212_000002_inbox;
 mod m20261215_000001_care;
+mod m20261221_000001_notify_prefs;
+mod m20261221_000002_robots;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000001_care::Migration),
             Box::new(m20261212_000001_jobs::Migration),
             Box::new(m20261212_000002_inbox::Migration),
+            Box::new(m20261221_000001_notify_prefs::Migration),
+            Box::new(m20261221_000002_robots::Migration),
         ]
     }
 }

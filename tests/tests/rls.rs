@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 32] = [
+const SCHOOL_TABLES: [&str; 33] = [
     "terms",
     "classes",
     "staff",
@@ -39,6 +39,7 @@ const SCHOOL_TABLES: [&str; 32] = [
     "survey_answers",
     "care_cases",
     "care_events",
+    "robot_webhooks",
 ];
 
 /// Matching rows in a school: a previewed two-way round, a rush round and a
@@ -127,6 +128,8 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
         "refresh_tokens",
         "audit_log",
         "care_alerts",
+        "notify_prefs",
+        "push_subscriptions",
     ]);
     for t in &tables {
         let total = psql(owner, &format!("SELECT count(*) FROM {t}"))?;
@@ -331,8 +334,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "42",
-        "{tables} tables with forced RLS, expected 42"
+        tables == "45",
+        "{tables} tables with forced RLS, expected 45"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(

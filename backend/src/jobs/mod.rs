@@ -23,6 +23,8 @@
 //!   ([`backoff`]); after `max_attempts` it is dead (kept for operators,
 //!   with its last error).
 
+pub mod admin;
+pub mod graphql;
 pub mod queue;
 pub mod worker;
 

@@ -99,7 +99,7 @@ async fn notify_mentors(ctx: &Ctx, s: &student::Model, request: Uuid) -> ApiResu
         kind: "talk_request",
         title: "新的谈心预约".into(),
         body: "您结对的一名学生（或其家长）预约了谈心，请在谈心预约中答复。".into(),
-        link: "/mentor",
+        link: "/mentor".into(),
         dedupe_key: format!("talk_request:{request}"),
     };
     for u in users.into_iter().filter_map(|st| st.user_id) {
@@ -196,7 +196,7 @@ pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResu
         kind: "talk_answered",
         title: "谈心预约已答复".into(),
         body: "导师已答复您的谈心预约。".into(),
-        link: "/",
+        link: "/".into(),
         dedupe_key: format!("talk_answered:{}", r.id),
     };
     crate::notify::deliver(ctx.db(), r.district_id, r.school_id, r.requested_by, &n).await?;

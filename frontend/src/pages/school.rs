@@ -20,7 +20,7 @@ pub fn Setup() -> impl IntoView {
             .map(|d| d.terms)
     });
     let adding = RwSignal::new(false);
-    let steps: [(&str, Label); 7] = [
+    let steps: [(&str, Label); 8] = [
         ("/school/matching", |t| t.matching.nav),
         ("/school/assessment", |t| t.lifecycle.assessment_link),
         ("/school/surveys", |t| t.lifecycle.admin_surveys_title),
@@ -28,6 +28,7 @@ pub fn Setup() -> impl IntoView {
         ("/school/staff", |t| t.nav_staff),
         ("/school/students", |t| t.nav_students),
         ("/school/import", |t| t.org.import_title),
+        ("/school/integrations", |t| t.notify.integrations_link),
     ];
     view! {
         <PageTitle title=|t| t.org.setup_title/>
