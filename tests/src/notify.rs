@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use crate::{Backend, Options, TestServer};
 
 /// The caller's inbox with every field.
-pub const INBOX: &str = "{ inbox(first: 50) { unreadCount items { id kind title body link read } } }";
+pub const INBOX: &str =
+    "{ inbox(first: 50) { unreadCount items { id kind title body link read } } }";
 
 /// A user's inbox.
 pub async fn inbox(s: &TestServer, user: &str) -> Result<Value> {

@@ -99,12 +99,20 @@ impl Receivers {
 
     /// The server's VAPID public key every push must be signed with.
     pub fn expect_vapid_key(&self, key: &str) {
-        *self.inner.vapid_key.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.into());
+        *self
+            .inner
+            .vapid_key
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(key.into());
     }
 
     /// The DingTalk robot's secret.
     pub fn expect_dingtalk_secret(&self, secret: &str) {
-        *self.inner.dingtalk_secret.lock().unwrap_or_else(|e| e.into_inner()) = Some(secret.into());
+        *self
+            .inner
+            .dingtalk_secret
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(secret.into());
     }
 
     /// Makes the robots fail (HTTP 500) or succeed again.
@@ -125,7 +133,11 @@ impl Receivers {
         let mut auth = vec![0u8; 16];
         rng.fill(&mut auth).map_err(|_| anyhow::anyhow!("rng"))?;
         let sub = Subscription {
-            endpoint: format!("{}/{}/{id}", self.origin, if gone { "gone" } else { "push" }),
+            endpoint: format!(
+                "{}/{}/{id}",
+                self.origin,
+                if gone { "gone" } else { "push" }
+            ),
             p256dh: B64.encode(&public),
             auth: B64.encode(&auth),
         };
@@ -133,13 +145,24 @@ impl Receivers {
             .subscribers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id.into(), Subscriber { private, public, auth });
+            .insert(
+                id.into(),
+                Subscriber {
+                    private,
+                    public,
+                    auth,
+                },
+            );
         Ok(sub)
     }
 
     /// Everything received so far.
     pub fn received(&self) -> Vec<Received> {
-        self.inner.received.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Waits until `pred` holds of what arrived (up to `within`).
@@ -164,7 +187,11 @@ impl Receivers {
 }
 
 fn record(inner: &Inner, r: Received) {
-    inner.received.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+    inner
+        .received
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(r);
 }
 
 /// RFC 8292 §2–3: `vapid t=<JWT>, k=<key>`.
@@ -185,7 +212,11 @@ fn check_vapid(inner: &Inner, headers: &HeaderMap) -> Result<(), String> {
         }
     }
     let (t, k) = (t.ok_or("no t=")?, k.ok_or("no k=")?);
-    if let Some(expected) = inner.vapid_key.lock().unwrap_or_else(|e| e.into_inner()).as_deref()
+    if let Some(expected) = inner
+        .vapid_key
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_deref()
         && expected != k
     {
         return Err("k= is not the server's VAPID key".into());
@@ -207,7 +238,11 @@ fn check_vapid(inner: &Inner, headers: &HeaderMap) -> Result<(), String> {
         .map_err(|_| "bad ES256 signature")?;
     let c: Value = serde_json::from_slice(&B64.decode(claims).map_err(|_| "claims")?)
         .map_err(|_| "claims not JSON")?;
-    let origin = inner.origin.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let origin = inner
+        .origin
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     if c["aud"] != origin.as_str() {
         return Err(format!("aud {} is not {origin}", c["aud"]));
     }
@@ -268,9 +303,8 @@ fn decrypt(sub: Subscriber, body: &[u8]) -> Result<Vec<u8>, String> {
     let ikm = hkdf_expand(&sub.auth, &secret, &info, 32)?;
     let cek = hkdf_expand(salt, &ikm, b"Content-Encoding: aes128gcm\0", 16)?;
     let nonce = hkdf_expand(salt, &ikm, b"Content-Encoding: nonce\0", 12)?;
-    let key = aead::LessSafeKey::new(
-        aead::UnboundKey::new(&aead::AES_128_GCM, &cek).map_err(|_| "cek")?,
-    );
+    let key =
+        aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, &cek).map_err(|_| "cek")?);
     let mut buf = ciphertext.to_vec();
     let plain = key
         .open_in_place(
@@ -280,12 +314,12 @@ fn decrypt(sub: Subscriber, body: &[u8]) -> Result<Vec<u8>, String> {
         )
         .map_err(|_| "AES-GCM authentication failed")?;
     // Strip the padding: zeros, then the last record's delimiter 0x02.
-    let end = plain
-        .iter()
-        .rposition(|b| *b != 0)
-        .ok_or("no delimiter")?;
+    let end = plain.iter().rposition(|b| *b != 0).ok_or("no delimiter")?;
     if plain[end] != 2 {
-        return Err(format!("delimiter {} (the last record ends with 2)", plain[end]));
+        return Err(format!(
+            "delimiter {} (the last record ends with 2)",
+            plain[end]
+        ));
     }
     Ok(plain[..end].to_vec())
 }
@@ -298,7 +332,11 @@ async fn push(
 ) -> StatusCode {
     let outcome = (|| {
         check_vapid(&inner, &headers)?;
-        if headers.get("content-encoding").and_then(|v| v.to_str().ok()) != Some("aes128gcm") {
+        if headers
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok())
+            != Some("aes128gcm")
+        {
             return Err("Content-Encoding is not aes128gcm".to_string());
         }
         if headers.get("ttl").is_none() {
@@ -344,7 +382,10 @@ fn robot_answer(inner: &Inner, r: Result<Received, String>) -> (StatusCode, Stri
         }
         Err(e) => {
             record(inner, Received::Refused(e.clone()));
-            (StatusCode::OK, format!(r#"{{"errcode":310000,"errmsg":"{e}"}}"#))
+            (
+                StatusCode::OK,
+                format!(r#"{{"errcode":310000,"errmsg":"{e}"}}"#),
+            )
         }
     }
 }
@@ -396,8 +437,8 @@ async fn dingtalk(
             if (now - ts).abs() > 3_600_000 {
                 return Err("timestamp more than an hour off".into());
             }
-            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
-                .map_err(|_| "hmac")?;
+            let mut mac =
+                Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| "hmac")?;
             mac.update(format!("{ts}\n{secret}").as_bytes());
             let expected = STANDARD.encode(mac.finalize().into_bytes());
             // The query was URL-decoded by the extractor.

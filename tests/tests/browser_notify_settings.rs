@@ -36,7 +36,9 @@ async fn header_whole(ui: &Ui) -> Result<()> {
 
 async fn parent_sets_preferences(ui: &Ui, server: &TestServer) -> Result<()> {
     // An unread notice, so that the badge is there.
-    let d = server.data_as("s2.admin", "{ terms { id } }", json!({})).await?;
+    let d = server
+        .data_as("s2.admin", "{ terms { id } }", json!({}))
+        .await?;
     server
         .data_as(
             "s2.admin",
@@ -76,11 +78,16 @@ async fn parent_sets_preferences(ui: &Ui, server: &TestServer) -> Result<()> {
     let start = std::time::Instant::now();
     loop {
         let p = server
-            .data_as("s2.parent1", "{ notifyPreferences { kind push } }", json!({}))
+            .data_as(
+                "s2.parent1",
+                "{ notifyPreferences { kind push } }",
+                json!({}),
+            )
             .await?;
-        let off = p["notifyPreferences"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|k| k["kind"] == "survey_opened" && k["push"] == false));
+        let off = p["notifyPreferences"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|k| k["kind"] == "survey_opened" && k["push"] == false)
+        });
         if off {
             break;
         }
@@ -111,7 +118,8 @@ async fn admin_adds_a_robot(ui: &Ui, r: &Receivers) -> Result<()> {
     ui.wait("document.querySelector('#robots-empty')", "no robots yet")
         .await?;
     ui.fill("#robot-name", "全校教师群").await?;
-    ui.fill("#robot-url", "https://evil.example/hook?key=x").await?;
+    ui.fill("#robot-url", "https://evil.example/hook?key=x")
+        .await?;
     ui.click("#robot-add").await?;
     ui.wait(
         "document.querySelector('#robot-error') && document.querySelector('#robot-error').innerText.includes('不允许的地址')",
@@ -124,8 +132,11 @@ async fn admin_adds_a_robot(ui: &Ui, r: &Receivers) -> Result<()> {
     )
     .await?;
     ui.click("#robot-add").await?;
-    ui.wait("document.querySelector('#robot-list .robot')", "the robot listed")
-        .await?;
+    ui.wait(
+        "document.querySelector('#robot-list .robot')",
+        "the robot listed",
+    )
+    .await?;
     check_phone_usable(ui, "integrations").await?;
     ui.click("#robot-list .robot .robot-test").await?;
     ui.wait(
@@ -166,9 +177,12 @@ async fn settings_and_integrations_on_a_phone() -> Result<()> {
     .await?;
     let ui = Ui::launch(&server.base_url()).await?;
     let mut failures = Vec::new();
-    scenario(&ui, "parent-sets-preferences", &mut failures, async |ui: &Ui| {
-        parent_sets_preferences(ui, &server).await
-    })
+    scenario(
+        &ui,
+        "parent-sets-preferences",
+        &mut failures,
+        async |ui: &Ui| parent_sets_preferences(ui, &server).await,
+    )
     .await;
     scenario(&ui, "admin-adds-robot", &mut failures, async |ui: &Ui| {
         admin_adds_a_robot(ui, &r).await

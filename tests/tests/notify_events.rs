@@ -34,7 +34,10 @@ async fn holders(s: &TestServer, kind: &str, name: Option<&str>) -> Result<Vec<&
         let n = kinds(&i, kind);
         for item in &n {
             if let Some(name) = name {
-                ensure!(!item.to_string().contains(name), "{who}: names the student: {item}");
+                ensure!(
+                    !item.to_string().contains(name),
+                    "{who}: names the student: {item}"
+                );
             }
         }
         ensure!(n.len() <= 1, "{who}: {kind} delivered twice: {i}");
@@ -84,16 +87,17 @@ async fn a_published_round_reaches_placed_students_and_their_parents(
     let students_notified = s.sql(
         "SELECT count(*) FROM inbox_items i JOIN students st ON st.user_id = i.user_id WHERE i.kind = 'matching_result'",
     )?;
-    ensure!(expected == students_notified, "{expected} vs {students_notified}");
+    ensure!(
+        expected == students_notified,
+        "{expected} vs {students_notified}"
+    );
     Ok(())
 }
 both!(a_published_round_reaches_placed_students_and_their_parents);
 
 async fn an_opened_survey_reaches_its_audience_only(backend: Backend) -> Result<()> {
     let s = server(backend).await?;
-    let d = s
-        .data_as("s2.admin", "{ terms { id } }", json!({}))
-        .await?;
+    let d = s.data_as("s2.admin", "{ terms { id } }", json!({})).await?;
     let term = d["terms"][0]["id"].clone();
     let create = "mutation($t: ID!, $a: SurveyAudience!) { createSurvey(termId: $t, title: \"家长满意度调查\", audience: $a, anonymous: true, questions: [{ kind: SCALE, prompt: \"满意度\" }]) { id } }";
     s.data_as("s2.admin", create, json!({ "t": term, "a": "PARENTS" }))
@@ -177,7 +181,10 @@ async fn a_care_alert_reaches_its_recipients_as_ids_and_a_link(backend: Backend)
     ensure!(item["link"] == json!(format!("/care/{case}")), "{item}");
     let body = item.to_string();
     for private in ["CRISIS", "危机", "SELF_HARM", "自伤"] {
-        ensure!(!body.contains(private), "the notice tells {private}: {body}");
+        ensure!(
+            !body.contains(private),
+            "the notice tells {private}: {body}"
+        );
     }
     ensure!(!alerted.contains(&"s2.parent1"), "a parent was alerted");
     let _ = item["id"].as_str().context("id")?;

@@ -41,9 +41,17 @@ async fn start(backend: Backend, clock: &Path) -> Result<(TestServer, Receivers)
     )
     .await?;
     let k = s
-        .data_as("s2.parent1", "{ pushSettings { vapidPublicKey devices } }", json!({}))
+        .data_as(
+            "s2.parent1",
+            "{ pushSettings { vapidPublicKey devices } }",
+            json!({}),
+        )
         .await?;
-    r.expect_vapid_key(k["pushSettings"]["vapidPublicKey"].as_str().context("key")?);
+    r.expect_vapid_key(
+        k["pushSettings"]["vapidPublicKey"]
+            .as_str()
+            .context("key")?,
+    );
     Ok((s, r))
 }
 
@@ -90,7 +98,11 @@ async fn a_push_arrives_encrypted_and_signed_and_gone_devices_go(backend: Backen
     // Bad subscriptions are refused, changing nothing.
     let good = r.subscriber("p1", false)?;
     for (e, p, a) in [
-        ("https://push.evil.example/x", good.p256dh.as_str(), good.auth.as_str()),
+        (
+            "https://push.evil.example/x",
+            good.p256dh.as_str(),
+            good.auth.as_str(),
+        ),
         (good.endpoint.as_str(), "AAAA", good.auth.as_str()),
         (good.endpoint.as_str(), good.p256dh.as_str(), "not-16-bytes"),
     ] {
@@ -110,7 +122,9 @@ async fn a_push_arrives_encrypted_and_signed_and_gone_devices_go(backend: Backen
     ensure!(subscribe(&s, "s1.parent1", &other).await?["data"]["subscribePush"] == true);
     open_survey(&s).await?;
     let got = r
-        .wait_for(Duration::from_secs(30), "the push", |x| !pushes(x).is_empty())
+        .wait_for(Duration::from_secs(30), "the push", |x| {
+            !pushes(x).is_empty()
+        })
         .await?;
     drain(&s, "notify.event").await?;
     drain(&s, "notify.push").await?;
@@ -118,7 +132,10 @@ async fn a_push_arrives_encrypted_and_signed_and_gone_devices_go(backend: Backen
     ensure!(p.len() == 1 && p[0].0 == "p1", "pushes: {p:?}");
     ensure!(refused(&got).is_empty(), "refused: {:?}", refused(&got));
     let msg = &p[0].1;
-    ensure!(msg["title"] == "新的问卷" && msg["link"] == "/surveys", "{msg}");
+    ensure!(
+        msg["title"] == "新的问卷" && msg["link"] == "/surveys",
+        "{msg}"
+    );
     // The gone device is removed; the others stay.
     let left = s.sql(
         "SELECT count(*) FROM push_subscriptions s JOIN users u ON u.id = s.user_id WHERE u.username = 's2.parent1'",
@@ -138,31 +155,48 @@ async fn preferences_hold_per_kind_and_channel(backend: Backend) -> Result<()> {
     subscribe(&s, "s2.parent1", &sub).await?;
     // Pushes of surveys off; the inbox stays.
     let d = s
-        .data_as("s2.parent1", SET, json!({ "k": "survey_opened", "i": true, "p": false }))
+        .data_as(
+            "s2.parent1",
+            SET,
+            json!({ "k": "survey_opened", "i": true, "p": false }),
+        )
         .await?;
     ensure!(d["setNotifyPreference"]["push"] == false, "{d}");
     // Care alerts always reach the inbox; an unknown kind is refused.
     let t = s.login("s2.counsellor").await?;
     for (k, i) in [("care_alert", false), ("no_such_kind", true)] {
-        let b = s.gql(Some(&t), SET, json!({ "k": k, "i": i, "p": true })).await?;
+        let b = s
+            .gql(Some(&t), SET, json!({ "k": k, "i": i, "p": true }))
+            .await?;
         ensure!(error_code(&b).as_deref() == Some("VALIDATION"), "{k}: {b}");
     }
     let prefs = s
-        .data_as("s2.parent1", "{ notifyPreferences { kind inbox push inboxLocked } }", json!({}))
+        .data_as(
+            "s2.parent1",
+            "{ notifyPreferences { kind inbox push inboxLocked } }",
+            json!({}),
+        )
         .await?;
     let survey = prefs["notifyPreferences"]
         .as_array()
         .and_then(|a| a.iter().find(|p| p["kind"] == "survey_opened").cloned())
         .context("survey kind")?;
-    ensure!(survey["inbox"] == true && survey["push"] == false, "{survey}");
+    ensure!(
+        survey["inbox"] == true && survey["push"] == false,
+        "{survey}"
+    );
     open_survey(&s).await?;
     wait_for(&s, "s2.parent1", "survey_opened").await?;
     drain(&s, "notify.event").await?;
     ensure!(s.sql("SELECT count(*) FROM jobs WHERE kind = 'notify.push'")? == "0");
     ensure!(pushes(&r.received()).is_empty());
     // Inbox off too: the next survey leaves nothing.
-    s.data_as("s2.parent1", SET, json!({ "k": "survey_opened", "i": false, "p": false }))
-        .await?;
+    s.data_as(
+        "s2.parent1",
+        SET,
+        json!({ "k": "survey_opened", "i": false, "p": false }),
+    )
+    .await?;
     open_survey(&s).await?;
     drain(&s, "notify.event").await?;
     ensure!(kinds(&inbox(&s, "s2.parent1").await?, "survey_opened").len() == 1);
@@ -176,14 +210,22 @@ async fn quiet_hours_defer_a_parents_push_to_the_morning(backend: Backend) -> Re
     china_hour(&clock, 23)?;
     let (s, r) = start(backend, &clock).await?;
     let q = s
-        .data_as("s2.parent1", "{ pushSettings { quietFromHour quietToHour } }", json!({}))
+        .data_as(
+            "s2.parent1",
+            "{ pushSettings { quietFromHour quietToHour } }",
+            json!({}),
+        )
         .await?;
     ensure!(
         q["pushSettings"]["quietFromHour"] == 21 && q["pushSettings"]["quietToHour"] == 7,
         "{q}"
     );
     let staff = s
-        .data_as("s2.mentor1", "{ pushSettings { quietFromHour } }", json!({}))
+        .data_as(
+            "s2.mentor1",
+            "{ pushSettings { quietFromHour } }",
+            json!({}),
+        )
         .await?;
     ensure!(staff["pushSettings"]["quietFromHour"].is_null(), "{staff}");
     let sub = r.subscriber("p1", false)?;
@@ -194,7 +236,10 @@ async fn quiet_hours_defer_a_parents_push_to_the_morning(backend: Backend) -> Re
     drain(&s, "notify.event").await?;
     let start = std::time::Instant::now();
     while s.sql("SELECT count(*) FROM jobs WHERE kind = 'notify.push' AND state = 'done'")? != "1" {
-        ensure!(start.elapsed() < Duration::from_secs(30), "the push job never ran");
+        ensure!(
+            start.elapsed() < Duration::from_secs(30),
+            "the push job never ran"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -210,8 +255,10 @@ async fn quiet_hours_defer_a_parents_push_to_the_morning(backend: Backend) -> Re
     );
     // Morning: the deferred job is due and delivers once.
     s.sql("UPDATE jobs SET run_at = 0 WHERE kind = 'notify.push' AND state = 'queued'")?;
-    r.wait_for(Duration::from_secs(30), "the morning push", |x| pushes(x).len() == 1)
-        .await?;
+    r.wait_for(Duration::from_secs(30), "the morning push", |x| {
+        pushes(x).len() == 1
+    })
+    .await?;
     drain(&s, "notify.push").await?;
     ensure!(pushes(&r.received()).len() == 1);
     Ok(())

@@ -43,27 +43,46 @@ async fn robots_post_counts_and_links_in_each_format(backend: Backend) -> Result
     let admin = s.login("s2.admin").await?;
     // Refused: another host, a URL without its key, a WeCom secret, a mentor.
     for (p, u, sec) in [
-        ("WECOM", "https://evil.example/cgi-bin/webhook/send?key=x".to_string(), None),
+        (
+            "WECOM",
+            "https://evil.example/cgi-bin/webhook/send?key=x".to_string(),
+            None,
+        ),
         ("WECOM", format!("{}/cgi-bin/webhook/send", r.origin), None),
         ("WECOM", wecom.clone(), Some(SECRET)),
         ("DINGTALK", ding.clone(), Some("not-a-secret")),
     ] {
         let b = s
-            .gql(Some(&admin), ADD, json!({ "n": "全校教师群", "p": p, "u": u, "s": sec }))
+            .gql(
+                Some(&admin),
+                ADD,
+                json!({ "n": "全校教师群", "p": p, "u": u, "s": sec }),
+            )
             .await?;
         ensure!(error_code(&b).as_deref() == Some("VALIDATION"), "{u}: {b}");
     }
     let mentor = s.login("s2.mentor1").await?;
     let b = s
-        .gql(Some(&mentor), ADD, json!({ "n": "x", "p": "WECOM", "u": wecom }))
+        .gql(
+            Some(&mentor),
+            ADD,
+            json!({ "n": "x", "p": "WECOM", "u": wecom }),
+        )
         .await?;
     ensure!(error_code(&b).as_deref() == Some("FORBIDDEN"), "{b}");
     ensure!(s.sql("SELECT count(*) FROM robot_webhooks")? == "0");
 
     let w = s
-        .data_as("s2.admin", ADD, json!({ "n": "全校教师群", "p": "WECOM", "u": wecom }))
+        .data_as(
+            "s2.admin",
+            ADD,
+            json!({ "n": "全校教师群", "p": "WECOM", "u": wecom }),
+        )
         .await?;
-    ensure!(!w.to_string().contains("k-123"), "the key is shown back: {w}");
+    ensure!(
+        !w.to_string().contains("k-123"),
+        "the key is shown back: {w}"
+    );
     let d = s
         .data_as(
             "s2.admin",
@@ -99,7 +118,11 @@ async fn robots_post_counts_and_links_in_each_format(backend: Backend) -> Result
     drop_demo_round(&s)?;
     let term = first_term(&s, "s2.admin").await?;
     let o = s
-        .data_as("s2.admin", OPEN, json!({ "t": term, "g": 7, "m": "BLIND_BOX", "c": 30 }))
+        .data_as(
+            "s2.admin",
+            OPEN,
+            json!({ "t": term, "g": 7, "m": "BLIND_BOX", "c": 30 }),
+        )
         .await?;
     let round = text(&o["openMatchingRound"]["id"]);
     let p = s
@@ -112,7 +135,9 @@ async fn robots_post_counts_and_links_in_each_format(backend: Backend) -> Result
         .flat_map(|a| [text(&a["studentName"]), text(&a["mentorName"])])
         .filter(|n| !n.is_empty())
         .collect();
-    let placed = p["runMatchingPreview"]["stats"]["placed"].as_i64().context("placed")?;
+    let placed = p["runMatchingPreview"]["stats"]["placed"]
+        .as_i64()
+        .context("placed")?;
     s.data_as(
         "s2.admin",
         "mutation($r: ID!) { publishMatchingRound(roundId: $r) { status } }",
@@ -120,7 +145,9 @@ async fn robots_post_counts_and_links_in_each_format(backend: Backend) -> Result
     )
     .await?;
     let got = r
-        .wait_for(Duration::from_secs(30), "the announcements", |x| robots(x).len() >= 3)
+        .wait_for(Duration::from_secs(30), "the announcements", |x| {
+            robots(x).len() >= 3
+        })
         .await?;
     drain(&s, "notify.event").await?;
     drain(&s, "notify.robot").await?;
@@ -133,15 +160,26 @@ async fn robots_post_counts_and_links_in_each_format(backend: Backend) -> Result
     let ding_text = posts
         .iter()
         .find(|(p, v)| *p == "dingtalk" && v["markdown"]["title"] == "导师匹配结果已公布")
-        .map(|(_, v)| v["markdown"]["text"].as_str().unwrap_or_default().to_string())
+        .map(|(_, v)| {
+            v["markdown"]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .context("the grade group's post")?;
-    ensure!(ding_text.contains(&format!("{placed} 名学生")), "{ding_text}");
+    ensure!(
+        ding_text.contains(&format!("{placed} 名学生")),
+        "{ding_text}"
+    );
     let all = posts.iter().map(|(_, v)| v.to_string()).collect::<String>();
     for n in &names {
         ensure!(!all.contains(n.as_str()), "a post names {n}");
     }
     // The grade-8 group (WeCom too) got nothing: one WeCom post, the school's.
-    ensure!(posts.iter().filter(|(p, _)| *p == "wecom").count() == 1, "{posts:?}");
+    ensure!(
+        posts.iter().filter(|(p, _)| *p == "wecom").count() == 1,
+        "{posts:?}"
+    );
     Ok(())
 }
 both!(robots_post_counts_and_links_in_each_format);
@@ -149,7 +187,11 @@ both!(robots_post_counts_and_links_in_each_format);
 async fn failures_retry_show_and_die_then_the_admin_retries(backend: Backend) -> Result<()> {
     let (s, r, wecom, _) = setup(backend).await?;
     let w = s
-        .data_as("s2.admin", ADD, json!({ "n": "全校教师群", "p": "WECOM", "u": wecom }))
+        .data_as(
+            "s2.admin",
+            ADD,
+            json!({ "n": "全校教师群", "p": "WECOM", "u": wecom }),
+        )
         .await?;
     let id = w["addRobotWebhook"]["id"].clone();
     r.fail_robots(true);
@@ -161,7 +203,9 @@ async fn failures_retry_show_and_die_then_the_admin_retries(backend: Backend) ->
         )
         .await?;
     ensure!(
-        t["testRobotWebhook"]["lastError"].as_str().is_some_and(|e| e.contains("500")),
+        t["testRobotWebhook"]["lastError"]
+            .as_str()
+            .is_some_and(|e| e.contains("500")),
         "{t}"
     );
     // A survey's announcement fails on every attempt (back-off skipped).
@@ -178,7 +222,10 @@ async fn failures_retry_show_and_die_then_the_admin_retries(backend: Backend) ->
         if state == "dead" {
             break;
         }
-        ensure!(start.elapsed() < Duration::from_secs(60), "never dead: {state}");
+        ensure!(
+            start.elapsed() < Duration::from_secs(60),
+            "never dead: {state}"
+        );
         s.sql("UPDATE jobs SET run_at = 0 WHERE kind = 'notify.robot' AND state = 'queued'")?;
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -186,26 +233,37 @@ async fn failures_retry_show_and_die_then_the_admin_retries(backend: Backend) ->
     let robot = &page["robotWebhooks"][0];
     ensure!(robot["failures"].as_i64() >= Some(5), "{robot}");
     let dead = page["deadJobs"].as_array().cloned().unwrap_or_default();
-    ensure!(dead.len() == 1 && dead[0]["kind"] == "notify.robot", "{page}");
+    ensure!(
+        dead.len() == 1 && dead[0]["kind"] == "notify.robot",
+        "{page}"
+    );
     ensure!(dead[0]["attempts"] == 5, "{page}");
     // Nobody else sees or retries it.
     let other = s.data_as("s1.admin", LIST, json!({})).await?;
     ensure!(other["deadJobs"] == json!([]), "{other}");
     let retry = "mutation($id: ID!) { retryDeadJob(id: $id) }";
     let t = s.login("s1.admin").await?;
-    let b = s.gql(Some(&t), retry, json!({ "id": dead[0]["id"] })).await?;
+    let b = s
+        .gql(Some(&t), retry, json!({ "id": dead[0]["id"] }))
+        .await?;
     ensure!(error_code(&b).as_deref() == Some("NOT_FOUND"), "{b}");
     let t = s.login("s2.mentor1").await?;
     let b = s.gql(Some(&t), "{ deadJobs { id } }", json!({})).await?;
     ensure!(error_code(&b).as_deref() == Some("FORBIDDEN"), "{b}");
     // Fixed: the retry delivers, the robot is healthy again.
     r.fail_robots(false);
-    s.data_as("s2.admin", retry, json!({ "id": dead[0]["id"] })).await?;
-    r.wait_for(Duration::from_secs(30), "the retried post", |x| robots(x).len() == 1)
+    s.data_as("s2.admin", retry, json!({ "id": dead[0]["id"] }))
         .await?;
+    r.wait_for(Duration::from_secs(30), "the retried post", |x| {
+        robots(x).len() == 1
+    })
+    .await?;
     drain(&s, "notify.robot").await?;
     let page = s.data_as("s2.admin", LIST, json!({})).await?;
-    ensure!(page["deadJobs"] == json!([]) && page["robotWebhooks"][0]["failures"] == 0, "{page}");
+    ensure!(
+        page["deadJobs"] == json!([]) && page["robotWebhooks"][0]["failures"] == 0,
+        "{page}"
+    );
     Ok(())
 }
 both!(failures_retry_show_and_die_then_the_admin_retries);

@@ -225,8 +225,14 @@ pub async fn insert_alerts(
     // The inbox copy: ids and a link only (issue 14).
     for e in &events {
         let n = crate::notify::events::care_alert(c.id, e.alert_id, reason);
-        crate::notify::deliver(ctx.db(), c.district_id, c.school_id, e.recipient_user_id, &n)
-            .await?;
+        crate::notify::deliver(
+            ctx.db(),
+            c.district_id,
+            c.school_id,
+            e.recipient_user_id,
+            &n,
+        )
+        .await?;
     }
     Ok(events)
 }

@@ -411,8 +411,12 @@ pub async fn publish_assessment(ctx: &Ctx, run_id: Uuid) -> ApiResult<RunView> {
         None,
     )
     .await?;
-    crate::notify::events::enqueue(ctx, crate::notify::events::Event::AssessmentPublished, run.id)
-        .await?;
+    crate::notify::events::enqueue(
+        ctx,
+        crate::notify::events::Event::AssessmentPublished,
+        run.id,
+    )
+    .await?;
     view(ctx, run).await
 }
 

@@ -349,7 +349,10 @@ impl Handler for Events {
 pub fn care_alert(case: Uuid, alert: Uuid, reason: &str) -> Notice {
     let short: String = case.simple().to_string().chars().take(8).collect();
     let (title, body) = if reason == "escalated" {
-        ("关爱个案已升级", format!("个案 {short} 无人及时响应，已按预案通知您。"))
+        (
+            "关爱个案已升级",
+            format!("个案 {short} 无人及时响应，已按预案通知您。"),
+        )
     } else {
         ("新的关爱个案", format!("个案 {short} 需要您关注。"))
     };

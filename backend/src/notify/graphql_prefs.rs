@@ -71,7 +71,10 @@ impl PrefsQuery {
         let state = state_of(cx)?;
         let caller = ctx.caller()?;
         let family = (caller.has(Role::Parent) || caller.has(Role::Student))
-            && !caller.roles.iter().any(|r| !matches!(r, Role::Parent | Role::Student));
+            && !caller
+                .roles
+                .iter()
+                .any(|r| !matches!(r, Role::Parent | Role::Student));
         let quiet = match (family, caller.school_id) {
             (true, Some(school)) => Some(
                 crate::policy::service::policy_on(

@@ -136,15 +136,20 @@ pub async fn add(
     let url = out.check(&r.url, &[r.platform.host()]);
     match (&url, r.platform) {
         (Err(m), _) => p.add("url", m.clone()),
-        (Ok(u), Platform::WeCom) if !u.query_pairs().any(|(k, v)| k == "key" && !v.is_empty()) => {
-            p.add("url", "企业微信机器人地址应含 key=…（在群机器人设置中复制）")
-        }
+        (Ok(u), Platform::WeCom) if !u.query_pairs().any(|(k, v)| k == "key" && !v.is_empty()) => p
+            .add(
+                "url",
+                "企业微信机器人地址应含 key=…（在群机器人设置中复制）",
+            ),
         (Ok(u), Platform::DingTalk)
             if !u
                 .query_pairs()
                 .any(|(k, v)| k == "access_token" && !v.is_empty()) =>
         {
-            p.add("url", "钉钉机器人地址应含 access_token=…（在机器人设置中复制）")
+            p.add(
+                "url",
+                "钉钉机器人地址应含 access_token=…（在机器人设置中复制）",
+            )
         }
         _ => {}
     }
@@ -188,7 +193,14 @@ pub async fn add(
     entity::Entity::insert(entity::ActiveModel::from(row.clone()))
         .exec_without_returning(ctx.db())
         .await?;
-    audit::record(ctx, "add_robot_webhook", "robot_webhook", Some(row.id), None).await?;
+    audit::record(
+        ctx,
+        "add_robot_webhook",
+        "robot_webhook",
+        Some(row.id),
+        None,
+    )
+    .await?;
     Ok(row)
 }
 
@@ -253,7 +265,14 @@ impl RobotsMutation {
         let (_, school) = ctx.require_school_admin()?;
         let h = load(ctx, school, parse_id(&id, "群机器人")?).await?;
         entity::Entity::delete_by_id(h.id).exec(ctx.db()).await?;
-        audit::record(ctx, "delete_robot_webhook", "robot_webhook", Some(h.id), None).await?;
+        audit::record(
+            ctx,
+            "delete_robot_webhook",
+            "robot_webhook",
+            Some(h.id),
+            None,
+        )
+        .await?;
         Ok(true)
     }
 

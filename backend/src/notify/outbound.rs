@@ -134,14 +134,38 @@ mod tests {
     #[test]
     fn only_https_to_configured_hosts_unless_local_is_allowed() {
         let o = Outbound::new(false).unwrap();
-        assert!(o.check("https://fcm.googleapis.com/fcm/send/x", PUSH_HOSTS).is_ok());
-        assert!(o.check("https://web.push.apple.com/abc", PUSH_HOSTS).is_ok());
-        assert!(o.check("https://push.apple.com.evil.cn/abc", PUSH_HOSTS).is_err());
+        assert!(
+            o.check("https://fcm.googleapis.com/fcm/send/x", PUSH_HOSTS)
+                .is_ok()
+        );
+        assert!(
+            o.check("https://web.push.apple.com/abc", PUSH_HOSTS)
+                .is_ok()
+        );
+        assert!(
+            o.check("https://push.apple.com.evil.cn/abc", PUSH_HOSTS)
+                .is_err()
+        );
         assert!(o.check("http://fcm.googleapis.com/x", PUSH_HOSTS).is_err());
         assert!(o.check("http://127.0.0.1:9/x", PUSH_HOSTS).is_err());
-        assert!(o.check("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", ROBOT_HOSTS).is_ok());
-        assert!(o.check("https://u:p@oapi.dingtalk.com/robot/send", ROBOT_HOSTS).is_err());
-        assert!(o.check(&format!("https://oapi.dingtalk.com/{}", "a".repeat(MAX_URL)), ROBOT_HOSTS).is_err());
+        assert!(
+            o.check(
+                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+                ROBOT_HOSTS
+            )
+            .is_ok()
+        );
+        assert!(
+            o.check("https://u:p@oapi.dingtalk.com/robot/send", ROBOT_HOSTS)
+                .is_err()
+        );
+        assert!(
+            o.check(
+                &format!("https://oapi.dingtalk.com/{}", "a".repeat(MAX_URL)),
+                ROBOT_HOSTS
+            )
+            .is_err()
+        );
         let local = Outbound::new(true).unwrap();
         assert!(local.check("http://127.0.0.1:9/x", PUSH_HOSTS).is_ok());
         assert!(local.check("http://10.0.0.1:9/x", PUSH_HOSTS).is_err());

@@ -110,7 +110,9 @@ pub async fn subscribe(
         return Err(ApiError::forbidden("区级账号没有学校消息"));
     };
     if cfg.vapid.is_none() {
-        return Err(ApiError::conflict("本系统未配置推送密钥，暂不能开启手机推送"));
+        return Err(ApiError::conflict(
+            "本系统未配置推送密钥，暂不能开启手机推送",
+        ));
     }
     let url = cfg
         .outbound

@@ -31,8 +31,7 @@ use base64::Engine;
 use chrono::Utc;
 use hmac::{Hmac, Mac};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -158,11 +157,7 @@ pub fn dingtalk_sign(secret: &str, timestamp_ms: i64) -> String {
 
 /// The URL to post to: the stored webhook, plus DingTalk's `timestamp`
 /// and `sign` when the robot has a secret.
-pub fn post_url(
-    out: &Outbound,
-    hook: &entity::Model,
-    now_ms: i64,
-) -> Result<url::Url, String> {
+pub fn post_url(out: &Outbound, hook: &entity::Model, now_ms: i64) -> Result<url::Url, String> {
     let platform = Platform::from_code(&hook.platform).ok_or("unknown platform")?;
     let mut url = out
         .check(&hook.url, &[platform.host()])
@@ -200,7 +195,12 @@ pub async fn send(
     match v["errcode"].as_i64() {
         Some(0) => Ok(()),
         Some(code) => {
-            let msg: String = v["errmsg"].as_str().unwrap_or("").chars().take(80).collect();
+            let msg: String = v["errmsg"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(80)
+                .collect();
             Err(format!("机器人接口返回错误 {code}：{msg}"))
         }
         None => Err("机器人接口的回答无法识别".into()),
@@ -277,12 +277,7 @@ pub async fn enqueue<C: ConnectionTrait>(
                 "link": post.link,
             }),
         );
-        j.dedupe_key = Some(
-            format!("robot:{}:{key}", h.id)
-                .chars()
-                .take(128)
-                .collect(),
-        );
+        j.dedupe_key = Some(format!("robot:{}:{key}", h.id).chars().take(128).collect());
         queue::insert(conn, Some(district), Some(school), j).await?;
     }
     Ok(())
@@ -388,7 +383,9 @@ mod tests {
     #[test]
     fn the_dingtalk_signature_is_base64_of_hmac_sha256() {
         let s = dingtalk_sign("SEC000", 1_700_000_000_000);
-        let raw = base64::engine::general_purpose::STANDARD.decode(&s).unwrap();
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(&s)
+            .unwrap();
         assert_eq!(raw.len(), 32);
         assert_ne!(s, dingtalk_sign("SEC000", 1_700_000_000_001));
     }

@@ -137,7 +137,10 @@ pub fn encrypt(p256dh: &str, auth: &str, plaintext: &[u8]) -> anyhow::Result<Vec
     let auth = B64
         .decode(auth.trim_end_matches('='))
         .map_err(|_| anyhow::anyhow!("auth is not base64url"))?;
-    anyhow::ensure!(ua_public.len() == 65 && ua_public[0] == 4, "p256dh is not a P-256 point");
+    anyhow::ensure!(
+        ua_public.len() == 65 && ua_public[0] == 4,
+        "p256dh is not a P-256 point"
+    );
     anyhow::ensure!(auth.len() == 16, "auth must be 16 bytes");
     let rng = SystemRandom::new();
     let as_private = agreement::EphemeralPrivateKey::generate(&agreement::ECDH_P256, &rng)
@@ -193,8 +196,15 @@ mod tests {
     fn a_key_round_trips_and_signs_a_verifiable_token() {
         let k = generate_key().unwrap();
         let v = Vapid::new(&k, "mailto:ops@example.cn").unwrap();
-        let h = v.authorization("https://push.example", 1_700_000_000).unwrap();
-        let t = h.strip_prefix("vapid t=").unwrap().split(", k=").next().unwrap();
+        let h = v
+            .authorization("https://push.example", 1_700_000_000)
+            .unwrap();
+        let t = h
+            .strip_prefix("vapid t=")
+            .unwrap()
+            .split(", k=")
+            .next()
+            .unwrap();
         let (input, sig) = t.rsplit_once('.').unwrap();
         let pk = B64.decode(v.public_key()).unwrap();
         ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, pk)

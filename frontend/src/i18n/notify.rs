@@ -85,7 +85,11 @@ pub static NOTIFY_ZH: NotifyTr = NotifyTr {
     push_unconfigured: "学校服务器未配置推送，站内消息照常。",
     push_denied: "浏览器拒绝了通知权限，请在浏览器设置中允许后再试。",
     push_devices: |n| format!("已开启推送的设备：{n} 台"),
-    quiet_hours: |f, t| format!("免打扰时段 {f:02}:00–{t:02}:00（学校规定）：期间不推送到手机，消息仍进入站内，推送在时段结束后送达。"),
+    quiet_hours: |f, t| {
+        format!(
+            "免打扰时段 {f:02}:00–{t:02}:00（学校规定）：期间不推送到手机，消息仍进入站内，推送在时段结束后送达。"
+        )
+    },
     saved: "已保存",
     integrations_link: "群机器人与失败任务",
     integrations_title: "群机器人与失败任务",
@@ -141,7 +145,11 @@ pub static NOTIFY_EN: NotifyTr = NotifyTr {
     push_unconfigured: "The server has no push key configured; the inbox works as usual.",
     push_denied: "The browser refused notifications; allow them in its settings and try again.",
     push_devices: |n| format!("Devices with pushes on: {n}"),
-    quiet_hours: |f, t| format!("Quiet hours {f:02}:00–{t:02}:00 (school policy): no pushes then; messages still reach the inbox and the push follows when they end."),
+    quiet_hours: |f, t| {
+        format!(
+            "Quiet hours {f:02}:00–{t:02}:00 (school policy): no pushes then; messages still reach the inbox and the push follows when they end."
+        )
+    },
     saved: "Saved",
     integrations_link: "Group robots and failed jobs",
     integrations_title: "Group robots and failed jobs",

@@ -77,7 +77,9 @@ fn PushToggle(key: Option<String>, devices: i64) -> impl IntoView {
                 let Some(key) = key else { return };
                 match push_js("subscribe", Some(&key)).await {
                     Ok(Some(json)) => {
-                        let Some((endpoint, p256dh, auth)) = parts(&json) else { return };
+                        let Some((endpoint, p256dh, auth)) = parts(&json) else {
+                            return;
+                        };
                         let r = api::query::<ops::SubscribePush>(ops::subscribe_push::Variables {
                             endpoint,
                             p256dh,

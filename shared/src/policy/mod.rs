@@ -40,8 +40,8 @@ use crate::org::{Role, SchoolStage};
 mod baseline;
 mod diff;
 mod emergency;
-mod quiet;
 pub mod presets;
+mod quiet;
 mod validate;
 
 pub use crate::validation::Violation;

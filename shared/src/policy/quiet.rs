@@ -46,13 +46,20 @@ impl QuietHours {
         }
         let end = NaiveTime::from_hms_opt(self.to_hour.min(23), 0, 0).unwrap_or_default();
         let today = now.date().and_time(end);
-        if today > now { today } else { today + Duration::days(1) }
+        if today > now {
+            today
+        } else {
+            today + Duration::days(1)
+        }
     }
 
     /// Problems, in Chinese and English.
     pub fn problems(&self) -> Vec<(&'static str, &'static str)> {
         if self.from_hour > 23 || self.to_hour > 23 {
-            vec![("免打扰时段的小时须在0–23之间", "Quiet hours must be between 0 and 23")]
+            vec![(
+                "免打扰时段的小时须在0–23之间",
+                "Quiet hours must be between 0 and 23",
+            )]
         } else {
             vec![]
         }
@@ -79,11 +86,24 @@ mod tests {
         assert_eq!(q.release(at(1, 22, 30)), at(2, 7, 0));
         assert_eq!(q.release(at(2, 3, 10)), at(2, 7, 0));
         assert_eq!(q.release(at(2, 9, 0)), at(2, 9, 0));
-        let day = QuietHours { from_hour: 12, to_hour: 14 };
+        let day = QuietHours {
+            from_hour: 12,
+            to_hour: 14,
+        };
         assert!(day.contains(12) && day.contains(13) && !day.contains(14));
         assert_eq!(day.release(at(3, 12, 5)), at(3, 14, 0));
-        let none = QuietHours { from_hour: 5, to_hour: 5 };
+        let none = QuietHours {
+            from_hour: 5,
+            to_hour: 5,
+        };
         assert!(!none.contains(5));
-        assert!(!QuietHours { from_hour: 24, to_hour: 7 }.problems().is_empty());
+        assert!(
+            !QuietHours {
+                from_hour: 24,
+                to_hour: 7
+            }
+            .problems()
+            .is_empty()
+        );
     }
 }
