@@ -121,7 +121,7 @@ async fn robots_post_counts_and_links_in_each_format(backend: Backend) -> Result
         .data_as(
             "s2.admin",
             OPEN,
-            json!({ "t": term, "g": 7, "m": "BLIND_BOX", "c": 30 }),
+            json!({ "t": term, "g": 7, "m": "BLIND_BOX", "c": 15 }),
         )
         .await?;
     let round = text(&o["openMatchingRound"]["id"]);
