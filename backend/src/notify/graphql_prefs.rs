@@ -124,7 +124,7 @@ impl PrefsMutation {
         &self,
         cx: &Context<'_>,
         endpoint: String,
-        p256dh: String,
+        #[graphql(name = "p256dh")] p256dh: String,
         auth: String,
     ) -> GqlResult<bool> {
         let state = state_of(cx)?;
