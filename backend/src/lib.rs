@@ -155,7 +155,6 @@ fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
     notify::push::register(&mut registry, state.db.clone(), state.push.clone());
     notify::robots::register(
         &mut registry,
-        state.db.clone(),
         state.push.outbound.clone(),
         state.config.public_url.clone(),
     );

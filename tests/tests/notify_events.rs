@@ -160,7 +160,10 @@ async fn a_published_assessment_reaches_the_assessed_mentors(backend: Backend) -
     expected.sort();
     let mut got = got;
     got.sort();
-    ensure!(got.contains(&"s2.mentor1") && got == expected, "{got:?} vs {expected:?}");
+    ensure!(
+        got.contains(&"s2.mentor1") && got == expected,
+        "{got:?} vs {expected:?}"
+    );
     Ok(())
 }
 both!(a_published_assessment_reaches_the_assessed_mentors);

@@ -30,6 +30,7 @@ use std::sync::Arc;
 use base64::Engine;
 use chrono::Utc;
 use hmac::{Hmac, Mac};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
 };
@@ -283,60 +284,41 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Records a robot's outcome in its own committed transaction (a failed
-/// job's transaction is rolled back).
-pub async fn record(
+/// Records a failed post on its robot, in a transaction of its own (the
+/// failed job's was rolled back).
+pub async fn record_failure(
     db: &DatabaseConnection,
     district: Uuid,
     school: Uuid,
     hook: Uuid,
-    outcome: &Result<(), String>,
+    error: &str,
 ) -> crate::error::ApiResult<()> {
-    use sea_orm::sea_query::Expr;
     let tx = crate::db::begin(db).await?;
     crate::jobs::set_tenant(&tx, Some(district), Some(school)).await?;
-    let mut q = entity::Entity::update_many()
+    entity::Entity::update_many()
         .filter(entity::Column::Id.eq(hook))
-        .filter(entity::Column::SchoolId.eq(school));
-    q = match outcome {
-        Ok(()) => q
-            .col_expr(entity::Column::LastOkAt, Expr::value(Utc::now()))
-            .col_expr(entity::Column::Failures, Expr::value(0)),
-        Err(e) => q
-            .col_expr(
-                entity::Column::LastError,
-                Expr::value(e.chars().take(200).collect::<String>()),
-            )
-            .col_expr(entity::Column::LastErrorAt, Expr::value(Utc::now()))
-            .col_expr(
-                entity::Column::Failures,
-                Expr::col(entity::Column::Failures).add(1),
-            ),
-    };
-    q.exec(&tx).await?;
+        .filter(entity::Column::SchoolId.eq(school))
+        .col_expr(
+            entity::Column::LastError,
+            Expr::value(error.chars().take(200).collect::<String>()),
+        )
+        .col_expr(entity::Column::LastErrorAt, Expr::value(Utc::now()))
+        .col_expr(
+            entity::Column::Failures,
+            Expr::col(entity::Column::Failures).add(1),
+        )
+        .exec(&tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Registers the robot handler.
-pub fn register(
-    registry: &mut Registry,
-    db: DatabaseConnection,
-    out: Outbound,
-    public_url: Option<String>,
-) {
-    registry.register(
-        ROBOT,
-        Arc::new(Poster {
-            db,
-            out,
-            public_url,
-        }),
-    );
+pub fn register(registry: &mut Registry, out: Outbound, public_url: Option<String>) {
+    registry.register(ROBOT, Arc::new(Poster { out, public_url }));
 }
 
 struct Poster {
-    db: DatabaseConnection,
     out: Outbound,
     public_url: Option<String>,
 }
@@ -344,7 +326,7 @@ struct Poster {
 impl Handler for Poster {
     fn run<'a>(&'a self, tx: &'a DatabaseTransaction, job: &'a Job) -> HandlerFuture<'a> {
         Box::pin(async move {
-            let (Some(d), Some(s)) = (job.district_id, job.school_id) else {
+            let Some(s) = job.school_id else {
                 return Err("a robot job without its school".into());
             };
             let p: serde_json::Value =
@@ -366,11 +348,37 @@ impl Handler for Poster {
                 text: p["text"].as_str().unwrap_or_default().into(),
                 link: p["link"].as_str().unwrap_or("/").into(),
             };
-            let outcome = send(&self.out, self.public_url.as_deref(), &h, &post).await;
-            record(&self.db, d, s, h.id, &outcome)
+            send(&self.out, self.public_url.as_deref(), &h, &post).await?;
+            entity::Entity::update_many()
+                .col_expr(entity::Column::LastOkAt, Expr::value(Utc::now()))
+                .col_expr(entity::Column::Failures, Expr::value(0))
+                .filter(entity::Column::Id.eq(h.id))
+                .filter(entity::Column::SchoolId.eq(s))
+                .exec(tx)
                 .await
-                .map_err(|e| e.message())?;
-            outcome
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        })
+    }
+
+    fn failed<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+        job: &'a Job,
+        error: &'a str,
+    ) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            let (Some(d), Some(s)) = (job.district_id, job.school_id) else {
+                return Ok(());
+            };
+            let p: serde_json::Value =
+                serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+            let Some(hook) = p["hook"].as_str().and_then(|v| v.parse().ok()) else {
+                return Ok(());
+            };
+            record_failure(db, d, s, hook, error)
+                .await
+                .map_err(|e| e.message())
         })
     }
 }

@@ -72,7 +72,6 @@ pub static NOTIFY_ZH: NotifyTr = NotifyTr {
     settings_link: "通知设置",
     settings_title: "通知设置",
     settings_intro: "选择每类消息是否进入站内消息、是否推送到手机。关爱预警必须进入站内消息。",
-    col_kind: "消息类型",
     col_inbox: "站内消息",
     col_push: "手机推送",
     inbox_locked: "必收",
@@ -90,7 +89,6 @@ pub static NOTIFY_ZH: NotifyTr = NotifyTr {
             "免打扰时段 {f:02}:00–{t:02}:00（学校规定）：期间不推送到手机，消息仍进入站内，推送在时段结束后送达。"
         )
     },
-    saved: "已保存",
     integrations_link: "群机器人与失败任务",
     integrations_title: "群机器人与失败任务",
     robots_title: "企业微信 / 钉钉群机器人",
@@ -100,7 +98,6 @@ pub static NOTIFY_ZH: NotifyTr = NotifyTr {
     robot_platform: "平台",
     robot_wecom: "企业微信",
     robot_dingtalk: "钉钉",
-    robot_scope: "对应",
     robot_scope_school: "全校",
     robot_scope_grade: |g| format!("{g}年级"),
     robot_grade: "年级（留空为全校）",
@@ -132,7 +129,6 @@ pub static NOTIFY_EN: NotifyTr = NotifyTr {
     settings_link: "Notification settings",
     settings_title: "Notification settings",
     settings_intro: "Choose, for each kind of message, whether it reaches your inbox and your phone. Care alerts always reach the inbox.",
-    col_kind: "Kind",
     col_inbox: "Inbox",
     col_push: "Phone",
     inbox_locked: "Always",
@@ -150,7 +146,6 @@ pub static NOTIFY_EN: NotifyTr = NotifyTr {
             "Quiet hours {f:02}:00–{t:02}:00 (school policy): no pushes then; messages still reach the inbox and the push follows when they end."
         )
     },
-    saved: "Saved",
     integrations_link: "Group robots and failed jobs",
     integrations_title: "Group robots and failed jobs",
     robots_title: "WeCom / DingTalk group robots",
@@ -160,7 +155,6 @@ pub static NOTIFY_EN: NotifyTr = NotifyTr {
     robot_platform: "Platform",
     robot_wecom: "WeCom",
     robot_dingtalk: "DingTalk",
-    robot_scope: "For",
     robot_scope_school: "Whole school",
     robot_scope_grade: |g| format!("Grade {g}"),
     robot_grade: "Grade (empty: whole school)",
