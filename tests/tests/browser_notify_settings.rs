@@ -15,8 +15,18 @@ use tests::browser::{Ui, check_phone_usable, scenario};
 use tests::receivers::{Received, Receivers};
 use tests::{Backend, Options, PASSWORD, TestServer, workspace_root};
 
-/// Every header control on one line, inside the 360 px viewport.
+/// Every header control and the app's name on one line, inside the 360 px
+/// viewport (the unread badge must not squeeze them).
 async fn header_whole(ui: &Ui) -> Result<()> {
+    let name_lines: f64 = ui
+        .eval(
+            "(() => { const e = document.querySelector('header .app-name');
+               return e.getBoundingClientRect().height / (parseFloat(getComputedStyle(e).lineHeight) || 24); })()",
+        )
+        .await?;
+    if name_lines > 1.5 {
+        bail!("the app's name wraps onto {name_lines:.1} lines");
+    }
     let bad: Vec<String> = ui
         .eval(
             "[...document.querySelectorAll('header a, header button')]
