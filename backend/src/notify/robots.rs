@@ -402,13 +402,13 @@ mod tests {
     fn posts_carry_the_link_and_cut_long_text() {
         let p = Post {
             title: "t".into(),
-            text: "x".repeat(MAX_TEXT + 10),
+            text: "q".repeat(MAX_TEXT + 10),
             link: "/tasks".into(),
         };
         let w = body(Platform::WeCom, &p, Some("https://daoshi.example.cn/"));
         let c = w["markdown"]["content"].as_str().unwrap();
         assert!(c.ends_with("(https://daoshi.example.cn/tasks)"));
-        assert!(c.chars().filter(|c| *c == 'x').count() == MAX_TEXT);
+        assert!(c.chars().filter(|c| *c == 'q').count() == MAX_TEXT);
         let d = body(Platform::DingTalk, &p, None);
         assert_eq!(d["markdown"]["title"], "t");
     }
