@@ -73,6 +73,23 @@ pub struct Config {
     /// server's clock runs ahead (`DAOSHI_CLOCK_FILE`), so that timers can be
     /// tested by moving the clock. Refused in production.
     pub clock_file: Option<PathBuf>,
+    /// The VAPID private key of Web Push (P-256, PKCS#8 DER, base64url):
+    /// `VAPID_PRIVATE_KEY` or `VAPID_PRIVATE_KEY_FILE` (made by
+    /// `infra/make-secrets.sh` or `daoshi vapid-key`); generated into the
+    /// data directory in development. `None` in production without one:
+    /// phones get no pushes (the inbox works).
+    pub vapid_private_key: Option<SecretString>,
+    /// The contact sent to push services with each push: `VAPID_SUBJECT`
+    /// (`mailto:` or `https:`), default `mailto:ops@daoshi.invalid`.
+    pub vapid_subject: String,
+    /// Outbound pushes and robot posts may go to `http://127.0.0.1`
+    /// (the test suite's local receivers): `DAOSHI_OUTBOUND_ALLOW_LOCAL=1`,
+    /// refused in production.
+    pub outbound_allow_local: bool,
+    /// The address users open the app at (`DAOSHI_PUBLIC_URL`, e.g.
+    /// `https://daoshi.example.cn`): robot posts link to it; unset, they
+    /// carry the in-app path only.
+    pub public_url: Option<String>,
 }
 
 /// Settings that may come from a mounted file instead of the environment:
@@ -84,6 +101,7 @@ pub const FILE_SETTINGS: &[&str] = &[
     "DATABASE_APP_PASSWORD",
     "REDIS_URL",
     "JWT_SECRET",
+    "VAPID_PRIVATE_KEY",
 ];
 
 fn env(name: &str) -> Option<String> {
@@ -161,6 +179,11 @@ impl Config {
             }
         };
         let flag = |name: &str| env(name).is_some_and(|v| v == "1" || v == "true");
+        let vapid_private_key = match env("VAPID_PRIVATE_KEY") {
+            Some(k) => Some(k),
+            None if production => None,
+            None => Some(dev_vapid_key(&data_dir)?),
+        };
         Ok(Config {
             data_dir,
             database_url: database_url.into(),
@@ -192,6 +215,20 @@ impl Config {
                     )
                 }
                 f => f.map(PathBuf::from),
+            },
+            vapid_private_key: vapid_private_key.map(Into::into),
+            vapid_subject: env("VAPID_SUBJECT")
+                .unwrap_or_else(|| "mailto:ops@daoshi.invalid".into()),
+            public_url: match env("DAOSHI_PUBLIC_URL") {
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u),
+                Some(_) => bail!("DAOSHI_PUBLIC_URL must start with https:// (or http://)"),
+                None => None,
+            },
+            outbound_allow_local: match flag("DAOSHI_OUTBOUND_ALLOW_LOCAL") {
+                true if production => bail!(
+                    "DAOSHI_OUTBOUND_ALLOW_LOCAL lets pushes and robot posts go to 127.0.0.1 for tests and is refused in production"
+                ),
+                f => f,
             },
         })
     }
@@ -242,6 +279,21 @@ fn dev_secret(data_dir: &Path) -> anyhow::Result<String> {
     let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
     Ok(secret)
+}
+
+/// A development VAPID key, generated once and kept in the data directory.
+fn dev_vapid_key(data_dir: &Path) -> anyhow::Result<String> {
+    let path = data_dir.join("vapid_private_key");
+    if let Ok(s) = std::fs::read_to_string(&path)
+        && !s.trim().is_empty()
+    {
+        return Ok(s.trim().to_string());
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating data directory {}", data_dir.display()))?;
+    let key = crate::notify::webpush::generate_key()?;
+    write_private(&path, &key).with_context(|| format!("writing {}", path.display()))?;
+    Ok(key)
 }
 
 /// Writes a file only its owner can read (mode 0600 on Unix, set when the

@@ -151,6 +151,13 @@ fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
     let mut registry = jobs::Registry::default();
     jobs::worker::test_handlers(&mut registry, state.config.production);
     notify::jobs::register(&mut registry, state.db.clone());
+    notify::events::register(&mut registry);
+    notify::push::register(&mut registry, state.db.clone(), state.push.clone());
+    notify::robots::register(
+        &mut registry,
+        state.push.outbound.clone(),
+        state.config.public_url.clone(),
+    );
     tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
     jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())

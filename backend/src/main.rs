@@ -89,6 +89,10 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Print a new Web Push (VAPID) private key: P-256, PKCS#8, base64url.
+    /// Keep it with the other secrets (`VAPID_PRIVATE_KEY_FILE`); changing
+    /// it makes every device subscribe again.
+    VapidKey,
     /// Print the GraphQL schema (SDL), or write it to backend/schema.graphql.
     Schema {
         /// Write the checked-in file instead of printing.
@@ -195,6 +199,10 @@ async fn main() -> anyhow::Result<()> {
                     .context("--bind must be an address like 127.0.0.1:8080")?;
             }
             backend::serve(config, demo).await
+        }
+        Command::VapidKey => {
+            println!("{}", backend::notify::webpush::generate_key()?);
+            Ok(())
         }
         Command::Migrate => {
             let config = Config::from_env()?;

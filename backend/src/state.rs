@@ -32,6 +32,8 @@ pub struct Inner {
     pub sessions: Sessions,
     /// Live care alerts (Redis pub/sub, or in-process).
     pub alerts: AlertBus,
+    /// Web Push key and the bounded outbound client (pushes, group robots).
+    pub push: crate::notify::push::PushConfig,
 }
 
 impl std::ops::Deref for AppState {
@@ -78,7 +80,9 @@ impl AppState {
             ),
             None => (TokenStore::Db, RateLimiter::memory()),
         };
+        let push = crate::notify::push::PushConfig::from_config(&config)?;
         Ok(AppState(Arc::new(Inner {
+            push,
             jwt,
             config,
             sessions,

@@ -12,8 +12,8 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
 use crate::pages::{
-    account, accounts, care, district, inbox, lifecycle, matching, people, policy, school, tasks,
-    training,
+    account, accounts, care, district, inbox, integrations, lifecycle, matching,
+    notify_settings, people, policy, school, tasks, training,
 };
 use crate::session::{self, Notice, Session, use_session};
 
@@ -65,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inbox") view=inbox::InboxPage/>
                     <Route path=path!("school/training") view=training::TrainingAdmin/>
                     <Route path=path!("review") view=training::ReviewPage/>
+                    <Route path=path!("settings/notifications") view=notify_settings::NotifySettingsPage/>
+                    <Route path=path!("school/integrations") view=integrations::IntegrationsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -27,6 +27,8 @@ mod m20261220_000001_talk_replies;
 mod m20261222_000001_survey_privacy;
 mod m20261222_000002_mentor_reviews;
 mod m20261222_000003_training;
+mod m20261221_000001_notify_prefs;
+mod m20261221_000002_robots;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -55,6 +57,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261222_000001_survey_privacy::Migration),
             Box::new(m20261222_000002_mentor_reviews::Migration),
             Box::new(m20261222_000003_training::Migration),
+            Box::new(m20261221_000001_notify_prefs::Migration),
+            Box::new(m20261221_000002_robots::Migration),
         ]
     }
 }

@@ -418,3 +418,40 @@ pub fn job_schools_function() -> Vec<String> {
         format!("GRANT EXECUTE ON FUNCTION daoshi_job_schools() TO {APP_ROLE}"),
     ]
 }
+
+/// Notification preferences (issue 14): any session of the school reads
+/// them (a delivery checks its recipient's choice, whoever causes it); only
+/// the user writes their own.
+pub fn notify_prefs_policy() -> Vec<String> {
+    let read = format!("(district_id = {D} AND school_id = {S})");
+    let own = format!("({} AND user_id = {U})", school_rows());
+    policies(
+        "notify_prefs",
+        Commands {
+            select: Some(read),
+            insert: Some(own.clone()),
+            update: Some((own.clone(), own.clone())),
+            delete: Some(own),
+        },
+    )
+}
+
+/// Web Push subscriptions (issue 14): any session of the school reads them
+/// (a delivery enqueues one push per device of its recipient); the user
+/// adds and removes their own devices; the school's job worker records
+/// sends and deletes those the push service declared gone (404/410).
+pub fn push_subscriptions_policy() -> Vec<String> {
+    let read = format!("(district_id = {D} AND school_id = {S})");
+    let own = format!("({} AND user_id = {U})", school_rows());
+    let worker = format!("({read} AND {R} = 'job_worker')");
+    let either = format!("({own} OR {worker})");
+    policies(
+        "push_subscriptions",
+        Commands {
+            select: Some(read),
+            insert: Some(own.clone()),
+            update: Some((either.clone(), either.clone())),
+            delete: Some(either),
+        },
+    )
+}

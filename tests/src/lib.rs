@@ -17,6 +17,8 @@ pub mod care;
 pub mod fuzz;
 pub mod matching;
 pub mod mentoring;
+pub mod notify;
+pub mod receivers;
 pub mod services;
 pub mod template;
 

@@ -6,32 +6,9 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
-use serde_json::{Value, json};
-use tests::{Backend, Options, TestServer, both, error_code};
-
-const INBOX: &str = "{ inbox(first: 50) { unreadCount items { id kind title body link read } } }";
-
-async fn inbox(s: &TestServer, user: &str) -> Result<Value> {
-    Ok(s.data_as(user, INBOX, json!({})).await?["inbox"].clone())
-}
-
-fn kinds(inbox: &Value, kind: &str) -> Vec<Value> {
-    inbox["items"]
-        .as_array()
-        .map(|a| a.iter().filter(|i| i["kind"] == kind).cloned().collect())
-        .unwrap_or_default()
-}
-
-async fn server(backend: Backend) -> Result<TestServer> {
-    TestServer::start(Options {
-        env: vec![
-            ("DAOSHI_REMINDER_HOUR".into(), "0".into()),
-            ("DAOSHI_JOB_POLL_MS".into(), "100".into()),
-        ],
-        ..Options::new(backend)
-    })
-    .await
-}
+use serde_json::json;
+use tests::notify::{inbox, kinds, server};
+use tests::{Backend, both, error_code};
 
 async fn talk_requests_reach_the_mentor_and_answers_the_requester(backend: Backend) -> Result<()> {
     let s = server(backend).await?;

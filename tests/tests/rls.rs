@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 37] = [
+const SCHOOL_TABLES: [&str; 38] = [
     "terms",
     "classes",
     "staff",
@@ -44,6 +44,7 @@ const SCHOOL_TABLES: [&str; 37] = [
     "training_courses",
     "training_sessions",
     "training_attendance",
+    "robot_webhooks",
 ];
 
 /// Matching rows in a school: a previewed two-way round, a rush round and a
@@ -132,6 +133,8 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
         "refresh_tokens",
         "audit_log",
         "care_alerts",
+        "notify_prefs",
+        "push_subscriptions",
     ]);
     for t in &tables {
         let total = psql(owner, &format!("SELECT count(*) FROM {t}"))?;
@@ -336,8 +339,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "47",
-        "{tables} tables with forced RLS, expected 47"
+        tables == "50",
+        "{tables} tables with forced RLS, expected 50"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(

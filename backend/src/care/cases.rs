@@ -222,6 +222,18 @@ pub async fn insert_alerts(
             .exec_without_returning(ctx.db())
             .await?;
     }
+    // The inbox copy: ids and a link only (issue 14).
+    for e in &events {
+        let n = crate::notify::events::care_alert(c.id, e.alert_id, reason);
+        crate::notify::deliver(
+            ctx.db(),
+            c.district_id,
+            c.school_id,
+            e.recipient_user_id,
+            &n,
+        )
+        .await?;
+    }
     Ok(events)
 }
 

@@ -23,6 +23,8 @@
 //!   ([`backoff`]); after `max_attempts` it is dead (kept for operators,
 //!   with its last error).
 
+pub mod admin;
+pub mod graphql;
 pub mod queue;
 pub mod worker;
 
@@ -110,6 +112,18 @@ pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = HandlerResult> + Send +
 pub trait Handler: Send + Sync {
     /// Runs the job.
     fn run<'a>(&'a self, tx: &'a DatabaseTransaction, job: &'a Job) -> HandlerFuture<'a>;
+
+    /// Called after a failed attempt was rolled back, with its error, to
+    /// record the failure where people see it (in a transaction of its
+    /// own); by default nothing.
+    fn failed<'a>(
+        &'a self,
+        _db: &'a sea_orm::DatabaseConnection,
+        _job: &'a Job,
+        _error: &'a str,
+    ) -> HandlerFuture<'a> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// Handlers by kind, built once at start-up by the capabilities that own them.

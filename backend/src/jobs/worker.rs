@@ -161,6 +161,9 @@ async fn run(db: &DatabaseConnection, registry: &Registry, job: Job, s: &Setting
         Ok(false) => tracing::warn!("job finished after its lease was taken over; rolled back"),
         Err(e) => {
             tracing::info!(error = %e, "job failed");
+            if let Err(e2) = handler.failed(db, &job, &e).await {
+                tracing::warn!(error = %e2, "recording a job failure with its handler failed");
+            }
             if let Err(e2) = queue::fail(db, &job, &e, false).await {
                 tracing::warn!(error = %e2.message(), "recording a job failure failed");
             }

@@ -447,6 +447,12 @@ pub async fn publish_assessment(ctx: &Ctx, run_id: Uuid) -> ApiResult<RunView> {
         None,
     )
     .await?;
+    crate::notify::events::enqueue(
+        ctx,
+        crate::notify::events::Event::AssessmentPublished,
+        run.id,
+    )
+    .await?;
     run_view(ctx, run).await
 }
 

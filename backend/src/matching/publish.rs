@@ -165,6 +165,8 @@ pub async fn publish(ctx: &Ctx, round_id: Uuid) -> ApiResult<RoundView> {
     am.published_at = Set(Some(Utc::now()));
     let r = am.update(ctx.db()).await?;
     audit::record(ctx, "matching.publish", "matching_round", Some(r.id), None).await?;
+    crate::notify::events::enqueue(ctx, crate::notify::events::Event::MatchingPublished, r.id)
+        .await?;
     round_view(ctx, r).await
 }
 

@@ -36,6 +36,7 @@ pub async fn communication_rules(ctx: &Ctx) -> ApiResult<CommunicationRules> {
     Ok(CommunicationRules {
         parent_contact_roles: vec![Role::HeadTeacher, Role::Mentor],
         preferred_channel: Channel::FaceToFace,
+        quiet_hours: shared::policy::QuietHours::default(),
     })
 }
 

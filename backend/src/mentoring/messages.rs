@@ -415,32 +415,17 @@ pub async fn publish_growth_message(ctx: &Ctx, id: Uuid) -> ApiResult<MessageVie
 /// their inboxes, that a growth message was published (no text, no name:
 /// they open it on their home page).
 async fn notify_family(ctx: &Ctx, m: &growth_message::Model) -> ApiResult<()> {
-    use crate::org::entities::{guardian, student_guardian};
     let s = one_in_school::<student::Entity>(ctx, m.student_id, "学生").await?;
-    let guardian_ids: Vec<Uuid> = student_guardian::Entity::find()
-        .filter(student_guardian::Column::SchoolId.eq(s.school_id))
-        .filter(student_guardian::Column::StudentId.eq(s.id))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|g| g.guardian_id)
-        .collect();
-    let mut users: Vec<Uuid> = guardian::Entity::find()
-        .filter(guardian::Column::SchoolId.eq(s.school_id))
-        .filter(guardian::Column::Id.is_in(guardian_ids))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .filter_map(|g| g.user_id)
-        .collect();
-    users.extend(s.user_id);
+    let (mut users, guardians) =
+        crate::notify::events::family_users(ctx.db(), s.school_id, &[s.id]).await?;
+    users.extend(guardians);
     users.sort();
     users.dedup();
     let n = crate::notify::Notice {
         kind: "growth_message",
         title: "新的成长寄语".into(),
         body: "导师发布了一条成长寄语。".into(),
-        link: "/",
+        link: "/".into(),
         dedupe_key: format!("growth_message:{}", m.id),
     };
     for u in users {

@@ -100,7 +100,7 @@ async fn notify_mentors(ctx: &Ctx, s: &student::Model, dedupe_key: String) -> Ap
         kind: "talk_request",
         title: "新的谈心预约".into(),
         body: "您结对的一名学生（或其家长）预约了谈心，请在谈心预约中答复。".into(),
-        link: "/mentor",
+        link: "/mentor".into(),
         dedupe_key,
     };
     for u in users.into_iter().filter_map(|st| st.user_id) {
@@ -206,7 +206,7 @@ pub async fn answer_talk_request(ctx: &Ctx, id: Uuid, answer: String) -> ApiResu
         kind: "talk_answered",
         title: "谈心预约已答复".into(),
         body: "导师已答复您的谈心预约。".into(),
-        link: "/",
+        link: "/".into(),
         dedupe_key: format!("talk_answered:{}:{}", r.id, replies_of(&r).len()),
     };
     crate::notify::deliver(ctx.db(), r.district_id, r.school_id, r.requested_by, &n).await?;

@@ -1,7 +1,7 @@
 //! The inbox's GraphQL: one's own notices, the unread count for the badge,
 //! marking read. Every signed-in user with a school has an inbox.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, MergedObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::entity as inbox;
@@ -50,12 +50,30 @@ pub struct Inbox {
     pub unread_count: u64,
 }
 
+/// Notification queries: the inbox, the dead-letter page.
+#[derive(MergedObject, Default)]
+pub struct NotifyQuery(
+    InboxQuery,
+    super::graphql_prefs::PrefsQuery,
+    super::graphql_robots::RobotsQuery,
+    crate::jobs::graphql::JobsQuery,
+);
+
+/// Notification mutations.
+#[derive(MergedObject, Default)]
+pub struct NotifyMutation(
+    InboxMutation,
+    super::graphql_prefs::PrefsMutation,
+    super::graphql_robots::RobotsMutation,
+    crate::jobs::graphql::JobsMutation,
+);
+
 /// Inbox queries.
 #[derive(Default)]
-pub struct NotifyQuery;
+pub struct InboxQuery;
 
 #[Object]
-impl NotifyQuery {
+impl InboxQuery {
     /// The caller's latest notices (`first`: 1–100, default 50).
     async fn inbox(&self, cx: &Context<'_>, first: Option<i32>) -> GqlResult<Inbox> {
         let ctx = ctx_of(cx)?;
@@ -75,10 +93,10 @@ impl NotifyQuery {
 
 /// Inbox mutations.
 #[derive(Default)]
-pub struct NotifyMutation;
+pub struct InboxMutation;
 
 #[Object]
-impl NotifyMutation {
+impl InboxMutation {
     /// Marks one of the caller's notices read.
     async fn mark_inbox_read(&self, cx: &Context<'_>, id: ID) -> GqlResult<InboxItem> {
         let ctx = ctx_of(cx)?;

@@ -111,6 +111,24 @@ impl Handler for SchoolReminders {
             };
             ctx.finish(true).await.map_err(|e| e.message())?;
             let (digests, lead) = digests.map_err(|e| e.message())?;
+            let (mentors, overdue, due_soon) = digests.values().fold((0, 0, 0), |(m, o, d), g| {
+                (m + 1, o + g.overdue, d + g.due_soon)
+            });
+            if mentors > 0 {
+                let post = super::robots::Post {
+                    title: "今日导师任务提醒".into(),
+                    text: format!(
+                        "{mentors} 位导师有待办：合计 {overdue} 项已逾期，{due_soon} 项将在 {lead} 天内到期。"
+                    ),
+                    link: "/tasks".into(),
+                };
+                let hooks = super::robots::hooks_for(tx, s, super::robots::Audience::School)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                super::robots::enqueue(tx, d, s, &hooks, &post, &format!("digest:{day}"))
+                    .await
+                    .map_err(|e| e.message())?;
+            }
             for (staff_id, user) in users {
                 let (Some(user), Some(dg)) = (user, digests.get(&staff_id)) else {
                     continue;
@@ -126,7 +144,7 @@ impl Handler for SchoolReminders {
                     kind: "task_digest",
                     title: "导师任务提醒".into(),
                     body: format!("您结对学生的任务中，{}。", parts.join("，")),
-                    link: "/tasks",
+                    link: "/tasks".into(),
                     dedupe_key: format!("task_digest:{day}"),
                 };
                 deliver(tx, d, s, user, &n).await.map_err(|e| e.message())?;

@@ -6,8 +6,16 @@
 //! name of a student: counts, a fixed title, a link into the app.
 
 pub mod entity;
+pub mod events;
 pub mod graphql;
+pub mod graphql_prefs;
+pub mod graphql_robots;
 pub mod jobs;
+pub mod outbound;
+pub mod prefs;
+pub mod push;
+pub mod robots;
 pub mod service;
+pub mod webpush;
 
 pub use service::{Notice, deliver};

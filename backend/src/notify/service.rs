@@ -24,7 +24,7 @@ pub struct Notice {
     /// Text (≤ 500 characters), counts and fixed phrases only.
     pub body: String,
     /// In-app path.
-    pub link: &'static str,
+    pub link: String,
     /// One notice per user and key (idempotent delivery).
     pub dedupe_key: String,
 }
@@ -38,6 +38,13 @@ pub async fn deliver<C: ConnectionTrait>(
     user: Uuid,
     n: &Notice,
 ) -> ApiResult<bool> {
+    let (inbox_on, push_on) = super::prefs::channels(conn, school, user, n.kind).await?;
+    if push_on {
+        super::push::enqueue(conn, district, school, user, n).await?;
+    }
+    if !inbox_on {
+        return Ok(false);
+    }
     let title: String = n.title.chars().take(100).collect();
     let body: String = n.body.chars().take(500).collect();
     let key: String = n.dedupe_key.chars().take(128).collect();
@@ -60,7 +67,7 @@ pub async fn deliver<C: ConnectionTrait>(
                 n.kind.into(),
                 title.into(),
                 body.into(),
-                n.link.into(),
+                n.link.clone().into(),
                 key.into(),
                 Utc::now().into(),
             ],

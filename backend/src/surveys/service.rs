@@ -92,6 +92,7 @@ pub async fn create_survey(
         .insert(ctx.db())
         .await?;
     audit::record(ctx, "create_survey", "survey", Some(row.id), None).await?;
+    crate::notify::events::enqueue(ctx, crate::notify::events::Event::SurveyOpened, row.id).await?;
     Ok(SurveyView {
         survey: row,
         questions,

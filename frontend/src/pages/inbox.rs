@@ -110,6 +110,11 @@ pub fn InboxPage() -> impl IntoView {
     };
     view! {
         <PageTitle title=|t| t.notify.inbox_title/>
+        <p>
+            <A href="/settings/notifications" attr:id="notify-settings-link" attr:class="btn ghost">
+                {move || i18n.t().notify.settings_link}
+            </A>
+        </p>
         {failed}
         {loaded(items, move |inbox| {
             let unread = inbox.unread_count;

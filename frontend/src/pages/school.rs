@@ -29,6 +29,7 @@ pub fn Setup() -> impl IntoView {
         ("/school/students", |t| t.nav_students),
         ("/school/import", |t| t.org.import_title),
         ("/school/training", |t| t.training.admin_link),
+        ("/school/integrations", |t| t.notify.integrations_link),
     ];
     view! {
         <PageTitle title=|t| t.org.setup_title/>

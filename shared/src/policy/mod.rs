@@ -41,11 +41,13 @@ mod baseline;
 mod diff;
 mod emergency;
 pub mod presets;
+mod quiet;
 mod validate;
 
 pub use crate::validation::Violation;
 pub use diff::{Change, diff};
 pub use emergency::{EmergencyPlan, LevelPlan};
+pub use quiet::QuietHours;
 pub use validate::{validate_baseline, validate_school, validate_successor};
 
 /// Terms in a school year (上学期, 下学期), used to compare per-term with
@@ -528,6 +530,10 @@ pub struct CommunicationRules {
     pub parent_contact_roles: Vec<Role>,
     /// The preferred channel (减少键对键、增加面对面).
     pub preferred_channel: Channel,
+    /// No pushes to parents' and students' phones in these hours (the
+    /// inbox still gets the notice; the push waits until they end).
+    #[serde(default)]
+    pub quiet_hours: QuietHours,
 }
 
 impl CommunicationRules {

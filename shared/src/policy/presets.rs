@@ -131,6 +131,7 @@ fn comms() -> CommunicationRules {
     CommunicationRules {
         parent_contact_roles: vec![Role::HeadTeacher, Role::Mentor],
         preferred_channel: Channel::FaceToFace,
+        quiet_hours: QuietHours::default(),
     }
 }
 

@@ -429,6 +429,9 @@ fn validate_rules(r: &PolicyRules, is_school: bool, out: &mut Out) {
             "Parents, students and the district cannot be the school's side of parent contact",
         );
     }
+    for (zh, en) in c.quiet_hours.problems() {
+        out.push("communication.quiet_hours", zh, en);
+    }
 
     // Assessment.
     let a = &r.assessment;
