@@ -12,6 +12,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod insights;
 pub mod jobs;
 pub mod lifecycle;
 pub mod matching;
@@ -151,6 +152,7 @@ fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
     let mut registry = jobs::Registry::default();
     jobs::worker::test_handlers(&mut registry, state.config.production);
     notify::jobs::register(&mut registry, state.db.clone());
+    insights::jobs::register(&mut registry, state.db.clone());
     tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
     jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())

@@ -12,7 +12,8 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
 use crate::pages::{
-    account, accounts, care, district, inbox, lifecycle, matching, people, policy, school, tasks,
+    account, accounts, care, district, inbox, insights, lifecycle, matching, people, policy, school,
+    tasks,
 };
 use crate::session::{self, Notice, Session, use_session};
 
@@ -62,6 +63,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("school/assessment") view=lifecycle::AssessmentAdmin/>
                     <Route path=path!("school/surveys") view=lifecycle::SurveyAdmin/>
                     <Route path=path!("inbox") view=inbox::InboxPage/>
+                    <Route path=path!("school/dashboard") view=insights::SchoolDashboard/>
+                    <Route path=path!("grade/dashboard") view=insights::GradeDashboard/>
+                    <Route path=path!("district/dashboard") view=insights::DistrictDashboard/>
+                    <Route path=path!("district/schools/:id") view=insights::DistrictSchoolSummary/>
+                    <Route path=path!("district/plans") view=insights::PlanFilings/>
                 </ParentRoute>
             </Routes>
         </Router>

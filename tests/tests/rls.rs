@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 32] = [
+const SCHOOL_TABLES: [&str; 33] = [
     "terms",
     "classes",
     "staff",
@@ -39,6 +39,7 @@ const SCHOOL_TABLES: [&str; 32] = [
     "survey_answers",
     "care_cases",
     "care_events",
+    "insight_days",
 ];
 
 /// Matching rows in a school: a previewed two-way round, a rush round and a
@@ -127,6 +128,7 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
         "refresh_tokens",
         "audit_log",
         "care_alerts",
+        "plan_reviews",
     ]);
     for t in &tables {
         let total = psql(owner, &format!("SELECT count(*) FROM {t}"))?;
@@ -266,7 +268,7 @@ async fn care_alerts_are_read_only_by_their_recipient() -> Result<()> {
 
 /// School-level tables the district admin's aggregate pages read (read-only
 /// for it); every other school-level table it cannot read at all.
-const DISTRICT_READS: [&str; 10] = [
+const DISTRICT_READS: [&str; 11] = [
     "terms",
     "classes",
     "staff",
@@ -277,6 +279,7 @@ const DISTRICT_READS: [&str; 10] = [
     "growth_messages",
     "calendar_events",
     "assessment_runs",
+    "insight_days",
 ];
 
 /// Runs statements after the settings in a transaction that is rolled back;
@@ -331,8 +334,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "42",
-        "{tables} tables with forced RLS, expected 42"
+        tables == "44",
+        "{tables} tables with forced RLS, expected 44"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(
@@ -396,6 +399,7 @@ async fn the_district_admin_is_read_only_and_sees_aggregated_tables_only() -> Re
         // only), nothing of the others.
         let filter = match t {
             "growth_messages" | "assessment_runs" => "status = 'published'",
+            "insight_days" => "scope IN ('grade', 'school')",
             _ => "true",
         };
         let expected = if DISTRICT_READS.contains(&t) {

@@ -8,6 +8,7 @@ use async_graphql::{MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::care::graphql::{CareMutation, CareQuery, CareSubscription};
+use crate::insights::graphql::{InsightsMutation, InsightsQuery};
 use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
@@ -32,6 +33,7 @@ pub struct Query(
     SurveyQuery,
     CareQuery,
     NotifyQuery,
+    InsightsQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -46,6 +48,7 @@ pub struct Mutation(
     SurveyMutation,
     CareMutation,
     NotifyMutation,
+    InsightsMutation,
 );
 
 /// The root subscription (live events over WebSocket).

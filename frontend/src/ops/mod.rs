@@ -99,6 +99,7 @@ macro_rules! operations {
 
 mod auth;
 mod care;
+mod insights;
 mod lifecycle;
 mod matching;
 mod mentoring;
@@ -108,6 +109,7 @@ mod policy;
 
 pub use auth::*;
 pub use care::*;
+pub use insights::*;
 pub use lifecycle::*;
 pub use matching::*;
 pub use mentoring::*;

@@ -6,6 +6,7 @@ pub mod care;
 pub mod district;
 pub mod edit;
 pub mod inbox;
+pub mod insights;
 pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
