@@ -225,7 +225,7 @@ async fn main() -> Result<()> {
     );
     owner
         .execute_unprepared(&format!(
-            "INSERT INTO insight_days SELECT md5(i.id::text || k)::uuid, district_id, school_id, term_id, day - k, scope, scope_key, stage, students, matched, mentors, mentors_over_cap, max_load, load_cap, tasks, on_track_percent, task_students, task_on_track, messages_written, messages_reviewed, messages_published, contacts, contacts_face, care_open, care_acknowledged, care_ack_minutes, mentors_appointed, mentors_training, computed_at FROM insight_days i, generate_series(1, {}) k WHERE day = '{today}'; ANALYZE insight_days",
+            "INSERT INTO insight_days SELECT md5(i.id::text || k)::uuid, district_id, school_id, term_id, day - k, scope, scope_key, stage, students, matched, mentors, mentors_over_cap, max_load, load_cap, tasks, on_track_percent, task_students, task_on_track, messages_written, messages_reviewed, messages_published, contacts, contacts_face, care_open, care_acknowledged, care_ack_minutes, mentors_appointed, mentors_training, computed_at FROM insight_days i, generate_series(1, {}) k WHERE day = '{today}' AND scope IN ('school', 'grade'); ANALYZE insight_days",
             args.history_days - 1
         ))
         .await?;

@@ -132,7 +132,7 @@ impl From<&TrendPoint> for DashboardTrendPoint {
         let t = &p.totals;
         DashboardTrendPoint {
             day: p.day,
-            on_track_percent: t.tasks.on_track_percent().map(|x| x as i32),
+            on_track_percent: percent(t.task_on_track, t.task_students).map(i),
             coverage_percent: percent(t.matched, t.students).map(i),
             face_to_face_percent: percent(t.contacts_face, t.contacts).map(i),
             messages_published: i(t.messages[2]),

@@ -19,8 +19,12 @@ pub struct Indicators {
     pub max_load: i64,
     /// The cap (the smallest non-zero cap summed over).
     pub load_cap: i64,
-    /// Task counts (engine figures).
+    /// Task counts (engine figures; empty in a light sum).
     pub tasks: StatusCounts,
+    /// Students judged by the engine (also in a light sum).
+    pub task_students: i64,
+    /// Of those, with nothing overdue.
+    pub task_on_track: i64,
     /// Growth messages written, reviewed, published.
     pub messages: [i64; 3],
     /// Home–school contacts and the face-to-face ones.
@@ -40,10 +44,22 @@ pub struct Indicators {
 }
 
 impl Indicators {
-    /// Adds one row.
-    pub fn add(&mut self, r: &insight_day::Model) {
+    /// Adds a row's scalar columns only (no task JSON): enough for trends.
+    pub fn add_light(&mut self, r: &insight_day::Model) {
         self.students += i64::from(r.students);
         self.matched += i64::from(r.matched);
+        self.task_students += i64::from(r.task_students);
+        self.task_on_track += i64::from(r.task_on_track);
+        self.contacts += i64::from(r.contacts);
+        self.contacts_face += i64::from(r.contacts_face);
+        self.messages[0] += i64::from(r.messages_written);
+        self.messages[1] += i64::from(r.messages_reviewed);
+        self.messages[2] += i64::from(r.messages_published);
+    }
+
+    /// Adds one row.
+    pub fn add(&mut self, r: &insight_day::Model) {
+        self.add_light(r);
         self.mentors += i64::from(r.mentors);
         self.mentors_over_cap += i64::from(r.mentors_over_cap);
         self.max_load = self.max_load.max(i64::from(r.max_load));
@@ -53,11 +69,6 @@ impl Indicators {
         if let Ok(t) = serde_json::from_str::<StatusCounts>(&r.tasks) {
             self.tasks.merge(&t);
         }
-        self.messages[0] += i64::from(r.messages_written);
-        self.messages[1] += i64::from(r.messages_reviewed);
-        self.messages[2] += i64::from(r.messages_published);
-        self.contacts += i64::from(r.contacts);
-        self.contacts_face += i64::from(r.contacts_face);
         self.care_open += i64::from(r.care_open);
         self.care_acknowledged += i64::from(r.care_acknowledged);
         self.care_ack_minutes += r.care_ack_minutes;
@@ -85,6 +96,8 @@ impl Indicators {
             self.load_cap = o.load_cap;
         }
         self.tasks.merge(&o.tasks);
+        self.task_students += o.task_students;
+        self.task_on_track += o.task_on_track;
         for k in 0..3 {
             self.messages[k] += o.messages[k];
         }
@@ -98,7 +111,8 @@ impl Indicators {
     }
 }
 
-/// Whole percent of `part` in `whole`; none of nothing.
+/// Whole percent of `part` in `whole`, rounded down as the task counts
+/// are (`shared::tasks::percent`); none of nothing.
 pub fn percent(part: i64, whole: i64) -> Option<i64> {
-    (whole > 0).then(|| (part.clamp(0, whole) * 100 + whole / 2) / whole)
+    (whole > 0).then(|| part.clamp(0, whole) * 100 / whole)
 }

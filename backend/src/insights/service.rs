@@ -183,7 +183,7 @@ pub async fn school_dashboard(ctx: &Ctx, today: NaiveDate) -> ApiResult<SchoolDa
         .await?;
     let mut by_day: BTreeMap<NaiveDate, Indicators> = BTreeMap::new();
     for r in all.iter().filter(|r| shows(r, &class_grade)) {
-        by_day.entry(r.day).or_default().add(r);
+        by_day.entry(r.day).or_default().add_light(r);
     }
     out.trend = by_day
         .into_iter()
@@ -199,11 +199,8 @@ pub async fn school_dashboard(ctx: &Ctx, today: NaiveDate) -> ApiResult<SchoolDa
         .filter(|r| shows(r, &class_grade))
         .collect();
     out.computed_at = rows.first().map(|r| r.computed_at);
-    out.totals = out
-        .trend
-        .last()
-        .map(|p| p.totals.clone())
-        .unwrap_or_default();
+    let whole = if grades.is_some() { GRADE } else { SCHOOL };
+    out.totals = Indicators::of(rows.iter().filter(|r| r.scope == whole));
     let staff_names: HashMap<String, String> = if grades.is_none() {
         staff::Entity::find()
             .filter(staff::Column::SchoolId.eq(school_id))
@@ -246,7 +243,7 @@ pub async fn school_dashboard(ctx: &Ctx, today: NaiveDate) -> ApiResult<SchoolDa
     out.by_grade
         .sort_by_key(|p| p.key.parse::<i32>().unwrap_or(0));
     out.by_class
-        .sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
+        .sort_by_key(|p| (p.group.parse::<i32>().unwrap_or(0), p.name.clone()));
     out.by_mentor.sort_by(|a, b| {
         b.totals
             .mentors_over_cap
@@ -381,7 +378,7 @@ pub fn district_from_rows(
         last_of_term.insert((r.school_id, r.term_id), r);
         if term_key(&r.term_id) == current {
             latest.insert(r.school_id, r);
-            trend.entry(r.day).or_default().add(r);
+            trend.entry(r.day).or_default().add_light(r);
         }
     }
     let mut out = DistrictDashboard {
