@@ -148,7 +148,9 @@ async fn district_sees_aggregates_that_match_the_supervision_tables(
         for g in grades {
             let sg = sup_grades
                 .iter()
-                .find(|x| x["grade"].to_string() == g["key"].as_str().unwrap_or_default())
+                .find(|x| {
+                    x["grade"].as_i64().map(|n| n.to_string()).as_deref() == g["key"].as_str()
+                })
                 .context("grade")?;
             same_counts(
                 &format!("grade {}", g["key"]),
