@@ -12,8 +12,8 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
 use crate::pages::{
-    account, accounts, care, district, inbox, insights, lifecycle, matching, people, policy, school,
-    tasks,
+    account, accounts, care, district, inbox, insights, lifecycle, matching, people, policy,
+    school, tasks,
 };
 use crate::session::{self, Notice, Session, use_session};
 
