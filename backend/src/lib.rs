@@ -12,6 +12,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod insights;
 pub mod jobs;
 pub mod lifecycle;
 pub mod matching;
@@ -158,6 +159,7 @@ fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
         state.push.outbound.clone(),
         state.config.public_url.clone(),
     );
+    insights::jobs::register(&mut registry, state.db.clone());
     tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
     jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())

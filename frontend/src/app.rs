@@ -12,7 +12,7 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
 use crate::pages::{
-    account, accounts, care, district, inbox, integrations, lifecycle, matching,
+    account, accounts, care, district, inbox, insights, integrations, lifecycle, matching,
     notify_settings, people, policy, school, tasks, training,
 };
 use crate::session::{self, Notice, Session, use_session};
@@ -67,6 +67,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("review") view=training::ReviewPage/>
                     <Route path=path!("settings/notifications") view=notify_settings::NotifySettingsPage/>
                     <Route path=path!("school/integrations") view=integrations::IntegrationsPage/>
+                    <Route path=path!("school/dashboard") view=insights::SchoolDashboard/>
+                    <Route path=path!("grade/dashboard") view=insights::GradeDashboard/>
+                    <Route path=path!("district/dashboard") view=insights::DistrictDashboard/>
+                    <Route path=path!("district/schools/:id") view=insights::DistrictSchoolSummary/>
+                    <Route path=path!("district/plans") view=insights::PlanFilings/>
                 </ParentRoute>
             </Routes>
         </Router>

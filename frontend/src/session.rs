@@ -231,6 +231,8 @@ pub fn nav(role: Role) -> &'static [NavItem] {
         item("/district", |t| t.nav_schools),
         item("/district/baseline", |t| t.nav_baseline),
         item("/district/supervision", |t| t.nav_supervision),
+        item("/district/dashboard", |t| t.insights.nav_district_dashboard),
+        item("/district/plans", |t| t.insights.nav_plans),
     ];
     const SCHOOL: &[NavItem] = &[
         item("/school", |t| t.nav_setup),
@@ -239,10 +241,12 @@ pub fn nav(role: Role) -> &'static [NavItem] {
         item("/school/staff", |t| t.nav_staff),
         item("/school/students", |t| t.nav_students),
         item("/school/accounts", |t| t.auth.nav_accounts),
+        item("/school/dashboard", |t| t.insights.nav_dashboard),
     ];
     const GRADE: &[NavItem] = &[
         item("/grade", |t| t.nav_grade),
         item("/grade/students", |t| t.nav_students),
+        item("/grade/dashboard", |t| t.insights.nav_grade_dashboard),
     ];
     const HEAD: &[NavItem] = &[
         item("/class", |t| t.nav_my_class),

@@ -29,9 +29,10 @@ mod m20261222_000002_mentor_reviews;
 mod m20261222_000003_training;
 mod m20261221_000001_notify_prefs;
 mod m20261221_000002_robots;
+mod m20261217_000001_insights;
 mod rls;
 
-pub use rls::APP_ROLE;
+pub use rls::{APP_ROLE, DISTRICT_READER};
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261222_000003_training::Migration),
             Box::new(m20261221_000001_notify_prefs::Migration),
             Box::new(m20261221_000002_robots::Migration),
+            Box::new(m20261217_000001_insights::Migration),
         ]
     }
 }

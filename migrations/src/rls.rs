@@ -436,6 +436,33 @@ pub fn notify_prefs_policy() -> Vec<String> {
     )
 }
 
+/// The narrowed role a district dashboard runs under (issue 13): it reads
+/// the insight aggregates and plan reviews of its district and nothing
+/// else; every personal table's policy requires another role.
+pub const DISTRICT_READER: &str = "district_reader";
+
+/// Pre-aggregated indicators (issue 13): a school session reads and writes
+/// its own rows; the district (admin or reader, no school) reads only rows
+/// matching `district_filter` (aggregate scopes, never per-mentor rows) and
+/// writes none.
+pub fn insights_policy(table: &str, district_filter: &str) -> Vec<String> {
+    let w = school_rows();
+    let reader = format!(
+        "({S} IS NULL AND {R} IN ('district_admin', '{DISTRICT_READER}') AND {district_filter})"
+    );
+    policies(
+        table,
+        Commands {
+            select: Some(format!(
+                "(district_id = {D} AND (school_id = {S} OR {reader}))"
+            )),
+            insert: Some(w.clone()),
+            update: Some((w.clone(), w.clone())),
+            delete: Some(w),
+        },
+    )
+}
+
 /// Web Push subscriptions (issue 14): any session of the school reads them
 /// (a delivery enqueues one push per device of its recipient); the user
 /// adds and removes their own devices; the school's job worker records
@@ -452,6 +479,23 @@ pub fn push_subscriptions_policy() -> Vec<String> {
             insert: Some(own.clone()),
             update: Some((either.clone(), either.clone())),
             delete: Some(either),
+        },
+    )
+}
+
+/// Plan reviews (备案, issue 13): the district admin files a review of a
+/// school's plan (append-only); the school and the district read them.
+pub fn plan_reviews_policy() -> Vec<String> {
+    let reader = format!("({S} IS NULL AND {R} IN ('district_admin', '{DISTRICT_READER}'))");
+    policies(
+        "plan_reviews",
+        Commands {
+            select: Some(format!(
+                "(district_id = {D} AND (school_id = {S} OR {reader}))"
+            )),
+            insert: Some(format!("(district_id = {D} AND {})", district())),
+            update: None,
+            delete: None,
         },
     )
 }

@@ -510,6 +510,12 @@ fn cases(f: &Foreign) -> Vec<Case> {
             targeted: false,
             upload: Some(roster.into_bytes()),
         },
+        case("schoolDashboard", "{ schoolDashboard { schoolName byMentor { key name } unmatched { studentId name } } }", json!({}), false),
+        case("districtDashboard", "{ districtDashboard { districtName schools { key name } } }", json!({}), false),
+        case("districtSchoolSummary", "query($s: ID!) { districtSchoolSummary(schoolId: $s) { schoolName byGrade { key } } }", json!({ "s": f.school }), true),
+        case("planFilings", "{ planFilings { schoolId schoolName current { id } } }", json!({}), false),
+        case("recomputeSchoolInsights", "mutation { recomputeSchoolInsights { schoolName } }", json!({}), false),
+        case("reviewSchoolPlan", "mutation($s: ID!, $v: ID!) { reviewSchoolPlan(schoolId: $s, versionId: $v, decision: REVIEWED) { status } }", json!({ "s": f.school, "v": f.event }), true),
     ]
 }
 

@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 38] = [
+const SCHOOL_TABLES: [&str; 39] = [
     "terms",
     "classes",
     "staff",
@@ -45,6 +45,7 @@ const SCHOOL_TABLES: [&str; 38] = [
     "training_sessions",
     "training_attendance",
     "robot_webhooks",
+    "insight_days",
 ];
 
 /// Matching rows in a school: a previewed two-way round, a rush round and a
@@ -135,6 +136,7 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
         "care_alerts",
         "notify_prefs",
         "push_subscriptions",
+        "plan_reviews",
     ]);
     for t in &tables {
         let total = psql(owner, &format!("SELECT count(*) FROM {t}"))?;
@@ -274,7 +276,7 @@ async fn care_alerts_are_read_only_by_their_recipient() -> Result<()> {
 
 /// School-level tables the district admin's aggregate pages read (read-only
 /// for it); every other school-level table it cannot read at all.
-const DISTRICT_READS: [&str; 10] = [
+const DISTRICT_READS: [&str; 11] = [
     "terms",
     "classes",
     "staff",
@@ -285,6 +287,7 @@ const DISTRICT_READS: [&str; 10] = [
     "growth_messages",
     "calendar_events",
     "assessment_runs",
+    "insight_days",
 ];
 
 /// Runs statements after the settings in a transaction that is rolled back;
@@ -339,8 +342,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "50",
-        "{tables} tables with forced RLS, expected 50"
+        tables == "52",
+        "{tables} tables with forced RLS, expected 52"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(
@@ -404,6 +407,7 @@ async fn the_district_admin_is_read_only_and_sees_aggregated_tables_only() -> Re
         // only), nothing of the others.
         let filter = match t {
             "growth_messages" | "assessment_runs" => "status = 'published'",
+            "insight_days" => "scope IN ('grade', 'school')",
             _ => "true",
         };
         let expected = if DISTRICT_READS.contains(&t) {

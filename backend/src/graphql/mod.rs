@@ -8,6 +8,7 @@ use async_graphql::{MergedObject, Schema};
 
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::care::graphql::{CareMutation, CareQuery, CareSubscription};
+use crate::insights::graphql::{InsightsMutation, InsightsQuery};
 use crate::lifecycle::graphql::{LifecycleMutation, LifecycleQuery};
 use crate::lifecycle::reviews_graphql::{ReviewMutation, ReviewQuery};
 use crate::lifecycle::training_graphql::{TrainingMutation, TrainingQuery};
@@ -36,6 +37,7 @@ pub struct Query(
     NotifyQuery,
     ReviewQuery,
     TrainingQuery,
+    InsightsQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -52,6 +54,7 @@ pub struct Mutation(
     NotifyMutation,
     ReviewMutation,
     TrainingMutation,
+    InsightsMutation,
 );
 
 /// The root subscription (live events over WebSocket).

@@ -162,6 +162,49 @@ impl Registry {
     }
 }
 
+/// The `day` of a job's payload (`{"day": "2026-12-01"}`).
+pub fn payload_day(job: &Job) -> Result<chrono::NaiveDate, String> {
+    let p: serde_json::Value = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
+    p["day"]
+        .as_str()
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| "payload without a day".to_string())
+}
+
+/// A daily fan-out: enqueues one job of the named kind per school (with
+/// the day of the payload, once per school and day by its dedupe key).
+pub struct FanOut(pub &'static str);
+
+impl Handler for FanOut {
+    fn run<'a>(&'a self, tx: &'a DatabaseTransaction, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            use sea_orm::{DbBackend, Statement};
+            let day = payload_day(job)?;
+            let b = tx.get_database_backend();
+            let sql = if b == DbBackend::Postgres {
+                "SELECT district_id, school_id FROM daoshi_job_schools()"
+            } else {
+                "SELECT district_id, id AS school_id FROM schools ORDER BY id"
+            };
+            let rows = tx
+                .query_all(Statement::from_string(b, sql))
+                .await
+                .map_err(|e| e.to_string())?;
+            let kind = self.0;
+            for r in rows {
+                let d: Uuid = r.try_get("", "district_id").map_err(|e| e.to_string())?;
+                let s: Uuid = r.try_get("", "school_id").map_err(|e| e.to_string())?;
+                let mut j = NewJob::new(kind, serde_json::json!({ "day": day.to_string() }));
+                j.dedupe_key = Some(format!("{kind}:{s}:{day}"));
+                queue::insert(tx, Some(d), Some(s), j)
+                    .await
+                    .map_err(|e| e.message())?;
+            }
+            Ok(())
+        })
+    }
+}
+
 /// Delay before retry number `attempt` (1-based): 2^attempt seconds, at
 /// most an hour.
 pub fn backoff(attempt: i32) -> std::time::Duration {

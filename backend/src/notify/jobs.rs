@@ -8,14 +8,11 @@
 
 use std::sync::Arc;
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, Statement,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::service::{Notice, deliver};
-use crate::jobs::{Handler, HandlerFuture, Job, NewJob, Registry, queue};
+use crate::jobs::{FanOut, Handler, HandlerFuture, Job, Registry, payload_day};
 use crate::org::entities::staff;
 use crate::policy::tasks::mentor_digests;
 use crate::tenancy::Ctx;
@@ -29,7 +26,7 @@ pub const DAILY_HOUR: u32 = 7;
 
 /// Registers the reminder handlers and the daily schedule.
 pub fn register(registry: &mut Registry, db: DatabaseConnection) {
-    registry.register(DAILY, Arc::new(FanOut));
+    registry.register(DAILY, Arc::new(FanOut(SCHOOL)));
     registry.register(SCHOOL, Arc::new(SchoolReminders { db }));
     registry.daily(DAILY, reminder_hour());
 }
@@ -43,44 +40,6 @@ fn reminder_hour() -> u32 {
         .unwrap_or(DAILY_HOUR)
 }
 
-fn day_of(job: &Job) -> Result<chrono::NaiveDate, String> {
-    let p: serde_json::Value = serde_json::from_str(&job.payload).map_err(|e| e.to_string())?;
-    p["day"]
-        .as_str()
-        .and_then(|d| d.parse().ok())
-        .ok_or_else(|| "payload without a day".to_string())
-}
-
-struct FanOut;
-
-impl Handler for FanOut {
-    fn run<'a>(&'a self, tx: &'a DatabaseTransaction, job: &'a Job) -> HandlerFuture<'a> {
-        Box::pin(async move {
-            let day = day_of(job)?;
-            let b = tx.get_database_backend();
-            let sql = if b == DbBackend::Postgres {
-                "SELECT district_id, school_id FROM daoshi_job_schools()"
-            } else {
-                "SELECT district_id, id AS school_id FROM schools ORDER BY id"
-            };
-            let rows = tx
-                .query_all(Statement::from_string(b, sql))
-                .await
-                .map_err(|e| e.to_string())?;
-            for r in rows {
-                let d: Uuid = r.try_get("", "district_id").map_err(|e| e.to_string())?;
-                let s: Uuid = r.try_get("", "school_id").map_err(|e| e.to_string())?;
-                let mut j = NewJob::new(SCHOOL, serde_json::json!({ "day": day.to_string() }));
-                j.dedupe_key = Some(format!("{SCHOOL}:{s}:{day}"));
-                queue::insert(tx, Some(d), Some(s), j)
-                    .await
-                    .map_err(|e| e.message())?;
-            }
-            Ok(())
-        })
-    }
-}
-
 struct SchoolReminders {
     db: DatabaseConnection,
 }
@@ -88,7 +47,7 @@ struct SchoolReminders {
 impl Handler for SchoolReminders {
     fn run<'a>(&'a self, tx: &'a DatabaseTransaction, job: &'a Job) -> HandlerFuture<'a> {
         Box::pin(async move {
-            let day = day_of(job)?;
+            let day = payload_day(job)?;
             let (Some(d), Some(s)) = (job.district_id, job.school_id) else {
                 return Err("a school reminder job without its school".into());
             };

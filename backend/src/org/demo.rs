@@ -567,6 +567,7 @@ pub async fn seed(ctx: &Ctx, spec: &DemoSpec) -> anyhow::Result<DemoSummary> {
         if k == 2 {
             crate::matching::demo::seed_demo(ctx, district_id, school_id).await?;
         }
+        crate::insights::demo::seed_demo(ctx, school_id).await?;
     }
     Ok(DemoSummary {
         created: true,

@@ -753,3 +753,76 @@ pub async fn mentor_digests(
     }
     Ok((out, lead))
 }
+
+/// A school's task counts in one term judged on `today`, by grade, class
+/// and the mentor holding each student on `today` (for the insight
+/// aggregates of issue 13), with the rules applied.
+#[derive(Debug, Clone)]
+pub struct Breakdown {
+    /// The policy applied.
+    pub applied: Applied,
+    /// Per grade (the same figures as [`school_task_counts`]).
+    pub by_grade: BTreeMap<i32, StatusCounts>,
+    /// Per class id.
+    pub by_class: BTreeMap<Uuid, StatusCounts>,
+    /// Per staff id of the mentor holding the students on `today`.
+    pub by_mentor: BTreeMap<Uuid, StatusCounts>,
+}
+
+/// The breakdown of the term `t` of the context's school; `None` when no
+/// policy applies.
+#[tracing::instrument(skip_all, fields(term = %t.id))]
+pub async fn school_breakdown(
+    ctx: &Ctx,
+    t: &term::Model,
+    today: NaiveDate,
+) -> ApiResult<Option<Breakdown>> {
+    let applied = match applied_policy(ctx, t.district_id, t.school_id, t, today).await {
+        Ok(a) => a,
+        Err(ApiError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let students = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(t.school_id))
+        .all(ctx.db())
+        .await?;
+    let loaded = load(ctx, t, students, true).await?;
+    let engine = TaskEngine::new(
+        &applied.rules,
+        &loaded.year,
+        &t.id.to_string(),
+        &loaded.activities,
+        &loaded.growth,
+        today,
+    )
+    .map_err(engine_error)?;
+    let terms: Vec<StudentTerm> = loaded
+        .students
+        .iter()
+        .map(|(_, _, st)| st.clone())
+        .collect();
+    let table = engine.evaluate_all(&terms);
+    let mut out = Breakdown {
+        applied,
+        by_grade: BTreeMap::new(),
+        by_class: BTreeMap::new(),
+        by_mentor: BTreeMap::new(),
+    };
+    for (i, (s, _, st)) in loaded.students.iter().enumerate() {
+        let rows = table.student_rows(i);
+        out.by_grade.entry(st.grade).or_default().add_student(rows);
+        out.by_class
+            .entry(s.class_id)
+            .or_default()
+            .add_student(rows);
+        let holder = st
+            .assignments
+            .iter()
+            .find(|a| a.from <= today && a.until.is_none_or(|u| u >= today))
+            .and_then(|a| Uuid::parse_str(&a.mentor_id).ok());
+        if let Some(m) = holder {
+            out.by_mentor.entry(m).or_default().add_student(rows);
+        }
+    }
+    Ok(Some(out))
+}

@@ -8,6 +8,7 @@ use shared::org::{Qualification, Role, SchoolStage};
 use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
 use super::care::{CARE_EN, CARE_ZH, CareTr};
 use super::file::{FILE_EN, FILE_ZH, FileTr};
+use super::insights::{INSIGHTS_EN, INSIGHTS_ZH, InsightsTr};
 use super::lifecycle::{LIFECYCLE_EN, LIFECYCLE_ZH, LifecycleTr};
 use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
@@ -42,6 +43,8 @@ pub struct Tr {
     pub care: &'static CareTr,
     /// The inbox (消息).
     pub notify: &'static NotifyTr,
+    /// Dashboards and plan filings.
+    pub insights: &'static InsightsTr,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub loading: &'static str,
@@ -164,6 +167,7 @@ pub static ZH: Tr = Tr {
     lifecycle: &LIFECYCLE_ZH,
     training: &TRAINING_ZH,
     notify: &NOTIFY_ZH,
+    insights: &INSIGHTS_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
     file: &FILE_ZH,
@@ -260,6 +264,7 @@ pub static EN: Tr = Tr {
     lifecycle: &LIFECYCLE_EN,
     training: &TRAINING_EN,
     notify: &NOTIFY_EN,
+    insights: &INSIGHTS_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,
     file: &FILE_EN,

@@ -18,6 +18,7 @@ mod auth;
 mod care;
 mod common;
 mod file;
+mod insights;
 mod lifecycle;
 mod matching;
 mod mentoring;

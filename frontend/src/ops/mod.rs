@@ -99,6 +99,7 @@ macro_rules! operations {
 
 mod auth;
 mod care;
+mod insights;
 mod lifecycle;
 mod matching;
 mod mentoring;
@@ -109,6 +110,7 @@ mod training;
 
 pub use auth::*;
 pub use care::*;
+pub use insights::*;
 pub use lifecycle::*;
 pub use matching::*;
 pub use mentoring::*;

@@ -7,6 +7,7 @@ pub mod district;
 pub mod edit;
 pub mod inbox;
 pub mod integrations;
+pub mod insights;
 pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;

@@ -33,6 +33,7 @@ pub fn Setup() -> impl IntoView {
     ];
     view! {
         <PageTitle title=|t| t.org.setup_title/>
+        <crate::pages::insights::DashboardSummary/>
         <p class="hint">{move || i18n.t().org.setup_intro}</p>
         <section class="card" id="terms">
             <h2>{move || i18n.t().org.terms_title}</h2>

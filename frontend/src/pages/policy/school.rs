@@ -23,6 +23,7 @@ pub fn SchoolPolicy() -> impl IntoView {
     let saved = RwSignal::new(None::<i64>);
     view! {
         <PageTitle title=|t| t.policy.policy_title/>
+        <crate::pages::insights::PlanFilingStatus/>
         {move || saved.get().map(|v| {
             let v = v.to_string();
             view! { <p class="notice" role="status" id="policy-saved">{move || (i18n.t().policy.saved_version)(&v)}</p> }
