@@ -24,6 +24,7 @@ mod m20261212_000001_review_comment;
 mod m20261212_000002_inbox;
 mod m20261215_000001_care;
 mod m20261220_000001_talk_replies;
+mod m20261216_000001_care_conferences;
 mod rls;
 
 pub use rls::APP_ROLE;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_jobs::Migration),
             Box::new(m20261212_000002_inbox::Migration),
             Box::new(m20261220_000001_talk_replies::Migration),
+            Box::new(m20261216_000001_care_conferences::Migration),
         ]
     }
 }
