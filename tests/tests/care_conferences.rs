@@ -226,15 +226,7 @@ async fn conferences_follow_the_case_tiers(backend: Backend) -> Result<()> {
     // A grade leader schedules on their grade's cases (status tier) and
     // then takes part in full.
     let grade = grade_of(&s, &student).await?;
-    let leader = as_roles(&s, "s2.head1", &["grade_leader"], &[grade]).await?;
-    let r = s
-        .gql(
-            Some(&leader),
-            SCHEDULE,
-            json!({ "i": { "caseIds": [case], "scheduledAt": tomorrow(), "agenda": "年级导师会诊" } }),
-        )
-        .await?;
-    assert_eq!(r["data"]["scheduleCareConference"]["tier"], "FULL", "{r}");
+    // (Not yet named on the case: another grade's leader sees nothing.)
     let other_grade = as_roles(&s, "s2.head1", &["grade_leader"], &[grade + 1]).await?;
     let r = s
         .gql(
@@ -248,6 +240,15 @@ async fn conferences_follow_the_case_tiers(backend: Backend) -> Result<()> {
         "another grade's leader: {r}"
     );
 
+    let leader = as_roles(&s, "s2.head1", &["grade_leader"], &[grade]).await?;
+    let r = s
+        .gql(
+            Some(&leader),
+            SCHEDULE,
+            json!({ "i": { "caseIds": [case], "scheduledAt": tomorrow(), "agenda": "年级导师会诊" } }),
+        )
+        .await?;
+    assert_eq!(r["data"]["scheduleCareConference"]["tier"], "FULL", "{r}");
     // Reads are audited.
     let trail = s
         .data_as(
