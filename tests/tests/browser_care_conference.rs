@@ -10,6 +10,13 @@ use tests::PASSWORD;
 use tests::browser::{Ui, check_phone_usable};
 use tests::care::sql_staff_of;
 
+/// Taps an element scrolled to the middle of the screen (clear of the
+/// bottom tabs).
+async fn tap(ui: &Ui, selector: &str) -> Result<()> {
+    ui.scroll_to(selector).await?;
+    ui.click(selector).await
+}
+
 const ACTION: &str = "周五前与家长面谈并记录";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -36,14 +43,14 @@ async fn a_conference_action_reaches_the_mentors_tasks() -> Result<()> {
             "the demo's conferences on the workspace",
         )
         .await?;
-    counsellor.click("#conferences-link").await?;
+    tap(&counsellor, "#conferences-link").await?;
     counsellor
         .wait(
             "document.querySelector('#schedule-form')",
             "the conference page",
         )
         .await?;
-    counsellor.click("#schedule-form summary").await?;
+    tap(&counsellor, "#schedule-form summary").await?;
     counsellor
         .wait(
             "document.querySelector(\"#schedule-form input[name='case']\")",
@@ -53,9 +60,7 @@ async fn a_conference_action_reaches_the_mentors_tasks() -> Result<()> {
     let case: String = counsellor
         .eval("document.querySelector(\"#schedule-form input[name='case']\").value")
         .await?;
-    counsellor
-        .click("#schedule-form input[name='case']")
-        .await?;
+    tap(&counsellor, "#schedule-form input[name='case']").await?;
     let at = (chrono::Local::now() + chrono::Duration::days(1))
         .format("%Y-%m-%dT15:30")
         .to_string();
@@ -63,7 +68,7 @@ async fn a_conference_action_reaches_the_mentors_tasks() -> Result<()> {
         .set_value("#schedule-form input[name='at']", &at)
         .await?;
     counsellor
-        .fill(
+        .set_value(
             "#schedule-form textarea[name='agenda']",
             "个案会诊：风险评估与分工",
         )
@@ -72,9 +77,7 @@ async fn a_conference_action_reaches_the_mentors_tasks() -> Result<()> {
     counsellor
         .screenshot("care-conference-schedule-360x640")
         .await?;
-    counsellor
-        .click("#schedule-form button[type='submit']")
-        .await?;
+    tap(&counsellor, "#schedule-form button[type='submit']").await?;
     counsellor
         .wait(
             "document.querySelector('#record-form')",
@@ -84,13 +87,13 @@ async fn a_conference_action_reaches_the_mentors_tasks() -> Result<()> {
 
     // It records the discussion and an action for the mentor, found by name.
     counsellor
-        .fill(
+        .set_value(
             "#record-form textarea[name='summary']",
             "学生情绪仍不稳定，需家校配合",
         )
         .await?;
     counsellor
-        .fill("#record-form textarea[name='action']", ACTION)
+        .set_value("#record-form textarea[name='action']", ACTION)
         .await?;
     counsellor
         .set_value("#record-form input[name='owner-filter']", &mentor_name)
@@ -116,9 +119,7 @@ async fn a_conference_action_reaches_the_mentors_tasks() -> Result<()> {
     counsellor
         .screenshot("care-conference-record-360x640")
         .await?;
-    counsellor
-        .click("#record-form button[type='submit']")
-        .await?;
+    tap(&counsellor, "#record-form button[type='submit']").await?;
     counsellor
         .wait(
             &format!(
