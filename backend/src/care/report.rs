@@ -120,11 +120,11 @@ pub fn figures(
                 .collect();
             let ack_all: Vec<i64> = mine
                 .iter()
-                .filter_map(|c| waited(c.acknowledged_at, *c))
+                .filter_map(|c| waited(c.acknowledged_at, c))
                 .collect();
             let assess_all: Vec<i64> = mine
                 .iter()
-                .filter_map(|c| waited(c.assessed_at, *c))
+                .filter_map(|c| waited(c.assessed_at, c))
                 .collect();
             LevelFigures {
                 level: Some(level),
