@@ -8,7 +8,7 @@ use shared::care::{CaseTier, ConcernLevel};
 
 use super::conferences::{self, ActionView, ConferenceView, DecidedAction, NewConference};
 use super::graphql::CareStaff;
-use super::report::{self, LevelFigures, Report};
+use super::report::{self, Report};
 use crate::graphql::context::{GqlResult, ctx_of, id, ids, parse_id, state_of};
 
 /// A case on a conference, as the viewer may see it.
@@ -164,90 +164,6 @@ pub struct CareStaffChoice {
     pub on_case: bool,
 }
 
-/// Response times of one level.
-#[derive(SimpleObject)]
-pub struct CareLevelFigures {
-    /// The level.
-    pub level: Option<ConcernLevel>,
-    /// Cases opened in the term.
-    pub cases: i64,
-    /// Still open.
-    pub open: i64,
-    /// The plan's acknowledgement target, minutes.
-    pub ack_target_minutes: i64,
-    /// Acknowledged.
-    pub acknowledged: i64,
-    /// Median minutes to acknowledge.
-    pub ack_median_minutes: Option<i64>,
-    /// Worst minutes to acknowledge (open cases still waiting count).
-    pub ack_worst_minutes: Option<i64>,
-    /// Acknowledged late or still waiting past the target.
-    pub ack_overdue: i64,
-    /// The plan's assessment target, hours.
-    pub assess_target_hours: i64,
-    /// Assessed.
-    pub assessed: i64,
-    /// Median minutes to assess.
-    pub assess_median_minutes: Option<i64>,
-    /// Worst minutes to assess (open cases still waiting count).
-    pub assess_worst_minutes: Option<i64>,
-    /// Assessed late or still waiting past the target.
-    pub assess_overdue: i64,
-    /// Escalated for want of an acknowledgement.
-    pub escalated: i64,
-}
-
-impl From<LevelFigures> for CareLevelFigures {
-    fn from(f: LevelFigures) -> Self {
-        CareLevelFigures {
-            level: f.level,
-            cases: f.cases,
-            open: f.open,
-            ack_target_minutes: f.ack_target_minutes,
-            acknowledged: f.acknowledged,
-            ack_median_minutes: f.ack_median_minutes,
-            ack_worst_minutes: f.ack_worst_minutes,
-            ack_overdue: f.ack_overdue,
-            assess_target_hours: f.assess_target_hours,
-            assessed: f.assessed,
-            assess_median_minutes: f.assess_median_minutes,
-            assess_worst_minutes: f.assess_worst_minutes,
-            assess_overdue: f.assess_overdue,
-            escalated: f.escalated,
-        }
-    }
-}
-
-/// The response-time report of one school for one term: counts only.
-#[derive(SimpleObject)]
-pub struct CareResponseReport {
-    /// The school.
-    pub school_name: String,
-    /// The term.
-    pub term_name: String,
-    /// Its first day.
-    pub from: NaiveDate,
-    /// Its last day.
-    pub to: NaiveDate,
-    /// One row per level, crisis first.
-    pub levels: Vec<CareLevelFigures>,
-    /// Actions past their due day and not done, on open cases.
-    pub overdue_actions: i64,
-}
-
-impl From<Report> for CareResponseReport {
-    fn from(r: Report) -> Self {
-        CareResponseReport {
-            school_name: r.school_name,
-            term_name: r.term_name,
-            from: r.from,
-            to: r.to,
-            levels: r.levels.into_iter().map(Into::into).collect(),
-            overdue_actions: r.overdue_actions,
-        }
-    }
-}
-
 /// An action decided at a conference.
 #[derive(InputObject)]
 pub struct DecidedActionInput {
@@ -322,9 +238,9 @@ impl ConferenceQuery {
         &self,
         cx: &Context<'_>,
         term_id: Option<ID>,
-    ) -> GqlResult<CareResponseReport> {
+    ) -> GqlResult<Report> {
         let t = term_id.map(|t| parse_id(&t, "学期")).transpose()?;
-        Ok(report::for_school(ctx_of(cx)?, t).await?.into())
+        Ok(report::for_school(ctx_of(cx)?, t).await?)
     }
 
     /// The district's response-time report: per school, counts only (no
@@ -333,10 +249,9 @@ impl ConferenceQuery {
         &self,
         cx: &Context<'_>,
         on: Option<NaiveDate>,
-    ) -> GqlResult<Vec<CareResponseReport>> {
+    ) -> GqlResult<Vec<Report>> {
         let state = state_of(cx)?;
-        let v = report::for_district(ctx_of(cx)?, &state.db, on).await?;
-        Ok(v.into_iter().map(Into::into).collect())
+        Ok(report::for_district(ctx_of(cx)?, &state.db, on).await?)
     }
 }
 

@@ -23,8 +23,9 @@ use crate::tenancy::{Ctx, one_in_school};
 /// Most cases counted for one school and term.
 const MAX_CASES: u64 = 20_000;
 
-/// The figures of one level.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The figures of one level (GraphQL `CareLevelFigures`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, async_graphql::SimpleObject)]
+#[graphql(name = "CareLevelFigures")]
 pub struct LevelFigures {
     /// The level.
     pub level: Option<ConcernLevel>,
@@ -56,8 +57,10 @@ pub struct LevelFigures {
     pub escalated: i64,
 }
 
-/// The report of one school for one term.
-#[derive(Debug, Clone)]
+/// The report of one school for one term: counts only (GraphQL
+/// `CareResponseReport`).
+#[derive(Debug, Clone, async_graphql::SimpleObject)]
+#[graphql(name = "CareResponseReport")]
 pub struct Report {
     /// The school.
     pub school_name: String,
