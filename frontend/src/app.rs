@@ -54,6 +54,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tasks") view=tasks::TasksPage/>
                     <Route path=path!("students/:id") view=people::StudentDetail/>
                     <Route path=path!("counsellor") view=care::CounsellorHome/>
+                    <Route path=path!("care/conferences") view=care::ConferencesPage/>
+                    <Route path=path!("care/conferences/:id") view=care::ConferencePage/>
+                    <Route path=path!("school/care-report") view=care::SchoolCareReport/>
+                    <Route path=path!("district/care-report") view=care::DistrictCareReport/>
                     <Route path=path!("care/:id") view=care::CasePage/>
                     <Route path=path!("parent") view=people::ParentHome/>
                     <Route path=path!("student") view=people::StudentHome/>

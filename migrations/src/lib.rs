@@ -30,6 +30,7 @@ mod m20261222_000003_training;
 mod m20261221_000001_notify_prefs;
 mod m20261221_000002_robots;
 mod m20261217_000001_insights;
+mod m20261216_000001_care_conferences;
 mod rls;
 
 pub use rls::{APP_ROLE, DISTRICT_READER};
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261221_000001_notify_prefs::Migration),
             Box::new(m20261221_000002_robots::Migration),
             Box::new(m20261217_000001_insights::Migration),
+            Box::new(m20261216_000001_care_conferences::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::TestServer;
+use crate::{Backend, TestServer, sign_token, token_claims};
 
 /// Raises a concern (`$i: RaiseConcernInput`).
 pub const RAISE: &str = "mutation($i: RaiseConcernInput!) { raiseConcern(input: $i) { id tier level stage seen timeline { id kind } } }";
@@ -21,6 +21,59 @@ pub const ALERTS: &str = "{ careAlerts { id caseId level reason read acknowledge
 /// Variables of a two-tap crisis about a student.
 pub fn crisis(key: &str, student: &str) -> Value {
     json!({ "i": { "clientKey": key, "studentId": student, "level": "CRISIS", "category": "SELF_HARM" } })
+}
+
+/// A token of `user` acting with other roles (a grade leader of `grades`,
+/// or a plain mentor), signed as the server signs.
+pub async fn as_roles(
+    s: &TestServer,
+    user: &str,
+    roles: &[&str],
+    grades: &[i64],
+) -> Result<String> {
+    let t = s.login(user).await?;
+    let mut c = token_claims(&t)?;
+    c["roles"] = json!(roles);
+    c["grades"] = json!(grades);
+    Ok(sign_token(&c))
+}
+
+/// The staff id of a user (SQL).
+pub fn sql_staff_of(s: &TestServer, user: &str) -> Result<String> {
+    s.sql(&format!(
+        "SELECT {} FROM staff WHERE user_id = (SELECT id FROM users WHERE username = '{user}')",
+        s.uuid_col("id")
+    ))
+}
+
+/// Names a staff member the school's safety lead in its policy in force.
+pub fn set_safety_lead(s: &TestServer, staff: &str) -> Result<()> {
+    let sql = match s.db.backend {
+        Backend::Postgres => format!(
+            "UPDATE policy_versions SET rules = jsonb_set(rules::jsonb, '{{emergency,safety_lead_staff_id}}', to_jsonb('{staff}'::text))::text WHERE school_id IS NOT NULL"
+        ),
+        Backend::Sqlite => format!(
+            "UPDATE policy_versions SET rules = json_set(rules, '$.emergency.safety_lead_staff_id', '{staff}') WHERE school_id IS NOT NULL"
+        ),
+    };
+    s.sql(&sql)?;
+    Ok(())
+}
+
+/// The grade of the named demo student of `s2` (SQL-free: through the API).
+pub async fn grade_of(s: &TestServer, student: &str) -> Result<i64> {
+    let g = s
+        .data_as(
+            "s2.admin",
+            "query($s: ID!) { student(id: $s) { classId } classes { id grade } }",
+            json!({ "s": student }),
+        )
+        .await?;
+    Ok(g["classes"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["id"] == g["student"]["classId"]))
+        .and_then(|c| c["grade"].as_i64())
+        .unwrap_or(7))
 }
 
 /// The named demo student of a school (`s2.student1`), who is

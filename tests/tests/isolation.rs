@@ -47,6 +47,8 @@ struct Foreign {
     care_case: String,
     care_entry: String,
     care_alert: String,
+    /// A case conference of the foreign school.
+    care_conference: String,
     secrets: BTreeSet<String>,
 }
 
@@ -171,7 +173,12 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         !care_case.is_empty() && !care_entry.is_empty() && !care_alert.is_empty(),
         "the demo seeded no care cases for {admin}"
     );
-    for x in [&care_case, &care_entry, &care_alert] {
+    let care_conference = first_id("care_conferences")?;
+    anyhow::ensure!(
+        !care_conference.is_empty(),
+        "the demo seeded no conference for {admin}"
+    );
+    for x in [&care_case, &care_entry, &care_alert, &care_conference] {
         secrets.insert(x.clone());
     }
     let activity = first_id("activities")?;
@@ -260,6 +267,7 @@ async fn foreign(s: &TestServer, admin: &'static str) -> Result<Foreign> {
         care_case,
         care_entry,
         care_alert,
+        care_conference,
         secrets,
     })
 }
@@ -312,6 +320,10 @@ async fn snapshot(s: &TestServer, f: &Foreign) -> Result<Value> {
         ),
         ("care_events", "''"),
         ("care_alerts", "count(read_at)"),
+        (
+            "care_conferences",
+            "count(recorded_at) || '/' || sum(length(participants))",
+        ),
     ] {
         mentoring.push(s.sql(&format!(
             "SELECT '{table}', count(*), {extra} FROM {table} WHERE school_id = {school}"
@@ -499,6 +511,14 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("amendCareEntry", "mutation($e: ID!) { amendCareEntry(entryId: $e, text: \"越权\", reason: \"越权\") { id } }", json!({ "e": f.care_entry }), true),
         case("closeCareCase", "mutation($c: ID!) { closeCareCase(caseId: $c, summary: \"越权\") { id } }", json!({ "c": f.care_case }), true),
         case("markCareAlertRead", "mutation($a: ID!) { markCareAlertRead(alertId: $a) }", json!({ "a": f.care_alert }), true),
+        case("careConferences", "{ careConferences { id agenda cases { id studentName } } }", json!({}), false),
+        case("careConference", "query($id: ID!) { careConference(id: $id) { id agenda summary } }", json!({ "id": f.care_conference }), true),
+        case("myCareActions", "{ myCareActions { entryId caseId description } }", json!({}), false),
+        case("careStaffChoices", "query($c: [ID!]!) { careStaffChoices(caseIds: $c) { id name } }", json!({ "c": [f.care_case] }), true),
+        case("careResponseReport", "{ careResponseReport { schoolName levels { cases } } }", json!({}), false),
+        case("careResponseBySchool", "{ careResponseBySchool { schoolName levels { cases } } }", json!({}), false),
+        case("scheduleCareConference", "mutation($c: ID!) { scheduleCareConference(input: { caseIds: [$c], scheduledAt: \"2026-12-20T08:00:00Z\", agenda: \"越权\" }) { id } }", json!({ "c": f.care_case }), true),
+        case("recordCareConference", "mutation($id: ID!, $c: ID!, $o: ID!) { recordCareConference(id: $id, summary: \"越权\", actions: [{ caseId: $c, description: \"越权\", ownerStaffId: $o }]) { id } }", json!({ "id": f.care_conference, "c": f.care_case, "o": f.staff }), true),
         Case {
             op: "importRoster",
             query: "mutation($file: Upload!) { importRoster(file: $file) { ok created updated errors { row message } } }".into(),
@@ -682,6 +702,7 @@ async fn every_operation_has_an_isolation_case() -> Result<()> {
         care_case: String::new(),
         care_entry: String::new(),
         care_alert: String::new(),
+        care_conference: String::new(),
         secrets: BTreeSet::new(),
     };
     let covered: BTreeSet<&str> = cases(&dummy).iter().map(|c| c.op).collect();

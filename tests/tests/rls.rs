@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use serde_json::json;
 use tests::{Backend, Options, TestServer, psql};
 
-const SCHOOL_TABLES: [&str; 39] = [
+const SCHOOL_TABLES: [&str; 40] = [
     "terms",
     "classes",
     "staff",
@@ -46,6 +46,7 @@ const SCHOOL_TABLES: [&str; 39] = [
     "training_attendance",
     "robot_webhooks",
     "insight_days",
+    "care_conferences",
 ];
 
 /// Matching rows in a school: a previewed two-way round, a rush round and a
@@ -215,6 +216,7 @@ async fn the_app_role_sees_only_its_tenant() -> Result<()> {
         "UPDATE care_events SET body = 'x'",
         "DELETE FROM care_events",
         "DELETE FROM care_alerts",
+        "DELETE FROM care_conferences",
     ] {
         ensure!(
             as_tenant(&app, &a, stmt).is_err(),
@@ -342,8 +344,8 @@ async fn every_tenant_table_has_per_command_forced_policies() -> Result<()> {
         "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relrowsecurity AND relforcerowsecurity",
     )?;
     ensure!(
-        tables == "52",
-        "{tables} tables with forced RLS, expected 52"
+        tables == "53",
+        "{tables} tables with forced RLS, expected 53"
     );
     // The only FOR ALL policy is the operator's, bound to the migrating role.
     let all = psql(

@@ -161,3 +161,18 @@ pub async fn counsellor_reads_for_case(ctx: &Ctx, s: &student::Model) -> ApiResu
         .await?
         .is_some())
 }
+
+/// May the caller schedule a case conference? Counsellors (个例会诊) and
+/// grade leaders (导师会诊), on cases they see (checked per case).
+pub fn may_schedule_conference(ctx: &Ctx, me: &Me) -> ApiResult<Uuid> {
+    ctx.require_any(&[Role::Counsellor, Role::GradeLeader])
+        .map_err(|_| ApiError::forbidden("只有心理老师或年级组长可以安排个案会诊"))?;
+    me.staff_id()
+}
+
+/// May the caller record a conference's discussion? Its organiser, or a
+/// counsellor who sees one of its cases in full.
+pub fn may_record_conference(ctx: &Ctx, me: &Me, organiser: Uuid, best: CaseTier) -> bool {
+    me.user_id == organiser
+        || (best == CaseTier::Full && ctx.caller().is_ok_and(|c| c.has(Role::Counsellor)))
+}

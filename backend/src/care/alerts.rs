@@ -5,12 +5,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::cases::{Seen, audit_list};
 use super::entities::{alert, case};
-use crate::authz;
 use crate::authz::mentoring::Me;
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::org::entities::{class, student};
 use crate::tenancy::Ctx;
 use shared::care::CaseTier;
 
@@ -62,46 +61,20 @@ pub async fn mine(ctx: &Ctx, unread_only: bool) -> ApiResult<Vec<AlertView>> {
             .all(ctx.db())
             .await?
     };
-    let student_ids: Vec<Uuid> = cases.iter().map(|c| c.student_id).collect();
-    let students: Vec<student::Model> = if student_ids.is_empty() {
-        vec![]
-    } else {
-        student::Entity::find()
-            .filter(student::Column::SchoolId.eq(school))
-            .filter(student::Column::Id.is_in(student_ids))
-            .all(ctx.db())
-            .await?
-    };
-    let class_ids: Vec<Uuid> = students.iter().map(|s| s.class_id).collect();
-    let classes: Vec<class::Model> = if class_ids.is_empty() {
-        vec![]
-    } else {
-        class::Entity::find()
-            .filter(class::Column::SchoolId.eq(school))
-            .filter(class::Column::Id.is_in(class_ids))
-            .all(ctx.db())
-            .await?
-    };
     let me = Me::load(ctx).await?;
-    let plan = super::cases::plan_for(ctx, caller.district_id, school).await?;
+    let seen = Seen::load(ctx, &me, &cases).await?;
     let mut out = vec![];
+    let mut read = vec![];
     for a in rows {
         let Some(c) = cases.iter().find(|c| c.id == a.case_id) else {
             continue;
         };
-        let tier = match students.iter().find(|s| s.id == c.student_id) {
-            Some(s) => match classes.iter().find(|k| k.id == s.class_id) {
-                Some(k) => authz::care::tier(ctx, &me, c, s, k.grade, &plan)?,
-                None => None,
-            },
-            None => None,
-        };
-        crate::audit::record(ctx, "care.alert.read", "care_case", Some(c.id), None).await?;
+        let tier = seen.tier(ctx, &me, c)?;
+        read.push(c.id);
         out.push(AlertView {
-            student_name: students
-                .iter()
-                .find(|s| s.id == c.student_id)
-                .map(|s| s.name.clone())
+            student_name: seen
+                .student(c)
+                .map(|(s, _)| s.name.clone())
                 .unwrap_or_default(),
             acknowledged: c.acknowledged_at.is_some(),
             closed: c.closed_at.is_some(),
@@ -109,6 +82,8 @@ pub async fn mine(ctx: &Ctx, unread_only: bool) -> ApiResult<Vec<AlertView>> {
             row: a,
         });
     }
+    // One record for the list read (the case ids in its reason).
+    audit_list(ctx, "care.alert.read", &read).await?;
     Ok(out)
 }
 

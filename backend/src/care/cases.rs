@@ -396,40 +396,96 @@ pub async fn view(ctx: &Ctx, me: &Me, c: case::Model) -> ApiResult<CaseView> {
     v.pop().ok_or_else(|| ApiError::not_found("个案"))
 }
 
+/// What is needed to decide the caller's tier on a set of cases: the
+/// plan in force, and the cases' students and classes.
+pub struct Seen {
+    /// The emergency plan in force.
+    pub plan: EmergencyPlan,
+    students: HashMap<Uuid, student::Model>,
+    classes: HashMap<Uuid, class::Model>,
+}
+
+impl Seen {
+    /// Loads what deciding the tiers on `rows` needs (one query each).
+    pub async fn load(ctx: &Ctx, me: &Me, rows: &[case::Model]) -> ApiResult<Seen> {
+        let plan = plan_for(ctx, me.district_id, me.school_id).await?;
+        let student_ids: Vec<Uuid> = rows.iter().map(|c| c.student_id).collect();
+        let students: HashMap<Uuid, student::Model> = if student_ids.is_empty() {
+            HashMap::new()
+        } else {
+            student::Entity::find()
+                .filter(student::Column::SchoolId.eq(me.school_id))
+                .filter(student::Column::Id.is_in(student_ids))
+                .all(ctx.db())
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect()
+        };
+        let class_ids: Vec<Uuid> = students.values().map(|s| s.class_id).collect();
+        let classes: HashMap<Uuid, class::Model> = if class_ids.is_empty() {
+            HashMap::new()
+        } else {
+            class::Entity::find()
+                .filter(class::Column::SchoolId.eq(me.school_id))
+                .filter(class::Column::Id.is_in(class_ids))
+                .all(ctx.db())
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c))
+                .collect()
+        };
+        Ok(Seen {
+            plan,
+            students,
+            classes,
+        })
+    }
+
+    /// The case's student and class.
+    pub fn student(&self, c: &case::Model) -> Option<(&student::Model, &class::Model)> {
+        let s = self.students.get(&c.student_id)?;
+        Some((s, self.classes.get(&s.class_id)?))
+    }
+
+    /// The caller's tier on the case (none: they may not see it).
+    pub fn tier(&self, ctx: &Ctx, me: &Me, c: &case::Model) -> ApiResult<Option<CaseTier>> {
+        match self.student(c) {
+            Some((s, cls)) => authz::care::tier(ctx, me, c, s, cls.grade, &self.plan),
+            None => Ok(None),
+        }
+    }
+}
+
+/// One audit record of a list of cases read together (an alert list, an
+/// action list): the case ids in its reason.
+pub async fn audit_list(ctx: &Ctx, action: &str, ids: &[Uuid]) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let reason = format!("cases:{}", ids.join(","));
+    audit::record(ctx, action, "care_case", None, Some(reason)).await
+}
+
 /// The caller's views of cases, dropping those they may not see; every
 /// case returned is an audited read.
 pub async fn views(ctx: &Ctx, me: &Me, rows: Vec<case::Model>) -> ApiResult<Vec<CaseView>> {
     if rows.is_empty() {
         return Ok(vec![]);
     }
-    let plan = plan_for(ctx, me.district_id, me.school_id).await?;
-    let student_ids: Vec<Uuid> = rows.iter().map(|c| c.student_id).collect();
-    let students: HashMap<Uuid, student::Model> = student::Entity::find()
-        .filter(student::Column::SchoolId.eq(me.school_id))
-        .filter(student::Column::Id.is_in(student_ids))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
-    let classes: HashMap<Uuid, class::Model> = class::Entity::find()
-        .filter(class::Column::SchoolId.eq(me.school_id))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let seen = Seen::load(ctx, me, &rows).await?;
+    let plan = &seen.plan;
     let now = clock::now();
     let my_staff = me.staff.as_ref().map(|s| s.id);
     let mut out = vec![];
     for c in rows {
-        let Some(s) = students.get(&c.student_id) else {
+        let Some((s, cls)) = seen.student(&c) else {
             continue;
         };
-        let Some(cls) = classes.get(&s.class_id) else {
-            continue;
-        };
-        let Some(tier) = authz::care::tier(ctx, me, &c, s, cls.grade, &plan)? else {
+        let Some(tier) = seen.tier(ctx, me, &c)? else {
             continue;
         };
         audit::record(

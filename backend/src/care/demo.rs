@@ -2,17 +2,24 @@
 //! about `s*.mentor1`'s mentees, raised by the mentor, one of each level —
 //! a crisis acknowledged and assessed, a warning acknowledged and waiting
 //! for its assessment, a watch nobody has acknowledged yet — with the
-//! counsellor's alerts.
+//! counsellor's alerts. The principal (`s*.admin`) is the plan's safety
+//! lead; a conference on the crisis and warning cases was held yesterday
+//! and decided an action for the mentor (due in two days), and another is
+//! scheduled for tomorrow.
 
 use chrono::Duration;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use shared::care::{CaseStage, ConcernCategory, ConcernLevel};
 use shared::org::Role;
 use uuid::Uuid;
 
-use super::entities::{alert, case, event};
+use super::entities::{alert, case, conference, event};
 use crate::auth::entities::role_grant;
 use crate::org::entities::{mentor_assignment, staff, student};
+use crate::policy::entities::policy_version;
 use crate::tenancy::Ctx;
 
 /// Seeds the demo cases of one school; does nothing without the named
@@ -78,7 +85,9 @@ pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
             .map(|s| s.id),
         None => None,
     };
+    set_safety_lead(ctx, school_id).await?;
     let now = crate::clock::now();
+    let mut made = vec![];
     let specs = [
         (
             ConcernLevel::Crisis,
@@ -196,6 +205,156 @@ pub async fn seed_demo(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
                 .exec_without_returning(db)
                 .await?;
         }
+        made.push(c);
+    }
+    if let (Some(cu), Some(cs)) = (counsellors.first(), counsellor_staff) {
+        let open: Vec<&case::Model> = made
+            .iter()
+            .filter(|c| c.level != ConcernLevel::Watch.code())
+            .collect();
+        seed_conferences(ctx, &open, (*cu, cs), mentor_staff).await?;
+    }
+    Ok(())
+}
+
+/// Names the principal (the school admin's staff record) the safety lead
+/// in the school's policy.
+async fn set_safety_lead(ctx: &Ctx, school_id: Uuid) -> anyhow::Result<()> {
+    let db = ctx.db();
+    let admins: Vec<Uuid> = role_grant::Entity::find()
+        .select_only()
+        .column(role_grant::Column::UserId)
+        .filter(role_grant::Column::SchoolId.eq(school_id))
+        .filter(role_grant::Column::Role.eq(Role::SchoolAdmin.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let Some(lead) = staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(school_id))
+        .filter(staff::Column::UserId.is_in(admins))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let versions = policy_version::Entity::find()
+        .filter(policy_version::Column::SchoolId.eq(school_id))
+        .all(db)
+        .await?;
+    for v in versions {
+        let mut rules: shared::policy::PolicyRules = serde_json::from_str(&v.rules)?;
+        rules.emergency.safety_lead_staff_id = Some(lead.id.to_string());
+        let mut m = v.into_active_model();
+        m.rules = Set(serde_json::to_string(&rules)?);
+        m.update(db).await?;
+    }
+    Ok(())
+}
+
+/// A conference held yesterday on `cases` (recorded, with an action for
+/// the mentor due in two days) and one scheduled for tomorrow, both
+/// organised by the counsellor with the mentor invited.
+async fn seed_conferences(
+    ctx: &Ctx,
+    cases: &[&case::Model],
+    counsellor: (Uuid, Uuid),
+    mentor_staff: Uuid,
+) -> anyhow::Result<()> {
+    let Some(first) = cases.first() else {
+        return Ok(());
+    };
+    let db = ctx.db();
+    let now = crate::clock::now();
+    let ids: Vec<Uuid> = cases.iter().map(|c| c.id).collect();
+    let people = vec![counsellor.1, mentor_staff];
+    let held = now - Duration::days(1);
+    let today = crate::clock::local_day(now);
+    let specs = [
+        (
+            held,
+            "讨论两名学生的风险与家校配合分工。",
+            Some("两名学生情绪仍不稳定；导师每日关注，本周内与家长面谈一次。"),
+        ),
+        (
+            now + Duration::days(1),
+            "复盘上次会诊行动的完成情况，确定是否转介。",
+            None,
+        ),
+    ];
+    let mut rows = vec![];
+    let mut events = vec![];
+    for (at, agenda, summary) in specs {
+        let id = Uuid::new_v4();
+        rows.push(conference::ActiveModel::from(conference::Model {
+            id,
+            district_id: first.district_id,
+            school_id: first.school_id,
+            scheduled_at: at,
+            agenda: agenda.into(),
+            case_ids: serde_json::to_string(&ids)?,
+            participants: serde_json::to_string(&people)?,
+            organiser_user_id: counsellor.0,
+            organiser_staff_id: counsellor.1,
+            created_at: held - Duration::days(2),
+            summary: summary.map(String::from),
+            recorded_at: summary.map(|_| held + Duration::hours(1)),
+            recorded_by: summary.map(|_| counsellor.0),
+        }));
+        for c in cases {
+            let ev = |kind: &str, at, body: serde_json::Value, owner, due_on| {
+                event::ActiveModel::from(event::Model {
+                    id: Uuid::new_v4(),
+                    district_id: c.district_id,
+                    school_id: c.school_id,
+                    case_id: c.id,
+                    kind: kind.into(),
+                    author_user_id: Some(counsellor.0),
+                    author_staff_id: Some(counsellor.1),
+                    body: body.to_string(),
+                    owner_staff_id: owner,
+                    due_on,
+                    amends: None,
+                    created_at: at,
+                })
+            };
+            events.push(ev(
+                "conference_scheduled",
+                held - Duration::days(2),
+                serde_json::json!({ "note": agenda, "conference_id": id, "scheduled_at": at }),
+                None,
+                None,
+            ));
+            if let Some(s) = summary {
+                let rec = held + Duration::hours(1);
+                events.push(ev(
+                    "conference",
+                    rec,
+                    serde_json::json!({ "note": s, "conference_id": id }),
+                    None,
+                    None,
+                ));
+                if c.id == first.id {
+                    events.push(ev(
+                        "action",
+                        rec,
+                        serde_json::json!({ "note": "本周内约家长面谈，了解学生在家情况", "conference_id": id }),
+                        Some(mentor_staff),
+                        Some(today + Duration::days(2)),
+                    ));
+                }
+            }
+        }
+    }
+    conference::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    event::Entity::insert_many(events)
+        .exec_without_returning(db)
+        .await?;
+    for c in cases {
+        let mut m = (*c).clone().into_active_model();
+        m.participants = Set(serde_json::to_string(&people)?);
+        m.update(db).await?;
     }
     Ok(())
 }

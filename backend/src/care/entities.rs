@@ -134,3 +134,48 @@ pub mod alert {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A case conference (个例会诊 / 导师会诊) on one or more cases.
+pub mod conference {
+    use sea_orm::entity::prelude::*;
+
+    /// A conference row. Its agenda and summary are read only at the full
+    /// tier of one of its cases (see `care::conferences`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "care_conferences")]
+    pub struct Model {
+        /// Id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Tenant district.
+        pub district_id: Uuid,
+        /// Tenant school.
+        pub school_id: Uuid,
+        /// When it takes place.
+        pub scheduled_at: DateTimeUtc,
+        /// What is to be discussed (confidential).
+        pub agenda: String,
+        /// JSON array of the cases discussed.
+        pub case_ids: String,
+        /// JSON array of the staff invited (they join the cases).
+        pub participants: String,
+        /// Who scheduled it (user).
+        pub organiser_user_id: Uuid,
+        /// Who scheduled it (staff).
+        pub organiser_staff_id: Uuid,
+        /// When it was scheduled.
+        pub created_at: DateTimeUtc,
+        /// The discussion (confidential), once recorded.
+        pub summary: Option<String>,
+        /// When the discussion was recorded.
+        pub recorded_at: Option<DateTimeUtc>,
+        /// Who recorded it (user).
+        pub recorded_by: Option<Uuid>,
+    }
+
+    /// No relations are navigated through the ORM.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

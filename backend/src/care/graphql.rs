@@ -1,7 +1,7 @@
 //! GraphQL types and operations of care and crisis. Resolvers are thin: a
 //! case's fields beyond the viewer's tier resolve to null (or empty).
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Subscription};
+use async_graphql::{Context, ID, InputObject, MergedObject, Object, SimpleObject, Subscription};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::alerts::{self, AlertView};
 use super::cases::{self, CaseView, NewConcern};
+use super::conference_graphql::{ConferenceMutation, ConferenceQuery};
 use super::entities::event;
 use super::live::AlertEvent;
 use super::timeline::{self, Assessment, EntryBody};
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::context::{GqlResult, ctx_of, id, opt_id, parse_id, state_of};
 use crate::tenancy::Caller;
 
@@ -107,6 +108,15 @@ impl CareEntry {
     /// Amendment: why.
     async fn reason(&self) -> Option<&str> {
         self.body.reason.as_deref()
+    }
+    /// A conference's step (scheduled, recorded, or an action it decided):
+    /// the conference.
+    async fn conference_id(&self) -> Option<ID> {
+        self.body.conference_id.map(id)
+    }
+    /// A scheduled conference: when it takes place.
+    async fn scheduled_at(&self) -> Option<DateTime<Utc>> {
+        self.body.scheduled_at
     }
 }
 
@@ -394,12 +404,20 @@ pub struct ReferralInput {
     pub outcome: Option<String>,
 }
 
-/// Queries of care and crisis.
+/// Queries of care and crisis: cases and alerts, conferences and reports.
+#[derive(MergedObject, Default)]
+pub struct CareQuery(CaseQuery, ConferenceQuery);
+
+/// Mutations of care and crisis: cases, conferences.
+#[derive(MergedObject, Default)]
+pub struct CareMutation(CaseMutation, ConferenceMutation);
+
+/// Queries of cases and alerts.
 #[derive(Default)]
-pub struct CareQuery;
+pub struct CaseQuery;
 
 #[Object]
-impl CareQuery {
+impl CaseQuery {
     /// The cases the caller may see (staff of the school), most urgent and
     /// oldest first; each read is audited.
     async fn care_cases(
@@ -438,16 +456,25 @@ impl CareQuery {
     }
 }
 
-/// Mutations of care and crisis.
+/// Mutations of cases.
 #[derive(Default)]
-pub struct CareMutation;
+pub struct CaseMutation;
 
-fn case_id(v: &ID) -> GqlResult<Uuid> {
+fn parse_case(v: &ID) -> GqlResult<Uuid> {
     Ok(parse_id(v, "个案")?)
 }
 
+fn parse_entry(v: &ID) -> GqlResult<Uuid> {
+    Ok(parse_id(v, "记录")?)
+}
+
+/// The answer of every step on a case: the case as the caller now sees it.
+fn answer(r: ApiResult<CaseView>) -> GqlResult<CareCase> {
+    Ok(CareCase(r?))
+}
+
 #[Object]
-impl CareMutation {
+impl CaseMutation {
     /// Raises a concern about a student: any of the student's mentors, the
     /// head teacher, the grade leader or a counsellor. The plan's people are
     /// alerted at once. Idempotent by `input.clientKey` (an offline raise
@@ -474,9 +501,7 @@ impl CareMutation {
     /// Acknowledges a case (its alerted people, or whoever sees it in full).
     async fn acknowledge_care_case(&self, cx: &Context<'_>, case_id: ID) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
-            timeline::acknowledge(ctx, self::case_id(&case_id)?).await?,
-        ))
+        answer(timeline::acknowledge(ctx, parse_case(&case_id)?).await)
     }
 
     /// Records a counsellor's assessment.
@@ -493,9 +518,7 @@ impl CareMutation {
             protective_factors: input.protective_factors,
             plan: input.plan,
         };
-        Ok(CareCase(
-            timeline::assess(ctx, self::case_id(&case_id)?, a).await?,
-        ))
+        answer(timeline::assess(ctx, parse_case(&case_id)?, a).await)
     }
 
     /// Adds an action with an owner and a due day.
@@ -507,16 +530,8 @@ impl CareMutation {
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
         let owner = opt_id(input.owner_staff_id, "负责人")?;
-        Ok(CareCase(
-            timeline::add_action(
-                ctx,
-                self::case_id(&case_id)?,
-                &input.description,
-                owner,
-                input.due_on,
-            )
-            .await?,
-        ))
+        let case = parse_case(&case_id)?;
+        answer(timeline::add_action(ctx, case, &input.description, owner, input.due_on).await)
     }
 
     /// Marks an action done (its owner, or whoever sees the case in full).
@@ -527,9 +542,7 @@ impl CareMutation {
         note: String,
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
-            timeline::complete_action(ctx, parse_id(&entry_id, "记录")?, &note).await?,
-        ))
+        answer(timeline::complete_action(ctx, parse_entry(&entry_id)?, &note).await)
     }
 
     /// Records contact with the parents (per the communication rule).
@@ -540,9 +553,7 @@ impl CareMutation {
         note: String,
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
-            timeline::parent_contact(ctx, self::case_id(&case_id)?, &note).await?,
-        ))
+        answer(timeline::parent_contact(ctx, parse_case(&case_id)?, &note).await)
     }
 
     /// Records a referral out.
@@ -553,16 +564,16 @@ impl CareMutation {
         input: ReferralInput,
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
+        answer(
             timeline::referral(
                 ctx,
-                self::case_id(&case_id)?,
+                parse_case(&case_id)?,
                 &input.referred_to,
                 input.referred_on,
                 input.outcome.as_deref(),
             )
-            .await?,
-        ))
+            .await,
+        )
     }
 
     /// Records the outcome of a referral.
@@ -573,9 +584,7 @@ impl CareMutation {
         outcome: String,
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
-            timeline::referral_outcome(ctx, parse_id(&entry_id, "记录")?, &outcome).await?,
-        ))
+        answer(timeline::referral_outcome(ctx, parse_entry(&entry_id)?, &outcome).await)
     }
 
     /// Records a follow-up talk.
@@ -586,9 +595,7 @@ impl CareMutation {
         note: String,
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
-            timeline::follow_up(ctx, self::case_id(&case_id)?, &note).await?,
-        ))
+        answer(timeline::follow_up(ctx, parse_case(&case_id)?, &note).await)
     }
 
     /// Amends one's own entry; the original is kept.
@@ -600,9 +607,7 @@ impl CareMutation {
         reason: String,
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
-            timeline::amend(ctx, parse_id(&entry_id, "记录")?, &text, &reason).await?,
-        ))
+        answer(timeline::amend(ctx, parse_entry(&entry_id)?, &text, &reason).await)
     }
 
     /// Closes a case with a summary.
@@ -613,9 +618,7 @@ impl CareMutation {
         summary: String,
     ) -> GqlResult<CareCase> {
         let ctx = ctx_of(cx)?;
-        Ok(CareCase(
-            timeline::close(ctx, self::case_id(&case_id)?, &summary).await?,
-        ))
+        answer(timeline::close(ctx, parse_case(&case_id)?, &summary).await)
     }
 
     /// Dismisses one of the caller's alerts.

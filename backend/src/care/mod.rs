@@ -7,9 +7,12 @@
 
 pub mod alerts;
 pub mod cases;
+pub mod conference_graphql;
+pub mod conferences;
 pub mod demo;
 pub mod entities;
 pub mod escalation;
 pub mod graphql;
 pub mod live;
+pub mod report;
 pub mod timeline;

@@ -61,6 +61,13 @@ pub struct EntryBody {
     /// Amendment: why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// A conference's step (scheduled, recorded, an action it decided):
+    /// the conference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference_id: Option<Uuid>,
+    /// A scheduled conference: when it takes place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl EntryBody {
@@ -70,11 +77,16 @@ impl EntryBody {
     }
 }
 
-fn json(b: &EntryBody) -> serde_json::Value {
-    serde_json::to_value(b).unwrap_or_default()
+/// A body with a note only.
+pub fn note(text: String) -> EntryBody {
+    EntryBody {
+        note: Some(text),
+        ..EntryBody::default()
+    }
 }
 
-fn need_text(field: &str, v: &str, max: usize) -> ApiResult<String> {
+/// Checks a required text field (trimmed, 1..=`max` characters).
+pub fn need_text(field: &str, v: &str, max: usize) -> ApiResult<String> {
     let t = v.trim();
     if t.is_empty() {
         return Err(ApiError::invalid(field, "请填写内容"));
@@ -93,14 +105,86 @@ fn list(field: &str, v: &[String]) -> ApiResult<Vec<String>> {
         .collect()
 }
 
-struct Open {
-    me: Me,
-    case: case::Model,
-    tier: Option<shared::care::CaseTier>,
+/// A case open for a new step, with the caller's tier on it.
+pub struct Open {
+    /// The caller.
+    pub me: Me,
+    /// The case.
+    pub case: case::Model,
+    /// The caller's tier.
+    pub tier: Option<shared::care::CaseTier>,
     staff: Option<Uuid>,
 }
 
-async fn open(ctx: &Ctx, case_id: Uuid) -> ApiResult<Open> {
+/// A step to append.
+#[derive(Default)]
+pub struct Step {
+    /// `care_events.kind`.
+    pub kind: &'static str,
+    /// Its content.
+    pub body: EntryBody,
+    /// An action's owner.
+    pub owner: Option<Uuid>,
+    /// An action's due day.
+    pub due_on: Option<NaiveDate>,
+    /// What it amends or completes.
+    pub amends: Option<Uuid>,
+}
+
+impl Open {
+    /// Appends a step written by the caller.
+    pub async fn write(&self, ctx: &Ctx, s: Step) -> ApiResult<event::Model> {
+        let body = serde_json::to_value(&s.body).unwrap_or_default();
+        let author = Some((self.me.user_id, self.staff));
+        append(
+            ctx, &self.case, s.kind, author, body, s.owner, s.due_on, s.amends,
+        )
+        .await
+    }
+
+    /// Appends an action with an owner (a staff member of the school, who
+    /// joins the case) and a due day (not before yesterday, for time
+    /// zones); `conference` when a conference decided it.
+    pub async fn write_action(
+        &self,
+        ctx: &Ctx,
+        description: String,
+        owner: Uuid,
+        due_on: Option<NaiveDate>,
+        conference: Option<Uuid>,
+    ) -> ApiResult<event::Model> {
+        check_due(due_on)?;
+        let e = self
+            .write(
+                ctx,
+                Step {
+                    kind: "action",
+                    body: EntryBody {
+                        conference_id: conference,
+                        ..note(description)
+                    },
+                    owner: Some(owner),
+                    due_on,
+                    ..Step::default()
+                },
+            )
+            .await?;
+        add_participants(ctx, &self.case, &[owner]).await?;
+        Ok(e)
+    }
+}
+
+/// Refuses a due day in the past.
+pub fn check_due(due_on: Option<NaiveDate>) -> ApiResult<()> {
+    if due_on.is_some_and(|d| d < clock::local_day(clock::now()) - chrono::Duration::days(1)) {
+        return Err(ApiError::invalid("input.dueOn", "完成期限不能早于今天"));
+    }
+    Ok(())
+}
+
+/// Opens a case of the caller's school for a new step; closed cases take
+/// none.
+pub async fn open(ctx: &Ctx, case_id: Uuid) -> ApiResult<Open> {
     let me = Me::load(ctx).await?;
     let (c, tier) = load(ctx, &me, case_id).await?;
     authz::care::require_some(tier)?;
@@ -142,15 +226,12 @@ pub async fn acknowledge(ctx: &Ctx, case_id: Uuid) -> ApiResult<CaseView> {
         .is_some();
     authz::care::may_acknowledge(o.tier, alerted)?;
     let now = clock::now();
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "acknowledge",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody::default()),
-        None,
-        None,
-        None,
+        Step {
+            kind: "acknowledge",
+            ..Step::default()
+        },
     )
     .await?;
     if o.case.acknowledged_at.is_none() {
@@ -192,15 +273,13 @@ pub async fn assess(ctx: &Ctx, case_id: Uuid, a: Assessment) -> ApiResult<CaseVi
     let o = open(ctx, case_id).await?;
     authz::care::may_assess(ctx, o.tier)?;
     let now = clock::now();
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "assessment",
-        Some((o.me.user_id, o.staff)),
-        json(&body),
-        None,
-        None,
-        None,
+        Step {
+            kind: "assessment",
+            body,
+            ..Step::default()
+        },
     )
     .await?;
     let mut m = o.case.clone().into_active_model();
@@ -229,65 +308,46 @@ pub async fn add_action(
     owner: Option<Uuid>,
     due_on: Option<NaiveDate>,
 ) -> ApiResult<CaseView> {
-    let note = need_text("input.description", description, MAX_NOTE)?;
+    let text = need_text("input.description", description, MAX_NOTE)?;
     let o = open(ctx, case_id).await?;
     authz::care::require_full(o.tier)?;
     let owner = match owner {
         Some(id) => one_in_school::<staff::Entity>(ctx, id, "负责人").await?.id,
         None => o.me.staff_id()?,
     };
-    if due_on.is_some_and(|d| d < clock::local_day(clock::now()) - chrono::Duration::days(1)) {
-        return Err(ApiError::invalid("input.dueOn", "完成期限不能早于今天"));
-    }
-    append(
-        ctx,
-        &o.case,
-        "action",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            note: Some(note),
-            ..EntryBody::default()
-        }),
-        Some(owner),
-        due_on,
-        None,
-    )
-    .await?;
-    add_participant(ctx, &o.case, owner).await?;
+    o.write_action(ctx, text, owner, due_on, None).await?;
     done(ctx, o, "care.case.action").await
 }
 
-async fn add_participant(ctx: &Ctx, c: &case::Model, staff: Uuid) -> ApiResult<()> {
-    let mut ids = crate::mentoring::entities::parse_ids(&c.participants);
-    if ids.contains(&staff) {
+/// Names staff on a case (full access from then on).
+pub async fn add_participants(ctx: &Ctx, c: &case::Model, staff: &[Uuid]) -> ApiResult<()> {
+    let current = one_in_school::<case::Entity>(ctx, c.id, "个案").await?;
+    let mut ids = crate::mentoring::entities::parse_ids(&current.participants);
+    let before = ids.len();
+    for s in staff {
+        if !ids.contains(s) {
+            ids.push(*s);
+        }
+    }
+    if ids.len() == before {
         return Ok(());
     }
-    ids.push(staff);
-    let mut m = c.clone().into_active_model();
+    let mut m = current.into_active_model();
     m.participants = Set(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()));
     save(ctx, m).await?;
     Ok(())
 }
 
-async fn entry_of(ctx: &Ctx, o: &Open, entry: Uuid) -> ApiResult<event::Model> {
-    let e = one_in_school::<event::Entity>(ctx, entry, "记录").await?;
-    if e.case_id != o.case.id {
-        return Err(ApiError::not_found("记录"));
-    }
-    Ok(e)
-}
-
 async fn open_entry(ctx: &Ctx, entry: Uuid) -> ApiResult<(Open, event::Model)> {
     let e = one_in_school::<event::Entity>(ctx, entry, "记录").await?;
     let o = open(ctx, e.case_id).await?;
-    let e = entry_of(ctx, &o, e.id).await?;
     Ok((o, e))
 }
 
 /// Marks an action done (its owner, or whoever sees the case in full).
 #[tracing::instrument(skip_all)]
-pub async fn complete_action(ctx: &Ctx, entry: Uuid, note: &str) -> ApiResult<CaseView> {
-    let note = need_text("note", note, MAX_NOTE)?;
+pub async fn complete_action(ctx: &Ctx, entry: Uuid, text: &str) -> ApiResult<CaseView> {
+    let text = need_text("note", text, MAX_NOTE)?;
     let (o, e) = open_entry(ctx, entry).await?;
     if e.kind != "action" {
         return Err(ApiError::invalid("entryId", "只能完成行动项"));
@@ -295,18 +355,28 @@ pub async fn complete_action(ctx: &Ctx, entry: Uuid, note: &str) -> ApiResult<Ca
     if e.owner_staff_id != o.staff || o.staff.is_none() {
         authz::care::require_full(o.tier)?;
     }
-    append(
+    let already = event::Entity::find()
+        .filter(event::Column::SchoolId.eq(o.me.school_id))
+        .filter(event::Column::CaseId.eq(o.case.id))
+        .filter(event::Column::Kind.eq("action_done"))
+        .filter(event::Column::Amends.eq(e.id))
+        .one(ctx.db())
+        .await?;
+    if already.is_some() {
+        return Err(ApiError::conflict("此行动项已完成"));
+    }
+    o.write(
         ctx,
-        &o.case,
-        "action_done",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            note: Some(note),
-            ..EntryBody::default()
-        }),
-        e.owner_staff_id,
-        None,
-        Some(e.id),
+        Step {
+            kind: "action_done",
+            body: EntryBody {
+                conference_id: EntryBody::parse(&e.body).conference_id,
+                ..note(text)
+            },
+            owner: e.owner_staff_id,
+            amends: Some(e.id),
+            ..Step::default()
+        },
     )
     .await?;
     done(ctx, o, "care.case.action_done").await
@@ -314,24 +384,19 @@ pub async fn complete_action(ctx: &Ctx, entry: Uuid, note: &str) -> ApiResult<Ca
 
 /// Records contact with the parents (归口: per the communication rule).
 #[tracing::instrument(skip_all)]
-pub async fn parent_contact(ctx: &Ctx, case_id: Uuid, note: &str) -> ApiResult<CaseView> {
-    let note = need_text("note", note, MAX_NOTE)?;
+pub async fn parent_contact(ctx: &Ctx, case_id: Uuid, text: &str) -> ApiResult<CaseView> {
+    let text = need_text("note", text, MAX_NOTE)?;
     let o = open(ctx, case_id).await?;
     let s = one_in_school::<student::Entity>(ctx, o.case.student_id, "学生").await?;
     let rules = crate::mentoring::activities::communication_rules(ctx).await?;
     authz::care::may_contact_parents(ctx, &o.me, &s, o.tier, &rules)?;
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "parent_contact",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            note: Some(note),
-            ..EntryBody::default()
-        }),
-        None,
-        None,
-        None,
+        Step {
+            kind: "parent_contact",
+            body: note(text),
+            ..Step::default()
+        },
     )
     .await?;
     done(ctx, o, "care.case.parent_contact").await
@@ -353,20 +418,18 @@ pub async fn referral(
         .transpose()?;
     let o = open(ctx, case_id).await?;
     authz::care::require_full(o.tier)?;
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "referral",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            referred_to: Some(to),
-            referred_on: Some(on),
-            outcome,
-            ..EntryBody::default()
-        }),
-        None,
-        None,
-        None,
+        Step {
+            kind: "referral",
+            body: EntryBody {
+                referred_to: Some(to),
+                referred_on: Some(on),
+                outcome,
+                ..EntryBody::default()
+            },
+            ..Step::default()
+        },
     )
     .await?;
     if let Some(st) = advance(&o.case, CaseStage::Referred) {
@@ -386,41 +449,35 @@ pub async fn referral_outcome(ctx: &Ctx, entry: Uuid, outcome: &str) -> ApiResul
     if e.kind != "referral" {
         return Err(ApiError::invalid("entryId", "只能为转介记录结果"));
     }
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "referral_outcome",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            outcome: Some(outcome),
-            ..EntryBody::default()
-        }),
-        None,
-        None,
-        Some(e.id),
+        Step {
+            kind: "referral_outcome",
+            body: EntryBody {
+                outcome: Some(outcome),
+                ..EntryBody::default()
+            },
+            amends: Some(e.id),
+            ..Step::default()
+        },
     )
     .await?;
     done(ctx, o, "care.case.referral").await
 }
 
-/// Records a follow-up talk.
+/// Records a follow-up talk (whoever sees the case in full, or raised it).
 #[tracing::instrument(skip_all)]
-pub async fn follow_up(ctx: &Ctx, case_id: Uuid, note: &str) -> ApiResult<CaseView> {
-    let note = need_text("note", note, MAX_NOTE)?;
+pub async fn follow_up(ctx: &Ctx, case_id: Uuid, text: &str) -> ApiResult<CaseView> {
+    let text = need_text("note", text, MAX_NOTE)?;
     let o = open(ctx, case_id).await?;
     authz::care::may_follow_up(o.tier, o.case.raised_by == o.me.user_id)?;
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "follow_up",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            note: Some(note),
-            ..EntryBody::default()
-        }),
-        None,
-        None,
-        None,
+        Step {
+            kind: "follow_up",
+            body: note(text),
+            ..Step::default()
+        },
     )
     .await?;
     done(ctx, o, "care.case.follow_up").await
@@ -436,19 +493,17 @@ pub async fn amend(ctx: &Ctx, entry: Uuid, text: &str, reason: &str) -> ApiResul
     if e.author_user_id != Some(o.me.user_id) {
         return Err(ApiError::forbidden("只能更正自己写的记录"));
     }
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "amendment",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            note: Some(text),
-            reason: Some(reason),
-            ..EntryBody::default()
-        }),
-        None,
-        None,
-        Some(e.id),
+        Step {
+            kind: "amendment",
+            body: EntryBody {
+                reason: Some(reason),
+                ..note(text)
+            },
+            amends: Some(e.id),
+            ..Step::default()
+        },
     )
     .await?;
     done(ctx, o, "care.case.amend").await
@@ -460,18 +515,13 @@ pub async fn close(ctx: &Ctx, case_id: Uuid, summary: &str) -> ApiResult<CaseVie
     let summary = need_text("summary", summary, MAX_NOTE)?;
     let o = open(ctx, case_id).await?;
     authz::care::require_full(o.tier)?;
-    append(
+    o.write(
         ctx,
-        &o.case,
-        "close",
-        Some((o.me.user_id, o.staff)),
-        json(&EntryBody {
-            note: Some(summary),
-            ..EntryBody::default()
-        }),
-        None,
-        None,
-        None,
+        Step {
+            kind: "close",
+            body: note(summary),
+            ..Step::default()
+        },
     )
     .await?;
     let mut m = o.case.clone().into_active_model();

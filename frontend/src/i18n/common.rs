@@ -7,6 +7,7 @@ use shared::org::{Qualification, Role, SchoolStage};
 
 use super::auth::{AUTH_EN, AUTH_ZH, AuthTr};
 use super::care::{CARE_EN, CARE_ZH, CareTr};
+use super::care_conf::{CARE_CONF_EN, CARE_CONF_ZH, CareConfTr};
 use super::file::{FILE_EN, FILE_ZH, FileTr};
 use super::insights::{INSIGHTS_EN, INSIGHTS_ZH, InsightsTr};
 use super::lifecycle::{LIFECYCLE_EN, LIFECYCLE_ZH, LifecycleTr};
@@ -41,6 +42,8 @@ pub struct Tr {
     pub auth: &'static AuthTr,
     /// Care and crisis (concerns, cases, alerts).
     pub care: &'static CareTr,
+    /// Case conferences, care actions, the response-time report.
+    pub care_conf: &'static CareConfTr,
     /// The inbox (消息).
     pub notify: &'static NotifyTr,
     /// Dashboards and plan filings.
@@ -173,6 +176,7 @@ pub static ZH: Tr = Tr {
     file: &FILE_ZH,
     auth: &AUTH_ZH,
     care: &CARE_ZH,
+    care_conf: &CARE_CONF_ZH,
     app_name: "导师制",
     app_tagline: "教师人人是导师，学生人人有导师",
     loading: "加载中…",
@@ -270,6 +274,7 @@ pub static EN: Tr = Tr {
     file: &FILE_EN,
     auth: &AUTH_EN,
     care: &CARE_EN,
+    care_conf: &CARE_CONF_EN,
     app_name: "Daoshi",
     app_tagline: "Every teacher a mentor, every student mentored",
     loading: "Loading…",

@@ -16,6 +16,7 @@ use crate::storage;
 
 mod auth;
 mod care;
+mod care_conf;
 mod common;
 mod file;
 mod insights;

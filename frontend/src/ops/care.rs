@@ -51,3 +51,26 @@ operations! {
     /// Dismisses an alert.
     MarkCareAlertRead;
 }
+
+operations! {
+    "graphql/care_conf.graphql",
+    ("ConcernLevel", "CaseTier"),
+    /// The conferences the caller sees.
+    CareConferences;
+    /// One conference with its cases and actions.
+    CareConferenceDetail;
+    /// The open cases a conference may be scheduled on.
+    ConferenceCases;
+    /// Whom an action may be given to.
+    CareStaffChoices;
+    /// The caller's actions on care cases (task list).
+    MyCareActions;
+    /// Schedules a conference.
+    ScheduleCareConference;
+    /// Records a conference's discussion and actions.
+    RecordCareConference;
+    /// The school's response-time report.
+    CareResponseReport;
+    /// The district's response-time report per school.
+    CareResponseBySchool;
+}

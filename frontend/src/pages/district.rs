@@ -19,6 +19,10 @@ pub fn Schools() -> impl IntoView {
     });
     view! {
         <PageTitle title=|t| t.org.district_title/>
+        <a class="item link card" id="care-report-link" href="/district/care-report">
+            <span class="name">{move || i18n.t().care_conf.report_link}</span>
+            <span aria-hidden="true">"›"</span>
+        </a>
         {loaded(schools, move |schools| {
             let classes: i64 = schools.iter().map(|s| s.class_count).sum();
             let students: i64 = schools.iter().map(|s| s.student_count).sum();

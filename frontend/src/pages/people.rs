@@ -149,6 +149,7 @@ pub fn MentorHome() -> impl IntoView {
             }>{move || i18n.t().mentoring.quick_log}</button>
             <a class="btn secondary" id="my-record-link" href="/mentor/record">{move || i18n.t().lifecycle.my_record_link}</a>
         </div>
+        <crate::pages::care::MyCareActions/>
         {move || match report.get() {
             None => view! { <p class="muted" role="status">{move || i18n.t().loading}</p> }.into_any(),
             Some(Ok(r)) => {
@@ -266,6 +267,13 @@ pub fn StudentDetail() -> impl IntoView {
                 </section>
             }
         })}
+        // Care first after the facts: a crisis is two taps from the top.
+        {loaded(student, move |s| {
+            let staff = session.role.get().is_some_and(|r| {
+                matches!(r, Role::Mentor | Role::HeadTeacher | Role::GradeLeader | Role::Counsellor)
+            });
+            staff.then(|| view! { <crate::pages::care::StudentCare student_id=s.id.clone() student_name=s.name.clone()/> })
+        })}
         {move || {
             let id = params.with(|p| p.get("id").unwrap_or_default());
             crate::pages::mentoring::student_work(role.get(), id)
@@ -337,12 +345,6 @@ pub fn StudentDetail() -> impl IntoView {
                 _ => None,
             }
         }}
-        {loaded(student, move |s| {
-            let staff = session.role.get().is_some_and(|r| {
-                matches!(r, Role::Mentor | Role::HeadTeacher | Role::GradeLeader | Role::Counsellor)
-            });
-            staff.then(|| view! { <crate::pages::care::StudentCare student_id=s.id.clone() student_name=s.name.clone()/> })
-        })}
     }
 }
 
@@ -499,6 +501,7 @@ pub fn GradeHome() -> impl IntoView {
         </a>
         <crate::pages::mentoring::GrowthReviewList/>
         <crate::pages::mentoring::GradeMentors/>
+        <crate::pages::care::GradeCare/>
     }
 }
 

@@ -22,6 +22,7 @@ pub fn Setup() -> impl IntoView {
     let adding = RwSignal::new(false);
     let steps: [(&str, Label); 8] = [
         ("/school/matching", |t| t.matching.nav),
+        ("/school/care-report", |t| t.care_conf.report_link),
         ("/school/assessment", |t| t.lifecycle.assessment_link),
         ("/school/surveys", |t| t.lifecycle.admin_surveys_title),
         ("/school/classes", |t| t.nav_classes),

@@ -325,6 +325,7 @@ pub fn TasksPage() -> impl IntoView {
     let report = my_students_resource();
     view! {
         <h1 class="page-title">{move || i18n.t().org.tasks_title}</h1>
+        <crate::pages::care::MyCareActions/>
         {loaded(report, move |r| {
             let mut overdue: Vec<(String, String, Req)> = Vec::new();
             let mut due: Vec<(String, String, Req)> = Vec::new();

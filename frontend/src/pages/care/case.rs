@@ -62,7 +62,7 @@ async fn send(step: Step, case_id: String, f: Fields) -> Result<(), ApiError> {
             case_id,
             input: ops::add_care_action::CaseActionInput {
                 description: f.text,
-                owner_staff_id: None,
+                owner_staff_id: Some(f.owner).filter(|o| !o.is_empty()),
                 due_on: Some(f.a).filter(|d| !d.is_empty()),
             },
         })
@@ -120,6 +120,7 @@ struct Fields {
     a: String,
     b: String,
     level: String,
+    owner: String,
 }
 
 /// The case page (`/care/:id`).
@@ -180,7 +181,7 @@ pub fn CasePage() -> impl IntoView {
             view! {
                 {summary(i18n, &c)}
                 {timeline(i18n, &c, Callback::new(move |entry: String| {
-                    run(Step::Complete, Fields { text: i18n.t().care.done_note.to_string(), a: entry, b: String::new(), level: String::new() })
+                    run(Step::Complete, Fields { text: i18n.t().care.done_note.to_string(), a: entry, ..Fields::default() })
                 }))}
                 {(open && !acknowledged && full).then(|| view! {
                     <button type="button" class="btn" id="acknowledge" on:click=move |_| run(Step::Acknowledge, Fields::default())>
@@ -189,7 +190,7 @@ pub fn CasePage() -> impl IntoView {
                 })}
                 {(open && full && counsellor()).then(|| assessment_form(i18n, run))}
                 {(open && full).then(|| view! {
-                    {text_form(i18n, "action-form", |t| t.care.action_title, |t| t.care.action_desc, Some(|t: &crate::i18n::Tr| t.care.due_on), None, Step::Action, run)}
+                    {action_form(i18n, c.id.clone(), run)}
                     {text_form(i18n, "referral-form", |t| t.care.referral_title, |t| t.care.referred_to, Some(|t: &crate::i18n::Tr| t.care.referred_on), Some(|t: &crate::i18n::Tr| t.care.outcome), Step::Referral, run)}
                 })}
                 {open.then(|| text_form(i18n, "contact-form", |t| t.care.contact_title, |t| t.care.contact_title, None, None, Step::Contact, run))}
@@ -270,7 +271,11 @@ fn timeline(i18n: I18n, c: &Detail, complete: Callback<String>) -> impl IntoView
                     }
                     view! {
                         <li data-kind=data_kind>
-                            <strong>{move || i18n.t().care.kind(&kind)}</strong>
+                            <strong>{move || match kind.as_str() {
+                                "conference" => i18n.t().care_conf.kind_conference,
+                                "conference_scheduled" => i18n.t().care_conf.kind_conference_scheduled,
+                                k => i18n.t().care.kind(k),
+                            }}</strong>
                             " " <span class="when">{when(&e.created_at)} " " {e.author_name.clone().unwrap_or_default()}</span>
                             {parts.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
                             {(open && e.kind == "action" && !done.contains(&e.id)).then(|| {
@@ -304,6 +309,7 @@ fn assessment_form(i18n: I18n, run: impl Fn(Step, Fields) + Copy + 'static) -> i
                     a: factors.get_untracked(),
                     b: protective.get_untracked(),
                     level: level.get_untracked(),
+                    owner: String::new(),
                 });
             }>
                 <label>{move || i18n.t().care.risk_level}
@@ -346,13 +352,13 @@ fn text_form(
     let text = RwSignal::new(String::new());
     let a = RwSignal::new(String::new());
     let b = RwSignal::new(String::new());
-    let date = matches!(step, Step::Action | Step::Referral);
+    let date = step == Step::Referral;
     view! {
         <details class="card" id=id>
             <summary>{move || title(i18n.t())}</summary>
             <form class="case-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                run(step, Fields { text: text.get_untracked(), a: a.get_untracked(), b: b.get_untracked(), level: String::new() });
+                run(step, Fields { text: text.get_untracked(), a: a.get_untracked(), b: b.get_untracked(), ..Fields::default() });
             }>
                 <label>{move || text_label(i18n.t())}
                     <textarea name="text" maxlength="2000" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
@@ -367,6 +373,37 @@ fn text_form(
                         <textarea name="b" on:input=move |ev| b.set(event_target_value(&ev))></textarea>
                     </label>
                 })}
+                <button type="submit" class="btn" aria-label=move || i18n.t().care.submit>{move || i18n.t().care.submit}</button>
+            </form>
+        </details>
+    }
+}
+
+/// An action: what, who (picked by name among the case's people and the
+/// school's staff; the writer when none) and by when.
+fn action_form(
+    i18n: I18n,
+    case_id: String,
+    run: impl Fn(Step, Fields) + Copy + 'static,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    view! {
+        <details class="card" id="action-form">
+            <summary>{move || i18n.t().care.action_title}</summary>
+            <form class="case-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                run(Step::Action, Fields { text: text.get_untracked(), a: due.get_untracked(), owner: owner.get_untracked(), ..Fields::default() });
+            }>
+                <label>{move || i18n.t().care.action_desc}
+                    <textarea name="text" maxlength="2000" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                </label>
+                <label>{move || i18n.t().care.owner}</label>
+                <super::actions::OwnerPicker case_ids=vec![case_id] value=owner/>
+                <label>{move || i18n.t().care.due_on}
+                    <input type="date" name="a" on:input=move |ev| due.set(event_target_value(&ev))/>
+                </label>
                 <button type="submit" class="btn" aria-label=move || i18n.t().care.submit>{move || i18n.t().care.submit}</button>
             </form>
         </details>

@@ -3,10 +3,16 @@
 //! (`case`), and raising a concern or a crisis from a student's page (two
 //! taps, through the offline outbox).
 
+pub mod actions;
 mod case;
+mod conference;
 pub mod live;
+mod report;
 
+pub use actions::MyCareActions;
 pub use case::CasePage;
+pub use conference::{ConferencePage, ConferencesPage};
+pub use report::{DistrictCareReport, SchoolCareReport};
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -72,6 +78,7 @@ pub fn CounsellorHome() -> impl IntoView {
         bump.track();
         async move { api::query::<ops::CareHome>(ops::care_home::Variables).await }
     });
+    let conferences = conferences_resource();
     view! {
         <PageTitle title=|t| t.care.workspace_title/>
         <p class=move || if connected.get() { "live on" } else { "live off" } id="live-status">
@@ -98,6 +105,54 @@ pub fn CounsellorHome() -> impl IntoView {
                 {cases_view(i18n, d.care_cases)}
             }
         })}
+        <MyCareActions/>
+        <ConferencesCard conferences=conferences/>
+    }
+}
+
+fn conferences_resource()
+-> LocalResource<Result<Vec<ops::care_conferences::CareConferencesCareConferences>, ApiError>> {
+    LocalResource::new(|| async {
+        api::query::<ops::CareConferences>(ops::care_conferences::Variables)
+            .await
+            .map(|d| d.care_conferences)
+    })
+}
+
+/// The conferences the viewer sees, with the way to the conference page.
+#[component]
+fn ConferencesCard(
+    conferences: LocalResource<
+        Result<Vec<ops::care_conferences::CareConferencesCareConferences>, ApiError>,
+    >,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" id="care-conferences">
+            <h2>{move || i18n.t().care_conf.conferences_title}</h2>
+            {loaded(conferences, move |l| conference::conference_list(i18n, l))}
+            <A href="/care/conferences" attr:class="btn secondary" attr:id="conferences-link">
+                {move || i18n.t().care_conf.schedule_title}
+            </A>
+        </section>
+    }
+}
+
+/// The grade leader's care: their grade's cases (as the tiers allow) and
+/// conferences, with scheduling.
+#[component]
+pub fn GradeCare() -> impl IntoView {
+    let i18n = use_i18n();
+    let cases = LocalResource::new(|| async {
+        api::query::<ops::CareHome>(ops::care_home::Variables)
+            .await
+            .map(|d| d.care_cases)
+    });
+    let conferences = conferences_resource();
+    view! {
+        <h2 class="section-title" id="grade-cases">{move || i18n.t().care_conf.grade_cases_title}</h2>
+        {loaded(cases, move |cs| cases_view(i18n, cs))}
+        <ConferencesCard conferences=conferences/>
     }
 }
 
