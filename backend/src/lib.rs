@@ -20,6 +20,7 @@ pub mod notify;
 pub mod ops;
 pub mod org;
 pub mod pagination;
+pub mod paper;
 pub mod policy;
 pub mod state;
 pub mod surveys;
@@ -151,6 +152,7 @@ fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
     let mut registry = jobs::Registry::default();
     jobs::worker::test_handlers(&mut registry, state.config.production);
     notify::jobs::register(&mut registry, state.db.clone());
+    paper::files::register(&mut registry, state.db.clone());
     tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
     jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())

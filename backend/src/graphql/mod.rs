@@ -13,6 +13,7 @@ use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::notify::graphql::{NotifyMutation, NotifyQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
+use crate::paper::graphql::{PaperMutation, PaperQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
 use crate::surveys::graphql::{SurveyMutation, SurveyQuery};
@@ -32,6 +33,7 @@ pub struct Query(
     SurveyQuery,
     CareQuery,
     NotifyQuery,
+    PaperQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -46,6 +48,7 @@ pub struct Mutation(
     SurveyMutation,
     CareMutation,
     NotifyMutation,
+    PaperMutation,
 );
 
 /// The root subscription (live events over WebSocket).

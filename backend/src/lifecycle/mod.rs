@@ -7,4 +7,3 @@ pub mod demo;
 pub mod entities;
 pub mod graphql;
 pub mod qualification;
-pub mod xlsx;
