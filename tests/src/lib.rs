@@ -17,6 +17,7 @@ pub mod care;
 pub mod fuzz;
 pub mod matching;
 pub mod mentoring;
+pub mod paper;
 pub mod services;
 pub mod template;
 
