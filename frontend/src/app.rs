@@ -12,7 +12,8 @@ use crate::i18n::{provide_i18n, use_i18n};
 use crate::ops;
 use crate::outbox;
 use crate::pages::{
-    account, accounts, care, district, inbox, lifecycle, matching, people, policy, school, tasks,
+    account, accounts, care, district, inbox, lifecycle, matching, paper, people, policy, school,
+    tasks,
 };
 use crate::session::{self, Notice, Session, use_session};
 
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mentor/record") view=lifecycle::MyRecord/>
                     <Route path=path!("surveys") view=lifecycle::Surveys/>
                     <Route path=path!("school/assessment") view=lifecycle::AssessmentAdmin/>
+                    <Route path=path!("school/tasks") view=paper::TaskCompletionPage/>
                     <Route path=path!("school/surveys") view=lifecycle::SurveyAdmin/>
                     <Route path=path!("inbox") view=inbox::InboxPage/>
                 </ParentRoute>

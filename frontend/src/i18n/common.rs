@@ -13,6 +13,7 @@ use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
 use super::notify::{NOTIFY_EN, NOTIFY_ZH, NotifyTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
+use super::paper::{PAPER_EN, PAPER_ZH, PaperTr};
 use super::policy::{POLICY_EN, POLICY_ZH, PolicyTr};
 use super::tasks::{TASKS_EN, TASKS_ZH, TasksTr};
 
@@ -27,6 +28,8 @@ pub struct Tr {
     pub tasks: &'static TasksTr,
     /// The mentor lifecycle (assessment) and surveys.
     pub lifecycle: &'static LifecycleTr,
+    /// Files (exports, letters), progress and awards.
+    pub paper: &'static PaperTr,
     /// Mentor matching (导师匹配).
     pub matching: &'static MatchTr,
     /// Mentoring work (quick log, outbox, growth messages, talk requests).
@@ -159,6 +162,7 @@ pub static ZH: Tr = Tr {
     policy: &POLICY_ZH,
     tasks: &TASKS_ZH,
     lifecycle: &LIFECYCLE_ZH,
+    paper: &PAPER_ZH,
     notify: &NOTIFY_ZH,
     matching: &MATCH_ZH,
     mentoring: &MENTORING_ZH,
@@ -254,6 +258,7 @@ pub static EN: Tr = Tr {
     policy: &POLICY_EN,
     tasks: &TASKS_EN,
     lifecycle: &LIFECYCLE_EN,
+    paper: &PAPER_EN,
     notify: &NOTIFY_EN,
     matching: &MATCH_EN,
     mentoring: &MENTORING_EN,

@@ -23,6 +23,7 @@ mod matching;
 mod mentoring;
 mod notify;
 mod org;
+mod paper;
 mod policy;
 mod tasks;
 

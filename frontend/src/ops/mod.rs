@@ -104,6 +104,7 @@ mod matching;
 mod mentoring;
 mod notify;
 mod org;
+mod paper;
 mod policy;
 
 pub use auth::*;
@@ -113,4 +114,5 @@ pub use matching::*;
 pub use mentoring::*;
 pub use notify::*;
 pub use org::*;
+pub use paper::*;
 pub use policy::*;

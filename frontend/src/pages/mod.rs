@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
+pub mod paper;
 pub mod people;
 pub mod policy;
 pub mod school;

@@ -432,6 +432,10 @@ pub fn ClassDetail() -> impl IntoView {
             .map(|c| c.name);
         view! {
             <h1 class="page-title">{move || title.clone().unwrap_or_else(|| i18n.t().org.class_students.to_string())}</h1>
+            <div class="paper-actions">
+                <crate::pages::paper::PaperButton kind="CLASS_LETTERS" subject=id.clone() label=|t| t.paper.class_letters id="class-letters"/>
+                <crate::pages::paper::PaperButton kind="CONTACT_LOG" subject=id.clone() label=|t| t.paper.contacts_export id="export-contacts"/>
+            </div>
             <StudentList class_id=id/>
         }
     }
@@ -492,6 +496,10 @@ pub fn MyClass() -> impl IntoView {
             view! {
                 {class_list(i18n, cs)}
                 {single.then(|| view! {
+                    <div class="paper-actions">
+                        <crate::pages::paper::PaperButton kind="CLASS_LETTERS" subject=first.clone() label=|t| t.paper.class_letters id="class-letters"/>
+                        <crate::pages::paper::PaperButton kind="CONTACT_LOG" subject=first.clone() label=|t| t.paper.contacts_export id="export-contacts"/>
+                    </div>
                     <ClassTasks class_id=first.clone()/>
                     <h2 class="section-title">{move || i18n.t().org.class_students}</h2>
                     <StudentList class_id=first/>
@@ -555,6 +563,7 @@ pub fn ParentHome() -> impl IntoView {
             <span aria-hidden="true">"›"</span>
         </a>
         <crate::pages::mentoring::PublishedGrowthMessages/>
+        <crate::pages::paper::ChildLetters/>
         <crate::pages::mentoring::TalkRequestForm/>
     }
 }

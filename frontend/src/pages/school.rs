@@ -20,7 +20,7 @@ pub fn Setup() -> impl IntoView {
             .map(|d| d.terms)
     });
     let adding = RwSignal::new(false);
-    let steps: [(&str, Label); 7] = [
+    let steps: [(&str, Label); 8] = [
         ("/school/matching", |t| t.matching.nav),
         ("/school/assessment", |t| t.lifecycle.assessment_link),
         ("/school/surveys", |t| t.lifecycle.admin_surveys_title),
@@ -28,6 +28,7 @@ pub fn Setup() -> impl IntoView {
         ("/school/staff", |t| t.nav_staff),
         ("/school/students", |t| t.nav_students),
         ("/school/import", |t| t.org.import_title),
+        ("/school/tasks", |t| t.paper.completion_link),
     ];
     view! {
         <PageTitle title=|t| t.org.setup_title/>
@@ -562,6 +563,9 @@ pub fn Import() -> impl IntoView {
             <button type="submit" class="btn primary wide" id="import-submit" disabled=move || upload.pending().get()>
                 {move || if upload.pending().get() { i18n.t().org.import_uploading } else { i18n.t().org.import_submit }}
             </button>
+            {move || upload.pending().get().then(|| view! {
+                <crate::ui::ProgressBar value=Signal::derive(|| None) label=Signal::derive(move || i18n.t().org.import_uploading.to_string())/>
+            })}
         </form>
         <div aria-live="polite" id="import-result">
             {move || outcome.get().map(|o| match o {
