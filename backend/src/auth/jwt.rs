@@ -70,9 +70,16 @@ impl JwtKeys {
         }
     }
 
-    /// Issues an access token for a caller.
-    pub fn issue(&self, caller: &Caller, session: SessionClaims) -> ApiResult<String> {
+    /// Signs claims for a caller: `typ`, lifetime, and the rest.
+    fn sign(
+        &self,
+        caller: &Caller,
+        typ: &str,
+        ttl: i64,
+        rest: (i32, bool, Option<Uuid>),
+    ) -> ApiResult<String> {
         let now = chrono::Utc::now().timestamp();
+        let (tv, pwc, fid) = rest;
         let claims = Claims {
             sub: caller.user_id,
             roles: caller.roles.clone(),
@@ -80,36 +87,27 @@ impl JwtKeys {
             sid: caller.school_id,
             grades: caller.grades.clone(),
             iat: now,
-            exp: now + ACCESS_TTL_SECS,
-            typ: "access".into(),
-            tv: session.version,
-            pwc: session.must_change_password,
-            fid: None,
+            exp: now + ttl,
+            typ: typ.into(),
+            tv,
+            pwc,
+            fid,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.enc)
             .map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// Issues an access token for a caller.
+    pub fn issue(&self, caller: &Caller, session: SessionClaims) -> ApiResult<String> {
+        let rest = (session.version, session.must_change_password, None);
+        self.sign(caller, "access", ACCESS_TTL_SECS, rest)
     }
 
     /// Issues a download ticket for one generated file: the caller's tenant
     /// and rights, that file only, for [`FILE_TICKET_TTL_SECS`]. A link
     /// carrying it works on a phone without the access token.
     pub fn issue_file_ticket(&self, caller: &Caller, file: Uuid) -> ApiResult<String> {
-        let now = chrono::Utc::now().timestamp();
-        let claims = Claims {
-            sub: caller.user_id,
-            roles: caller.roles.clone(),
-            did: caller.district_id,
-            sid: caller.school_id,
-            grades: caller.grades.clone(),
-            iat: now,
-            exp: now + FILE_TICKET_TTL_SECS,
-            typ: "file".into(),
-            tv: 0,
-            pwc: false,
-            fid: Some(file),
-        };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.enc)
-            .map_err(|e| ApiError::Internal(e.into()))
+        self.sign(caller, "file", FILE_TICKET_TTL_SECS, (0, false, Some(file)))
     }
 
     /// Verifies a download ticket: the caller it was issued to and its file.

@@ -13,12 +13,12 @@ use uuid::Uuid;
 
 use super::entities::mentor_award;
 use super::pdf::{Align, Doc};
-use super::{PaperKind, school_name};
+use super::{PaperKind, school_name, staff_names, term_names};
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::lifecycle::entities::{assessment_result, assessment_run};
-use crate::org::entities::{school, staff, term};
+use crate::org::entities::school;
 use crate::tenancy::{Ctx, one_in_school};
 
 /// Longest citation, in characters.
@@ -36,22 +36,8 @@ pub struct AwardView {
 }
 
 async fn views(ctx: &Ctx, rows: Vec<mentor_award::Model>) -> ApiResult<Vec<AwardView>> {
-    let school = ctx.school_id()?;
-    let names: HashMap<Uuid, String> = staff::Entity::find()
-        .filter(staff::Column::SchoolId.eq(school))
-        .filter(staff::Column::Id.is_in(rows.iter().map(|r| r.staff_id).collect::<Vec<_>>()))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let terms: HashMap<Uuid, String> = term::Entity::find()
-        .filter(term::Column::SchoolId.eq(school))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let names = staff_names(ctx, rows.iter().map(|r| r.staff_id).collect()).await?;
+    let terms = term_names(ctx, None).await?;
     Ok(rows
         .into_iter()
         .map(|a| AwardView {
@@ -254,13 +240,7 @@ pub async fn district_counts(ctx: &Ctx) -> ApiResult<Vec<SchoolAwardCount>> {
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
-    let terms: HashMap<Uuid, String> = term::Entity::find()
-        .filter(term::Column::DistrictId.eq(district))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let terms = term_names(ctx, Some(district)).await?;
     let mut out: Vec<SchoolAwardCount> = counts
         .into_iter()
         .map(|((s, t), count)| SchoolAwardCount {

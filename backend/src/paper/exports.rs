@@ -12,7 +12,7 @@ use super::files::Progress;
 use super::xlsx::{self, Cell, Heading, Sheet};
 use super::{PaperKind, generated_at, school_name};
 use crate::error::{ApiError, ApiResult};
-use crate::org::entities::{staff, term};
+use crate::org::entities::term;
 use crate::policy::tasks::{self, TermTasks};
 use crate::tenancy::Ctx;
 
@@ -82,14 +82,7 @@ pub async fn completion_of(ctx: &Ctx, tt: &TermTasks) -> ApiResult<Completion> {
             }
         }
     }
-    let names: HashMap<Uuid, String> = staff::Entity::find()
-        .filter(staff::Column::SchoolId.eq(ctx.school_id()?))
-        .filter(staff::Column::Id.is_in(mentors.keys().copied().collect::<Vec<_>>()))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let names = super::staff_names(ctx, mentors.keys().copied().collect()).await?;
     let mut mentors: Vec<(String, Tally)> = mentors
         .into_iter()
         .map(|(id, (mut t, students))| {

@@ -56,11 +56,10 @@ pub struct Progress {
 impl Progress {
     /// Records `done` of `total` (rounded down, at most 99 until saved).
     pub async fn step(&self, done: usize, total: usize) {
-        let pct = if total == 0 {
-            0
-        } else {
-            i32::try_from(done.saturating_mul(99) / total).unwrap_or(99)
-        };
+        let pct = done
+            .saturating_mul(99)
+            .checked_div(total)
+            .map_or(0, |p| i32::try_from(p).unwrap_or(99));
         let last = self.last.load(std::sync::atomic::Ordering::Relaxed);
         if pct < last + 5 {
             return;

@@ -2,7 +2,7 @@
 //! a class's in one file, the mentor appointment letter (聘书), and the
 //! school's term summary for the district (aggregate figures only).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
@@ -12,12 +12,12 @@ use uuid::Uuid;
 
 use super::files::Progress;
 use super::pdf::{Align, Doc};
-use super::{PaperKind, school_name};
+use super::{PaperKind, school_name, staff_names, term_names};
 use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::mentoring::entities::growth_message;
 use crate::mentoring::messages::GrowthMessageStatus;
-use crate::org::entities::{class, staff, student, term};
+use crate::org::entities::{class, mentor_assignment, staff, student};
 use crate::tenancy::{Ctx, one_in_school};
 
 fn pdf_err(e: String) -> ApiError {
@@ -95,21 +95,8 @@ async fn letters_of(ctx: &Ctx, messages: Vec<growth_message::Model>) -> ApiResul
         .into_iter()
         .map(|c| (c.id, c.name))
         .collect();
-    let mentors: HashMap<Uuid, String> = staff::Entity::find()
-        .filter(staff::Column::SchoolId.eq(school))
-        .filter(staff::Column::Id.is_in(messages.iter().map(|m| m.staff_id).collect::<Vec<_>>()))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let terms: HashMap<Uuid, String> = term::Entity::find()
-        .filter(term::Column::SchoolId.eq(school))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let mentors = staff_names(ctx, messages.iter().map(|m| m.staff_id).collect()).await?;
+    let terms = term_names(ctx, None).await?;
     Ok(messages
         .into_iter()
         .filter_map(|m| {
@@ -252,25 +239,24 @@ pub async fn term_summary(ctx: &Ctx, term_id: Option<Uuid>, p: &Progress) -> Api
         .filter(student::Column::SchoolId.eq(school))
         .count(ctx.db())
         .await?;
-    let matched = crate::org::entities::mentor_assignment::Entity::find()
-        .filter(crate::org::entities::mentor_assignment::Column::SchoolId.eq(school))
-        .filter(crate::org::entities::mentor_assignment::Column::StartsOn.lte(t.ends_on))
+    // Pairings held at any time in the term: students covered, mentors serving.
+    let held: Vec<mentor_assignment::Model> = mentor_assignment::Entity::find()
+        .filter(mentor_assignment::Column::SchoolId.eq(school))
+        .filter(mentor_assignment::Column::StartsOn.lte(t.ends_on))
         .all(ctx.db())
         .await?
         .into_iter()
         .filter(|a| a.ends_on.is_none_or(|e| e >= t.starts_on))
+        .collect();
+    let matched = held
+        .iter()
         .map(|a| a.student_id)
-        .collect::<std::collections::HashSet<_>>()
+        .collect::<HashSet<_>>()
         .len();
-    let mentors = crate::org::entities::mentor_assignment::Entity::find()
-        .filter(crate::org::entities::mentor_assignment::Column::SchoolId.eq(school))
-        .filter(crate::org::entities::mentor_assignment::Column::StartsOn.lte(t.ends_on))
-        .all(ctx.db())
-        .await?
-        .into_iter()
-        .filter(|a| a.ends_on.is_none_or(|e| e >= t.starts_on))
+    let mentors = held
+        .iter()
         .map(|a| a.staff_id)
-        .collect::<std::collections::HashSet<_>>()
+        .collect::<HashSet<_>>()
         .len();
     let published = growth_message::Entity::find()
         .filter(growth_message::Column::SchoolId.eq(school))

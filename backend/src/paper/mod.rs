@@ -19,12 +19,14 @@ pub mod letters;
 pub mod pdf;
 pub mod xlsx;
 
+use std::collections::HashMap;
+
 use chrono::Duration;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult};
-use crate::org::entities::school;
+use crate::org::entities::{school, staff, term};
 use crate::tenancy::Ctx;
 use files::{Progress, Request};
 
@@ -215,6 +217,32 @@ pub async fn generate(ctx: &Ctx, req: &Request, p: &Progress) -> ApiResult<Vec<u
         return Err(ApiError::invalid("file", "文件为空"));
     }
     Ok(out)
+}
+
+/// Names of the caller's school's staff among `ids`.
+pub async fn staff_names(ctx: &Ctx, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, String>> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::SchoolId.eq(ctx.school_id()?))
+        .filter(staff::Column::Id.is_in(ids))
+        .all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
+/// Names of the terms of the caller's school, or (`district`) of every
+/// school of the district.
+pub async fn term_names(ctx: &Ctx, district: Option<Uuid>) -> ApiResult<HashMap<Uuid, String>> {
+    let q = match district {
+        Some(d) => term::Entity::find().filter(term::Column::DistrictId.eq(d)),
+        None => term::Entity::find().filter(term::Column::SchoolId.eq(ctx.school_id()?)),
+    };
+    Ok(q.all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
 }
 
 /// The caller's school's name.

@@ -114,6 +114,6 @@ pub static PAPER_EN: PaperTr = PaperTr {
     award_pending: "Not yet published",
     my_awards: "My awards",
     award_counts_title: "Outstanding mentors per school",
-    award_count_n: |n| format!("{n}"),
+    award_count_n: |n| n.to_string(),
     no_awards: "None",
 };

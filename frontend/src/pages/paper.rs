@@ -269,6 +269,24 @@ pub fn MyAwards() -> impl IntoView {
     }
 }
 
+/// Runs a mutation; on success clears the error and bumps `tick` (which
+/// reloads what depends on it), else shows the error.
+fn act<T: 'static>(
+    fut: impl std::future::Future<Output = Result<T, ApiError>> + 'static,
+    tick: RwSignal<u32>,
+    err: RwSignal<Option<ApiError>>,
+) {
+    leptos::task::spawn_local(async move {
+        match fut.await {
+            Ok(_) => {
+                err.set(None);
+                tick.update(|t| *t += 1);
+            }
+            Err(e) => err.set(Some(e)),
+        }
+    });
+}
+
 /// 优秀导师 for the school admin: nominate mentors rated 优秀 in the
 /// published run with a citation, publish the list, print certificates.
 #[component]
@@ -294,13 +312,11 @@ pub fn AwardsAdmin(
     let term_pub = term_id.clone();
     let publish = move |_| {
         let term_id = term_pub.clone();
-        leptos::task::spawn_local(async move {
-            match api::query::<ops::PublishAwards>(ops::publish_awards::Variables { term_id }).await
-            {
-                Ok(_) => tick.update(|t| *t += 1),
-                Err(e) => err.set(Some(e)),
-            }
-        });
+        act(
+            api::query::<ops::PublishAwards>(ops::publish_awards::Variables { term_id }),
+            tick,
+            err,
+        );
     };
     view! {
         <section class="card" id="awards">
@@ -313,12 +329,7 @@ pub fn AwardsAdmin(
                     let sid = staff_id.clone();
                     let nominate = move |_| {
                         let (term_id, staff_id, citation) = (term_id.clone(), sid.clone(), citation.get_untracked());
-                        leptos::task::spawn_local(async move {
-                            match api::query::<ops::NominateAward>(ops::nominate_award::Variables { term_id, staff_id, citation }).await {
-                                Ok(_) => { err.set(None); tick.update(|t| *t += 1) }
-                                Err(e) => err.set(Some(e)),
-                            }
-                        });
+                        act(api::query::<ops::NominateAward>(ops::nominate_award::Variables { term_id, staff_id, citation }), tick, err);
                     };
                     view! {
                         <li class="item">
@@ -344,12 +355,7 @@ pub fn AwardsAdmin(
                             let id = a.id.clone();
                             let withdraw = move |_| {
                                 let id = id.clone();
-                                leptos::task::spawn_local(async move {
-                                    match api::query::<ops::WithdrawAward>(ops::withdraw_award::Variables { id }).await {
-                                        Ok(_) => tick.update(|t| *t += 1),
-                                        Err(e) => err.set(Some(e)),
-                                    }
-                                });
+                                act(api::query::<ops::WithdrawAward>(ops::withdraw_award::Variables { id }), tick, err);
                             };
                             view! {
                                 <li class="item">
