@@ -37,11 +37,12 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# Chinese fonts, so that browser screenshots (test artefacts) are readable.
-if [ ! -d /usr/share/fonts/opentype/noto ] && command -v apt-get >/dev/null 2>&1; then
+# Chinese fonts: embedded (subset) in the PDFs the server generates
+# (tests/paper.rs), and readable browser screenshots (test artefacts).
+if [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] && command -v apt-get >/dev/null 2>&1; then
   log "installing fonts-noto-cjk from Debian"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || log "fonts-noto-cjk not installed (screenshots only)"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null
 fi
 
 # The sqlite3 CLI (test fixtures on SQLite).

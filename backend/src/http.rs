@@ -90,6 +90,7 @@ pub fn router(state: AppState) -> Router {
                 .fallback(|| async { method_not_allowed() }),
         )
         .route("/graphql/ws", get(graphql_ws))
+        .route("/files/{id}", get(file_download))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(Http {
@@ -211,6 +212,15 @@ async fn ws_init(
     data.insert(caller);
     data.insert(state);
     Ok(data)
+}
+
+/// A generated file for its requester (`paper::download`).
+async fn file_download(
+    State(h): State<Http>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    crate::paper::download::serve(&h.state, &id, q.get("ticket").map(String::as_str)).await
 }
 
 /// GraphiQL for a browser outside production; otherwise the API is POST only.

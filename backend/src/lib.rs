@@ -21,6 +21,7 @@ pub mod notify;
 pub mod ops;
 pub mod org;
 pub mod pagination;
+pub mod paper;
 pub mod policy;
 pub mod state;
 pub mod surveys;
@@ -160,6 +161,7 @@ fn start_jobs(state: &state::AppState) -> anyhow::Result<()> {
         state.config.public_url.clone(),
     );
     insights::jobs::register(&mut registry, state.db.clone());
+    paper::files::register(&mut registry, state.db.clone());
     tracing::info!(workers = settings.workers, kinds = ?registry.kinds(), "job workers");
     jobs::worker::spawn(state.db.clone(), registry, settings);
     Ok(())

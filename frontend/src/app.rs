@@ -13,7 +13,7 @@ use crate::ops;
 use crate::outbox;
 use crate::pages::{
     account, accounts, care, district, inbox, insights, integrations, lifecycle, matching,
-    notify_settings, people, policy, school, tasks, training,
+    notify_settings, paper, people, policy, school, tasks, training,
 };
 use crate::session::{self, Notice, Session, use_session};
 
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mentor/record") view=lifecycle::MyRecord/>
                     <Route path=path!("surveys") view=lifecycle::Surveys/>
                     <Route path=path!("school/assessment") view=lifecycle::AssessmentAdmin/>
+                    <Route path=path!("school/tasks") view=paper::TaskCompletionPage/>
                     <Route path=path!("school/surveys") view=lifecycle::SurveyAdmin/>
                     <Route path=path!("inbox") view=inbox::InboxPage/>
                     <Route path=path!("school/training") view=training::TrainingAdmin/>

@@ -163,3 +163,45 @@ pub fn PagerFooter<N: Clone + Send + Sync + 'static>(
         }}
     }
 }
+
+/// A progress bar for long work (imports, matching runs, exports, the
+/// assessment run): `value` 0–100, or none while the amount is unknown
+/// (the bar then moves without a number). One component everywhere.
+#[component]
+pub fn ProgressBar(
+    /// Percent done, if known.
+    #[prop(into)]
+    value: Signal<Option<i32>>,
+    /// What is happening, shown under the bar and read by screen readers.
+    #[prop(into)]
+    label: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="progress-wrap">
+            <div
+                class="progress"
+                role="progressbar"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=move || value.get().map(|v| v.clamp(0, 100).to_string())
+                aria-label=move || label.get()
+            >
+                <div
+                    class=move || if value.get().is_some() { "progress-bar" } else { "progress-bar indeterminate" }
+                    style=move || value.get().map(|v| format!("width: {}%", v.clamp(0, 100))).unwrap_or_default()
+                ></div>
+            </div>
+            <p class="meta progress-label">{move || label.get()}</p>
+        </div>
+    }
+}
+
+/// Waits `ms` milliseconds (a timer in the browser).
+pub async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}

@@ -23,14 +23,15 @@ mod m20261212_000001_jobs;
 mod m20261212_000001_review_comment;
 mod m20261212_000002_inbox;
 mod m20261215_000001_care;
+mod m20261216_000001_care_conferences;
+mod m20261217_000001_insights;
+mod m20261218_000001_paper;
 mod m20261220_000001_talk_replies;
+mod m20261221_000001_notify_prefs;
+mod m20261221_000002_robots;
 mod m20261222_000001_survey_privacy;
 mod m20261222_000002_mentor_reviews;
 mod m20261222_000003_training;
-mod m20261221_000001_notify_prefs;
-mod m20261221_000002_robots;
-mod m20261217_000001_insights;
-mod m20261216_000001_care_conferences;
 mod rls;
 
 pub use rls::{APP_ROLE, DISTRICT_READER};
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261221_000002_robots::Migration),
             Box::new(m20261217_000001_insights::Migration),
             Box::new(m20261216_000001_care_conferences::Migration),
+            Box::new(m20261218_000001_paper::Migration),
         ]
     }
 }

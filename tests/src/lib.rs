@@ -18,6 +18,7 @@ pub mod fuzz;
 pub mod matching;
 pub mod mentoring;
 pub mod notify;
+pub mod paper;
 pub mod receivers;
 pub mod services;
 pub mod template;

@@ -1,6 +1,6 @@
 //! Fixtures of the mentoring tests (`tests/tests/mentoring*.rs`).
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use crate::TestServer;
@@ -96,3 +96,12 @@ pub const MSG: &str = "id status body brightSpots student { id } termName publis
 pub const FILE: &str = "query($s: ID!) { growthFile(studentId: $s) { student { id } notes { section body month } examResults { subject examName display bandCode band } } }";
 /// Records an exam result (shown back only as a band).
 pub const EXAM: &str = "mutation($s: ID!, $i: ExamResultInput!) { recordExamResult(studentId: $s, input: $i) { subject display band bandCode } }";
+
+/// A user's staff id (read from the database as the owner).
+pub async fn staff_id_of(s: &TestServer, username: &str) -> Result<String> {
+    let out = s.sql(&format!(
+        "SELECT {} FROM staff JOIN users ON staff.user_id = users.id WHERE users.username = '{username}'",
+        s.uuid_col("staff.id")
+    ))?;
+    Ok(out.lines().next().context("staff")?.to_string())
+}

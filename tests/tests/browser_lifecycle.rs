@@ -102,7 +102,7 @@ async fn admin_runs_and_publishes(ui: &Ui, server: &tests::TestServer) -> Result
         ui.wait("document.querySelector('#assessment-published')", "published").await?;
         ui.click("#assessment-export").await?;
         ui.wait(
-            "document.querySelector('#assessment-download') && document.querySelector('#assessment-download').getAttribute('download').endsWith('.xlsx') && document.querySelector('#assessment-download').href.startsWith('data:application/vnd.openxmlformats')",
+            "document.querySelector('#assessment-export-link') && document.querySelector('#assessment-export-link').getAttribute('download').endsWith('.xlsx') && document.querySelector('#assessment-export-link').href.includes('/files/')",
             "the xlsx link",
         )
         .await?;

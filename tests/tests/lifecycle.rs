@@ -9,6 +9,7 @@
 use anyhow::{Context, Result, ensure};
 use base64::Engine;
 use serde_json::{Value, json};
+use tests::mentoring::staff_id_of;
 use tests::{Backend, Options, TestServer, both, error_code};
 
 async fn raw(s: &TestServer, who: &str, q: &str, vars: Value) -> Result<Value> {
@@ -43,14 +44,6 @@ async fn first_term(s: &TestServer, who: &str) -> Result<(String, String)> {
         t["id"].as_str().context("id")?.into(),
         t["endsOn"].as_str().context("end")?.into(),
     ))
-}
-
-async fn staff_id_of(s: &TestServer, username: &str) -> Result<String> {
-    let out = s.sql(&format!(
-        "SELECT {} FROM staff JOIN users ON staff.user_id = users.id WHERE users.username = '{username}'",
-        s.uuid_col("staff.id")
-    ))?;
-    Ok(out.lines().next().context("staff")?.to_string())
 }
 
 fn count(s: &TestServer, sql: &str) -> Result<i64> {

@@ -30,7 +30,13 @@ struct Claims {
     /// Issued after a one-time password: only changing it is allowed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pwc: bool,
+    /// A file ticket's file (`typ` "file"): the one file it opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fid: Option<Uuid>,
 }
+
+/// File-ticket lifetime: a download link works this long.
+pub const FILE_TICKET_TTL_SECS: i64 = 10 * 60;
 
 /// What an access token says about its session besides the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,9 +70,16 @@ impl JwtKeys {
         }
     }
 
-    /// Issues an access token for a caller.
-    pub fn issue(&self, caller: &Caller, session: SessionClaims) -> ApiResult<String> {
+    /// Signs claims for a caller: `typ`, lifetime, and the rest.
+    fn sign(
+        &self,
+        caller: &Caller,
+        typ: &str,
+        ttl: i64,
+        rest: (i32, bool, Option<Uuid>),
+    ) -> ApiResult<String> {
         let now = chrono::Utc::now().timestamp();
+        let (tv, pwc, fid) = rest;
         let claims = Claims {
             sub: caller.user_id,
             roles: caller.roles.clone(),
@@ -74,13 +87,48 @@ impl JwtKeys {
             sid: caller.school_id,
             grades: caller.grades.clone(),
             iat: now,
-            exp: now + ACCESS_TTL_SECS,
-            typ: "access".into(),
-            tv: session.version,
-            pwc: session.must_change_password,
+            exp: now + ttl,
+            typ: typ.into(),
+            tv,
+            pwc,
+            fid,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.enc)
             .map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// Issues an access token for a caller.
+    pub fn issue(&self, caller: &Caller, session: SessionClaims) -> ApiResult<String> {
+        let rest = (session.version, session.must_change_password, None);
+        self.sign(caller, "access", ACCESS_TTL_SECS, rest)
+    }
+
+    /// Issues a download ticket for one generated file: the caller's tenant
+    /// and rights, that file only, for [`FILE_TICKET_TTL_SECS`]. A link
+    /// carrying it works on a phone without the access token.
+    pub fn issue_file_ticket(&self, caller: &Caller, file: Uuid) -> ApiResult<String> {
+        self.sign(caller, "file", FILE_TICKET_TTL_SECS, (0, false, Some(file)))
+    }
+
+    /// Verifies a download ticket: the caller it was issued to and its file.
+    pub fn verify_file_ticket(&self, token: &str) -> ApiResult<(Caller, Uuid)> {
+        let refused = || ApiError::Unauthenticated("下载链接已过期或无效，请重新生成".into());
+        let data = jsonwebtoken::decode::<Claims>(token, &self.dec, &self.validation)
+            .map_err(|_| refused())?;
+        let c = data.claims;
+        let (true, Some(file)) = (c.typ == "file" && !c.roles.is_empty(), c.fid) else {
+            return Err(refused());
+        };
+        Ok((
+            Caller {
+                user_id: c.sub,
+                roles: c.roles,
+                district_id: c.did,
+                school_id: c.sid,
+                grades: c.grades,
+            },
+            file,
+        ))
     }
 
     /// Verifies an access token: signature, algorithm, expiry and type.

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod matching;
 pub mod mentoring;
 pub mod org;
+pub mod paper;
 pub mod policy;
 pub mod surveys;
 

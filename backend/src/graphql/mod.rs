@@ -16,6 +16,7 @@ use crate::matching::graphql::{MatchingMutation, MatchingQuery};
 use crate::mentoring::graphql::{MentoringMutation, MentoringQuery};
 use crate::notify::graphql::{NotifyMutation, NotifyQuery};
 use crate::org::graphql::{OrgMutation, OrgQuery};
+use crate::paper::graphql::{PaperMutation, PaperQuery};
 use crate::policy::graphql::{PolicyMutation, PolicyQuery};
 use crate::state::AppState;
 use crate::surveys::graphql::{SurveyMutation, SurveyQuery};
@@ -38,6 +39,7 @@ pub struct Query(
     ReviewQuery,
     TrainingQuery,
     InsightsQuery,
+    PaperQuery,
 );
 
 /// The root mutation: one part per capability.
@@ -55,6 +57,7 @@ pub struct Mutation(
     ReviewMutation,
     TrainingMutation,
     InsightsMutation,
+    PaperMutation,
 );
 
 /// The root subscription (live events over WebSocket).

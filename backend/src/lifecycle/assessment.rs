@@ -19,12 +19,12 @@ use shared::org::Qualification;
 use uuid::Uuid;
 
 use super::entities::{assessment_result, assessment_run};
-use super::xlsx::{self, Cell};
 use crate::audit;
 use crate::authz;
 use crate::error::{ApiError, ApiResult};
 use crate::mentoring::entities::{activity, growth_message};
 use crate::org::entities::{school, staff, term};
+use crate::paper::xlsx::{self, Cell, Heading, Sheet};
 use crate::policy::tasks::mentor_task_tallies;
 use crate::tenancy::{Ctx, one_in_school};
 
@@ -553,8 +553,9 @@ pub async fn export_assessment(ctx: &Ctx, run_id: Uuid) -> ApiResult<(String, Ve
         .into_iter()
         .map(|s| (s.id, s.staff_no))
         .collect();
-    let mut rows = vec![
-        [
+    let mut sheet = Sheet::new(
+        "导师考核",
+        &[
             "工号",
             "姓名",
             "学期",
@@ -563,13 +564,10 @@ pub async fn export_assessment(ctx: &Ctx, run_id: Uuid) -> ApiResult<(String, Ve
             "计算结果",
             "说明",
             "调整理由",
-        ]
-        .into_iter()
-        .map(|h| Cell::Text(h.into()))
-        .collect::<Vec<_>>(),
-    ];
+        ],
+    );
     for (r, name) in &v.results {
-        rows.push(vec![
+        sheet.rows.push(vec![
             Cell::Text(staff_nos.get(&r.staff_id).cloned().unwrap_or_default()),
             Cell::Text(name.clone()),
             Cell::Text(v.term_name.clone()),
@@ -580,7 +578,13 @@ pub async fn export_assessment(ctx: &Ctx, run_id: Uuid) -> ApiResult<(String, Ve
             Cell::Text(r.adjust_reason.clone().unwrap_or_default()),
         ]);
     }
-    let bytes = xlsx::workbook("导师考核", &rows).map_err(ApiError::Internal)?;
+    let head = Heading {
+        school: crate::paper::school_name(ctx).await?,
+        title: "导师考核结果（绩效用）".into(),
+        term: v.term_name.clone(),
+        generated_at: crate::paper::generated_at(),
+    };
+    let bytes = xlsx::workbook(&head, &[sheet]).map_err(|e| ApiError::invalid("file", e))?;
     audit::record(
         ctx,
         "export_assessment",

@@ -13,4 +13,3 @@ pub mod reviews;
 pub mod reviews_graphql;
 pub mod training;
 pub mod training_graphql;
-pub mod xlsx;

@@ -464,6 +464,30 @@ pub async fn my_students_tasks(
     evaluate(ctx, t, students, today).await
 }
 
+/// Every student of the caller's school judged in a term, for the task
+/// completion page and its export: the school admin sees every grade, a
+/// grade leader their grades only.
+#[tracing::instrument(skip_all)]
+pub async fn school_tasks(
+    ctx: &Ctx,
+    term_id: Option<Uuid>,
+    today: NaiveDate,
+) -> ApiResult<TermTasks> {
+    let grades = authz::policy::which_grades_countable(ctx)?;
+    let school = ctx.school_id()?;
+    let t = resolve_term(ctx, school, term_id, today).await?;
+    let students = student::Entity::find()
+        .filter(student::Column::SchoolId.eq(school))
+        .order_by_asc(student::Column::StudentNo)
+        .all(ctx.db())
+        .await?;
+    let mut out = evaluate(ctx, t, students, today).await?;
+    if let Some(grades) = grades {
+        out.students.retain(|s| grades.contains(&s.grade));
+    }
+    Ok(out)
+}
+
 /// A class's tasks: its head teacher, the grade's leader, the school admin.
 #[tracing::instrument(skip_all, fields(class_id = %class_id))]
 pub async fn class_tasks(

@@ -15,6 +15,7 @@ use super::matching::{MATCH_EN, MATCH_ZH, MatchTr};
 use super::mentoring::{MENTORING_EN, MENTORING_ZH, MentoringTr};
 use super::notify::{NOTIFY_EN, NOTIFY_ZH, NotifyTr};
 use super::org::{ORG_EN, ORG_ZH, OrgTr};
+use super::paper::{PAPER_EN, PAPER_ZH, PaperTr};
 use super::policy::{POLICY_EN, POLICY_ZH, PolicyTr};
 use super::tasks::{TASKS_EN, TASKS_ZH, TasksTr};
 use super::training::{TRAINING_EN, TRAINING_ZH, TrainingTr};
@@ -32,6 +33,8 @@ pub struct Tr {
     pub lifecycle: &'static LifecycleTr,
     /// Mentor training and reviewers' views.
     pub training: &'static TrainingTr,
+    /// Files (exports, letters), progress and awards.
+    pub paper: &'static PaperTr,
     /// Mentor matching (导师匹配).
     pub matching: &'static MatchTr,
     /// Mentoring work (quick log, outbox, growth messages, talk requests).
@@ -169,6 +172,7 @@ pub static ZH: Tr = Tr {
     tasks: &TASKS_ZH,
     lifecycle: &LIFECYCLE_ZH,
     training: &TRAINING_ZH,
+    paper: &PAPER_ZH,
     notify: &NOTIFY_ZH,
     insights: &INSIGHTS_ZH,
     matching: &MATCH_ZH,
@@ -267,6 +271,7 @@ pub static EN: Tr = Tr {
     tasks: &TASKS_EN,
     lifecycle: &LIFECYCLE_EN,
     training: &TRAINING_EN,
+    paper: &PAPER_EN,
     notify: &NOTIFY_EN,
     insights: &INSIGHTS_EN,
     matching: &MATCH_EN,

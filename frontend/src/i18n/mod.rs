@@ -25,6 +25,7 @@ mod matching;
 mod mentoring;
 mod notify;
 mod org;
+mod paper;
 mod policy;
 mod tasks;
 mod training;

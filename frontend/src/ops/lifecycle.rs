@@ -45,8 +45,6 @@ operations! {
     AdjustAssessment;
     /// Publishes a run.
     PublishAssessment;
-    /// The run as an xlsx.
-    AssessmentExport;
     /// The admin's surveys and the terms to address them to.
     AdminSurveys;
     /// A survey's aggregate.

@@ -105,6 +105,7 @@ mod matching;
 mod mentoring;
 mod notify;
 mod org;
+mod paper;
 mod policy;
 mod training;
 
@@ -116,5 +117,6 @@ pub use matching::*;
 pub use mentoring::*;
 pub use notify::*;
 pub use org::*;
+pub use paper::*;
 pub use policy::*;
 pub use training::*;

@@ -74,6 +74,7 @@ pub fn Supervision() -> impl IntoView {
     });
     view! {
         <PageTitle title=|t| t.nav_supervision/>
+        <crate::pages::paper::DistrictAwardCounts/>
         <h2 class="section-title">{move || i18n.t().tasks.task_counts_title}</h2>
         <p class="hint">{move || i18n.t().tasks.task_counts_intro}</p>
         {loaded(counts, move |schools| {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
 use crate::ops;
-use crate::ui::{ErrorBox, PageTitle, loaded};
+use crate::ui::{ErrorBox, PageTitle, ProgressBar, loaded};
 
 fn pct(per_mille: i64) -> String {
     format!("{}.{}", per_mille / 10, per_mille % 10)
@@ -27,6 +27,7 @@ pub fn MyRecord() -> impl IntoView {
     view! {
         <PageTitle title=|t| t.lifecycle.my_record_title/>
         <crate::pages::training::MyTraining/>
+        <crate::pages::paper::MyAwards/>
         {loaded(list, move |list| {
             if list.is_empty() {
                 return view! { <p class="card muted" id="my-record-empty">{move || i18n.t().lifecycle.my_record_empty}</p> }.into_any();
@@ -299,7 +300,6 @@ pub fn AssessmentAdmin() -> impl IntoView {
         }
     });
     let error = RwSignal::new(None::<ApiError>);
-    let download = RwSignal::new(None::<(String, String)>);
     let busy = RwSignal::new(false);
     let refetch = Callback::new(move |_| run.refetch());
     let do_run = move |_| {
@@ -327,7 +327,7 @@ pub fn AssessmentAdmin() -> impl IntoView {
         <section class="card form">
             <label for="assessment-term">{move || i18n.t().lifecycle.term_label}</label>
             {loaded(terms, move |list| view! {
-                <select id="assessment-term" on:change=move |ev| { download.set(None); term.set(event_target_value(&ev)) }>
+                <select id="assessment-term" on:change=move |ev| term.set(event_target_value(&ev))>
                     {list.into_iter().map(|t| { let sel = t.id == term.get_untracked(); view! { <option value=t.id selected=sel>{t.name}</option> } }).collect_view()}
                 </select>
             })}
@@ -338,6 +338,9 @@ pub fn AssessmentAdmin() -> impl IntoView {
                 <section class="card">
                     <p class="muted" id="assessment-none">{move || i18n.t().lifecycle.not_run}</p>
                     <button type="button" class="btn primary" id="assessment-run" disabled=move || busy.get() on:click=do_run>{move || i18n.t().lifecycle.run}</button>
+                    {move || busy.get().then(|| view! {
+                        <ProgressBar value=Signal::derive(|| None) label=Signal::derive(move || i18n.t().paper.working.to_string())/>
+                    })}
                 </section>
             }.into_any(),
             Some(r) => {
@@ -345,18 +348,13 @@ pub fn AssessmentAdmin() -> impl IntoView {
                 let line = (i18n.t().lifecycle.counts_line)(
                     &r.excellent.to_string(), &r.qualified.to_string(), &r.needs_improvement.to_string(), &r.excellent_cap.to_string());
                 let run_id = r.id.clone();
-                let export = move |_| {
-                    let run_id = run_id.clone();
-                    leptos::task::spawn_local(async move {
-                        match api::query::<ops::AssessmentExport>(ops::assessment_export::Variables { run_id }).await {
-                            Ok(d) => download.set(Some((
-                                d.assessment_export.filename,
-                                format!("data:{};base64,{}", d.assessment_export.content_type, d.assessment_export.base64),
-                            ))),
-                            Err(e) => error.set(Some(e)),
-                        }
-                    });
-                };
+                let term_id = term.get_untracked();
+                let excellent: Vec<(String, String)> = r
+                    .results
+                    .iter()
+                    .filter(|x| x.rating.0 == "EXCELLENT")
+                    .map(|x| (x.staff_id.clone(), x.staff_name.clone()))
+                    .collect();
                 let pid = r.id.clone();
                 let publish = move |_| {
                     let run_id = pid.clone();
@@ -377,9 +375,11 @@ pub fn AssessmentAdmin() -> impl IntoView {
                                 <button type="button" class="btn" id="assessment-rerun" on:click=do_run>{move || i18n.t().lifecycle.run}</button>
                                 <button type="button" class="btn primary" id="assessment-publish" on:click=publish>{move || i18n.t().lifecycle.publish}</button>
                             })}
-                            <button type="button" class="btn" id="assessment-export" on:click=export>{move || i18n.t().lifecycle.export_xlsx}</button>
-                            {move || download.get().map(|(name, href)| view! { <a class="btn" id="assessment-download" href=href download=name.clone()>{name.clone()}</a> })}
                         </div>
+                        <crate::pages::paper::PaperButton kind="ASSESSMENT_RESULTS" subject=run_id label=|t| t.lifecycle.export_xlsx id="assessment-export"/>
+                        {move || busy.get().then(|| view! {
+                            <ProgressBar value=Signal::derive(|| None) label=Signal::derive(move || i18n.t().paper.working.to_string())/>
+                        })}
                         <div class="scroll-x">
                             <table class="table" id="assessment-results">
                                 <tbody>
@@ -388,6 +388,7 @@ pub fn AssessmentAdmin() -> impl IntoView {
                             </table>
                         </div>
                     </section>
+                    {published.then(|| view! { <crate::pages::paper::AwardsAdmin term_id=term_id excellent=excellent/> })}
                 }.into_any()
             }
         })}
@@ -418,6 +419,8 @@ impl Draft {
 #[component]
 fn SurveyResultsView(survey_id: String) -> impl IntoView {
     let i18n = use_i18n();
+    let export_id = format!("survey-export-{survey_id}");
+    let subject = survey_id.clone();
     let res = LocalResource::new(move || {
         let survey_id = survey_id.clone();
         async move {
@@ -431,7 +434,8 @@ fn SurveyResultsView(survey_id: String) -> impl IntoView {
             if r.suppressed {
                 return view! { <p class="hint survey-suppressed">{move || i18n.t().lifecycle.suppressed}</p> }.into_any();
             }
-            r.questions.into_iter().map(|q| {
+            let export = view! { <crate::pages::paper::PaperButton kind="SURVEY_RESULTS" subject=subject.clone() label=|t| t.paper.export_xlsx id=export_id.clone()/> };
+            let questions = r.questions.into_iter().map(|q| {
                 let mean = q.mean_tenths.map(|m| format!("{}.{}", m / 10, m % 10));
                 view! {
                     <div class="survey-result">
@@ -445,7 +449,8 @@ fn SurveyResultsView(survey_id: String) -> impl IntoView {
                         <ul class="texts">{q.texts.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
                     </div>
                 }
-            }).collect_view().into_any()
+            }).collect_view();
+            view! { {export} {questions} }.into_any()
         })}
     }
 }

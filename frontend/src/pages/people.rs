@@ -471,6 +471,10 @@ pub fn ClassDetail() -> impl IntoView {
             .map(|c| c.name);
         view! {
             <h1 class="page-title">{move || title.clone().unwrap_or_else(|| i18n.t().org.class_students.to_string())}</h1>
+            <div class="paper-actions">
+                <crate::pages::paper::PaperButton kind="CLASS_LETTERS" subject=id.clone() label=|t| t.paper.class_letters id="class-letters"/>
+                <crate::pages::paper::PaperButton kind="CONTACT_LOG" subject=id.clone() label=|t| t.paper.contacts_export id="export-contacts"/>
+            </div>
             <StudentList class_id=id/>
         }
     }
@@ -545,6 +549,10 @@ pub fn MyClass() -> impl IntoView {
             view! {
                 {class_list(i18n, cs)}
                 {single.then(|| view! {
+                    <div class="paper-actions">
+                        <crate::pages::paper::PaperButton kind="CLASS_LETTERS" subject=first.clone() label=|t| t.paper.class_letters id="class-letters"/>
+                        <crate::pages::paper::PaperButton kind="CONTACT_LOG" subject=first.clone() label=|t| t.paper.contacts_export id="export-contacts"/>
+                    </div>
                     <ClassTasks class_id=first.clone()/>
                     // Finding a student by name: folded, the class view above lists them all.
                     <details class="more" id="class-search" on:toggle=move |_| search_open.set(true)>
@@ -622,6 +630,7 @@ pub fn ParentHome() -> impl IntoView {
             <span aria-hidden="true">"›"</span>
         </a>
         <crate::pages::mentoring::PublishedGrowthMessages/>
+        <crate::pages::paper::ChildLetters/>
         <crate::pages::mentoring::TalkRequestForm/>
     }
 }

@@ -20,7 +20,7 @@ pub fn Setup() -> impl IntoView {
             .map(|d| d.terms)
     });
     let adding = RwSignal::new(false);
-    let steps: [(&str, Label); 8] = [
+    let steps: [(&str, Label); 11] = [
         ("/school/matching", |t| t.matching.nav),
         ("/school/care-report", |t| t.care_conf.report_link),
         ("/school/assessment", |t| t.lifecycle.assessment_link),
@@ -31,6 +31,7 @@ pub fn Setup() -> impl IntoView {
         ("/school/import", |t| t.org.import_title),
         ("/school/training", |t| t.training.admin_link),
         ("/school/integrations", |t| t.notify.integrations_link),
+        ("/school/tasks", |t| t.paper.completion_link),
     ];
     view! {
         <PageTitle title=|t| t.org.setup_title/>
@@ -566,6 +567,9 @@ pub fn Import() -> impl IntoView {
             <button type="submit" class="btn primary wide" id="import-submit" disabled=move || upload.pending().get()>
                 {move || if upload.pending().get() { i18n.t().org.import_uploading } else { i18n.t().org.import_submit }}
             </button>
+            {move || upload.pending().get().then(|| view! {
+                <crate::ui::ProgressBar value=Signal::derive(|| None) label=Signal::derive(move || i18n.t().org.import_uploading.to_string())/>
+            })}
         </form>
         <div aria-live="polite" id="import-result">
             {move || outcome.get().map(|o| match o {

@@ -285,7 +285,13 @@ pub(super) fn RoundDetail(round_id: String, on_change: Callback<()>) -> impl Int
                                 </button>
                             }
                         })}
+                    {move || run.pending().get().then(|| view! {
+                        <crate::ui::ProgressBar value=Signal::derive(|| None) label=Signal::derive(move || i18n.t().matching.running.to_string())/>
+                    })}
                     {move || run.value().get().and_then(Result::err).map(|e| view! { <ErrorBox err=e/> })}
+                    {p.has_preview.then(|| view! {
+                        <crate::pages::paper::PaperButton kind="MATCHING_RESULTS" subject=rid.get_value() label=|t| t.paper.export_xlsx id="matching-export"/>
+                    })}
                     {(!p.has_preview).then(|| view! { <p class="muted" id="no-preview">{move || i18n.t().matching.no_preview}</p> })}
                     {p.stats.clone().map(|s| stats_view(i18n, s, p.loads.clone()))}
                     {p.has_preview
