@@ -8,4 +8,5 @@ pub mod entities;
 pub mod graphql;
 pub mod service;
 pub mod task_types;
+pub mod task_tallies;
 pub mod tasks;
