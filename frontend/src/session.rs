@@ -235,13 +235,12 @@ pub fn nav(role: Role) -> &'static [NavItem] {
         item("/district/plans", |t| t.insights.nav_plans),
     ];
     const SCHOOL: &[NavItem] = &[
+        // Classes and staff open from the setup page's steps (five tabs fit a phone).
         item("/school", |t| t.nav_setup),
+        item("/school/dashboard", |t| t.insights.nav_dashboard),
         item("/school/policy", |t| t.nav_policy),
-        item("/school/classes", |t| t.nav_classes),
-        item("/school/staff", |t| t.nav_staff),
         item("/school/students", |t| t.nav_students),
         item("/school/accounts", |t| t.auth.nav_accounts),
-        item("/school/dashboard", |t| t.insights.nav_dashboard),
     ];
     const GRADE: &[NavItem] = &[
         item("/grade", |t| t.nav_grade),

@@ -425,6 +425,10 @@ fn cases(f: &Foreign) -> Vec<Case> {
         case("answerTalkRequest", "mutation($id: ID!) { answerTalkRequest(id: $id, answer: \"越权\") { id } }", json!({ "id": f.talk }), true),
         // No id: the caller's own report (a student of school A) or a refusal.
         case("submitSelfReport", "mutation { submitSelfReport(month: \"2026-11\", text: \"本校汇报\") { id } }", json!({}), false),
+        case("replyToTalk", "mutation($id: ID!) { replyToTalk(id: $id, text: \"越权\") { id } }", json!({ "id": f.talk }), true),
+        // No id: the caller's own reports.
+        case("mySelfReports", "{ mySelfReports { month } }", json!({}), false),
+        case("createAccountsInBulk", "mutation($c: ID) { createAccountsInBulk(kind: GUARDIANS, classId: $c) { remaining slips { username } } }", json!({ "c": f.class }), true),
         case("inbox", "{ inbox(first: 100) { unreadCount items { id kind title body link } } }", json!({}), false),
         case("unreadCount", "{ unreadCount }", json!({}), false),
         case("markInboxRead", "mutation($id: ID!) { markInboxRead(id: $id) { id title } }", json!({ "id": f.inbox }), true),

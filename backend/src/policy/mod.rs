@@ -7,6 +7,6 @@ pub mod demo;
 pub mod entities;
 pub mod graphql;
 pub mod service;
-pub mod task_types;
 pub mod task_tallies;
+pub mod task_types;
 pub mod tasks;

@@ -81,7 +81,11 @@ pub async fn resolve_term(
         .ok_or_else(|| ApiError::not_found("学期"))
 }
 
-pub(super) async fn term_by_date(ctx: &Ctx, school: Uuid, today: NaiveDate) -> ApiResult<Option<term::Model>> {
+pub(super) async fn term_by_date(
+    ctx: &Ctx,
+    school: Uuid,
+    today: NaiveDate,
+) -> ApiResult<Option<term::Model>> {
     let terms = term::Entity::find()
         .filter(term::Column::SchoolId.eq(school))
         .order_by_asc(term::Column::StartsOn)
