@@ -55,30 +55,31 @@ pub fn keep_adjustments(
             r.adjusted_at = p.adjusted_at;
         }
     }
-    let excellent = |rows: &[assessment_result::Model]| {
-        rows.iter()
-            .filter(|r| rating_of(&r.rating) == Rating::Excellent)
-            .count()
-    };
+    let mut excellent = rows
+        .iter()
+        .filter(|r| rating_of(&r.rating) == Rating::Excellent)
+        .count();
     // Lowest score first, then by mentor: the same inputs give the same result.
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| (rows[i].score, rows[i].staff_id));
     for &i in &order {
-        if excellent(rows) <= cap {
+        if excellent <= cap {
             break;
         }
         let r = &mut rows[i];
         if r.adjusted_by.is_none() && rating_of(&r.rating) == Rating::Excellent {
+            excellent -= 1;
             r.rating = Rating::Qualified.code().into();
             r.reason = format!("{};优秀名额({cap}名)已由管理员的调整占用", r.reason);
         }
     }
     for &i in &order {
-        if excellent(rows) <= cap {
+        if excellent <= cap {
             break;
         }
         let r = &mut rows[i];
         if r.adjusted_by.is_some() && rating_of(&r.rating) == Rating::Excellent {
+            excellent -= 1;
             dropped.push(Dropped {
                 result_id: r.id,
                 why: format!(
